@@ -1,0 +1,49 @@
+/* journal.h: the day's events as JSON lines, and their replay.
+ *
+ * One event per line, as received, with the token replaced by its redacted form and the receive
+ * time added as "Received" (ns). One file per local day: <dir>/YYYY-MM-DD.jsonl. Lines are
+ * written with one write() each and flushed to disk at most about once a second, so a crash
+ * loses at most about a second of events.
+ */
+#ifndef CTIBOARD_JOURNAL_H
+#define CTIBOARD_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct model;
+struct journal;
+
+/* Default journal directory: $XDG_STATE_HOME/ctiboard or ~/.local/state/ctiboard. */
+void journal_default_dir(char *dst, size_t dstsize);
+
+/* Path of the journal of the local day that contains t_s. */
+void journal_path_for(char *dst, size_t dstsize, const char *dir, int64_t t_s);
+
+/* Open a journal writer on dir (created if missing, mode 0700). NULL and err on failure. */
+struct journal *journal_open(const char *dir, char *err, size_t errsize);
+void journal_close(struct journal *j);
+
+/* Append one event object (its JSON text, len bytes) received at received_ns. The token is
+ * redacted before anything is written. Thread-safe. Returns false on a write error. */
+bool journal_append(struct journal *j, const char *event_json, size_t len, int64_t received_ns);
+
+/* Flush to disk if the last flush is older than about a second. */
+void journal_sync(struct journal *j, bool force);
+
+/* How a replay went. */
+struct replay_result {
+	uint64_t lines, events, malformed_lines;
+	char first_error[256]; /* "FILE:LINE: reason" of the first bad line */
+};
+
+/* Feed a journal (or a file of V1 envelopes, one per line) through ingest_body(). With
+ * speed > 0 it sleeps so that events come at speed times their real pace; with 0 it goes as
+ * fast as possible. stop, when not NULL, is polled to end early. A malformed line is reported
+ * on stderr with its line number (when report is true) and skipped.
+ * Returns false if the file cannot be read. */
+bool journal_replay(struct model *m, const char *path, double speed, const volatile int *stop,
+                    bool report, struct replay_result *res, char *err, size_t errsize);
+
+#endif

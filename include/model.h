@@ -1,0 +1,232 @@
+/* model.h: the call centre as the events describe it: lines, calls, queues, callers, agents,
+ * the day's statistics and the state of each feed.
+ *
+ * Ownership and locking:
+ * - struct model owns everything; one mutex guards it. Writers (the ingest of any source)
+ *   hold it through model_lock()/model_unlock(); model_unlock() bumps the generation and wakes
+ *   the UI when something changed.
+ * - Readers never draw under the lock: model_view() copies the plain data (struct model_state)
+ *   into a reader-owned struct model_state when the generation moved. The copy owns its arrays;
+ *   free it with state_free(). Nothing in a model_state points into the model.
+ * - Every string in a model_state is sanitised (see text.h) and may be printed as it is.
+ */
+#ifndef CTIBOARD_MODEL_H
+#define CTIBOARD_MODEL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "settings.h"
+
+#define LINE_MAX_CALLS 8
+#define LOG_MAX 512
+#define FEEDS_MAX TOKENS_MAX
+#define NS_PER_S INT64_C(1000000000)
+
+enum call_state {
+	CALL_RINGING,    /* start_ringing seen */
+	CALL_RING_ENDED, /* end_ringing seen, no pick-up yet: missed unless start_calling follows */
+	CALL_ACTIVE,     /* start_calling seen */
+	CALL_HELD        /* start_hold seen */
+};
+
+struct call {
+	char id[ID_MAX];
+	enum call_state state;
+	bool inbound;       /* the caller is not the line itself */
+	bool answered;      /* start_calling seen */
+	char calling[NUM_MAX];
+	char called[NUM_MAX];
+	int64_t start_ns;   /* first event of the call */
+	int64_t since_ns;   /* start of the current state (ringing since, talking since) */
+	int64_t last_ns;    /* last event of the call (for expiry) */
+};
+
+struct line_today {
+	uint32_t calls_in, calls_out, answered, missed;
+	int64_t talk_s; /* finished calls' talk time */
+};
+
+enum line_state { LINE_IDLE, LINE_RINGING, LINE_IN_CALL };
+
+struct line {
+	char number[NUM_MAX];
+	char description[TEXT_MAX];
+	char type[24];
+	int simultaneous;      /* -1 unknown */
+	int64_t registered_ns; /* last registered event; 0 never */
+	int64_t last_ns;       /* last event of any kind */
+	int ncalls;
+	struct call calls[LINE_MAX_CALLS];
+	struct line_today today;
+};
+
+enum member_state { MEMBER_WAITING, MEMBER_OFFERED, MEMBER_WITH_AGENT };
+
+struct member {
+	char uuid[ID_MAX];
+	char number[NUM_MAX];
+	char name[TEXT_MAX];
+	enum member_state state;
+	char agent[NUM_MAX]; /* offered to / talking with */
+	int64_t joined_s;    /* QueueMemberJoinedTime, else the first event's time */
+	int64_t answered_s;  /* 0 until an agent answers */
+	int64_t last_ns;
+};
+
+struct agent {
+	char number[NUM_MAX];
+	bool on_call;
+	char status[32];     /* last agent-status-change / agent-state-change, if any */
+	uint32_t taken_today;
+	int64_t since_s;     /* on a call since */
+	int64_t last_ns;
+};
+
+/* The raw counts of a queue's day. Derived figures are computed by stats.h. */
+struct queue_today {
+	uint32_t offered;         /* callers that entered the queue */
+	uint32_t answered;        /* answered by an agent */
+	uint32_t answered_in_sl;  /* answered within the service-level target */
+	uint32_t abandoned;       /* left before an answer, after the short-abandon threshold */
+	uint32_t short_abandoned; /* left before an answer, within the short-abandon threshold */
+	uint32_t timed_out;       /* removed by the queue (QueueCancelReason TIMEOUT, NO_AGENT_TIMEOUT) */
+	uint32_t talks;           /* finished agent calls */
+	uint32_t agent_failures;  /* bridge-agent-fail */
+	int64_t wait_total_s;     /* sum of the waits of answered callers */
+	int64_t talk_total_s;     /* sum of finished agent calls */
+	int64_t worst_wait_s;     /* longest wait seen today, answered or not */
+};
+
+struct queue {
+	char number[NUM_MAX];
+	char description[TEXT_MAX];
+	char type[24];
+	int count;            /* Count of the last count event; -1 unknown */
+	int64_t last_ns;
+	size_t nmembers, cap_members;
+	struct member *members;
+	size_t nagents, cap_agents;
+	struct agent *agents;
+	struct queue_today today;
+};
+
+struct counters {
+	uint64_t events;     /* events applied */
+	uint64_t malformed;  /* bodies or events rejected */
+	uint64_t duplicates; /* events seen twice, ignored */
+	uint64_t unknown;    /* events of an unknown kind (kept in the log) */
+	uint64_t expired;    /* calls and callers dropped for lack of news */
+	uint64_t dropped;    /* refused by a bound (too many lines, calls, ...) */
+	uint64_t registered; /* registered events */
+};
+
+/* One line of the event log (the UI's event view). */
+struct log_entry {
+	int64_t time_ns;
+	enum event_kind kind;
+	char kind_name[KIND_MAX];
+	char resource[NUM_MAX];
+	char detail[TEXT_MAX]; /* caller, call id or reason, sanitised */
+};
+
+enum feed_state { FEED_CONNECTING, FEED_LIVE, FEED_BACKOFF, FEED_AUTH_FAILED, FEED_STALE };
+
+/* The health of one token's feed, written by the fetch thread, read by the UI and snapshot. */
+struct feed_status {
+	char label[16];          /* the redacted token: "...ABCD" */
+	enum feed_state state;
+	uint64_t events, errors, polls;
+	int64_t last_event_ns;   /* wall clock of the last event received; 0 never */
+	int64_t last_ok_ns;      /* wall clock of the last successful poll; 0 never */
+	int64_t retry_at_ns;     /* in FEED_BACKOFF / FEED_AUTH_FAILED: next attempt */
+	char last_error[TEXT_MAX];
+};
+
+/* How "now" is reckoned: the wall clock (live), or the replay clock, which follows the event
+ * times of a replay and advances at speed times the wall clock between them (0: frozen). */
+struct model_clock {
+	bool replay;
+	double speed;
+	int64_t event_ns; /* time of the newest event applied */
+	int64_t wall_ns;  /* wall clock when it was applied */
+};
+
+/* The plain data of the model: what a reader copies. */
+struct model_state {
+	struct line *lines;
+	size_t nlines, cap_lines;
+	struct queue *queues;
+	size_t nqueues, cap_queues;
+	struct counters counters;
+	struct log_entry log[LOG_MAX]; /* ring: newest at (log_head + log_count - 1) % LOG_MAX */
+	size_t log_head, log_count;
+	struct feed_status feeds[FEEDS_MAX];
+	size_t nfeeds;
+	struct model_clock clock;
+	int64_t day_start_s; /* start of "today" for the counters */
+	int64_t events_per_s_x10; /* recent event rate, tenths of an event per second */
+};
+
+struct model_index; /* private: number -> position maps, duplicate filter */
+
+struct model {
+	pthread_mutex_t lock;
+	uint64_t generation;
+	bool dirty;
+	struct model_state st;
+	struct settings set;
+	struct model_index *index;
+	int wake_fd; /* written to when the generation moves; -1 none */
+};
+
+enum apply_result { APPLY_OK, APPLY_DUPLICATE, APPLY_UNKNOWN, APPLY_DROPPED, APPLY_IGNORED };
+
+/* Set up an empty model with these settings. Returns false on allocation failure. */
+bool model_init(struct model *m, const struct settings *s);
+void model_done(struct model *m);
+
+void model_lock(struct model *m);
+/* Release the lock; if anything changed, bump the generation and wake the reader. */
+void model_unlock(struct model *m);
+
+/* Apply one event (lock held). Updates counters, the log, "today" and the clock. */
+enum apply_result model_apply(struct model *m, const struct event *ev);
+
+/* Expire what had no news, move "today" at midnight or shift start (lock held). */
+void model_tick(struct model *m, int64_t now_ns);
+
+/* Forget today's counters (lock held). Calls and callers in progress stay. */
+void model_reset_today(struct model *m);
+
+/* The model's "now" (lock held, or on a copied state). */
+int64_t state_now_ns(const struct model_state *st);
+
+/* Copy the state into *dst if the generation differs from *seen (then *seen is updated and
+ * true returned). dst must be zeroed before the first call; its arrays are reused. */
+bool model_view(struct model *m, struct model_state *dst, uint64_t *seen);
+
+/* Free the arrays of a copied state. */
+void state_free(struct model_state *st);
+
+/* Derived states. */
+enum line_state line_state(const struct line *l);
+const char *line_state_name(enum line_state s); /* "idle", "ringing", "in_call" */
+const char *call_state_name(enum call_state s);
+const char *member_state_name(enum member_state s);
+const char *feed_state_name(enum feed_state s); /* "connecting", "live", ... */
+
+/* Lookups on a state (NULL when absent). */
+const struct line *state_find_line(const struct model_state *st, const char *number);
+const struct queue *state_find_queue(const struct model_state *st, const char *number);
+
+/* Start of the "today" that contains t (local time, DST-correct), given a shift start. */
+int64_t day_start_for(int64_t t_s, int shift_start_min);
+
+/* Wall clock in ns. */
+int64_t wall_now_ns(void);
+
+#endif

@@ -1,0 +1,24 @@
+/* redact.h: the token is a secret. Everything the program writes (journal, snapshot, messages)
+ * shows at most its last four characters.
+ */
+#ifndef CTIBOARD_REDACT_H
+#define CTIBOARD_REDACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* "...ABCD": the redacted label of a token (dst at least 8 bytes). */
+void redact_label(char *dst, size_t dstsize, const char *token);
+
+/* Remember a secret so that redact_text() can scrub it (up to 16 secrets). Thread-safe to call
+ * before threads start; read-only afterwards. */
+void redact_register(const char *secret);
+
+/* Replace, in place, every registered secret found in buf (len bytes) by its redacted form,
+ * padded with '*' to keep the length. Returns true if anything was replaced. */
+bool redact_text(char *buf, size_t len);
+
+/* Does s look like an OVH token (upper- or lower-case GUID, 8-4-4-4-12 hex digits)? */
+bool token_is_guid(const char *s);
+
+#endif

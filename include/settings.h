@@ -1,0 +1,78 @@
+/* settings.h: every tunable of the program, with its default, and the configuration file.
+ *
+ * One table in src/settings.c names each key, its type, its range and its help text; the
+ * configuration file parser, the defaults and the man page's list all come from it.
+ */
+#ifndef CTIBOARD_SETTINGS_H
+#define CTIBOARD_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SETTINGS_PATH_MAX 1024
+#define TOKENS_MAX 16
+
+enum sl_formula {
+	SL_PENALISE_ABANDONS, /* answered within T / (answered + abandoned) */
+	SL_ANSWERED_ONLY      /* answered within T / answered */
+};
+
+struct settings {
+	/* statistics */
+	int sl_target_s;       /* service-level threshold T */
+	enum sl_formula sl_formula;
+	int short_abandon_s;   /* abandons quicker than this are counted apart */
+	int shift_start_min;   /* "today" starts this many minutes after local midnight */
+	int expiry_s;          /* a call or caller with no news for this long is expired */
+	int missed_grace_s;    /* end_ringing with no pick-up after this long is a missed call */
+	/* bounds against a hostile feed */
+	int max_lines, max_queues, max_members, max_agents;
+	/* names */
+	char names_file[SETTINGS_PATH_MAX];
+	/* alerts: 0 disables a threshold */
+	int alert_waiting_warn, alert_waiting_crit;
+	int alert_wait_warn_s, alert_wait_crit_s;
+	int alert_sl_warn, alert_sl_crit; /* percent: alert when below */
+	int alert_ring_warn_s, alert_ring_crit_s;
+	int alert_stale_warn_s, alert_stale_crit_s;
+	/* feed */
+	char url[SETTINGS_PATH_MAX];
+	bool protocol_v2;
+	char token_files[4][SETTINGS_PATH_MAX]; /* "token_file" keys and --token-file */
+	int ntoken_files;
+	char tokens[TOKENS_MAX][40];            /* "token" keys of the configuration file */
+	int ntokens;
+	int connect_timeout_s;
+	int hold_s;            /* expected server hold; request timeout is hold + 20 s */
+	int backoff_base_ms, backoff_cap_ms;
+	int healthy_reset_s;   /* backoff resets after this long without error */
+	int auth_retry_s;      /* retry delay after 401/403 */
+	int min_poll_interval_ms; /* rate limit for answers that come back at once */
+	int watchdog_s;        /* no event and no successful poll for this long: stale */
+	long body_cap_bytes;
+	/* journal */
+	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
+	bool journal;
+	/* user interface */
+	bool color, ascii, mouse, bell, wallboard;
+	int rotate_s;
+	int kiosk; /* 0 off, 1 quit with confirmation, 2 locked */
+};
+
+/* Fill s with the defaults. */
+void settings_defaults(struct settings *s);
+
+/* Apply one "key = value" setting; on error writes a message naming the key to err. */
+bool settings_set(struct settings *s, const char *key, const char *value, char *err, size_t errsize);
+
+/* Read a configuration file. A missing file is fine when !must_exist. On error, err says
+ * "FILE:LINE: what" and false is returned; nothing of the file is applied then. */
+bool settings_load(struct settings *s, const char *path, bool must_exist, char *err, size_t errsize);
+
+/* Default configuration path: $XDG_CONFIG_HOME/ctiboard/config or ~/.config/ctiboard/config. */
+void settings_default_path(char *dst, size_t dstsize);
+
+/* Print every key, its default and its help (for --help-config and the man page). */
+void settings_print_keys(void *stdio_file);
+
+#endif

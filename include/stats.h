@@ -1,0 +1,51 @@
+/* stats.h: the figures a supervisor reads, each defined once (see the help screen and README).
+ *
+ * Rates are in per-mille (0..1000) so that no floating point is needed to compare them;
+ * -1 means "no data yet" (nothing to divide by) and is shown as a dash.
+ */
+#ifndef CTIBOARD_STATS_H
+#define CTIBOARD_STATS_H
+
+#include "model.h"
+
+struct queue_stats {
+	int waiting;            /* Count of the last count event, else callers waiting in the model */
+	int64_t longest_wait_s; /* now - joined of the oldest caller not yet with an agent */
+	uint32_t offered, answered, abandoned, short_abandoned, timed_out;
+	int abandon_rate_pm;    /* abandoned / (answered + abandoned) */
+	int service_level_pm;   /* see enum sl_formula */
+	int64_t avg_wait_s;     /* wait_total / answered; -1 none */
+	int64_t avg_talk_s;     /* talk_total / talks; -1 none */
+	int64_t worst_wait_s;   /* max(worst today, longest now) */
+	int agents_on_call;
+	int agents_known;
+};
+
+/* Figures of one queue at time now. */
+void queue_stats(const struct queue *q, const struct settings *s, int64_t now_s,
+                 struct queue_stats *out);
+
+/* Figures of all queues together (sums; rates and averages recomputed from the sums). */
+void queue_stats_total(const struct model_state *st, const struct settings *s, int64_t now_s,
+                       struct queue_stats *out);
+
+/* One line of text per figure: its name and how it is computed (for help and README). */
+struct stat_definition {
+	const char *name;
+	const char *formula;
+};
+/* The definitions in use (they depend on the service-level formula). Returns the count. */
+size_t stats_definitions(const struct settings *s, const struct stat_definition **out);
+
+enum alert_level { ALERT_NONE, ALERT_WARN, ALERT_CRIT };
+
+/* Alert level of a queue's figures against the thresholds of the settings. */
+enum alert_level queue_alert(const struct queue_stats *qs, const struct settings *s);
+
+/* Alert level of a line ringing for ring_s seconds. */
+enum alert_level ring_alert(int64_t ring_s, const struct settings *s);
+
+/* Alert level of a feed silent for silent_s seconds (stale watchdog). */
+enum alert_level stale_alert(int64_t silent_s, const struct settings *s);
+
+#endif

@@ -1,0 +1,17 @@
+/* ui.h: the terminal. Only the UI thread (the main thread) calls curses, and only in ui/. */
+#ifndef CTIBOARD_UI_H
+#define CTIBOARD_UI_H
+
+#include <signal.h>
+
+struct model;
+struct names;
+struct settings;
+
+/* Run the user interface until the user quits or *stop becomes non-zero (set by a signal
+ * handler; the wake fd of the model is signalled then too). Restores the terminal before
+ * returning. Returns 0, or non-zero if the terminal could not be set up. */
+int ui_run(struct model *m, const struct names *names, const struct settings *s,
+           volatile sig_atomic_t *stop);
+
+#endif
