@@ -167,6 +167,7 @@ struct model_state {
 	struct feed_status feeds[FEEDS_MAX];
 	size_t nfeeds;
 	struct model_clock clock;
+	char source[64];     /* "live", "demo", "replay of FILE": shown in the header */
 	int64_t day_start_s; /* start of "today" for the counters */
 	int64_t events_per_s_x10; /* recent event rate, tenths of an event per second */
 };
@@ -182,6 +183,8 @@ struct model {
 	struct model_index *index;
 	int wake_fd; /* written to when the generation moves; -1 none */
 };
+/* A writer that changes st directly (the feed updating its feed_status) sets m->dirty = true
+ * before model_unlock(). */
 
 enum apply_result { APPLY_OK, APPLY_DUPLICATE, APPLY_UNKNOWN, APPLY_DROPPED, APPLY_IGNORED };
 

@@ -17,4 +17,15 @@ char *snapshot_json(const struct model_state *st, const struct settings *s);
 bool snapshot_write(const struct model_state *st, const struct settings *s, const char *path,
                     char *err, size_t errsize);
 
+struct model;
+struct snapshot_writer;
+
+/* Start a thread that writes the snapshot to path whenever the model's generation moves, at
+ * most every interval_ms (a few times a second). NULL and err on failure. */
+struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path, int interval_ms,
+                                              char *err, size_t errsize);
+
+/* Write a last snapshot of the current state, stop the thread and free it. */
+void snapshot_writer_stop(struct snapshot_writer *w);
+
 #endif
