@@ -17,11 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "event_json.h"
 #include "redact.h"
 
 #define JOURNAL_DIR_MAX  1024
 #define SYNC_INTERVAL_NS INT64_C(1000000000)
-#define BIG_INT_DIGITS   16 /* integers this long may exceed 2^53: kept as their digits */
 
 struct journal {
 	pthread_mutex_t lock;
@@ -179,79 +179,15 @@ static bool open_day_locked(struct journal *j, int64_t received_s)
 	return true;
 }
 
-/* Copy json into a new buffer where bare integers of BIG_INT_DIGITS digits or more become
- * strings, so that cJSON (which keeps numbers as doubles) cannot round them. */
-static char *quote_big_integers(const char *json, size_t len)
-{
-	size_t extra = 0;
-	char *out = NULL;
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			out = malloc(len + extra + 1);
-			if (!out)
-				return NULL;
-		}
-		size_t o = 0;
-		bool in_string = false;
-		for (size_t i = 0; i < len;) {
-			char c = json[i];
-			if (in_string) {
-				if (c == '\\' && i + 1 < len) {
-					if (pass)
-						memcpy(out + o, json + i, 2);
-					o += 2;
-					i += 2;
-					continue;
-				}
-				if (c == '"')
-					in_string = false;
-			} else if (c == '"') {
-				in_string = true;
-			} else if (c == '-' || (c >= '0' && c <= '9')) {
-				size_t end = i + (c == '-');
-				while (end < len && json[end] >= '0' && json[end] <= '9')
-					end++;
-				size_t digits = end - i - (c == '-');
-				bool plain = end >= len || !strchr(".eE", json[end]);
-				size_t n = end - i;
-				if (plain && digits >= BIG_INT_DIGITS) {
-					if (pass) {
-						out[o] = '"';
-						memcpy(out + o + 1, json + i, n);
-						out[o + 1 + n] = '"';
-					} else {
-						extra += 2;
-					}
-					o += n + 2;
-				} else {
-					if (pass)
-						memcpy(out + o, json + i, n);
-					o += n;
-				}
-				i = end;
-				continue;
-			}
-			if (pass)
-				out[o] = c;
-			o++;
-			i++;
-		}
-		if (pass) {
-			out[o] = '\0';
-			return out;
-		}
-	}
-	return NULL;
-}
-
 /* The journal line of one event: compact JSON with its tokens redacted and "Received" set,
  * ending in a newline. NULL when the text is not a JSON object. */
 static char *journal_line(const char *event_json, size_t len, int64_t received_ns, size_t *outlen)
 {
-	char *text = quote_big_integers(event_json, len);
+	size_t tlen;
+	char *text = json_quote_big_integers(event_json, len, &tlen);
 	if (!text)
 		return NULL;
-	cJSON *ev = cJSON_Parse(text);
+	cJSON *ev = cJSON_ParseWithLength(text, tlen);
 	free(text);
 	if (!ev || !cJSON_IsObject(ev)) {
 		cJSON_Delete(ev);

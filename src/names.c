@@ -199,7 +199,8 @@ struct names *names_load(const char *path, char *err, size_t errsize)
 		return NULL;
 	}
 	/* Sort by number, then keep the last line of each number. */
-	qsort(n->v, n->n, sizeof(*n->v), cmp_entry);
+	if (n->n > 1)
+		qsort(n->v, n->n, sizeof(*n->v), cmp_entry);
 	size_t o = 0;
 	for (size_t i = 0; i < n->n; i++) {
 		if (i + 1 < n->n && strcmp(n->v[i].number, n->v[i + 1].number) == 0)

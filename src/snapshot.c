@@ -91,20 +91,26 @@ static void add_rate(struct doc *d, cJSON *o, const char *key, int pm)
 	add_obj(d, o, key, cJSON_CreateRaw(buf));
 }
 
-/* Whole seconds from then_ns to now_ns, never negative; null when then_ns is 0 (never). */
-static void add_age(struct doc *d, cJSON *o, const char *key, int64_t now_ns, int64_t then_ns)
-{
-	if (then_ns <= 0) {
-		add_null(d, o, key);
-		return;
-	}
-	int64_t age = now_ns > then_ns ? (now_ns - then_ns) / NS_PER_S : 0;
-	add_int(d, o, key, age);
-}
-
 static int64_t floor_s(int64_t ns)
 {
 	return ns >= 0 ? ns / NS_PER_S : -((-ns + NS_PER_S - 1) / NS_PER_S);
+}
+
+/* Whole seconds from then to now, counted on the seconds shown (so that since + duration is
+ * now), never negative. */
+static int64_t seconds_between(int64_t then_ns, int64_t now_ns)
+{
+	int64_t d = floor_s(now_ns) - floor_s(then_ns);
+	return d > 0 ? d : 0;
+}
+
+/* An age in seconds; null when then_ns is 0 (never). */
+static void add_age(struct doc *d, cJSON *o, const char *key, int64_t now_ns, int64_t then_ns)
+{
+	if (then_ns <= 0)
+		add_null(d, o, key);
+	else
+		add_int(d, o, key, seconds_between(then_ns, now_ns));
 }
 
 /* Local time as ISO 8601 with its offset: "2025-11-26T11:00:00+01:00". */
@@ -163,7 +169,7 @@ static void add_call(struct doc *d, cJSON *arr, const struct call *c, int64_t no
 	add_str(d, o, "calling", c->calling);
 	add_str(d, o, "called", c->called);
 	add_int(d, o, "since", floor_s(c->since_ns));
-	add_int(d, o, "duration_s", now_ns > c->since_ns ? (now_ns - c->since_ns) / NS_PER_S : 0);
+	add_int(d, o, "duration_s", seconds_between(c->since_ns, now_ns));
 }
 
 /* The calls of each line: order[first[i] .. first[i + 1]) index st->calls for line i (a
