@@ -8,6 +8,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,11 +84,14 @@ static const char usage_text[] =
 	"Keys: press ? in the program. Manual: man ctiboard.\n";
 
 /* A bad command line: one line naming the problem, a hint, exit 2. */
-static _Noreturn void usage_error(const char *fmt, const char *what)
+__attribute__((format(printf, 1, 2))) static _Noreturn void usage_error(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fprintf(stderr, "ctiboard: ");
-	fprintf(stderr, fmt, what);
+	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\nTry 'ctiboard --help'.\n");
+	va_end(ap);
 	exit(2);
 }
 
