@@ -14,6 +14,7 @@
 
 #include <cJSON.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "ingest.h"
 #include "journal.h"
@@ -330,6 +331,51 @@ static void test_lines_complete_while_open(void **state)
 	journal_close(j);
 }
 
+struct appender {
+	struct journal *j;
+	int who;
+	bool ok;
+};
+
+static void *append_many(void *arg)
+{
+	struct appender *a = arg;
+	char ev[2048], id[32];
+	a->ok = true;
+	for (int i = 0; i < 200; i++) {
+		snprintf(id, sizeof(id), "t%d-%d", a->who, i);
+		line_event(ev, sizeof(ev), "start_ringing", id, i);
+		a->ok &= journal_append(a->j, ev, strlen(ev), (T0_S + i) * NS);
+	}
+	return NULL;
+}
+
+static void test_threads_share_a_journal(void **state)
+{
+	(void)state;
+	char d[256], err[256], path[512];
+	fresh_dir(d, sizeof(d), "threads");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	pthread_t th[4];
+	struct appender a[4];
+	for (int i = 0; i < 4; i++) {
+		a[i] = (struct appender){j, i, false};
+		assert_int_equal(pthread_create(&th[i], NULL, append_many, &a[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_true(a[i].ok);
+	}
+	journal_close(j);
+	journal_path_for(path, sizeof(path), d, T0_S);
+	size_t len;
+	char *text = slurp(path, &len);
+	assert_non_null(text);
+	assert_int_equal(complete_lines(text, len), 800);
+	free(text);
+}
+
 static struct model *new_model(void)
 {
 	struct settings s;
@@ -561,6 +607,7 @@ int main(void)
 	    cmocka_unit_test(test_modes),
 	    cmocka_unit_test(test_day_files_follow_received_time),
 	    cmocka_unit_test(test_lines_complete_while_open),
+	    cmocka_unit_test(test_threads_share_a_journal),
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_replay_reports_bad_lines),
 	    cmocka_unit_test(test_replay_missing_file_and_stop),
