@@ -21,7 +21,6 @@
 #include "event.h"
 #include "settings.h"
 
-#define LINE_MAX_CALLS 8
 #define LOG_MAX 512
 #define FEEDS_MAX TOKENS_MAX
 #define NS_PER_S INT64_C(1000000000)
@@ -33,8 +32,10 @@ enum call_state {
 	CALL_HELD        /* start_hold seen */
 };
 
+/* A call in progress on a line. Calls of every line live in one array of the state. */
 struct call {
 	char id[ID_MAX];
+	uint32_t line;      /* index of its line in model_state.lines */
 	enum call_state state;
 	bool inbound;       /* the caller is not the line itself */
 	bool answered;      /* start_calling seen */
@@ -42,6 +43,7 @@ struct call {
 	char called[NUM_MAX];
 	int64_t start_ns;   /* first event of the call */
 	int64_t since_ns;   /* start of the current state (ringing since, talking since) */
+	int64_t answer_ns;  /* start_calling time; 0 until answered */
 	int64_t last_ns;    /* last event of the call (for expiry) */
 };
 
@@ -59,8 +61,9 @@ struct line {
 	int simultaneous;      /* -1 unknown */
 	int64_t registered_ns; /* last registered event; 0 never */
 	int64_t last_ns;       /* last event of any kind */
-	int ncalls;
-	struct call calls[LINE_MAX_CALLS];
+	int ncalls;            /* calls in progress (in model_state.calls) */
+	int nringing;          /* of which ringing */
+	int nactive;           /* of which answered (talking or on hold) */
 	struct line_today today;
 };
 
@@ -159,6 +162,8 @@ struct model_clock {
 struct model_state {
 	struct line *lines;
 	size_t nlines, cap_lines;
+	struct call *calls; /* every call in progress, of every line */
+	size_t ncalls, cap_calls;
 	struct queue *queues;
 	size_t nqueues, cap_queues;
 	struct counters counters;

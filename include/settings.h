@@ -26,7 +26,7 @@ struct settings {
 	int expiry_s;          /* a call or caller with no news for this long is expired */
 	int missed_grace_s;    /* end_ringing with no pick-up after this long is a missed call */
 	/* bounds against a hostile feed */
-	int max_lines, max_queues, max_members, max_agents;
+	int max_lines, max_queues, max_calls, max_members, max_agents;
 	/* names */
 	char names_file[SETTINGS_PATH_MAX];
 	/* alerts: 0 disables a threshold */

@@ -1,0 +1,60 @@
+/* redact.c: keep the token out of everything the program writes. */
+#include "redact.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SECRETS_MAX 16
+
+static char secrets[SECRETS_MAX][64];
+static size_t nsecrets;
+
+void redact_label(char *dst, size_t dstsize, const char *token)
+{
+	size_t n = strlen(token);
+	snprintf(dst, dstsize, "...%s", n >= 4 ? token + n - 4 : "");
+}
+
+void redact_register(const char *secret)
+{
+	size_t n = strlen(secret);
+	if (n < 8 || n >= sizeof secrets[0] || nsecrets == SECRETS_MAX)
+		return;
+	for (size_t i = 0; i < nsecrets; i++)
+		if (strcmp(secrets[i], secret) == 0)
+			return;
+	memcpy(secrets[nsecrets++], secret, n + 1);
+}
+
+bool redact_text(char *buf, size_t len)
+{
+	bool changed = false;
+	for (size_t i = 0; i < nsecrets; i++) {
+		size_t n = strlen(secrets[i]);
+		char *p = buf, *end = buf + len;
+		while ((size_t)(end - p) >= n && (p = memmem(p, (size_t)(end - p), secrets[i], n))) {
+			memset(p, '*', n - 4); /* keep the last 4 characters */
+			p += n;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+bool token_is_guid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	if (strlen(s) != sizeof shape - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++) {
+		char c = s[i];
+		if (shape[i] == '-') {
+			if (c != '-')
+				return false;
+		} else if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') ||
+		             (c >= 'a' && c <= 'f'))) {
+			return false;
+		}
+	}
+	return true;
+}
