@@ -182,7 +182,7 @@ static bool setup_easy(struct conn *c)
 	 * low-speed guard longer than the hold (the server is silent while it holds). */
 	OPT(CURLOPT_CONNECTTIMEOUT, (long)(s->connect_timeout_s > 0 ? s->connect_timeout_s : 10));
 	OPT(CURLOPT_TIMEOUT, hold + 20L);
-	OPT(CURLOPT_LOW_SPEED_LIMIT, 1L);
+	OPT(CURLOPT_LOW_SPEED_LIMIT, 16L); /* a slower drip is a stall, not an answer */
 	OPT(CURLOPT_LOW_SPEED_TIME, hold + 5L);
 	OPT(CURLOPT_TCP_KEEPALIVE, 1L);
 	OPT(CURLOPT_TCP_KEEPIDLE, 30L);

@@ -105,18 +105,25 @@ class OvhServer:
             self._stopping = True
             self.cond.notify_all()
         self._close_listener()
-        for s in list(self._socks):
+        self.drop_connections()
+
+    def refuse(self, on):
+        """An outage: close the port and drop every open connection; or listen again on the
+        same port."""
+        if on:
+            self._close_listener()
+            self.drop_connections()
+        else:
+            self._listen(self.port)
+
+    def drop_connections(self):
+        with self.cond:
+            socks = list(self._socks)
+        for s in socks:
             try:
                 s.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-
-    def refuse(self, on):
-        """Refuse connections (the port is closed) or listen again on the same port."""
-        if on:
-            self._close_listener()
-        else:
-            self._listen(self.port)
 
     def add_token(self, token):
         with self.cond:
