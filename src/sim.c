@@ -28,8 +28,8 @@
 #define MAX_CALLERS      256
 #define HEAP_MAX         4096
 #define BODY_MAX         16384
-#define BURST_FACTOR     2.6
-#define LAMBDA_CAP       5.0 /* thinning bound: peak rate times this covers bursts */
+#define BURST_FACTOR     6.0
+#define LAMBDA_CAP       6.0 /* thinning bound: peak rate times this covers bursts */
 #define QUEUE_MAX_WAIT_S 900
 
 /* The company: who is on each line and which queues they answer. */
@@ -888,10 +888,16 @@ static void line_end(struct sim *s, int li)
 	}
 }
 
+/* A wave of callers on queue q (a mailing went out, a service is down): enough to raise an
+ * alert. Waves only come in office hours; one due at night waits for the morning. */
 static void burst(struct sim *s, int q)
 {
-	s->burst_until[q] = after(s, uniform_in(s, 8 * 60, 14 * 60));
-	schedule(s, after(s, uniform_in(s, 150 * 60, 240 * 60)), ACT_BURST, pick(s, NQUEUES), 0, 0);
+	if (rhythm(s->now) < 0.4) {
+		schedule(s, after(s, 30 * 60), ACT_BURST, q, 0, 0);
+		return;
+	}
+	s->burst_until[q] = after(s, uniform_in(s, 5 * 60, 8 * 60));
+	schedule(s, after(s, uniform_in(s, 120 * 60, 210 * 60)), ACT_BURST, pick(s, NQUEUES), 0, 0);
 }
 
 static void run_action(struct sim *s, const struct action *a)
