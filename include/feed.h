@@ -29,6 +29,6 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
                         char tokens[][40], int ntokens, char *err, size_t errsize);
 
 /* Ask the thread to stop (wakes it out of a hold), join it and free everything. */
-void feed_stop(struct feed *f);
+void feed_stop(struct feed *f); /* NULL is accepted */
 
 #endif

@@ -23,7 +23,7 @@ void journal_path_for(char *dst, size_t dstsize, const char *dir, int64_t t_s);
 
 /* Open a journal writer on dir (created if missing, mode 0700). NULL and err on failure. */
 struct journal *journal_open(const char *dir, char *err, size_t errsize);
-void journal_close(struct journal *j);
+void journal_close(struct journal *j); /* NULL is accepted */
 
 /* Append one event object (its JSON text, len bytes) received at received_ns. The token is
  * redacted before anything is written. Thread-safe. Returns false on a write error. */

@@ -11,7 +11,7 @@ struct names;
 
 /* Load path. On error, err says "FILE:LINE: what" and NULL is returned. */
 struct names *names_load(const char *path, char *err, size_t errsize);
-void names_free(struct names *n);
+void names_free(struct names *n); /* NULL is accepted */
 
 /* The name of a canonical number, or NULL (n may be NULL). */
 const char *names_lookup(const struct names *n, const char *number);

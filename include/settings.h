@@ -49,7 +49,7 @@ struct settings {
 	int auth_retry_s;      /* retry delay after 401/403 */
 	int min_poll_interval_ms; /* rate limit for answers that come back at once */
 	int watchdog_s;        /* no event and no successful poll for this long: stale */
-	long body_cap_bytes;
+	int body_cap_bytes;
 	/* journal */
 	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
 	bool journal;

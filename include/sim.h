@@ -25,6 +25,6 @@ struct sim *sim_start(struct model *m, struct journal *j, const struct sim_optio
 bool sim_done(const struct sim *s);
 
 /* Stop and join the simulator thread. */
-void sim_stop(struct sim *s);
+void sim_stop(struct sim *s); /* NULL is accepted */
 
 #endif

@@ -26,6 +26,6 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
                                               char *err, size_t errsize);
 
 /* Write a last snapshot of the current state, stop the thread and free it. */
-void snapshot_writer_stop(struct snapshot_writer *w);
+void snapshot_writer_stop(struct snapshot_writer *w); /* NULL is accepted */
 
 #endif

@@ -34,8 +34,10 @@ struct stat_definition {
 	const char *name;
 	const char *formula;
 };
-/* The definitions in use (they depend on the service-level formula). Returns the count. */
-size_t stats_definitions(const struct settings *s, const struct stat_definition **out);
+#define STAT_DEFINITIONS_MAX 16
+/* Fill out (max entries) with the definitions in use (they depend on the service-level
+ * formula). Returns the count. */
+size_t stats_definitions(const struct settings *s, struct stat_definition *out, size_t max);
 
 enum alert_level { ALERT_NONE, ALERT_WARN, ALERT_CRIT };
 

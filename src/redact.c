@@ -1,4 +1,5 @@
 /* redact.c: keep the token out of everything the program writes. */
+#define _GNU_SOURCE /* memmem */
 #include "redact.h"
 
 #include <stdio.h>

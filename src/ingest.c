@@ -1,0 +1,214 @@
+/* ingest.c: bytes -> events -> journal -> model, for every source. */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_json.h"
+#include "journal.h"
+#include "model.h"
+#include "text.h"
+
+#define BIG_INTEGER_DIGITS 16
+
+char *json_quote_big_integers(const char *json, size_t len, size_t *outlen)
+{
+	/* every quoted number grows by 2 bytes and has at least 16 digits */
+	char *out = malloc(len + len / 8 + 2);
+	size_t o = 0;
+	bool in_string = false;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		char c = json[i];
+		if (in_string) {
+			out[o++] = c, i++;
+			if (c == '\\' && i < len)
+				out[o++] = json[i++];
+			else if (c == '"')
+				in_string = false;
+			continue;
+		}
+		if (c == '"') {
+			in_string = true;
+			out[o++] = c, i++;
+			continue;
+		}
+		if (c < '0' || c > '9') {
+			out[o++] = c, i++;
+			continue;
+		}
+		size_t start = i, digits = 0;
+		while (i < len && json[i] >= '0' && json[i] <= '9')
+			i++, digits++;
+		bool plain = i == len || (json[i] != '.' && json[i] != 'e' && json[i] != 'E');
+		bool negative = start > 0 && json[start - 1] == '-';
+		if (plain && !negative && digits >= BIG_INTEGER_DIGITS) {
+			out[o++] = '"';
+			memcpy(out + o, json + start, digits);
+			o += digits;
+			out[o++] = '"';
+		} else {
+			memcpy(out + o, json + start, i - start);
+			o += i - start;
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+/* Note the first reason of a failure. */
+static void note_error(struct ingest_result *res, const char *what)
+{
+	if (res->error[0] == '\0')
+		snprintf(res->error, sizeof res->error, "%s", what);
+}
+
+typedef void event_fn(const cJSON *item, const struct event *ev, void *ctx);
+
+/* Find the events of a body (envelope, bare event or array) and call fn for each good one. */
+static void for_each_event(const char *body, size_t len, int64_t received_ns, event_fn *fn,
+                           void *ctx, struct ingest_result *res)
+{
+	memset(res, 0, sizeof *res);
+	size_t qlen;
+	char *text = json_quote_big_integers(body, len, &qlen);
+	if (!text) {
+		res->malformed = 1;
+		note_error(res, "out of memory");
+		return;
+	}
+	cJSON *root = cJSON_ParseWithLength(text, qlen);
+	free(text);
+	const cJSON *events = NULL;
+	if (!root) {
+		res->malformed = 1;
+		note_error(res, len == 0 ? "empty body" : "body is not JSON");
+		return;
+	}
+	if (cJSON_IsArray(root)) {
+		events = root;
+	} else if (cJSON_IsObject(root) && cJSON_GetObjectItem(root, "Event")) {
+		events = NULL; /* a bare event: handled below */
+	} else if (cJSON_IsObject(root) &&
+	           (cJSON_GetObjectItem(root, "Events") || cJSON_GetObjectItem(root, "Session"))) {
+		const cJSON *session = cJSON_GetObjectItem(root, "Session");
+		if (cJSON_IsString(session)) {
+			res->has_session = true;
+			text_copy(res->session, sizeof res->session, session->valuestring);
+		}
+		events = cJSON_GetObjectItem(root, "Events");
+		if (events && !cJSON_IsArray(events) && !cJSON_IsNull(events)) {
+			res->malformed = 1;
+			note_error(res, "Events: expected an array");
+			cJSON_Delete(root);
+			return;
+		}
+		res->parsed = true;
+		if (!cJSON_IsArray(events)) { /* missing or null Events: an empty batch */
+			cJSON_Delete(root);
+			return;
+		}
+	} else {
+		res->malformed = 1;
+		note_error(res, "not an event, an array of events or an envelope");
+		cJSON_Delete(root);
+		return;
+	}
+	res->parsed = true;
+
+	const cJSON *item = events ? events->child : root;
+	for (; item; item = events ? item->next : NULL) {
+		struct event ev;
+		char err[96];
+		res->events++;
+		if (!event_from_json(item, received_ns, &ev, err, sizeof err)) {
+			res->malformed++;
+			note_error(res, err);
+			continue;
+		}
+		fn(item, &ev, ctx);
+	}
+	cJSON_Delete(root);
+}
+
+struct parse_ctx {
+	void (*fn)(const struct event *ev, void *ctx);
+	void *ctx;
+};
+
+static void parse_one(const cJSON *item, const struct event *ev, void *ctx)
+{
+	(void)item;
+	struct parse_ctx *p = ctx;
+	p->fn(ev, p->ctx);
+}
+
+void ingest_parse(const char *body, size_t len, int64_t received_ns,
+                  void (*fn)(const struct event *ev, void *ctx), void *ctx,
+                  struct ingest_result *res)
+{
+	struct parse_ctx p = {fn, ctx};
+	for_each_event(body, len, received_ns, parse_one, &p, res);
+}
+
+struct batch {
+	struct event *events;
+	size_t n, cap;
+	struct journal *journal;
+	bool failed; /* out of memory: apply nothing rather than part of the batch */
+};
+
+/* Journal one good event, and keep it for the batch. */
+static void collect(const cJSON *item, const struct event *ev, void *ctx)
+{
+	struct batch *b = ctx;
+	if (b->failed)
+		return;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct event *e = realloc(b->events, cap * sizeof *e);
+		if (!e) {
+			b->failed = true;
+			return;
+		}
+		b->events = e, b->cap = cap;
+	}
+	if (b->journal) {
+		char *json = cJSON_PrintUnformatted(item);
+		if (json) {
+			journal_append(b->journal, json, strlen(json), ev->received_ns);
+			cJSON_free(json);
+		}
+	}
+	b->events[b->n++] = *ev;
+}
+
+void ingest_body(struct model *m, struct journal *j, const char *body, size_t len,
+                 int64_t received_ns, struct ingest_result *res)
+{
+	struct batch b = {NULL, 0, 0, j, false};
+	for_each_event(body, len, received_ns, collect, &b, res);
+	if (b.failed) {
+		res->malformed += (int)b.n;
+		note_error(res, "out of memory");
+		b.n = 0;
+	}
+	model_lock(m);
+	m->st.counters.malformed += (uint64_t)res->malformed;
+	if (res->malformed)
+		m->dirty = true;
+	for (size_t i = 0; i < b.n; i++) {
+		switch (model_apply(m, &b.events[i])) {
+		case APPLY_OK:
+		case APPLY_IGNORED: res->applied++; break;
+		case APPLY_DUPLICATE: res->duplicates++; break;
+		case APPLY_UNKNOWN: res->unknown++; break;
+		case APPLY_DROPPED: break;
+		}
+	}
+	model_unlock(m);
+	free(b.events);
+}

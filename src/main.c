@@ -1,0 +1,452 @@
+/* main.c: the command line; wires a source (live feed, replay or demo) to the model, the
+ * journal, the snapshot writer and the user interface, and takes them down in order. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <locale.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "feed.h"
+#include "journal.h"
+#include "model.h"
+#include "names.h"
+#include "settings.h"
+#include "sim.h"
+#include "snapshot.h"
+#include "text.h"
+#include "ticker.h"
+#include "ui.h"
+#include "wake.h"
+
+static volatile sig_atomic_t stop_requested;
+static int signal_wake_fd = -1;
+
+struct options {
+	const char *config;
+	const char *replay;
+	double speed;
+	bool demo;
+	uint64_t seed;
+	double demo_rate;
+	double demo_duration;
+	bool headless;
+	const char *snapshot;
+	bool journal_given; /* --journal DIR on the command line */
+	bool list_keys;
+};
+
+static const char usage_text[] =
+	"Usage: ctiboard [OPTION]...\n"
+	"A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
+	"\n"
+	"Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
+	"  --demo                 run on the built-in simulated call centre (no token)\n"
+	"  --seed N               demo: random seed (same seed, same day)\n"
+	"  --demo-rate X          demo: simulated seconds per real second (default 1)\n"
+	"  --demo-duration S      demo: stop after S simulated seconds (headless runs)\n"
+	"  --replay FILE          replay a journal (or a file of V1 envelopes, one a line)\n"
+	"  --speed X              replay: 1 real time, 10 ten times faster, 0 at once\n"
+	"  --url URL              event stream endpoint (default https://events.voip.ovh.net/)\n"
+	"  --token-file FILE      file of tokens, one a line (repeatable)\n"
+	"  --protocol v1|v2       event protocol (default v1)\n"
+	"\n"
+	"Output:\n"
+	"  --headless             no user interface\n"
+	"  --snapshot FILE        keep FILE up to date with the model as JSON\n"
+	"  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
+	"  --no-journal           keep no journal\n"
+	"\n"
+	"Display:\n"
+	"  --wallboard            start in wallboard mode (big digits for a TV)\n"
+	"  --rotate N             wallboard pages rotate every N seconds\n"
+	"  --kiosk[=locked]       read-only: only q (with confirmation), or no key at all\n"
+	"  --no-color             monochrome (also NO_COLOR=1)\n"
+	"  --ascii                ASCII lines instead of Unicode box drawing\n"
+	"  --no-mouse             ignore the mouse\n"
+	"  --bell                 ring the bell when an alert turns critical\n"
+	"\n"
+	"Configuration:\n"
+	"  --config FILE          configuration file (default $XDG_CONFIG_HOME/ctiboard/config)\n"
+	"  --names FILE           CSV of number,name to show names instead of numbers\n"
+	"  --set KEY=VALUE        set any configuration key (see --list-keys)\n"
+	"  --list-keys            list the configuration keys with their defaults\n"
+	"  --help, --version\n"
+	"\n"
+	"Keys: press ? in the program. Manual: man ctiboard.\n";
+
+/* A bad command line: one line naming the problem, a hint, exit 2. */
+__attribute__((format(printf, 1, 2))) static _Noreturn void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "ctiboard: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry 'ctiboard --help'.\n");
+	va_end(ap);
+	exit(2);
+}
+
+static _Noreturn void fatal(const char *what)
+{
+	fprintf(stderr, "ctiboard: %s\n", what);
+	exit(1);
+}
+
+static double parse_number_option(const char *name, const char *v, double min, double max)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (errno || end == v || *end || !isfinite(d) || d < min || d > max) {
+		fprintf(stderr, "ctiboard: %s: expected a number from %g to %g\n", name, min, max);
+		fprintf(stderr, "Try 'ctiboard --help'.\n");
+		exit(2);
+	}
+	return d;
+}
+
+/* Apply one setting from the command line, or exit 2 naming it. */
+static void set_or_die(struct settings *s, const char *key, const char *value)
+{
+	char err[256];
+	if (!settings_set(s, key, value, err, sizeof err))
+		usage_error("%s", err);
+}
+
+enum {
+	OPT_DEMO = 256, OPT_SEED, OPT_DEMO_RATE, OPT_DEMO_DURATION, OPT_REPLAY, OPT_SPEED, OPT_URL,
+	OPT_TOKEN_FILE, OPT_PROTOCOL, OPT_HEADLESS, OPT_SNAPSHOT, OPT_JOURNAL, OPT_NO_JOURNAL,
+	OPT_WALLBOARD, OPT_ROTATE, OPT_KIOSK, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_BELL,
+	OPT_CONFIG, OPT_NAMES, OPT_SET, OPT_LIST_KEYS, OPT_HELP, OPT_VERSION, OPT_TOKEN
+};
+
+static const struct option long_options[] = {
+	{"demo", no_argument, NULL, OPT_DEMO},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"demo-rate", required_argument, NULL, OPT_DEMO_RATE},
+	{"demo-duration", required_argument, NULL, OPT_DEMO_DURATION},
+	{"replay", required_argument, NULL, OPT_REPLAY},
+	{"speed", required_argument, NULL, OPT_SPEED},
+	{"url", required_argument, NULL, OPT_URL},
+	{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+	{"protocol", required_argument, NULL, OPT_PROTOCOL},
+	{"headless", no_argument, NULL, OPT_HEADLESS},
+	{"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+	{"journal", required_argument, NULL, OPT_JOURNAL},
+	{"no-journal", no_argument, NULL, OPT_NO_JOURNAL},
+	{"wallboard", no_argument, NULL, OPT_WALLBOARD},
+	{"rotate", required_argument, NULL, OPT_ROTATE},
+	{"kiosk", optional_argument, NULL, OPT_KIOSK},
+	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"no-colour", no_argument, NULL, OPT_NO_COLOR},
+	{"ascii", no_argument, NULL, OPT_ASCII},
+	{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+	{"bell", no_argument, NULL, OPT_BELL},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"names", required_argument, NULL, OPT_NAMES},
+	{"set", required_argument, NULL, OPT_SET},
+	{"list-keys", no_argument, NULL, OPT_LIST_KEYS},
+	{"help", no_argument, NULL, OPT_HELP},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{"token", optional_argument, NULL, OPT_TOKEN},
+	{NULL, 0, NULL, 0},
+};
+
+/* The configuration file comes first, then the command line overrides it: find --config. */
+static const char *find_config_option(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return argv[i] + 9;
+	}
+	return NULL;
+}
+
+static void parse_command_line(int argc, char **argv, struct options *o, struct settings *s)
+{
+	char path[SETTINGS_PATH_MAX], err[SETTINGS_PATH_MAX + 256];
+	o->config = find_config_option(argc, argv);
+	if (o->config) {
+		if (!settings_load(s, o->config, true, err, sizeof err))
+			fatal(err);
+	} else {
+		settings_default_path(path, sizeof path);
+		if (!settings_load(s, path, false, err, sizeof err))
+			fatal(err);
+	}
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		s->color = false;
+
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_DEMO: o->demo = true; break;
+		case OPT_SEED: o->seed = (uint64_t)parse_number_option("--seed", optarg, 0, 1e15); break;
+		case OPT_DEMO_RATE: o->demo_rate = parse_number_option("--demo-rate", optarg, 0.01, 1e6); break;
+		case OPT_DEMO_DURATION:
+			o->demo_duration = parse_number_option("--demo-duration", optarg, 1, 366 * 86400.0);
+			break;
+		case OPT_REPLAY: o->replay = optarg; break;
+		case OPT_SPEED: o->speed = parse_number_option("--speed", optarg, 0, 1e6); break;
+		case OPT_URL: set_or_die(s, "url", optarg); break;
+		case OPT_TOKEN_FILE: set_or_die(s, "token_file", optarg); break;
+		case OPT_PROTOCOL: set_or_die(s, "protocol", optarg); break;
+		case OPT_HEADLESS: o->headless = true; break;
+		case OPT_SNAPSHOT: o->snapshot = optarg; break;
+		case OPT_JOURNAL:
+			set_or_die(s, "journal_dir", optarg);
+			s->journal = true;
+			o->journal_given = true;
+			break;
+		case OPT_NO_JOURNAL: s->journal = false; break;
+		case OPT_WALLBOARD: s->wallboard = true; break;
+		case OPT_ROTATE: set_or_die(s, "rotate_s", optarg); break;
+		case OPT_KIOSK: set_or_die(s, "kiosk", optarg ? optarg : "on"); break;
+		case OPT_NO_COLOR: s->color = false; break;
+		case OPT_ASCII: s->ascii = true; break;
+		case OPT_NO_MOUSE: s->mouse = false; break;
+		case OPT_BELL: s->bell = true; break;
+		case OPT_CONFIG: break; /* read above */
+		case OPT_NAMES: set_or_die(s, "names_file", optarg); break;
+		case OPT_SET: {
+			char key[128];
+			const char *eq = strchr(optarg, '=');
+			if (!eq || (size_t)(eq - optarg) >= sizeof key)
+				usage_error("--set: expected KEY=VALUE, got '%s'", optarg);
+			memcpy(key, optarg, (size_t)(eq - optarg));
+			key[eq - optarg] = '\0';
+			set_or_die(s, key, eq + 1);
+			break;
+		}
+		case OPT_LIST_KEYS: o->list_keys = true; break;
+		case OPT_HELP: fputs(usage_text, stdout); exit(0);
+		case OPT_VERSION: printf("ctiboard %s\n", CTIBOARD_VERSION); exit(0);
+		case OPT_TOKEN:
+			usage_error("%s", "--token: tokens are never given on the command line (other "
+			                  "users can read it); use CTIBOARD_TOKEN or --token-file");
+		case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->demo && o->replay)
+		usage_error("%s", "--demo and --replay: choose one source");
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	wake_signal(signal_wake_fd);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Block the stop signals in the calling thread (threads started now inherit the mask), or
+ * unblock them again. */
+static void block_stop_signals(bool block)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+struct replay_job {
+	pthread_t thread;
+	struct model *model;
+	const char *path;
+	double speed;
+	volatile int stop;
+	volatile int done;
+	bool ok;
+	struct replay_result result;
+	char err[512];
+};
+
+static void *replay_main(void *arg)
+{
+	struct replay_job *r = arg;
+	r->ok = journal_replay(r->model, r->path, r->speed, &r->stop, true, &r->result, r->err,
+	                       sizeof r->err);
+	r->done = 1;
+	wake_signal(r->model->wake_fd);
+	return NULL;
+}
+
+/* Replay today's journal so that the day's counters survive a restart. */
+static void replay_today(struct model *m, const char *dir)
+{
+	char path[SETTINGS_PATH_MAX + 32], err[512];
+	struct replay_result res;
+	journal_path_for(path, sizeof path, dir, wall_now_ns() / NS_PER_S);
+	if (access(path, R_OK) != 0)
+		return;
+	if (!journal_replay(m, path, 0, NULL, false, &res, err, sizeof err))
+		fprintf(stderr, "ctiboard: warning: %s\n", err);
+	else if (res.malformed_lines)
+		fprintf(stderr, "ctiboard: warning: %s: %llu bad lines skipped (first: %s)\n", path,
+		        (unsigned long long)res.malformed_lines, res.first_error);
+}
+
+/* Sleep for about ms milliseconds unless a signal stops us. */
+static void nap(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+	nanosleep(&ts, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	struct settings set;
+	struct options opt = {.speed = 1, .demo_rate = 1};
+	char err[SETTINGS_PATH_MAX + 256];
+
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C"); /* JSON and numbers on the wire use '.' whatever the locale */
+	settings_defaults(&set);
+	parse_command_line(argc, argv, &opt, &set);
+	if (opt.list_keys) {
+		settings_print_keys(stdout);
+		return 0;
+	}
+	bool live = !opt.demo && !opt.replay;
+
+	struct names *names = NULL;
+	if (set.names_file[0] && !(names = names_load(set.names_file, err, sizeof err)))
+		fatal(err);
+
+	char tokens[TOKENS_MAX][40];
+	int ntokens = 0;
+	if (live) {
+		if (!feed_check_url(set.url, err, sizeof err))
+			fatal(err);
+		ntokens = feed_load_tokens(&set, tokens, TOKENS_MAX, err, sizeof err);
+		if (ntokens < 0)
+			fatal(err);
+		if (ntokens == 0)
+			fatal("no token: set CTIBOARD_TOKEN or use --token-file FILE "
+			      "(or try the built-in demo: ctiboard --demo)");
+	}
+
+	static struct model model;
+	if (!model_init(&model, &set))
+		fatal("out of memory");
+	model.wake_fd = signal_wake_fd = wake_open();
+	if (opt.replay) {
+		char copy[SETTINGS_PATH_MAX];
+		text_copy(copy, sizeof copy, opt.replay);
+		model.st.clock.replay = true;
+		model.st.clock.speed = opt.speed;
+		snprintf(model.st.source, sizeof model.st.source, "replay %s", basename(copy));
+	} else if (opt.demo) {
+		model.st.clock.replay = true;
+		model.st.clock.speed = opt.demo_rate;
+		snprintf(model.st.source, sizeof model.st.source, "demo");
+	}
+
+	/* A journal for live runs by default; for the demo only when asked; never for replays. */
+	struct journal *journal = NULL;
+	char dir[SETTINGS_PATH_MAX];
+	if (set.journal_dir[0])
+		text_copy(dir, sizeof dir, set.journal_dir);
+	else
+		journal_default_dir(dir, sizeof dir);
+	if (live && set.journal)
+		replay_today(&model, dir);
+	if (((live && set.journal) || (opt.demo && opt.journal_given)) &&
+	    !(journal = journal_open(dir, err, sizeof err)))
+		fatal(err);
+
+	install_signals();
+	block_stop_signals(true);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+
+	struct snapshot_writer *snap = NULL;
+	if (opt.snapshot && !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
+		fatal(err);
+	struct ticker *ticker = ticker_start(&model, journal);
+	struct feed *feed = NULL;
+	struct sim *sim = NULL;
+	static struct replay_job replay;
+	if (live && !(feed = feed_start(&model, journal, &set, tokens, ntokens, err, sizeof err)))
+		fatal(err);
+	memset(tokens, 0, sizeof tokens);
+	if (opt.demo) {
+		struct sim_options so = {opt.seed, opt.demo_rate, 0, opt.demo_duration};
+		if (!(sim = sim_start(&model, journal, &so)))
+			fatal("cannot start the demo");
+	}
+	if (opt.replay) {
+		replay.model = &model;
+		replay.path = opt.replay;
+		replay.speed = opt.speed;
+		if (pthread_create(&replay.thread, NULL, replay_main, &replay) != 0)
+			fatal("cannot start the replay");
+	}
+	block_stop_signals(false);
+
+	int status = 0;
+	if (opt.headless) {
+		/* run until a signal, or until a fast replay or a timed demo has finished */
+		while (!stop_requested) {
+			if (opt.replay && replay.done && opt.speed == 0)
+				break;
+			if (sim && opt.demo_duration > 0 && sim_done(sim))
+				break;
+			nap(50);
+		}
+	} else if (ui_run(&model, names, &set, &stop_requested) != 0) {
+		status = 1;
+	}
+
+	if (opt.replay) {
+		replay.stop = 1;
+		pthread_join(replay.thread, NULL);
+		if (!replay.ok) {
+			fprintf(stderr, "ctiboard: %s\n", replay.err);
+			status = 1;
+		}
+	}
+	sim_stop(sim);
+	feed_stop(feed);
+	ticker_stop(ticker);
+	snapshot_writer_stop(snap);
+	if (journal) {
+		journal_sync(journal, true);
+		journal_close(journal);
+	}
+	curl_global_cleanup();
+	wake_close(model.wake_fd);
+	model_done(&model);
+	names_free(names);
+	return status;
+}

@@ -1,0 +1,1003 @@
+/* model.c: the state of lines, calls and queues, kept by applying events. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "text.h"
+#include "wake.h"
+
+#define ENDED_MAX 8         /* recently ended calls or callers remembered per line or queue */
+#define DEDUP_GENERATION 8192 /* fingerprints per generation of the duplicate filter */
+#define RATE_WINDOW_S 10
+
+/* number -> position in an array of the state (open addressing, positions + 1, 0 empty) */
+struct number_map {
+	uint32_t *slots;
+	size_t cap; /* a power of two */
+};
+
+/* Keys of calls or callers that ended, so that a late event does not bring them back. */
+struct ended_ring {
+	uint64_t keys[ENDED_MAX];
+	bool missed[ENDED_MAX]; /* for calls: counted as missed (a late pick-up corrects it) */
+	unsigned next;
+};
+
+/* Fingerprints of recent events, in two generations (the older is dropped when the newer
+ * fills), so memory is bounded and no deletion is needed. */
+struct dedup {
+	uint64_t *gen[2];
+	size_t count; /* in gen[0] */
+};
+
+struct model_index {
+	struct number_map lines, queues;
+	struct ended_ring *line_ended;  /* parallel to st.lines */
+	struct ended_ring *queue_ended; /* parallel to st.queues */
+	struct dedup dedup;
+	int64_t next_day_start_s;
+	int64_t last_tick_s; /* event time of the last tick done by model_apply */
+	int64_t rate_second[RATE_WINDOW_S];
+	uint32_t rate_count[RATE_WINDOW_S];
+};
+
+/* ---- small helpers ---- */
+
+static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	return hash_bytes(0xcbf29ce484222325ULL, s, strlen(s));
+}
+
+/* Grow an array of elements of size elem to hold at least want; false on failure. */
+static bool grow(void **array, size_t *cap, size_t want, size_t elem)
+{
+	if (want <= *cap)
+		return true;
+	size_t n = *cap ? *cap : 8;
+	while (n < want)
+		n *= 2;
+	void *p = realloc(*array, n * elem);
+	if (!p)
+		return false;
+	*array = p;
+	*cap = n;
+	return true;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static int64_t seconds_between(int64_t from_s, int64_t to_s)
+{
+	return to_s > from_s ? to_s - from_s : 0;
+}
+
+int64_t wall_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* ---- number map ---- */
+
+typedef const char *key_of_fn(const void *array, uint32_t pos);
+
+static const char *line_key(const void *array, uint32_t pos)
+{
+	return ((const struct line *)array)[pos].number;
+}
+
+static const char *queue_key(const void *array, uint32_t pos)
+{
+	return ((const struct queue *)array)[pos].number;
+}
+
+/* Position of number in array via map, or -1. */
+static long map_find(const struct number_map *map, const void *array, key_of_fn *key,
+                     const char *number)
+{
+	if (!map->cap)
+		return -1;
+	for (size_t i = hash_str(number) & (map->cap - 1);; i = (i + 1) & (map->cap - 1)) {
+		uint32_t v = map->slots[i];
+		if (v == 0)
+			return -1;
+		if (strcmp(key(array, v - 1), number) == 0)
+			return (long)(v - 1);
+	}
+}
+
+static void map_put(struct number_map *map, const char *number, uint32_t pos)
+{
+	size_t i = hash_str(number) & (map->cap - 1);
+	while (map->slots[i])
+		i = (i + 1) & (map->cap - 1);
+	map->slots[i] = pos + 1;
+}
+
+/* Make room for count entries (load at most one half), rehashing from the array. */
+static bool map_reserve(struct number_map *map, const void *array, key_of_fn *key, size_t count)
+{
+	if (count * 2 <= map->cap)
+		return true;
+	size_t cap = map->cap ? map->cap * 2 : 64;
+	while (count * 2 > cap)
+		cap *= 2;
+	uint32_t *slots = calloc(cap, sizeof *slots);
+	if (!slots)
+		return false;
+	free(map->slots);
+	map->slots = slots;
+	map->cap = cap;
+	for (uint32_t pos = 0; pos + 1 < count; pos++)
+		map_put(map, key(array, pos), pos);
+	return true;
+}
+
+/* ---- duplicate filter ---- */
+
+static bool dedup_contains(const uint64_t *gen, uint64_t fp)
+{
+	if (!gen)
+		return false;
+	for (size_t i = fp & (2 * DEDUP_GENERATION - 1);; i = (i + 1) & (2 * DEDUP_GENERATION - 1)) {
+		if (gen[i] == 0)
+			return false;
+		if (gen[i] == fp)
+			return true;
+	}
+}
+
+/* Remember fp; true if it was seen already. */
+static bool dedup_seen(struct dedup *d, uint64_t fp)
+{
+	if (dedup_contains(d->gen[0], fp) || dedup_contains(d->gen[1], fp))
+		return true;
+	if (!d->gen[0] || d->count == DEDUP_GENERATION) {
+		uint64_t *fresh = d->gen[1];
+		if (fresh)
+			memset(fresh, 0, 2 * DEDUP_GENERATION * sizeof *fresh);
+		else if (!(fresh = calloc(2 * DEDUP_GENERATION, sizeof *fresh)))
+			return false;
+		d->gen[1] = d->gen[0];
+		d->gen[0] = fresh;
+		d->count = 0;
+	}
+	size_t i = fp & (2 * DEDUP_GENERATION - 1);
+	while (d->gen[0][i])
+		i = (i + 1) & (2 * DEDUP_GENERATION - 1);
+	d->gen[0][i] = fp;
+	d->count++;
+	return false;
+}
+
+/* Fingerprint of what makes an event the same event: kind, number, call or caller, time. */
+static uint64_t event_fingerprint(const struct event *ev)
+{
+	uint64_t h = hash_bytes(0xcbf29ce484222325ULL, ev->kind_name, strlen(ev->kind_name) + 1);
+	h = hash_bytes(h, ev->resource, strlen(ev->resource) + 1);
+	h = hash_bytes(h, ev->call_id, strlen(ev->call_id) + 1);
+	h = hash_bytes(h, ev->member_uuid, strlen(ev->member_uuid) + 1);
+	int64_t t = ev->timestamp_ns ? ev->timestamp_ns : ev->ts_ns;
+	h = hash_bytes(h, &t, sizeof t);
+	return h ? h : 1;
+}
+
+/* ---- ended rings ---- */
+
+static void ended_add(struct ended_ring *r, uint64_t key, bool missed)
+{
+	r->keys[r->next] = key;
+	r->missed[r->next] = missed;
+	r->next = (r->next + 1) % ENDED_MAX;
+}
+
+static int ended_find(const struct ended_ring *r, uint64_t key)
+{
+	for (int i = 0; i < ENDED_MAX; i++)
+		if (r->keys[i] == key)
+			return i;
+	return -1;
+}
+
+/* ---- life cycle ---- */
+
+bool model_init(struct model *m, const struct settings *s)
+{
+	memset(m, 0, sizeof *m);
+	m->set = *s;
+	m->wake_fd = -1;
+	m->generation = 1; /* readers start at 0: their first view always copies */
+	m->index = calloc(1, sizeof *m->index);
+	if (!m->index || pthread_mutex_init(&m->lock, NULL) != 0) {
+		free(m->index);
+		return false;
+	}
+	text_copy(m->st.source, sizeof m->st.source, "live");
+	return true;
+}
+
+static void queue_free_arrays(struct queue *q)
+{
+	free(q->members);
+	free(q->agents);
+	q->members = NULL, q->agents = NULL;
+	q->nmembers = q->cap_members = q->nagents = q->cap_agents = 0;
+}
+
+void state_free(struct model_state *st)
+{
+	for (size_t i = 0; i < st->cap_queues && st->queues; i++)
+		queue_free_arrays(&st->queues[i]);
+	free(st->queues);
+	free(st->lines);
+	free(st->calls);
+	st->queues = NULL, st->lines = NULL, st->calls = NULL;
+	st->nqueues = st->cap_queues = st->nlines = st->cap_lines = st->ncalls = st->cap_calls = 0;
+}
+
+void model_done(struct model *m)
+{
+	for (size_t i = 0; i < m->st.nqueues; i++)
+		queue_free_arrays(&m->st.queues[i]);
+	m->st.cap_queues = m->st.nqueues;
+	state_free(&m->st);
+	if (m->index) {
+		free(m->index->lines.slots);
+		free(m->index->queues.slots);
+		free(m->index->line_ended);
+		free(m->index->queue_ended);
+		free(m->index->dedup.gen[0]);
+		free(m->index->dedup.gen[1]);
+		free(m->index);
+	}
+	pthread_mutex_destroy(&m->lock);
+	memset(m, 0, sizeof *m);
+	m->wake_fd = -1;
+}
+
+void model_lock(struct model *m)
+{
+	pthread_mutex_lock(&m->lock);
+}
+
+void model_unlock(struct model *m)
+{
+	bool changed = m->dirty;
+	if (changed) {
+		m->generation++;
+		m->dirty = false;
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (changed)
+		wake_signal(m->wake_fd);
+}
+
+/* ---- today ---- */
+
+int64_t day_start_for(int64_t t_s, int shift_start_min)
+{
+	time_t t = (time_t)t_s;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	tm.tm_hour = 0;
+	tm.tm_min = shift_start_min;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	time_t start = mktime(&tm);
+	if (start > t) { /* before today's shift start: the shift began yesterday */
+		localtime_r(&t, &tm);
+		tm.tm_mday -= 1;
+		tm.tm_hour = 0;
+		tm.tm_min = shift_start_min;
+		tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		start = mktime(&tm);
+	}
+	return (int64_t)start;
+}
+
+/* Start of the day after the one starting at day_s. */
+static int64_t next_day_start(int64_t day_s, int shift_start_min)
+{
+	/* a day is 23 to 25 hours long: 26 h after the start is always within the next day */
+	return day_start_for(day_s + 26 * 3600, shift_start_min);
+}
+
+void model_reset_today(struct model *m)
+{
+	struct model_state *st = &m->st;
+	for (size_t i = 0; i < st->nlines; i++)
+		memset(&st->lines[i].today, 0, sizeof st->lines[i].today);
+	for (size_t i = 0; i < st->nqueues; i++) {
+		struct queue *q = &st->queues[i];
+		memset(&q->today, 0, sizeof q->today);
+		for (size_t a = 0; a < q->nagents; a++)
+			q->agents[a].taken_today = 0;
+	}
+	m->dirty = true;
+}
+
+/* Move "today" forward if t_s is past its end; returns false if t_s is before today. */
+static bool roll_day(struct model *m, int64_t t_s)
+{
+	struct model_index *ix = m->index;
+	if (t_s < m->st.day_start_s)
+		return false;
+	if (m->st.day_start_s != 0 && t_s < ix->next_day_start_s)
+		return true;
+	int64_t start = day_start_for(t_s, m->set.shift_start_min);
+	if (m->st.day_start_s != 0)
+		model_reset_today(m);
+	m->st.day_start_s = start;
+	ix->next_day_start_s = next_day_start(start, m->set.shift_start_min);
+	m->dirty = true;
+	return true;
+}
+
+/* ---- lines and calls ---- */
+
+static struct line *line_get(struct model *m, const struct event *ev)
+{
+	struct model_state *st = &m->st;
+	struct model_index *ix = m->index;
+	long pos = map_find(&ix->lines, st->lines, line_key, ev->resource);
+	if (pos < 0) {
+		if (st->nlines >= (size_t)m->set.max_lines)
+			return NULL;
+		size_t cap = st->cap_lines;
+		if (!grow((void **)&st->lines, &st->cap_lines, st->nlines + 1, sizeof *st->lines))
+			return NULL;
+		if (cap != st->cap_lines) {
+			struct ended_ring *e = realloc(ix->line_ended, st->cap_lines * sizeof *e);
+			if (!e)
+				return NULL;
+			ix->line_ended = e;
+		}
+		pos = (long)st->nlines;
+		struct line *l = &st->lines[pos];
+		memset(l, 0, sizeof *l);
+		memset(&ix->line_ended[pos], 0, sizeof ix->line_ended[pos]);
+		text_copy(l->number, sizeof l->number, ev->resource);
+		l->simultaneous = -1;
+		st->nlines++;
+		if (!map_reserve(&ix->lines, st->lines, line_key, st->nlines)) {
+			st->nlines--;
+			return NULL;
+		}
+		map_put(&ix->lines, l->number, (uint32_t)pos);
+	}
+	struct line *l = &st->lines[pos];
+	if (ev->description[0])
+		text_copy(l->description, sizeof l->description, ev->description);
+	if (ev->type[0])
+		text_copy(l->type, sizeof l->type, ev->type);
+	if (ev->simultaneous >= 0)
+		l->simultaneous = ev->simultaneous;
+	return l;
+}
+
+static struct call *call_find(struct model_state *st, uint32_t line, const char *id)
+{
+	for (size_t i = 0; i < st->ncalls; i++)
+		if (st->calls[i].line == line && strcmp(st->calls[i].id, id) == 0)
+			return &st->calls[i];
+	return NULL;
+}
+
+static void call_set_state(struct line *l, struct call *c, enum call_state s, int64_t t)
+{
+	bool was_ringing = c->state == CALL_RINGING, was_active = c->answered;
+	c->state = s;
+	c->since_ns = t;
+	l->nringing += (s == CALL_RINGING) - was_ringing;
+	bool active = s == CALL_ACTIVE || s == CALL_HELD;
+	if (active && !was_active) {
+		c->answered = true;
+		c->answer_ns = t;
+		l->nactive++;
+	}
+}
+
+/* A new call on line l; counts it in or out. NULL when a bound is reached. */
+static struct call *call_new(struct model *m, struct line *l, const struct event *ev, int64_t t,
+                             bool counting)
+{
+	struct model_state *st = &m->st;
+	if (st->ncalls >= (size_t)m->set.max_calls ||
+	    !grow((void **)&st->calls, &st->cap_calls, st->ncalls + 1, sizeof *st->calls))
+		return NULL;
+	struct call *c = &st->calls[st->ncalls++];
+	memset(c, 0, sizeof *c);
+	text_copy(c->id, sizeof c->id, ev->call_id);
+	c->line = (uint32_t)(l - st->lines);
+	text_copy(c->calling, sizeof c->calling, ev->calling);
+	text_copy(c->called, sizeof c->called, ev->called);
+	c->inbound = strcmp(ev->calling, l->number) != 0;
+	c->start_ns = c->since_ns = c->last_ns = t;
+	c->state = CALL_RING_ENDED; /* set properly by the caller through call_set_state */
+	l->ncalls++;
+	if (counting) {
+		if (c->inbound)
+			l->today.calls_in++;
+		else
+			l->today.calls_out++;
+	}
+	return c;
+}
+
+/* Remove a call; remember how it ended so that late events about it change nothing. */
+static void call_end(struct model *m, struct line *l, struct call *c, bool missed)
+{
+	struct model_state *st = &m->st;
+	ended_add(&m->index->line_ended[c->line], hash_str(c->id), missed);
+	l->ncalls--;
+	l->nringing -= c->state == CALL_RINGING;
+	l->nactive -= c->answered;
+	*c = st->calls[--st->ncalls];
+}
+
+/* Finish a call at time t: talk time, or a missed call. */
+static void call_finish(struct model *m, struct line *l, struct call *c, int64_t t, bool counting)
+{
+	bool missed = !c->answered && c->inbound;
+	if (counting) {
+		if (c->answered)
+			l->today.talk_s += seconds_between(c->answer_ns / NS_PER_S, t / NS_PER_S);
+		else if (missed)
+			l->today.missed++;
+	}
+	call_end(m, l, c, missed);
+}
+
+static enum apply_result apply_line(struct model *m, const struct event *ev, int64_t t,
+                                    bool counting)
+{
+	struct line *l = line_get(m, ev);
+	if (!l)
+		return APPLY_DROPPED;
+	uint32_t pos = (uint32_t)(l - m->st.lines);
+	l->last_ns = max64(l->last_ns, t);
+	if (ev->kind == EV_REGISTERED) {
+		l->registered_ns = max64(l->registered_ns, t);
+		m->st.counters.registered++;
+		return APPLY_OK;
+	}
+	if (ev->kind == EV_UNKNOWN)
+		return APPLY_UNKNOWN;
+
+	struct call *c = call_find(&m->st, pos, ev->call_id);
+	struct ended_ring *ended = &m->index->line_ended[pos];
+	if (!c) {
+		int e = ended_find(ended, hash_str(ev->call_id));
+		if (e >= 0) {
+			/* a late pick-up of a call already counted as missed: it was answered */
+			if (ev->kind == EV_START_CALLING && ended->missed[e] && counting) {
+				ended->missed[e] = false;
+				if (l->today.missed > 0)
+					l->today.missed--;
+				l->today.answered++;
+			}
+			return APPLY_IGNORED;
+		}
+		if (ev->kind != EV_START_RINGING && ev->kind != EV_START_CALLING) {
+			/* an end with no start: nothing to end, but do not let a late start in */
+			ended_add(ended, hash_str(ev->call_id), false);
+			return APPLY_IGNORED;
+		}
+		c = call_new(m, l, ev, t, counting);
+		if (!c)
+			return APPLY_DROPPED;
+		call_set_state(l, c, CALL_RINGING, t);
+	}
+	c->last_ns = max64(c->last_ns, t);
+	switch (ev->kind) {
+	case EV_START_RINGING:
+		break; /* already ringing, or a late ringing of a call in progress */
+	case EV_START_CALLING:
+		if (!c->answered && c->inbound && counting)
+			l->today.answered++;
+		if (c->state != CALL_ACTIVE && c->state != CALL_HELD)
+			call_set_state(l, c, CALL_ACTIVE, t);
+		break;
+	case EV_END_RINGING:
+		if (c->state == CALL_RINGING)
+			call_set_state(l, c, CALL_RING_ENDED, t);
+		break;
+	case EV_START_HOLD:
+		if (c->answered)
+			call_set_state(l, c, CALL_HELD, t);
+		break;
+	case EV_END_HOLD:
+		if (c->state == CALL_HELD)
+			call_set_state(l, c, CALL_ACTIVE, t);
+		break;
+	case EV_END_CALLING:
+		call_finish(m, l, c, t, counting);
+		break;
+	default:
+		break;
+	}
+	return APPLY_OK;
+}
+
+/* ---- queues, callers, agents ---- */
+
+static struct queue *queue_get(struct model *m, const struct event *ev)
+{
+	struct model_state *st = &m->st;
+	struct model_index *ix = m->index;
+	long pos = map_find(&ix->queues, st->queues, queue_key, ev->resource);
+	if (pos < 0) {
+		if (st->nqueues >= (size_t)m->set.max_queues)
+			return NULL;
+		size_t cap = st->cap_queues;
+		if (!grow((void **)&st->queues, &st->cap_queues, st->nqueues + 1, sizeof *st->queues))
+			return NULL;
+		if (cap != st->cap_queues) {
+			struct ended_ring *e = realloc(ix->queue_ended, st->cap_queues * sizeof *e);
+			if (!e)
+				return NULL;
+			ix->queue_ended = e;
+		}
+		pos = (long)st->nqueues;
+		struct queue *q = &st->queues[pos];
+		memset(q, 0, sizeof *q);
+		memset(&ix->queue_ended[pos], 0, sizeof ix->queue_ended[pos]);
+		text_copy(q->number, sizeof q->number, ev->resource);
+		q->count = -1;
+		st->nqueues++;
+		if (!map_reserve(&ix->queues, st->queues, queue_key, st->nqueues)) {
+			st->nqueues--;
+			return NULL;
+		}
+		map_put(&ix->queues, q->number, (uint32_t)pos);
+	}
+	struct queue *q = &st->queues[pos];
+	if (ev->description[0])
+		text_copy(q->description, sizeof q->description, ev->description);
+	if (ev->type[0])
+		text_copy(q->type, sizeof q->type, ev->type);
+	return q;
+}
+
+static struct member *member_find(struct queue *q, const char *uuid)
+{
+	for (size_t i = 0; i < q->nmembers; i++)
+		if (strcmp(q->members[i].uuid, uuid) == 0)
+			return &q->members[i];
+	return NULL;
+}
+
+/* The caller of an event, created if new (and counted as offered). NULL at a bound. */
+static struct member *member_get(struct model *m, struct queue *q, const struct event *ev,
+                                 int64_t t, bool counting)
+{
+	struct member *mb = member_find(q, ev->member_uuid);
+	if (!mb) {
+		if (q->nmembers >= (size_t)m->set.max_members ||
+		    !grow((void **)&q->members, &q->cap_members, q->nmembers + 1, sizeof *mb))
+			return NULL;
+		mb = &q->members[q->nmembers++];
+		memset(mb, 0, sizeof *mb);
+		text_copy(mb->uuid, sizeof mb->uuid, ev->member_uuid);
+		mb->state = MEMBER_WAITING;
+		mb->joined_s = t / NS_PER_S;
+		if (counting)
+			q->today.offered++;
+	}
+	if (ev->joined_s > 0)
+		mb->joined_s = ev->joined_s;
+	if (ev->member_number[0])
+		text_copy(mb->number, sizeof mb->number, ev->member_number);
+	if (ev->member_name[0])
+		text_copy(mb->name, sizeof mb->name, ev->member_name);
+	mb->last_ns = max64(mb->last_ns, t);
+	return mb;
+}
+
+static void member_remove(struct model *m, struct queue *q, struct member *mb)
+{
+	ended_add(&m->index->queue_ended[q - m->st.queues], hash_str(mb->uuid), false);
+	*mb = q->members[--q->nmembers];
+}
+
+static struct agent *agent_get(struct model *m, struct queue *q, const char *number, int64_t t)
+{
+	if (!number[0])
+		return NULL;
+	for (size_t i = 0; i < q->nagents; i++)
+		if (strcmp(q->agents[i].number, number) == 0) {
+			q->agents[i].last_ns = max64(q->agents[i].last_ns, t);
+			return &q->agents[i];
+		}
+	if (q->nagents >= (size_t)m->set.max_agents ||
+	    !grow((void **)&q->agents, &q->cap_agents, q->nagents + 1, sizeof *q->agents))
+		return NULL;
+	struct agent *a = &q->agents[q->nagents++];
+	memset(a, 0, sizeof *a);
+	text_copy(a->number, sizeof a->number, number);
+	a->last_ns = t;
+	return a;
+}
+
+/* Count an answer: wait from join to answer, service level. */
+static void count_answer(struct model *m, struct queue *q, struct member *mb, int64_t answered_s)
+{
+	int64_t wait = seconds_between(mb->joined_s, answered_s);
+	q->today.answered++;
+	q->today.wait_total_s += wait;
+	if (wait <= m->set.sl_target_s)
+		q->today.answered_in_sl++;
+	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
+}
+
+/* Count a caller who left before an answer. */
+static void count_unanswered(struct model *m, struct queue *q, const struct event *ev,
+                             int64_t joined_s, int64_t left_s)
+{
+	int64_t wait = seconds_between(joined_s, left_s);
+	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
+	if (strcmp(ev->cancel_reason, "TIMEOUT") == 0 ||
+	    strcmp(ev->cancel_reason, "NO_AGENT_TIMEOUT") == 0)
+		q->today.timed_out++;
+	else if (wait < m->set.short_abandon_s)
+		q->today.short_abandoned++;
+	else
+		q->today.abandoned++;
+}
+
+static enum apply_result apply_queue(struct model *m, const struct event *ev, int64_t t,
+                                     bool counting)
+{
+	struct queue *q = queue_get(m, ev);
+	if (!q)
+		return APPLY_DROPPED;
+	q->last_ns = max64(q->last_ns, t);
+	if (ev->count >= 0)
+		q->count = ev->count;
+	if (ev->kind == EV_UNKNOWN)
+		return APPLY_UNKNOWN;
+	if (ev->kind == EV_MEMBERS_COUNT)
+		return APPLY_OK;
+	if (ev->kind == EV_AGENT_STATUS_CHANGE || ev->kind == EV_AGENT_STATE_CHANGE) {
+		struct agent *a = agent_get(m, q, ev->agent, t);
+		if (a && ev->status[0])
+			text_copy(a->status, sizeof a->status, ev->status);
+		return APPLY_OK;
+	}
+
+	int64_t t_s = t / NS_PER_S;
+	struct ended_ring *ended = &m->index->queue_ended[q - m->st.queues];
+	struct member *mb = member_find(q, ev->member_uuid);
+	struct agent *a = agent_get(m, q, ev->agent, t);
+	if (!mb && ended_find(ended, hash_str(ev->member_uuid)) >= 0) {
+		/* a late event about a caller who has left: only the agent side may still count */
+		if (ev->kind == EV_BRIDGE_AGENT_END && a) {
+			a->on_call = false;
+			if (counting && ev->answered_s && ev->terminated_s) {
+				q->today.talks++;
+				q->today.talk_total_s += seconds_between(ev->answered_s, ev->terminated_s);
+			}
+		}
+		return APPLY_IGNORED;
+	}
+	if (!mb && ev->kind == EV_MEMBER_QUEUE_END && !ev->joined_s) {
+		ended_add(ended, hash_str(ev->member_uuid), false);
+		return APPLY_IGNORED; /* an end with nothing to end and no times to count */
+	}
+	mb = member_get(m, q, ev, t, counting);
+	if (!mb)
+		return APPLY_DROPPED;
+
+	switch (ev->kind) {
+	case EV_MEMBER_QUEUE_START:
+	case EV_MEMBER_QUEUE_RESUME:
+		break;
+	case EV_AGENT_OFFERING:
+		if (mb->state == MEMBER_WAITING) {
+			mb->state = MEMBER_OFFERED;
+			text_copy(mb->agent, sizeof mb->agent, ev->agent);
+		}
+		break;
+	case EV_BRIDGE_AGENT_START:
+		if (!mb->answered_s) {
+			mb->answered_s = ev->answered_s ? ev->answered_s : t_s;
+			if (counting) {
+				count_answer(m, q, mb, mb->answered_s);
+				if (a)
+					a->taken_today++;
+			}
+		}
+		mb->state = MEMBER_WITH_AGENT;
+		text_copy(mb->agent, sizeof mb->agent, ev->agent);
+		if (a) {
+			a->on_call = true;
+			a->since_s = mb->answered_s;
+		}
+		break;
+	case EV_BRIDGE_AGENT_FAIL:
+		if (counting)
+			q->today.agent_failures++;
+		if (mb->state == MEMBER_OFFERED) {
+			mb->state = MEMBER_WAITING;
+			mb->agent[0] = '\0';
+		}
+		break;
+	case EV_BRIDGE_AGENT_END:
+		if (a)
+			a->on_call = false;
+		if (counting) {
+			int64_t answered = ev->answered_s ? ev->answered_s : mb->answered_s;
+			int64_t ended_s = ev->terminated_s ? ev->terminated_s : t_s;
+			q->today.talks++;
+			q->today.talk_total_s += answered ? seconds_between(answered, ended_s) : 0;
+		}
+		break;
+	case EV_MEMBER_QUEUE_END:
+		if (!mb->answered_s && ev->cause == CAUSE_TERMINATED && ev->answered_s) {
+			/* answered, but the bridge event never came */
+			mb->answered_s = ev->answered_s;
+			if (counting)
+				count_answer(m, q, mb, ev->answered_s);
+		} else if (!mb->answered_s && counting) {
+			count_unanswered(m, q, ev, mb->joined_s, ev->leaving_s ? ev->leaving_s : t_s);
+		}
+		member_remove(m, q, mb);
+		break;
+	default:
+		break;
+	}
+	return APPLY_OK;
+}
+
+/* ---- applying ---- */
+
+static void log_event(struct model_state *st, const struct event *ev, int64_t t)
+{
+	size_t at = (st->log_head + st->log_count) % LOG_MAX;
+	if (st->log_count == LOG_MAX)
+		st->log_head = (st->log_head + 1) % LOG_MAX;
+	else
+		st->log_count++;
+	struct log_entry *e = &st->log[at];
+	e->time_ns = t;
+	e->kind = ev->kind;
+	text_copy(e->kind_name, sizeof e->kind_name, ev->kind_name);
+	text_copy(e->resource, sizeof e->resource, ev->resource);
+	const char *detail = ev->is_queue ? ev->member_number : ev->calling;
+	if (ev->kind == EV_MEMBER_QUEUE_END)
+		detail = ev->cause == CAUSE_CANCEL       ? "left before an answer"
+		         : ev->cause == CAUSE_TERMINATED ? "served"
+		                                         : "left";
+	else if (ev->kind == EV_BRIDGE_AGENT_FAIL)
+		detail = ev->hangup_cause;
+	else if (ev->kind == EV_MEMBERS_COUNT || ev->kind == EV_REGISTERED)
+		detail = "";
+	text_copy(e->detail, sizeof e->detail, detail);
+}
+
+/* Count the event in the rate window of its second. */
+static void count_rate(struct model *m, int64_t t_s)
+{
+	struct model_index *ix = m->index;
+	size_t slot = (size_t)(t_s % RATE_WINDOW_S);
+	if (ix->rate_second[slot] != t_s) {
+		ix->rate_second[slot] = t_s;
+		ix->rate_count[slot] = 0;
+	}
+	ix->rate_count[slot]++;
+	uint64_t sum = 0;
+	for (size_t i = 0; i < RATE_WINDOW_S; i++)
+		if (t_s - ix->rate_second[i] < RATE_WINDOW_S)
+			sum += ix->rate_count[i];
+	m->st.events_per_s_x10 = (int64_t)sum * 10 / RATE_WINDOW_S;
+}
+
+enum apply_result model_apply(struct model *m, const struct event *ev)
+{
+	struct model_state *st = &m->st;
+	if ((ev->timestamp_ns || ev->ts_ns) && dedup_seen(&m->index->dedup, event_fingerprint(ev))) {
+		st->counters.duplicates++;
+		m->dirty = true;
+		return APPLY_DUPLICATE;
+	}
+	int64_t t = event_time_ns(ev);
+	bool counting = roll_day(m, t / NS_PER_S);
+	enum apply_result r = ev->is_queue ? apply_queue(m, ev, t, counting)
+	                                   : apply_line(m, ev, t, counting);
+	m->dirty = true;
+	if (r == APPLY_DROPPED) {
+		st->counters.dropped++;
+		return r;
+	}
+	st->counters.events++;
+	if (r == APPLY_UNKNOWN)
+		st->counters.unknown++;
+	log_event(st, ev, t);
+	if (t > st->clock.event_ns) {
+		st->clock.event_ns = t;
+		st->clock.wall_ns = wall_now_ns();
+	}
+	count_rate(m, t / NS_PER_S);
+	if (t / NS_PER_S > m->index->last_tick_s) {
+		/* tick on event time too, so that a replay expires what it should as it goes,
+		 * the same way at any speed */
+		m->index->last_tick_s = t / NS_PER_S;
+		model_tick(m, t);
+	}
+	return r;
+}
+
+void model_tick(struct model *m, int64_t now_ns)
+{
+	struct model_state *st = &m->st;
+	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
+	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
+	roll_day(m, now_ns / NS_PER_S);
+	for (size_t i = 0; i < st->ncalls;) {
+		struct call *c = &st->calls[i];
+		struct line *l = &st->lines[c->line];
+		if (now_ns - c->last_ns > expiry) {
+			st->counters.expired++;
+			call_end(m, l, c, false);
+			m->dirty = true;
+		} else if (c->state == CALL_RING_ENDED && now_ns - c->since_ns > grace) {
+			call_finish(m, l, c, now_ns, c->since_ns / NS_PER_S >= st->day_start_s);
+			m->dirty = true;
+		} else {
+			i++;
+		}
+	}
+	for (size_t qi = 0; qi < st->nqueues; qi++) {
+		struct queue *q = &st->queues[qi];
+		for (size_t i = 0; i < q->nmembers;) {
+			if (now_ns - q->members[i].last_ns > expiry) {
+				st->counters.expired++;
+				member_remove(m, q, &q->members[i]);
+				m->dirty = true;
+			} else {
+				i++;
+			}
+		}
+		for (size_t i = 0; i < q->nagents; i++) {
+			struct agent *a = &q->agents[i];
+			if (a->on_call && now_ns - a->last_ns > expiry) {
+				a->on_call = false;
+				m->dirty = true;
+			}
+		}
+	}
+}
+
+int64_t state_now_ns(const struct model_state *st)
+{
+	if (!st->clock.replay)
+		return wall_now_ns();
+	int64_t since = wall_now_ns() - st->clock.wall_ns;
+	return st->clock.event_ns + (int64_t)((double)since * st->clock.speed);
+}
+
+/* ---- readers ---- */
+
+/* Copy src's queues into dst, reusing dst's member and agent arrays. */
+static bool copy_queues(struct model_state *dst, const struct model_state *src)
+{
+	size_t had = dst->cap_queues;
+	if (!grow((void **)&dst->queues, &dst->cap_queues, src->nqueues, sizeof *dst->queues))
+		return false;
+	memset(dst->queues + had, 0, (dst->cap_queues - had) * sizeof *dst->queues);
+	for (size_t i = 0; i < src->nqueues; i++) {
+		struct queue *d = &dst->queues[i];
+		const struct queue *s = &src->queues[i];
+		struct member *members = d->members;
+		struct agent *agents = d->agents;
+		size_t cap_members = d->cap_members, cap_agents = d->cap_agents;
+		*d = *s;
+		d->members = members, d->cap_members = cap_members;
+		d->agents = agents, d->cap_agents = cap_agents;
+		if (!grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
+		    !grow((void **)&d->agents, &d->cap_agents, s->nagents, sizeof *s->agents)) {
+			d->nmembers = d->nagents = 0;
+			return false;
+		}
+		if (s->nmembers)
+			memcpy(d->members, s->members, s->nmembers * sizeof *s->members);
+		if (s->nagents)
+			memcpy(d->agents, s->agents, s->nagents * sizeof *s->agents);
+	}
+	return true;
+}
+
+bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
+{
+	model_lock(m);
+	if (m->generation == *seen) {
+		model_unlock(m);
+		return false;
+	}
+	const struct model_state *src = &m->st;
+	struct line *lines = dst->lines;
+	struct call *calls = dst->calls;
+	struct queue *queues = dst->queues;
+	size_t cap_lines = dst->cap_lines, cap_calls = dst->cap_calls, cap_queues = dst->cap_queues;
+	*dst = *src;
+	dst->lines = lines, dst->cap_lines = cap_lines;
+	dst->calls = calls, dst->cap_calls = cap_calls;
+	dst->queues = queues, dst->cap_queues = cap_queues;
+	bool ok = grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
+	          grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
+	          copy_queues(dst, src);
+	if (ok) {
+		if (src->nlines)
+			memcpy(dst->lines, src->lines, src->nlines * sizeof *src->lines);
+		if (src->ncalls)
+			memcpy(dst->calls, src->calls, src->ncalls * sizeof *src->calls);
+		*seen = m->generation;
+	} else {
+		dst->nlines = dst->ncalls = dst->nqueues = 0;
+	}
+	model_unlock(m);
+	return ok;
+}
+
+/* ---- derived ---- */
+
+enum line_state line_state(const struct line *l)
+{
+	return l->nringing > 0 ? LINE_RINGING : l->nactive > 0 ? LINE_IN_CALL : LINE_IDLE;
+}
+
+const char *line_state_name(enum line_state s)
+{
+	static const char *const names[] = {"idle", "ringing", "in_call"};
+	return names[s];
+}
+
+const char *call_state_name(enum call_state s)
+{
+	static const char *const names[] = {"ringing", "ring_ended", "in_call", "held"};
+	return names[s];
+}
+
+const char *member_state_name(enum member_state s)
+{
+	static const char *const names[] = {"waiting", "offered", "with_agent"};
+	return names[s];
+}
+
+const char *feed_state_name(enum feed_state s)
+{
+	static const char *const names[] = {"connecting", "live", "backoff", "auth_failed",
+	                                    "stale"};
+	return names[s];
+}
+
+const struct line *state_find_line(const struct model_state *st, const char *number)
+{
+	for (size_t i = 0; i < st->nlines; i++)
+		if (strcmp(st->lines[i].number, number) == 0)
+			return &st->lines[i];
+	return NULL;
+}
+
+const struct queue *state_find_queue(const struct model_state *st, const char *number)
+{
+	for (size_t i = 0; i < st->nqueues; i++)
+		if (strcmp(st->queues[i].number, number) == 0)
+			return &st->queues[i];
+	return NULL;
+}

@@ -1,0 +1,321 @@
+/* settings.c: defaults, the configuration file and --set, all driven by one table of keys. */
+#include "settings.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "redact.h"
+
+enum key_type { K_INT, K_BOOL, K_PATH, K_SHIFT, K_SL_FORMULA, K_PROTOCOL, K_KIOSK, K_TOKEN_FILE,
+                K_TOKEN };
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	long min, max;   /* K_INT */
+	const char *def; /* default, as it would be written in the file */
+	const char *help;
+};
+
+#define INT(n, f, lo, hi, d, h) {n, K_INT, offsetof(struct settings, f), lo, hi, d, h}
+#define BOOL(n, f, d, h) {n, K_BOOL, offsetof(struct settings, f), 0, 1, d, h}
+
+static const struct key keys[] = {
+	INT("sl_target_s", sl_target_s, 1, 3600, "20", "service-level target T, seconds"),
+	{"sl_formula", K_SL_FORMULA, offsetof(struct settings, sl_formula), 0, 0,
+	 "penalise_abandons",
+	 "penalise_abandons: answered within T / (answered + abandoned); answered_only: "
+	 "answered within T / answered"},
+	INT("short_abandon_s", short_abandon_s, 0, 600, "5",
+	    "callers leaving quicker than this are short abandons, left out of the rates"),
+	{"shift_start", K_SHIFT, offsetof(struct settings, shift_start_min), 0, 0, "00:00",
+	 "local time HH:MM at which \"today\" starts"},
+	INT("expiry_s", expiry_s, 60, 7 * 86400, "14400",
+	    "a call or caller with no news for this long is expired"),
+	INT("missed_grace_s", missed_grace_s, 1, 3600, "15",
+	    "ringing that ended with no pick-up for this long is a missed call"),
+	INT("max_lines", max_lines, 1, 1000000, "20000", "most lines kept"),
+	INT("max_queues", max_queues, 1, 100000, "2000", "most queues kept"),
+	INT("max_calls", max_calls, 1, 1000000, "50000", "most calls in progress kept"),
+	INT("max_members", max_members, 1, 100000, "5000", "most waiting callers kept per queue"),
+	INT("max_agents", max_agents, 1, 100000, "2000", "most agents kept per queue"),
+	{"names_file", K_PATH, offsetof(struct settings, names_file), 0, 0, "",
+	 "CSV file of number,name to show names instead of numbers"},
+	INT("alert_waiting_warn", alert_waiting_warn, 0, 100000, "5", "callers waiting: warning"),
+	INT("alert_waiting_crit", alert_waiting_crit, 0, 100000, "10", "callers waiting: critical"),
+	INT("alert_wait_warn_s", alert_wait_warn_s, 0, 86400, "60", "longest wait: warning"),
+	INT("alert_wait_crit_s", alert_wait_crit_s, 0, 86400, "120", "longest wait: critical"),
+	INT("alert_sl_warn", alert_sl_warn, 0, 100, "80", "service level below, percent: warning"),
+	INT("alert_sl_crit", alert_sl_crit, 0, 100, "60", "service level below, percent: critical"),
+	INT("alert_ring_warn_s", alert_ring_warn_s, 0, 86400, "20", "a line ringing for: warning"),
+	INT("alert_ring_crit_s", alert_ring_crit_s, 0, 86400, "40", "a line ringing for: critical"),
+	INT("alert_stale_warn_s", alert_stale_warn_s, 0, 86400, "120",
+	    "a feed silent for: warning"),
+	INT("alert_stale_crit_s", alert_stale_crit_s, 0, 86400, "300",
+	    "a feed silent for: critical"),
+	{"url", K_PATH, offsetof(struct settings, url), 0, 0, "https://events.voip.ovh.net/",
+	 "event stream endpoint (https; plain http only to a loopback host)"},
+	{"protocol", K_PROTOCOL, offsetof(struct settings, protocol_v2), 0, 0, "v1",
+	 "v1 (documented long-poll) or v2 (sessions)"},
+	{"token_file", K_TOKEN_FILE, 0, 0, 0, "", "file of tokens, one per line (repeatable)"},
+	{"token", K_TOKEN, 0, 0, 0, "", "an event token (repeatable; keep this file private)"},
+	INT("connect_timeout_s", connect_timeout_s, 1, 600, "10", "TCP and TLS connect timeout"),
+	INT("hold_s", hold_s, 1, 600, "60", "server hold time; a poll times out after hold_s + 20"),
+	INT("backoff_base_ms", backoff_base_ms, 1, 600000, "1000", "first retry delay after an error"),
+	INT("backoff_cap_ms", backoff_cap_ms, 1, 3600000, "60000", "longest retry delay"),
+	INT("healthy_reset_s", healthy_reset_s, 0, 86400, "60",
+	    "the retry delay resets after this long without error"),
+	INT("auth_retry_s", auth_retry_s, 1, 86400, "300", "retry delay after a rejected token"),
+	INT("min_poll_interval_ms", min_poll_interval_ms, 0, 60000, "250",
+	    "polls answered at once are spaced at least this much"),
+	INT("watchdog_s", watchdog_s, 1, 86400, "180",
+	    "no event and no successful poll for this long: the feed is stale"),
+	INT("body_cap_bytes", body_cap_bytes, 1024, 1 << 30, "4194304", "largest body accepted"),
+	{"journal_dir", K_PATH, offsetof(struct settings, journal_dir), 0, 0, "",
+	 "journal directory (default $XDG_STATE_HOME/ctiboard)"},
+	BOOL("journal", journal, "true", "keep a journal of received events"),
+	BOOL("color", color, "true", "use colours when the terminal has them"),
+	BOOL("ascii", ascii, "false", "ASCII lines instead of Unicode box drawing"),
+	BOOL("mouse", mouse, "true", "click to select"),
+	BOOL("bell", bell, "false", "ring the terminal bell when an alert turns critical"),
+	BOOL("wallboard", wallboard, "false", "start in wallboard mode"),
+	INT("rotate_s", rotate_s, 1, 3600, "10", "wallboard pages rotate every this many seconds"),
+	{"kiosk", K_KIOSK, offsetof(struct settings, kiosk), 0, 0, "off",
+	 "off, on (only q, with confirmation) or locked (no key)"},
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static const struct key *key_find(const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static bool parse_long(const char *v, long *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end)
+		return false;
+	*out = n;
+	return true;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(v, yes[i]) == 0)
+			return *out = true, true;
+		if (strcmp(v, no[i]) == 0)
+			return *out = false, true;
+	}
+	return false;
+}
+
+/* Apply one value of a known key to s. */
+static bool key_apply(const struct key *k, struct settings *s, const char *v, char *err,
+                      size_t errsize)
+{
+	char *field = (char *)s + k->offset;
+	long n;
+	bool b;
+	switch (k->type) {
+	case K_INT:
+		if (!parse_long(v, &n) || n < k->min || n > k->max) {
+			snprintf(err, errsize, "%s: expected a whole number from %ld to %ld", k->name,
+			         k->min, k->max);
+			return false;
+		}
+		*(int *)field = (int)n;
+		return true;
+	case K_BOOL:
+		if (!parse_bool(v, &b)) {
+			snprintf(err, errsize, "%s: expected true or false", k->name);
+			return false;
+		}
+		*(bool *)field = b;
+		return true;
+	case K_PATH:
+		if (strlen(v) >= SETTINGS_PATH_MAX) {
+			snprintf(err, errsize, "%s: too long", k->name);
+			return false;
+		}
+		strcpy(field, v);
+		return true;
+	case K_SHIFT: {
+		int h, m;
+		char extra;
+		if (sscanf(v, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 || m < 0 ||
+		    m > 59) {
+			snprintf(err, errsize, "%s: expected HH:MM", k->name);
+			return false;
+		}
+		s->shift_start_min = h * 60 + m;
+		return true;
+	}
+	case K_SL_FORMULA:
+		if (strcmp(v, "penalise_abandons") == 0)
+			s->sl_formula = SL_PENALISE_ABANDONS;
+		else if (strcmp(v, "answered_only") == 0)
+			s->sl_formula = SL_ANSWERED_ONLY;
+		else {
+			snprintf(err, errsize, "%s: expected penalise_abandons or answered_only",
+			         k->name);
+			return false;
+		}
+		return true;
+	case K_PROTOCOL:
+		if (strcmp(v, "v1") != 0 && strcmp(v, "v2") != 0) {
+			snprintf(err, errsize, "%s: expected v1 or v2", k->name);
+			return false;
+		}
+		s->protocol_v2 = strcmp(v, "v2") == 0;
+		return true;
+	case K_KIOSK:
+		if (strcmp(v, "off") == 0 || strcmp(v, "false") == 0)
+			s->kiosk = 0;
+		else if (strcmp(v, "on") == 0 || strcmp(v, "true") == 0)
+			s->kiosk = 1;
+		else if (strcmp(v, "locked") == 0)
+			s->kiosk = 2;
+		else {
+			snprintf(err, errsize, "%s: expected off, on or locked", k->name);
+			return false;
+		}
+		return true;
+	case K_TOKEN_FILE:
+		if (s->ntoken_files == (int)(sizeof s->token_files / sizeof s->token_files[0]) ||
+		    strlen(v) >= SETTINGS_PATH_MAX) {
+			snprintf(err, errsize, "%s: too many or too long", k->name);
+			return false;
+		}
+		strcpy(s->token_files[s->ntoken_files++], v);
+		return true;
+	case K_TOKEN:
+		if (!token_is_guid(v)) { /* never echo the value: it is meant to be a secret */
+			snprintf(err, errsize, "%s: not an OVH token "
+			                       "(expected XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX)",
+			         k->name);
+			return false;
+		}
+		if (s->ntokens == TOKENS_MAX) {
+			snprintf(err, errsize, "%s: more than %d tokens", k->name, TOKENS_MAX);
+			return false;
+		}
+		strcpy(s->tokens[s->ntokens++], v);
+		return true;
+	}
+	return false;
+}
+
+void settings_defaults(struct settings *s)
+{
+	char err[160];
+	memset(s, 0, sizeof *s);
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].type != K_TOKEN_FILE && keys[i].type != K_TOKEN && keys[i].def[0])
+			key_apply(&keys[i], s, keys[i].def, err, sizeof err);
+}
+
+bool settings_set(struct settings *s, const char *key, const char *value, char *err,
+                  size_t errsize)
+{
+	const struct key *k = key_find(key);
+	if (!k) {
+		snprintf(err, errsize, "unknown key '%s'", key);
+		return false;
+	}
+	return key_apply(k, s, value, err, errsize);
+}
+
+/* Trim white space at both ends, in place. */
+static char *trim(char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = strlen(p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
+		p[--n] = '\0';
+	return p;
+}
+
+bool settings_load(struct settings *s, const char *path, bool must_exist, char *err,
+                   size_t errsize)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (!must_exist && errno == ENOENT)
+			return true;
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	struct settings next = *s;
+	char line[SETTINGS_PATH_MAX + 128], why[200];
+	bool ok = true, has_token = false;
+	for (int lineno = 1; ok && fgets(line, sizeof line, f); lineno++) {
+		char *p = trim(line);
+		if (strlen(line) == sizeof line - 1 && line[sizeof line - 2] != '\n') {
+			snprintf(err, errsize, "%s:%d: line too long", path, lineno);
+			ok = false;
+			break;
+		}
+		if (*p == '\0' || *p == '#')
+			continue;
+		char *eq = strchr(p, '=');
+		if (!eq) {
+			snprintf(err, errsize, "%s:%d: expected key = value", path, lineno);
+			ok = false;
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(p), *value = trim(eq + 1);
+		size_t vn = strlen(value);
+		if (vn >= 2 && value[0] == '"' && value[vn - 1] == '"') {
+			value[vn - 1] = '\0';
+			value++;
+		}
+		has_token |= strcmp(key, "token") == 0;
+		if (!settings_set(&next, key, value, why, sizeof why)) {
+			snprintf(err, errsize, "%s:%d: %s", path, lineno, why);
+			ok = false;
+		}
+	}
+	struct stat sb;
+	if (ok && has_token && fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
+		fprintf(stderr, "ctiboard: warning: %s holds a token and is readable by others "
+		                "(chmod 600 it)\n",
+		        path);
+	fclose(f);
+	if (ok)
+		*s = next;
+	return ok;
+}
+
+void settings_default_path(char *dst, size_t dstsize)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(dst, dstsize, "%s/ctiboard/config", xdg);
+	else
+		snprintf(dst, dstsize, "%s/.config/ctiboard/config", home ? home : ".");
+}
+
+void settings_print_keys(void *stdio_file)
+{
+	FILE *f = stdio_file;
+	for (size_t i = 0; i < NKEYS; i++)
+		fprintf(f, "  %-22s %s%s%s%s\n", keys[i].name, keys[i].help,
+		        keys[i].def[0] ? " (default " : "", keys[i].def, keys[i].def[0] ? ")" : "");
+}

@@ -1,0 +1,78 @@
+/* ticker.c: expiry, day rollover and journal flushing, once a second. */
+#include "ticker.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "journal.h"
+#include "model.h"
+
+struct ticker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	struct model *model;
+	struct journal *journal;
+};
+
+static void *ticker_main(void *arg)
+{
+	struct ticker *t = arg;
+	pthread_mutex_lock(&t->lock);
+	while (!t->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&t->cond, &t->lock, &until);
+		if (t->stop)
+			break;
+		pthread_mutex_unlock(&t->lock);
+		model_lock(t->model);
+		model_tick(t->model, state_now_ns(&t->model->st));
+		model_unlock(t->model);
+		if (t->journal)
+			journal_sync(t->journal, false);
+		pthread_mutex_lock(&t->lock);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+struct ticker *ticker_start(struct model *m, struct journal *j)
+{
+	struct ticker *t = calloc(1, sizeof *t);
+	pthread_condattr_t attr;
+	if (!t)
+		return NULL;
+	t->model = m;
+	t->journal = j;
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&t->thread, NULL, ticker_main, t) != 0) {
+		pthread_cond_destroy(&t->cond);
+		pthread_mutex_destroy(&t->lock);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void ticker_stop(struct ticker *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->stop = true;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+	pthread_join(t->thread, NULL);
+	pthread_cond_destroy(&t->cond);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
