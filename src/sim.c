@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "ingest.h"
-#include "journal.h"
 
 #define SIM_TOKEN        "00000000-0000-4000-8000-0000000000DE"
 #define SIM_ACCOUNT      "4242"
@@ -440,8 +439,6 @@ static void flush(struct sim *s)
 	struct ingest_result res;
 	int64_t received = s->emit_t + 40 * MS;
 	ingest_body(s->m, s->j, b->buf, b->len, received, &res);
-	if (s->j)
-		journal_sync(s->j, false);
 	b->len = 0;
 	b->nevents = 0;
 	s->sessions++;
@@ -1006,8 +1003,6 @@ static void *sim_main(void *arg)
 		run_action(s, &a);
 		flush(s);
 	}
-	if (s->j)
-		journal_sync(s->j, true);
 	atomic_store(&s->done, true);
 	return NULL;
 }
