@@ -285,7 +285,7 @@ struct replay_job {
 	struct model *model;
 	const char *path;
 	double speed;
-	volatile int stop;
+	volatile int stop; /* read and written with __atomic builtins: threads share them */
 	volatile int done;
 	bool report;
 	bool ok;
@@ -300,7 +300,7 @@ static void *replay_main(void *arg)
 	 * counted as malformed in the model either way */
 	r->ok = journal_replay(r->model, r->path, r->speed, &r->stop, r->report, &r->result, r->err,
 	                       sizeof r->err);
-	r->done = 1;
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
 	wake_signal(r->model->wake_fd);
 	return NULL;
 }
@@ -422,7 +422,8 @@ int main(int argc, char **argv)
 	if (opt.headless) {
 		/* run until a signal, or until a fast replay or a timed demo has finished */
 		while (!stop_requested) {
-			if (opt.replay && replay.done && opt.speed == 0)
+			if (opt.replay && opt.speed == 0 &&
+			    __atomic_load_n(&replay.done, __ATOMIC_ACQUIRE))
 				break;
 			if (sim && opt.demo_duration > 0 && sim_done(sim))
 				break;
@@ -433,7 +434,7 @@ int main(int argc, char **argv)
 	}
 
 	if (opt.replay) {
-		replay.stop = 1;
+		__atomic_store_n(&replay.stop, 1, __ATOMIC_RELAXED);
 		pthread_join(replay.thread, NULL);
 		if (!replay.ok) {
 			fprintf(stderr, "ctiboard: %s\n", replay.err);

@@ -114,7 +114,7 @@ bool journal_replay(struct model *m, const char *path, double speed, const volat
 	unsigned long lineno = 0;
 	int64_t last_event_ns = 0;               /* received time for lines that carry none */
 	int64_t pace_event0 = 0, pace_mono0 = 0; /* pacing anchor: first timed line */
-	while (!(stop && *stop) && (got = getline(&line, &cap, f)) >= 0) {
+	while (!(stop && __atomic_load_n(stop, __ATOMIC_RELAXED)) && (got = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		size_t len = (size_t)got;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
