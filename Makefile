@@ -129,3 +129,135 @@ clean:
 	rm -rf build build-* ctiboard
 
 -include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# ==================================================================================================
+# Quality: sanitizers, fuzzing, static analysis, valgrind, soak and benchmarks (docs/quality.md).
+#
+#   make check-full   everything below that CI runs after `make check` (about 10 minutes)
+#   make check-asan   unit + pytest suites, fuzz corpora and a UI run under ASan+UBSan
+#   make check-tsan   the same under ThreadSanitizer (threads: feed, replay, ticker, snapshot, UI)
+#   make fuzz         each libFuzzer target for FUZZ_TIME seconds (clang), seed FUZZ_SEED
+#   make fuzz-regress replay the checked-in corpora (and past crashes) without libFuzzer
+#   make lint         cppcheck + clang-tidy (.clang-tidy) on src/ and ui/, zero findings
+#   make valgrind     memcheck on a replay run and a live run against tests/ovh_server.py
+#   make soak         minutes of events at a high rate with reconnects; RSS, fds, threads
+#   make bench        the benchmark table (docs/bench.md); make bench-deps installs its peers
+# ==================================================================================================
+
+QUALITY_PKGS := clang libclang-rt-14-dev cppcheck clang-tidy valgrind jq tmux bsdutils
+FUZZ_CC      ?= clang
+FUZZ_TIME    ?= 60
+FUZZ_SEED    ?= 1
+FUZZ_BUILD   := build-fuzz
+FUZZ_TARGETS := fuzz_ingest fuzz_replay fuzz_config
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ     := $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o)
+
+# Sanitizer run-time options: every report fails the run. LOCPATH's glibc leak is suppressed.
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:abort_on_error=0 \
+           LSAN_OPTIONS=suppressions=$(abspath tests/sanitizer/lsan.supp):print_suppressions=0 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+           TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=66
+# Under ASan freed memory sits in quarantine and shadow pages count as resident, so the feed
+# test's resident-memory bound for a capped 10 MiB body is not meaningful there; it runs in the
+# plain `make check`.
+SAN_PYTEST_ASAN := --deselect "tests/test_feed.py::test_bad_body_changes_nothing[big_chunked]" \
+                   --deselect "tests/test_feed.py::test_bad_body_changes_nothing[big_length]"
+
+.PHONY: check-full check-asan check-tsan fuzz fuzz-build fuzz-regress lint cppcheck clang-tidy \
+        valgrind soak bench bench-deps quality-deps
+
+check-full: check-asan check-tsan fuzz lint valgrind
+
+quality-deps bench-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(QUALITY_PKGS)"
+
+check-asan:
+	$(SAN_ENV) PYTEST_ADDOPTS='$(SAN_PYTEST_ASAN)' $(MAKE) --no-print-directory \
+		O_SAN=address,undefined check fuzz-regress
+	$(SAN_ENV) $(PYTHON) tests/sanitizer/ui_run.py build-address-undefined/ctiboard
+
+check-tsan:
+	$(SAN_ENV) $(MAKE) --no-print-directory O_SAN=thread check
+	$(SAN_ENV) $(PYTHON) tests/sanitizer/ui_run.py build-thread/ctiboard
+
+# The fuzz targets linked with a plain main() over files: corpora as regression tests, in the
+# build of the current O_SAN (make O_SAN=address,undefined fuzz-regress).
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/run_corpus.c $(BUILD)/libctiboard.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		tests/fuzz/run_corpus.c $(BUILD)/libctiboard.a $(CORE_LIBS)
+
+fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do $(BUILD)/fuzz/$$t tests/fuzz/corpus/$$t || exit 1; done
+
+# libFuzzer builds: the core compiled again with clang's coverage instrumentation.
+$(FUZZ_BUILD)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libctiboard.a: $(FUZZ_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_BUILD)/libctiboard.a
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_BUILD)/libctiboard.a $(CORE_LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+
+# Each target runs FUZZ_TIME seconds from its seed corpus; new inputs go to build-fuzz/corpus.
+# A crash leaves build-fuzz/artifacts/<target>-crash-*: copy it into tests/fuzz/corpus/<target>/
+# so that fuzz-regress replays it from then on.
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_BUILD)/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		echo "== $$t: $(FUZZ_TIME) s, seed $(FUZZ_SEED)"; \
+		$(SAN_ENV) $(FUZZ_BUILD)/$$t -seed=$(FUZZ_SEED) -max_total_time=$(FUZZ_TIME) \
+			-timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
+			$(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t > $(FUZZ_BUILD)/$$t.log 2>&1; \
+		rc=$$?; grep -E '^(#[0-9]+ +DONE|Done [0-9]+ runs|stat::peak_rss)' $(FUZZ_BUILD)/$$t.log; \
+		if [ $$rc -ne 0 ]; then tail -60 $(FUZZ_BUILD)/$$t.log; \
+			echo "fuzz: $$t FAILED (see $(FUZZ_BUILD)/$$t.log)"; exit 1; fi; \
+	done
+
+LINT_CPPFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
+                 -DCTIBOARD_VERSION='"$(VERSION)"' -Iinclude -isystem /usr/include/cjson
+
+lint: cppcheck clang-tidy
+
+cppcheck:
+	cppcheck --std=c11 --enable=warning,style,performance,portability --inline-suppr --quiet \
+		--error-exitcode=1 --suppressions-list=tests/sanitizer/cppcheck.supp \
+		--template='{file}:{line}: {severity}({id}): {message}' \
+		-Iinclude -Iui -D_POSIX_C_SOURCE=200809L -DCTIBOARD_VERSION='"$(VERSION)"' src ui
+
+clang-tidy:
+	@fail=0; for f in $(CORE_SRC) src/main.c $(UI_SRC); do \
+		clang-tidy --quiet $$f -- $(LINT_CPPFLAGS) $(UI_CFLAGS) 2>/dev/null || fail=1; \
+	done; \
+	if [ $$fail -ne 0 ]; then echo "clang-tidy: findings above"; exit 1; fi; echo "clang-tidy: clean"
+
+VALGRIND := valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
+            --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes \
+            --suppressions=$(abspath tests/sanitizer/valgrind.supp) --quiet
+
+valgrind: $(BIN)
+	$(VALGRIND) ./$(BIN) --replay tests/data/day.jsonl --speed 0 --headless --no-journal \
+		--snapshot $(BUILD)/valgrind-snapshot.json
+	VALGRIND="$(VALGRIND)" $(PYTHON) tests/sanitizer/live_run.py ./$(BIN)
+
+SOAK_S ?= 180
+soak: $(BIN)
+	$(PYTHON) bench/soak.py --seconds $(SOAK_S) ./$(BIN)
+
+BENCH_BUILD := $(BUILD)/bench
+$(BENCH_BUILD)/%: bench/%.c $(BUILD)/libctiboard.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(BUILD)/libctiboard.a $(CORE_LIBS)
+
+bench: $(BIN) $(BENCH_BUILD)/bench_ingest $(BENCH_BUILD)/bench_cjson
+	$(PYTHON) bench/bench.py --bin ./$(BIN) --tools $(BENCH_BUILD) --work $(BUILD)/bench-data

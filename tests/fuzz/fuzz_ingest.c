@@ -1,0 +1,78 @@
+/* fuzz_ingest.c: libFuzzer target on the one door into the model.
+ *
+ * The input is split at newlines; each piece is one body handed to ingest_body(), so that a
+ * single input can drive a sequence of events through the model's state machine (ring, answer,
+ * hang up, queue joins and leaves). After the bodies, the model is ticked past every expiry,
+ * copied for a reader, summarised by the statistics and rendered as a snapshot: every string
+ * that survived ingest goes through the code that prints it.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest.h"
+#include "model.h"
+#include "settings.h"
+#include "snapshot.h"
+#include "stats.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Settings with small bounds, so that the bound paths are reached by short inputs. */
+static void small_settings(struct settings *s)
+{
+	settings_defaults(s);
+	s->max_lines = 8;
+	s->max_queues = 4;
+	s->max_calls = 8;
+	s->max_members = 8;
+	s->max_agents = 8;
+}
+
+/* Look at the state as every reader does: statistics of each queue and the snapshot text. */
+static void read_like_a_reader(struct model *m)
+{
+	struct model_state view;
+	uint64_t seen = 0;
+	memset(&view, 0, sizeof view);
+	model_view(m, &view, &seen);
+	int64_t now_s = state_now_ns(&view) / NS_PER_S;
+	for (size_t i = 0; i < view.nqueues; i++) {
+		struct queue_stats qs;
+		queue_stats(&view.queues[i], &m->set, now_s, &qs);
+		(void)queue_alert(&qs, &m->set);
+	}
+	struct queue_stats total;
+	queue_stats_total(&view, &m->set, now_s, &total);
+	free(snapshot_json(&view, &m->set));
+	state_free(&view);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct settings s;
+	struct model m;
+	small_settings(&s);
+	if (!model_init(&m, &s))
+		return 0;
+	/* "now" follows the events and stands still: runs do not depend on the date */
+	m.st.clock.replay = true;
+	m.st.clock.speed = 0;
+	const char *p = (const char *)data, *end = p + size;
+	int64_t received = INT64_C(1764151200) * NS_PER_S;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct ingest_result res;
+		ingest_body(&m, NULL, p, len, received, &res);
+		received += NS_PER_S;
+		p += len + (nl ? 1 : 0);
+	}
+	model_lock(&m);
+	model_tick(&m, received + INT64_C(2) * 86400 * NS_PER_S);
+	model_unlock(&m);
+	read_like_a_reader(&m);
+	model_done(&m);
+	return 0;
+}
