@@ -187,7 +187,8 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		if (!settings_load(s, path, false, err, sizeof err))
 			fatal(err);
 	}
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+	const char *no_color = getenv("NO_COLOR");
+	if (no_color && *no_color)
 		s->color = false;
 
 	opterr = 0;

@@ -154,14 +154,15 @@ static bool key_apply(const struct key *k, struct settings *s, const char *v, ch
 		strcpy(field, v);
 		return true;
 	case K_SHIFT: {
-		int h, m;
-		char extra;
-		if (sscanf(v, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 || m < 0 ||
-		    m > 59) {
+		/* strtol, not sscanf: an out-of-range %d is undefined behaviour */
+		char *colon, *end;
+		long h = strtol(v, &colon, 10);
+		long m = *colon == ':' && colon != v ? strtol(colon + 1, &end, 10) : -1;
+		if (m < 0 || end == colon + 1 || *end || h < 0 || h > 23 || m > 59) {
 			snprintf(err, errsize, "%s: expected HH:MM", k->name);
 			return false;
 		}
-		s->shift_start_min = h * 60 + m;
+		s->shift_start_min = (int)(h * 60 + m);
 		return true;
 	}
 	case K_SL_FORMULA:
