@@ -226,7 +226,10 @@ fuzz: fuzz-build
 LINT_CPPFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
                  -DCTIBOARD_VERSION='"$(VERSION)"' -Iinclude -isystem /usr/include/cjson
 
-lint: cppcheck clang-tidy
+# Both analysers run even when the first finds something.
+lint:
+	@rc=0; $(MAKE) --no-print-directory cppcheck || rc=1; \
+	$(MAKE) --no-print-directory clang-tidy || rc=1; exit $$rc
 
 cppcheck:
 	cppcheck --std=c11 --enable=warning,style,performance,portability --inline-suppr --quiet \
