@@ -144,7 +144,7 @@ clean:
 #   make bench        the benchmark table (docs/bench.md); make bench-deps installs its peers
 # ==================================================================================================
 
-QUALITY_PKGS := clang libclang-rt-14-dev cppcheck clang-tidy valgrind jq tmux bsdutils
+QUALITY_PKGS := clang libclang-rt-14-dev cppcheck clang-tidy valgrind jq tmux time
 FUZZ_CC      ?= clang
 FUZZ_TIME    ?= 60
 FUZZ_SEED    ?= 1
