@@ -315,10 +315,10 @@ static void conn_ok(struct conn *c, int64_t now, const struct ingest_result *res
 static void describe_error(const struct conn *c, CURLcode rc, char *dst, size_t size)
 {
 	if (c->over_cap)
-		snprintf(dst, size, "answer larger than the body cap (%ld bytes)",
+		snprintf(dst, size, "answer larger than the body cap (%d bytes)",
 		         c->f->set.body_cap_bytes);
 	else if (rc == CURLE_FILESIZE_EXCEEDED)
-		snprintf(dst, size, "answer larger than the body cap (%ld bytes)",
+		snprintf(dst, size, "answer larger than the body cap (%d bytes)",
 		         c->f->set.body_cap_bytes);
 	else if (c->errbuf[0])
 		snprintf(dst, size, "%s", c->errbuf);
