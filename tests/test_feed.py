@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from feedlib import Ctiboard, counter, feed, new_token
+from feedlib import Ctiboard, counter, feed, new_token, wait_until
 from ovh_server import POISON_LINE, OvhServer, scripted_calls
 
 LINE_A = "0033972101010"
@@ -344,6 +344,70 @@ def test_stalled_answers_go_stale_and_are_abandoned(tmp_path, server, runs):
         assert "slow" in f["last_error"].lower(), f["last_error"]
     assert counter(run.snap(), "events") == 12
     no_poison(run, server)
+
+
+# ---- protocol v2 ----------------------------------------------------------------------------------
+
+V2 = ["--protocol", "v2"]
+
+
+def test_v2_one_session_for_every_token(tmp_path, server, runs):
+    t1, t2 = new_token(), new_token()
+    server.add_events(t1, scripted_calls(t1, LINE_A, 1))
+    server.add_events(t2, scripted_calls(t2, LINE_B, 1))
+    run = start(runs, tmp_path, server, [t1, t2], args=V2)
+    run.wait(lambda s: counter(s, "events") >= 6 and
+             all(feed(s, t)["state"] == "live" for t in (t1, t2)), "both tokens live")
+    server.add_events(t2, scripted_calls(t2, LINE_B, 1, first=5))
+    run.wait(applied(9), "events after")
+    assert run.stop() == 0
+    assert counter(run.snap(), "events") == 9
+    paths = [r.path for r in server.requests]
+    assert server.v2_created == 1
+    assert sorted(p for p in paths if "/subscribe/" in p) == sorted(
+        ["/v2/session/v2s1/subscribe/" + t for t in (t1, t2)])
+    assert paths.count("/v2/session/v2s1/events/poll") >= 2
+    assert all(p.startswith("/v2/") for p in paths)
+    assert server.connections == 1
+    run.assert_no_token_written()
+
+
+def test_v2_session_recreated_after_timeout_and_404(tmp_path, server, runs):
+    tok = new_token()
+    server.add_events(tok, scripted_calls(tok, LINE_A, 1))
+    run = start(runs, tmp_path, server, [tok], args=V2)
+    run.wait(applied(3), "first events")
+    server.set_mode("v2_timeout", count=1)
+    wait_until(lambda: server.v2_created >= 2, "a new session after the timeout")
+    server.set_mode("v2_gone", count=1)
+    wait_until(lambda: server.v2_created >= 3, "a new session after the 404")
+    server.add_events(tok, scripted_calls(tok, LINE_B, 1))
+    s = run.wait(lambda s: counter(s, "events") >= 6 and feed(s, tok)["state"] == "live",
+                 "events on the third session")
+    assert run.stop() == 0
+    s = run.snap()
+    assert counter(s, "events") == 6 and counter(s, "duplicates") == 0
+    assert feed(s, tok)["errors"] == 1  # the 404; the timeout is an idle answer
+
+
+def test_v2_refused_token_beside_an_accepted_one(tmp_path, server, runs):
+    good, bad = new_token(), new_token()
+    server.add_events(good, scripted_calls(good, LINE_A, 1))
+    server.add_token(good)
+    run = Ctiboard(tmp_path, server.url, [good, bad], args=V2).start()
+    runs.append(run)
+    s = run.wait(lambda s: counter(s, "events") >= 3 and feed(s, bad)["state"] == "auth_failed"
+                 and feed(s, good)["state"] == "live", "one live, one refused")
+    # The refused token is offered again after auth_retry_s, on the same session.
+    server.add_token(bad)
+    server.add_events(bad, scripted_calls(bad, LINE_B, 1))
+    run.wait(lambda s: counter(s, "events") >= 6 and feed(s, bad)["state"] == "live",
+             "the token accepted later")
+    assert run.stop() == 0
+    assert server.v2_created == 1
+    subs = [r for r in server.requests if r.token == bad]
+    assert [r.status for r in subs][-1] == 200 and subs[0].status == 401
+    assert subs[1].t - subs[0].t >= 1.0
 
 
 # ---- start-up refusals -----------------------------------------------------------------------------
