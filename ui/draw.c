@@ -153,3 +153,14 @@ char *fmt_clock(char *dst, size_t dstsize, int64_t ns)
 	strftime(dst, dstsize, "%H:%M:%S", &tm);
 	return dst;
 }
+
+char *fmt_cols(char *dst, size_t dstsize, const char *s, int cols)
+{
+	int used = text_fit(dst, dstsize, s, cols);
+	size_t n = strlen(dst);
+
+	for (; used < cols && n + 1 < dstsize; used++)
+		dst[n++] = ' ';
+	dst[n] = '\0';
+	return dst;
+}

@@ -42,6 +42,23 @@ const char *queue_name(const struct console *c, const struct queue *q, char *dst
 	return dst;
 }
 
+const char *party_display(const struct console *c, const char *number, char *dst, size_t dstsize)
+{
+	const char *n = names_lookup(c->names, number);
+	const struct line *l;
+	const struct queue *q;
+
+	if (!n && (l = state_find_line(&c->st, number)) && l->description[0])
+		n = l->description;
+	if (!n && (q = state_find_queue(&c->st, number)) && q->description[0])
+		n = q->description;
+	if (n && *n)
+		snprintf(dst, dstsize, "%s", n);
+	else
+		phone_display(dst, dstsize, number);
+	return dst;
+}
+
 const char *member_caller(const struct console *c, const struct member *mb, char *dst,
                           size_t dstsize)
 {
@@ -54,7 +71,7 @@ const char *member_caller(const struct console *c, const struct member *mb, char
 	if (words && !names_lookup(c->names, mb->number))
 		snprintf(dst, dstsize, "%s", mb->name);
 	else
-		names_display(c->names, mb->number, dst, dstsize);
+		party_display(c, mb->number, dst, dstsize);
 	return dst;
 }
 
@@ -344,6 +361,7 @@ static void build_queues(struct console *c, struct panel *p)
 		struct row r = {.q = q};
 
 		queue_name(c, q, r.name, sizeof r.name);
+		p->total++;
 		if (!filter_match(c->filter, r.name, q->number))
 			continue;
 		queue_stats(q, c->s, now_s, &r.qs);
@@ -368,8 +386,9 @@ static void build_ringing(struct console *c, struct panel *p)
 
 			if (!l || call->state != CALL_RINGING)
 				continue;
+			p->total++;
 			line_name(c, l, r.name, sizeof r.name);
-			names_display(c->names, other_party(call), party, sizeof party);
+			party_display(c, other_party(call), party, sizeof party);
 			if (!filter_match(c->filter, r.name, l->number) &&
 			    !filter_match(c->filter, party, other_party(call)))
 				continue;
@@ -390,8 +409,9 @@ static void build_ringing(struct console *c, struct panel *p)
 
 			if (mb->state != MEMBER_OFFERED)
 				continue;
-			names_display(c->names, mb->agent, r.name, sizeof r.name);
-			names_display(c->names, mb->number, party, sizeof party);
+			p->total++;
+			party_display(c, mb->agent, r.name, sizeof r.name);
+			party_display(c, mb->number, party, sizeof party);
 			if (!filter_match(c->filter, r.name, mb->agent) &&
 			    !filter_match(c->filter, party, mb->number) &&
 			    !filter_match(c->filter, mb->name, NULL))
@@ -419,8 +439,9 @@ static void build_active(struct console *c, struct panel *p)
 
 			if (!l || (call->state != CALL_ACTIVE && call->state != CALL_HELD))
 				continue;
+			p->total++;
 			line_name(c, l, r.name, sizeof r.name);
-			names_display(c->names, other_party(call), party, sizeof party);
+			party_display(c, other_party(call), party, sizeof party);
 			if (!filter_match(c->filter, r.name, l->number) &&
 			    !filter_match(c->filter, party, other_party(call)))
 				continue;
@@ -440,6 +461,7 @@ static void build_lines(struct console *c, struct panel *p)
 		struct row r = {.l = l};
 
 		line_name(c, l, r.name, sizeof r.name);
+		p->total++;
 		if (!filter_match(c->filter, r.name, l->number))
 			continue;
 		for (size_t k = 0; l->nringing > 0 && k < c->st.ncalls; k++) {
@@ -540,7 +562,7 @@ void panels_build(struct console *c)
 	for (int i = 0; i < PANEL_COUNT; i++) {
 		struct panel *p = &c->panels[i];
 
-		p->nrows = 0;
+		p->nrows = p->total = 0;
 		build[i](c, p);
 		sort_panel = (enum panel_id)i;
 		sort_order = p->sort;
@@ -622,7 +644,7 @@ static void ring_cells(const struct console *c, const struct row *r, char cell[]
 		member_caller(c, r->mb, cell[RC_CALLER], CELL_MAX);
 	} else {
 		snprintf(cell[RC_QUEUE], CELL_MAX, "%s", r->c->inbound ? "" : "(outgoing)");
-		names_display(c->names, other_party(r->c), cell[RC_CALLER], CELL_MAX);
+		party_display(c, other_party(r->c), cell[RC_CALLER], CELL_MAX);
 	}
 	fmt_duration(cell[RC_FOR], CELL_MAX, r->age_s);
 }
@@ -632,7 +654,7 @@ static void active_cells(const struct console *c, const struct row *r, char cell
 	mark_cell(cell[AC_MARK], ALERT_NONE);
 	snprintf(cell[AC_LINE], CELL_MAX, "%s", r->name);
 	snprintf(cell[AC_DIR], CELL_MAX, "%s", r->c->inbound ? "in" : "out");
-	names_display(c->names, other_party(r->c), cell[AC_OTHER], CELL_MAX);
+	party_display(c, other_party(r->c), cell[AC_OTHER], CELL_MAX);
 	snprintf(cell[AC_STATE], CELL_MAX, "%s", r->c->state == CALL_HELD ? "on hold" : "talking");
 	fmt_duration(cell[AC_DURATION], CELL_MAX, r->age_s);
 }
@@ -721,10 +743,7 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 		if (d->cols[i].head)
 			snprintf(head, sizeof head, "%s", d->cols[i].head);
 		else if (c->filter[0])
-			snprintf(head, sizeof head, "%s %d/%d", d->name, p->nrows,
-			         id == PANEL_QUEUES  ? (int)c->st.nqueues
-			         : id == PANEL_LINES ? (int)c->st.nlines
-			                             : p->nrows);
+			snprintf(head, sizeof head, "%s %d/%d", d->name, p->nrows, p->total);
 		else
 			snprintf(head, sizeof head, "%s (%d)", d->name, p->nrows);
 		draw_text(y, x + lo.x[i], lo.w[i], head, title,
@@ -734,7 +753,7 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 	}
 
 	body = h - 1;
-	if (id == PANEL_QUEUES && c->st.nqueues > 1 && body >= 2)
+	if (id == PANEL_QUEUES && c->st.nqueues > 1 && !c->filter[0] && body >= 2)
 		total_row = 1;
 	body -= total_row;
 	if (p->nrows == 0 && body > 0)
@@ -785,7 +804,7 @@ static int panel_want(const struct console *c, enum panel_id id)
 {
 	int n = c->panels[id].nrows;
 
-	return 1 + (n > 0 ? n : 1) + (id == PANEL_QUEUES && c->st.nqueues > 1 ? 1 : 0);
+	return 1 + (n > 0 ? n : 1) + (id == PANEL_QUEUES && c->st.nqueues > 1 && !c->filter[0]);
 }
 
 /* Share h rows among n panels: each gets its title and one row, the first panel up to what it
@@ -851,9 +870,18 @@ void panels_draw(struct console *c, int y, int h)
 	if (c->cols >= 140 && h >= 10) {
 		int lw = (c->cols - 1) * 11 / 20;
 
+		int rw = c->cols - lw - 1;
+		int rh = panel_want(c, PANEL_RINGING) + panel_want(c, PANEL_ACTIVE);
+
 		stack_draw(c, left, 2, y, 0, h, lw);
 		draw_vrule(y, lw, h, ROLE_DIM);
-		stack_draw(c, right, 2, y, lw + 1, h, c->cols - lw - 1);
+		if (h - rh >= 6) {
+			/* room to spare: the latest events under the calls */
+			stack_draw(c, right, 2, y, lw + 1, rh, rw);
+			recent_draw(c, y + rh, lw + 1, h - rh, rw);
+		} else {
+			stack_draw(c, right, 2, y, lw + 1, h, rw);
+		}
 	} else if (h >= 8) {
 		stack_draw(c, one, 4, y, 0, h, c->cols);
 	} else {
