@@ -33,7 +33,8 @@ comma := ,
 pkg = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null || echo $(3))
 CORE_CFLAGS := $(call pkg,--cflags,libcjson libcurl,-I/usr/include/cjson)
 CORE_LIBS   := $(call pkg,--libs,libcjson libcurl,-lcjson -lcurl) -lpthread
-UI_CFLAGS   := $(call pkg,--cflags,ncursesw,)
+# ncursesw's pkg-config asks for _XOPEN_SOURCE=600; the project's 700 includes it
+UI_CFLAGS   := $(filter-out -D_XOPEN_SOURCE%,$(call pkg,--cflags,ncursesw,))
 UI_LIBS     := $(call pkg,--libs,ncursesw,-lncursesw)
 TEST_LIBS   := $(call pkg,--libs,cmocka,-lcmocka)
 
