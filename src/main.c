@@ -8,6 +8,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,11 +84,14 @@ static const char usage_text[] =
 	"Keys: press ? in the program. Manual: man ctiboard.\n";
 
 /* A bad command line: one line naming the problem, a hint, exit 2. */
-static _Noreturn void usage_error(const char *fmt, const char *what)
+__attribute__((format(printf, 1, 2))) static _Noreturn void usage_error(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fprintf(stderr, "ctiboard: ");
-	fprintf(stderr, fmt, what);
+	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\nTry 'ctiboard --help'.\n");
+	va_end(ap);
 	exit(2);
 }
 
@@ -283,6 +287,7 @@ struct replay_job {
 	double speed;
 	volatile int stop;
 	volatile int done;
+	bool report;
 	bool ok;
 	struct replay_result result;
 	char err[512];
@@ -291,7 +296,9 @@ struct replay_job {
 static void *replay_main(void *arg)
 {
 	struct replay_job *r = arg;
-	r->ok = journal_replay(r->model, r->path, r->speed, &r->stop, true, &r->result, r->err,
+	/* bad lines are reported on stderr only when no screen is there to be spoilt; they are
+	 * counted as malformed in the model either way */
+	r->ok = journal_replay(r->model, r->path, r->speed, &r->stop, r->report, &r->result, r->err,
 	                       sizeof r->err);
 	r->done = 1;
 	wake_signal(r->model->wake_fd);
@@ -405,6 +412,7 @@ int main(int argc, char **argv)
 		replay.model = &model;
 		replay.path = opt.replay;
 		replay.speed = opt.speed;
+		replay.report = opt.headless;
 		if (pthread_create(&replay.thread, NULL, replay_main, &replay) != 0)
 			fatal("cannot start the replay");
 	}
