@@ -35,6 +35,7 @@ Standalone, for manual runs: python3 tests/ovh_server.py TOKEN [--port N] [--hol
 import json
 import select
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -81,8 +82,14 @@ class Request:
 
 
 class OvhServer:
-    def __init__(self, tokens=(), hold=0.5):
+    def __init__(self, tokens=(), hold=0.5, tls=None):
+        """tls: (certfile, keyfile) to speak HTTPS."""
         self.tokens = set(tokens)
+        self.tls = None
+        if tls:
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(*tls)
+        self.tls_failures = 0  # handshakes the client broke off
         self.hold = hold
         self.cond = threading.Condition()
         self.streams = {}  # token -> list of events scripted for it
@@ -109,7 +116,7 @@ class OvhServer:
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d/" % self.port
+        return "%s://127.0.0.1:%d/" % ("https" if self.tls else "http", self.port)
 
     def stop(self):
         with self.cond:
@@ -209,6 +216,18 @@ class OvhServer:
             threading.Thread(target=self._serve_conn, args=(sock, cid), daemon=True).start()
 
     def _serve_conn(self, sock, cid):
+        if self.tls:
+            try:
+                raw, sock = sock, self.tls.wrap_socket(sock, server_side=True)
+                with self.cond:
+                    self._socks.discard(raw)
+                    self._socks.add(sock)
+            except (OSError, ssl.SSLError):
+                with self.cond:
+                    self.tls_failures += 1
+                    self._socks.discard(sock)
+                sock.close()
+                return
         f = sock.makefile("rb")
         try:
             while not self._stopping:

@@ -6,7 +6,10 @@ connections). Faulty answers carry poison events on POISON_LINE and a poison Ses
 may ever show up.
 """
 
+import os
+import shutil
 import signal
+import subprocess
 import time
 
 import pytest
@@ -344,6 +347,63 @@ def test_stalled_answers_go_stale_and_are_abandoned(tmp_path, server, runs):
         assert "slow" in f["last_error"].lower(), f["last_error"]
     assert counter(run.snap(), "events") == 12
     no_poison(run, server)
+
+
+# ---- the network around ---------------------------------------------------------------------------
+
+def test_proxy_from_the_environment(tmp_path, server, runs):
+    """http_proxy is honoured (the proxy here is a second server that answers itself), and
+    NO_PROXY bypasses it."""
+    proxy = OvhServer(hold=0.3).start()
+    try:
+        tok = new_token()
+        proxy.add_token(tok)
+        proxy.add_events(tok, scripted_calls(tok, LINE_A, 1))
+        dead = "http://127.0.0.1:%d/" % server.port
+        server.refuse(True)
+        run = Ctiboard(tmp_path, dead, [tok], env={"http_proxy": proxy.url}).start()
+        runs.append(run)
+        run.wait(applied(3), "events through the proxy")
+        assert run.stop() == 0
+        assert proxy.requests and proxy.requests[0].token == tok
+
+        server.refuse(False)
+        server.add_events(tok, scripted_calls(tok, LINE_B, 1))
+        server.add_token(tok)
+        n = len(proxy.requests)
+        run2 = Ctiboard(tmp_path / "bypass", server.url, [tok],
+                        env={"http_proxy": proxy.url, "NO_PROXY": "127.0.0.1"})
+        os.makedirs(run2.dir)
+        run2.start()
+        runs.append(run2)
+        run2.wait(applied(3), "events without the proxy")
+        assert run2.stop() == 0
+        assert len(proxy.requests) == n and server.requests_of(tok)
+    finally:
+        proxy.stop()
+
+
+def test_tls_certificate_is_verified(tmp_path, runs):
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl to make a self-signed certificate")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    srv = OvhServer(hold=0.3, tls=(cert, key)).start()
+    try:
+        tok = new_token()
+        srv.add_token(tok)
+        srv.add_events(tok, scripted_calls(tok, LINE_A, 1))
+        run = Ctiboard(tmp_path, srv.url, [tok]).start()
+        runs.append(run)
+        s = run.wait(lambda s: feed(s, tok)["errors"] >= 2, "refused handshakes")
+        assert "certificate" in feed(s, tok)["last_error"].lower()
+        assert run.stop() == 0
+        assert counter(run.snap(), "events") == 0
+        assert not srv.requests and srv.tls_failures >= 2
+    finally:
+        srv.stop()
 
 
 # ---- protocol v2 ----------------------------------------------------------------------------------
