@@ -29,9 +29,9 @@
 
 #define URL_MAX           (SETTINGS_PATH_MAX + 3 * SESSION_MAX + 128)
 #define NS_PER_MS         INT64_C(1000000)
-#define RETRY_AFTER_MAX_S 3600         /* a server may ask for a pause, not for a day off */
-#define IDLE_WAKE_MS      5000         /* longest sleep of the loop when nothing is due */
-#define BODY_KEEP_BYTES   (256 * 1024) /* a buffer grown beyond this is freed after use */
+#define RETRY_AFTER_MAX_S 3600                 /* a server may ask for a pause, not for a day off */
+#define IDLE_WAKE_MS      5000                 /* longest sleep of the loop when nothing is due */
+#define BODY_KEEP_BYTES   ((size_t)256 * 1024) /* a buffer grown beyond this is freed after use */
 
 #ifndef CTIBOARD_VERSION
 #define CTIBOARD_VERSION "dev"
@@ -421,10 +421,7 @@ static void conn_ok(struct conn *c, int64_t now, const struct ingest_result *res
 /* Words for a transfer error; libcurl's own message when it has one (it names no query). */
 static void describe_error(const struct conn *c, CURLcode rc, char *dst, size_t size)
 {
-	if (c->over_cap)
-		snprintf(dst, size, "answer larger than the body cap (%d bytes)",
-		         c->f->set.body_cap_bytes);
-	else if (rc == CURLE_FILESIZE_EXCEEDED)
+	if (c->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(dst, size, "answer larger than the body cap (%d bytes)",
 		         c->f->set.body_cap_bytes);
 	else if (c->errbuf[0])

@@ -116,10 +116,9 @@ static bool load_file(struct token_list *tl, const char *path)
 		        path, path);
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t got;
 	int lineno = 0;
 	bool ok = true;
-	while (ok && (got = getline(&line, &cap, fp)) >= 0) {
+	while (ok && getline(&line, &cap, fp) >= 0) {
 		lineno++;
 		char *t = trim(line, true);
 		if (*t) {
