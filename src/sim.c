@@ -27,8 +27,8 @@
 #define MAX_CALLERS      256
 #define HEAP_MAX         4096
 #define BODY_MAX         16384
-#define BURST_FACTOR     6.0
-#define LAMBDA_CAP       6.0 /* thinning bound: peak rate times this covers bursts */
+#define BURST_FACTOR     7.0
+#define LAMBDA_CAP       7.0 /* thinning bound: peak rate times this covers bursts */
 #define QUEUE_MAX_WAIT_S 900
 
 /* The company: who is on each line and which queues they answer. */
@@ -40,15 +40,15 @@ struct line_def {
 
 static const struct line_def line_defs[NLINES] = {
     {"0033972100101", "Accueil", "3001", 0, 0, 0, 0},
-    {"0033972100102", "Camille Roux", "3002", 1u << 0, 7 * 60 + 30, 17 * 60 + 30, 12 * 60},
-    {"0033972100103", "Léa Martin", "3003", 1u << 0, 8 * 60 + 30, 19 * 60 + 30, 12 * 60 + 45},
-    {"0033972100104", "Hugo Bernard", "3004", 1u << 0, 8 * 60, 18 * 60, 13 * 60 + 15},
-    {"0033972100105", "Chloé Dubois", "3005", 1u << 1, 7 * 60 + 30, 17 * 60, 12 * 60},
+    {"0033972100102", "Camille Roux", "3002", 1u << 0, 7 * 60, 17 * 60, 12 * 60},
+    {"0033972100103", "Léa Martin", "3003", 1u << 0, 8 * 60 + 30, 19 * 60 + 30, 13 * 60 + 30},
+    {"0033972100104", "Hugo Bernard", "3004", 1u << 0, 8 * 60, 18 * 60, 12 * 60 + 45},
+    {"0033972100105", "Chloé Dubois", "3005", 1u << 1, 7 * 60, 17 * 60, 11 * 60 + 45},
     {"0033972100106", "Nathan Moreau", "3006", 1u << 1, 8 * 60, 17 * 60 + 30, 12 * 60 + 30},
-    {"0033972100107", "Inès Laurent", "3007", 1u << 1, 8 * 60 + 30, 19 * 60 + 30, 13 * 60},
-    {"0033972100108", "Lucas Simon", "3008", (1u << 1) | (1u << 2), 8 * 60, 18 * 60, 13 * 60 + 30},
-    {"0033972100109", "Manon Michel", "3009", 1u << 2, 7 * 60 + 30, 17 * 60, 12 * 60 + 15},
-    {"0033972100110", "Louis Lefèvre", "3010", 1u << 2, 9 * 60, 19 * 60 + 30, 13 * 60},
+    {"0033972100107", "Inès Laurent", "3007", 1u << 1, 8 * 60 + 30, 19 * 60 + 30, 13 * 60 + 15},
+    {"0033972100108", "Lucas Simon", "3008", (1u << 1) | (1u << 2), 8 * 60, 18 * 60, 14 * 60},
+    {"0033972100109", "Manon Michel", "3009", 1u << 2, 7 * 60, 17 * 60, 12 * 60},
+    {"0033972100110", "Louis Lefèvre", "3010", 1u << 2, 9 * 60, 19 * 60 + 30, 12 * 60 + 45},
     {"0033972100111", "Direction", "3011", 0, 0, 0, 0},
     {"0033972100112", "Salle de réunion", "3012", 0, 0, 0, 0},
 };
@@ -61,13 +61,13 @@ struct queue_def {
 };
 
 static const struct queue_def queue_defs[NQUEUES] = {
-    {"0033972200100", "Sales", "4001", "easyHunting", 20, 165, 360},
-    {"0033972200200", "Support", "4002", "cloudHunting", 27, 195, 420},
-    {"0033972200300", "Billing", "4003", "easyHunting", 13, 150, 330},
+    {"0033972200100", "Sales", "4001", "easyHunting", 18, 165, 360},
+    {"0033972200200", "Support", "4002", "cloudHunting", 24, 190, 420},
+    {"0033972200300", "Billing", "4003", "easyHunting", 12, 150, 330},
 };
 
 /* Relative call volume at each hour of the local day (linear in between). */
-static const double day_profile[25] = {0.005, 0.005, 0.005, 0.005, 0.005, 0.005, 0.005, 0.03, 0.45,
+static const double day_profile[25] = {0.005, 0.005, 0.005, 0.005, 0.005, 0.005, 0.005, 0.01, 0.45,
                                        0.85,  1.0,   0.9,   0.5,   0.55,  0.85,  0.95,  0.8,  0.45,
                                        0.12,  0.03,  0.01,  0.005, 0.005, 0.005, 0.005};
 
@@ -893,7 +893,7 @@ static void burst(struct sim *s, int q)
 		schedule(s, after(s, 30 * 60), ACT_BURST, q, 0, 0);
 		return;
 	}
-	s->burst_until[q] = after(s, uniform_in(s, 5 * 60, 8 * 60));
+	s->burst_until[q] = after(s, uniform_in(s, 3 * 60, 5 * 60));
 	schedule(s, after(s, uniform_in(s, 120 * 60, 210 * 60)), ACT_BURST, pick(s, NQUEUES), 0, 0);
 }
 
