@@ -276,7 +276,7 @@ static int minute_of_day(int64_t t_ns)
 	return tm.tm_hour * 60 + tm.tm_min;
 }
 
-/* Call volume at t relative to the peak (0..1). */
+/* Call volume at t relative to the peak (0..1): every day is a working day in the demo. */
 static double rhythm(int64_t t_ns)
 {
 	time_t tt = (time_t)(t_ns / NS);
@@ -286,8 +286,6 @@ static double rhythm(int64_t t_ns)
 	int i = (int)h;
 	double f = h - i;
 	double v = day_profile[i] + (day_profile[i + 1] - day_profile[i]) * f;
-	if (tm.tm_wday == 0 || tm.tm_wday == 6)
-		v *= 0.15; /* weekends are quiet */
 	return v;
 }
 
