@@ -1015,7 +1015,9 @@ static void seed_actions(struct sim *s)
 	schedule(s, after(s, uniform_in(s, 5, 60)), ACT_OUTBOUND, 0, 0, 0);
 	schedule(s, after(s, uniform_in(s, 5, 60)), ACT_DIRECT, 0, 0, 0);
 	schedule(s, after(s, 60), ACT_TICK, 0, 0, 0);
-	schedule(s, after(s, uniform_in(s, 15 * 60, 25 * 60)), ACT_BURST, pick(s, NQUEUES), 0, 0);
+	/* the first wave comes a few minutes after the screen opens, so a demo shows an alert */
+	int64_t first = s->pace_from_ns + (int64_t)(uniform_in(s, 3 * 60, 8 * 60) * 1e9);
+	schedule(s, first, ACT_BURST, pick(s, NQUEUES), 0, 0);
 }
 
 struct sim *sim_start(struct model *m, struct journal *j, const struct sim_options *o)

@@ -1,0 +1,81 @@
+"""Run ctiboard in a detached tmux of a fixed size and read its screen (for the wallboard's
+golden tests and the screenshots). Each screen gets its own tmux server (-L), so runs never
+share state, and every server is killed when its screen is closed."""
+
+import os
+import pathlib
+import subprocess
+import time
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BIN = os.environ.get("CTIBOARD_BIN", str(ROOT / "ctiboard"))
+TZ = "Europe/Paris"
+
+
+def clean_env(home, **extra):
+    """An environment with no token and no user configuration, in a fixed time zone."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CTIBOARD_", "LC_", "NO_COLOR", "TMUX"))}
+    env.update(TZ=TZ, LANG="C.UTF-8", HOME=str(home), XDG_STATE_HOME=str(home / "state"),
+               XDG_CONFIG_HOME=str(home / "config"))
+    env.update(extra)
+    return env
+
+
+def make_demo_journal(workdir, seed=7, duration=7200):
+    """A journal of the demo call centre from 08:00 (deterministic for a seed); its path."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    subprocess.run([BIN, "--demo", "--seed", str(seed), "--demo-rate", "1000000",
+                    "--demo-duration", str(duration), "--headless", "--journal",
+                    str(workdir / "journal")],
+                   env=clean_env(workdir), check=True, timeout=60, stdin=subprocess.DEVNULL)
+    files = sorted((workdir / "journal").glob("*.jsonl"))
+    assert len(files) == 1, files
+    return files[0]
+
+
+class Screen:
+    """A program in a detached tmux session of cols x rows."""
+
+    def __init__(self, cols, rows, argv, env):
+        self.sock = "ctiboard-test-" + uuid.uuid4().hex[:12]
+        self.tenv = dict(os.environ, LC_ALL="C.UTF-8")
+        self.tenv.pop("TMUX", None)
+        command = " ".join(_quote(a) for a in argv)
+        envs = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
+        self._tmux("new-session", "-d", "-x", str(cols), "-y", str(rows),
+                   f"env -i {envs} {command}")
+
+    def _tmux(self, *args):
+        return subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", *args],
+                              env=self.tenv, check=True, capture_output=True, text=True,
+                              timeout=20).stdout
+
+    def text(self, escapes=False):
+        """The screen as text, one line a row (with SGR escapes when asked)."""
+        args = ["capture-pane", "-p", "-t", "0"] + (["-e"] if escapes else [])
+        return self._tmux(*args)
+
+    def keys(self, *keys):
+        self._tmux("send-keys", "-t", "0", *keys)
+
+    def wait_for(self, pred, what, timeout=15.0):
+        """Poll the screen until pred(text) holds and the screen is still; return the text."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            text = self.text()
+            if pred(text) and text == last:
+                return text
+            last = text if pred(text) else None
+            time.sleep(0.1)
+        raise AssertionError(f"screen never showed {what}:\n{self.text()}")
+
+    def close(self):
+        subprocess.run(["tmux", "-L", self.sock, "kill-server"], env=self.tenv,
+                       capture_output=True, timeout=20)
+
+
+def _quote(s):
+    return "'" + str(s).replace("'", "'\\''") + "'"
