@@ -123,3 +123,9 @@ clean:
 	rm -rf build build-* ctiboard
 
 -include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# ---- the console's golden screens (tests/test_ui.py) ----
+# Regenerate tests/golden/*.txt from the program itself, then review them with git diff.
+.PHONY: goldens
+goldens: $(BIN)
+	CTIBOARD_REGEN=1 CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/test_ui.py

@@ -1,0 +1,389 @@
+/* actions.c: what each key does, and the table that binds keys to actions. */
+#include "actions.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "console.h"
+#include "settings.h"
+
+/* The scroller of the current text view, or NULL on the main screen. */
+static struct scroller *current_scroller(struct console *c)
+{
+	switch (c->view) {
+	case VIEW_LOG: return &c->log;
+	case VIEW_DETAIL: return &c->detail;
+	case VIEW_HELP: return &c->help;
+	default: return NULL;
+	}
+}
+
+/* Move the selection of the focused panel, or scroll the text view, by delta rows. */
+static void move_by(struct console *c, int delta)
+{
+	struct scroller *sc = current_scroller(c);
+
+	if (sc)
+		scroller_move(sc, delta);
+	else if (c->view == VIEW_MAIN)
+		panel_move(&c->panels[c->focus], delta);
+}
+
+/* Rows in a page of the current list. */
+static int page_rows(struct console *c)
+{
+	struct scroller *sc = current_scroller(c);
+	int h = sc ? sc->height : c->panels[c->focus].h - 1;
+
+	return h > 1 ? h - 1 : 1;
+}
+
+static void act_up(struct console *c)
+{
+	move_by(c, -1);
+}
+
+static void act_down(struct console *c)
+{
+	move_by(c, 1);
+}
+
+static void act_page_up(struct console *c)
+{
+	move_by(c, -page_rows(c));
+}
+
+static void act_page_down(struct console *c)
+{
+	move_by(c, page_rows(c));
+}
+
+static void act_home(struct console *c)
+{
+	move_by(c, -1000000);
+}
+
+static void act_end(struct console *c)
+{
+	move_by(c, 1000000);
+}
+
+static void act_next_panel(struct console *c)
+{
+	c->focus = (enum panel_id)((c->focus + 1) % PANEL_COUNT);
+}
+
+static void act_prev_panel(struct console *c)
+{
+	c->focus = (enum panel_id)((c->focus + PANEL_COUNT - 1) % PANEL_COUNT);
+}
+
+static void act_detail(struct console *c)
+{
+	struct panel *p = &c->panels[c->focus];
+	const struct row *r;
+
+	if (p->sel < 0 || p->sel >= p->nrows) {
+		snprintf(c->status, sizeof c->status, "nothing selected");
+		return;
+	}
+	r = &p->rows[p->sel];
+	if (r->q) {
+		c->detail_queue = true;
+		snprintf(c->detail_number, sizeof c->detail_number, "%s", r->q->number);
+	} else if (r->l) {
+		c->detail_queue = false;
+		snprintf(c->detail_number, sizeof c->detail_number, "%s", r->l->number);
+	} else {
+		return;
+	}
+	c->detail.top = 0;
+	c->view = VIEW_DETAIL;
+}
+
+static void act_back(struct console *c)
+{
+	switch (c->view) {
+	case VIEW_MAIN: c->filter[0] = '\0'; break;
+	case VIEW_HELP: c->view = c->back; break;
+	case VIEW_LOG:
+	case VIEW_DETAIL: c->view = VIEW_MAIN; break;
+	case VIEW_WALL: break;
+	}
+}
+
+static void act_filter(struct console *c)
+{
+	c->filter_edit = true;
+}
+
+static void act_sort(struct console *c)
+{
+	struct panel *p = &c->panels[c->focus];
+
+	p->sort = (p->sort + 1) % panel_sort_count(c->focus);
+	snprintf(c->status, sizeof c->status, "%s sorted by %s", panel_name(c->focus),
+	         panel_sort_name(c->focus, p->sort));
+}
+
+static void act_log(struct console *c)
+{
+	if (c->view == VIEW_LOG) {
+		c->view = VIEW_MAIN;
+	} else {
+		c->view = VIEW_LOG;
+		c->log.top = 0;
+	}
+}
+
+static void act_log_all(struct console *c)
+{
+	c->log_all = !c->log_all;
+	c->log.top = 0;
+}
+
+static void act_wall(struct console *c)
+{
+	c->view = c->view == VIEW_WALL ? VIEW_MAIN : VIEW_WALL;
+	c->wall_page = 0;
+	c->wall_next_ns = 0;
+}
+
+static void act_pause(struct console *c)
+{
+	c->paused = !c->paused;
+}
+
+static void act_reset(struct console *c)
+{
+	c->confirm = CONFIRM_RESET;
+}
+
+static void act_help(struct console *c)
+{
+	if (c->view == VIEW_HELP) {
+		c->view = c->back;
+	} else {
+		c->back = c->view;
+		c->view = VIEW_HELP;
+		c->help.top = 0;
+	}
+}
+
+static void act_quit(struct console *c)
+{
+	if (c->s->kiosk)
+		c->confirm = CONFIRM_QUIT;
+	else
+		c->quit = true;
+}
+
+#define K(k) KEYCODE(k)
+
+static const struct action table[ACT_COUNT] = {
+    {ACT_UP,
+     {K(KEY_UP), 'k'},
+     "Up k",
+     NULL,
+     NULL,
+     CTX_MAIN | CTX_TEXT,
+     0,
+     act_up,
+     "move up one row"},
+    {ACT_DOWN,
+     {K(KEY_DOWN), 'j'},
+     "Down j",
+     NULL,
+     NULL,
+     CTX_MAIN | CTX_TEXT,
+     0,
+     act_down,
+     "move down one row"},
+    {ACT_PAGE_UP,
+     {K(KEY_PPAGE)},
+     "PgUp",
+     NULL,
+     NULL,
+     CTX_MAIN | CTX_TEXT,
+     0,
+     act_page_up,
+     "move up one page"},
+    {ACT_PAGE_DOWN,
+     {K(KEY_NPAGE)},
+     "PgDn",
+     NULL,
+     NULL,
+     CTX_MAIN | CTX_TEXT,
+     0,
+     act_page_down,
+     "move down one page"},
+    {ACT_HOME,
+     {K(KEY_HOME), 'g'},
+     "Home g",
+     NULL,
+     NULL,
+     CTX_MAIN | CTX_TEXT,
+     0,
+     act_home,
+     "go to the first row"},
+    {ACT_END,
+     {K(KEY_END), 'G'},
+     "End G",
+     NULL,
+     NULL,
+     CTX_MAIN | CTX_TEXT,
+     0,
+     act_end,
+     "go to the last row"},
+    {ACT_NEXT_PANEL,
+     {'\t'},
+     "Tab",
+     "Tab",
+     "Panel",
+     CTX_MAIN,
+     CTX_MAIN,
+     act_next_panel,
+     "focus the next panel"},
+    {ACT_PREV_PANEL,
+     {K(KEY_BTAB)},
+     "Shift-Tab",
+     NULL,
+     NULL,
+     CTX_MAIN,
+     0,
+     act_prev_panel,
+     "focus the previous panel"},
+    {ACT_DETAIL,
+     {'\n', '\r', K(KEY_ENTER)},
+     "Enter",
+     "Enter",
+     "Detail",
+     CTX_MAIN,
+     CTX_MAIN,
+     act_detail,
+     "detail of the selected line or queue"},
+    {ACT_BACK,
+     {27, K(KEY_BACKSPACE), 127, 8},
+     "Esc Backspace",
+     "Esc",
+     "Back",
+     CTX_MAIN | CTX_TEXT,
+     CTX_TEXT,
+     act_back,
+     "back to the panels; clear the filter"},
+    {ACT_FILTER,
+     {'/'},
+     "/",
+     "/",
+     "Filter",
+     CTX_MAIN,
+     CTX_MAIN,
+     act_filter,
+     "filter by number or name as you type (Enter keeps it, Esc clears it)"},
+    {ACT_SORT,
+     {'s'},
+     "s",
+     "s",
+     "Sort",
+     CTX_MAIN,
+     CTX_MAIN,
+     act_sort,
+     "cycle the sort order of the focused panel"},
+    {ACT_LOG,
+     {'e'},
+     "e",
+     "e",
+     "Events",
+     CTX_MAIN | CTX_LOG | CTX_DETAIL,
+     CTX_MAIN | CTX_LOG,
+     act_log,
+     "show or leave the event log"},
+    {ACT_LOG_ALL,
+     {'a'},
+     "a",
+     "a",
+     "Registered",
+     CTX_LOG,
+     CTX_LOG,
+     act_log_all,
+     "in the event log: show or hide registered events"},
+    {ACT_WALL,
+     {'w'},
+     "w",
+     "w",
+     "Wall",
+     CTX_MAIN | CTX_WALL,
+     CTX_MAIN | CTX_WALL,
+     act_wall,
+     "wallboard: big figures per queue for a TV"},
+    {ACT_PAUSE,
+     {'p'},
+     "p",
+     "p",
+     "Pause",
+     CTX_ALL,
+     CTX_MAIN | CTX_WALL,
+     act_pause,
+     "pause the display (data keeps flowing); p again resumes"},
+    {ACT_RESET,
+     {'r'},
+     "r",
+     "r",
+     "Reset",
+     CTX_MAIN | CTX_DETAIL,
+     CTX_MAIN,
+     act_reset,
+     "reset today's counters (asks to confirm)"},
+    {ACT_HELP,
+     {'?', K(KEY_F(1))},
+     "? F1",
+     "F1",
+     "Help",
+     CTX_ALL,
+     CTX_ALL,
+     act_help,
+     "this help, with the definitions of the figures"},
+    {ACT_QUIT, {'q', K(KEY_F(10))}, "q F10", "F10", "Quit", CTX_ALL, CTX_ALL, act_quit, "quit"},
+};
+
+const struct action *actions_table(void)
+{
+	return table;
+}
+
+const struct action *action_for_key(int key, int ctx)
+{
+	for (int i = 0; i < ACT_COUNT; i++) {
+		if (!(table[i].ctx & ctx))
+			continue;
+		for (int k = 0; k < ACTION_KEYS && table[i].keys[k]; k++)
+			if (table[i].keys[k] == key)
+				return &table[i];
+	}
+	return NULL;
+}
+
+int console_ctx(const struct console *c)
+{
+	switch (c->view) {
+	case VIEW_LOG: return CTX_LOG;
+	case VIEW_DETAIL: return CTX_DETAIL;
+	case VIEW_HELP: return CTX_HELP;
+	case VIEW_WALL: return CTX_WALL;
+	default: return CTX_MAIN;
+	}
+}
+
+bool actions_dispatch(struct console *c, int key)
+{
+	const struct action *a = action_for_key(key, console_ctx(c));
+
+	if (!a || c->s->kiosk == 2)
+		return false;
+	if (c->s->kiosk == 1 && a->id != ACT_QUIT)
+		return false;
+	c->status[0] = '\0';
+	a->fn(c);
+	return true;
+}

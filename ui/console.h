@@ -1,0 +1,130 @@
+/* console.h: the state of the supervisor console, shared by the files of ui/ (loop, actions,
+ * panels, views). Only the UI thread touches it. Only ui/ includes this.
+ */
+#ifndef CTIBOARD_UI_CONSOLE_H
+#define CTIBOARD_UI_CONSOLE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "stats.h"
+
+struct names;
+
+enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL };
+
+enum panel_id { PANEL_QUEUES, PANEL_RINGING, PANEL_ACTIVE, PANEL_LINES, PANEL_COUNT };
+
+enum confirm { CONFIRM_NONE, CONFIRM_RESET, CONFIRM_QUIT };
+
+#define FILTER_MAX 64
+#define KEY_ID_MAX (ID_MAX + NUM_MAX + 2)
+
+/* One selectable row of a panel: what it stands for and the figures used to sort it. */
+struct row {
+	const struct queue *q;
+	const struct line *l;
+	const struct call *c;
+	const struct member *mb;
+	struct queue_stats qs;
+	int64_t age_s; /* ringing for, talking for */
+	enum alert_level alert;
+	char name[TEXT_MAX];  /* line or queue name, for sorting and filtering */
+	char key[KEY_ID_MAX]; /* stable identity, to keep the selection across updates */
+};
+
+/* The rows of a panel, rebuilt from the state at each frame. */
+struct panel {
+	struct row *rows;
+	int nrows, cap;
+	int total;    /* rows before the filter */
+	int sel, top; /* selected row, first row shown */
+	char sel_key[KEY_ID_MAX];
+	int sort;       /* index into the panel's sort orders */
+	int y, x, h, w; /* where it was last drawn (for the mouse) */
+};
+
+/* A scrolled text view (log, detail, help). */
+struct scroller {
+	int top;
+	int total, height; /* of the last frame */
+};
+
+struct console {
+	struct model *m;
+	const struct names *names;
+	const struct settings *s;
+	volatile sig_atomic_t *stop;
+
+	struct model_state st; /* the copy drawn; owned here */
+	uint64_t seen;
+	int64_t now_ns;
+
+	enum view view, back; /* back: the view under help / detail */
+	bool quit;
+	bool paused;
+	enum confirm confirm;
+	bool utf8;        /* the locale is UTF-8 */
+	bool ascii_lines; /* draw boxes with ASCII */
+	int rows, cols;
+
+	enum panel_id focus;
+	struct panel panels[PANEL_COUNT];
+
+	char filter[FILTER_MAX];
+	bool filter_edit;
+
+	bool log_all; /* show registered events in the log */
+	struct scroller log, detail, help;
+
+	bool detail_queue; /* detail of a queue (else a line) */
+	char detail_number[NUM_MAX];
+
+	int wall_page, wall_pages;
+	int64_t wall_next_ns; /* wall clock of the next page turn */
+
+	enum alert_level
+	    worst; /* worst alert of the last frame (the bell rings on entering crit) */
+	enum alert_level worst_rows; /* worst alert among the rows built */
+	int alerts;                  /* rows in alert in the last frame */
+	char status[128];            /* a one-off message for the footer */
+};
+
+/* Panels (panels.c) */
+void panels_build(struct console *c);
+void panels_draw(struct console *c, int y, int h);
+const char *panel_name(enum panel_id p);
+const char *panel_sort_name(enum panel_id p, int sort);
+int panel_sort_count(enum panel_id p);
+void panel_move(struct panel *p, int delta);
+void panel_clamp(struct panel *p);
+/* Select the row under screen cell (y, x); returns false if none is there. */
+bool panels_click(struct console *c, int y, int x);
+
+/* Views (views.c) */
+void header_draw(struct console *c);
+void footer_draw(struct console *c);
+void log_draw(struct console *c, int y, int h);
+void detail_draw(struct console *c, int y, int h);
+void help_draw(struct console *c, int y, int h);
+void scroller_move(struct scroller *sc, int delta);
+/* The latest events (registered left out) in the box (y, x, h, w), newest first. */
+void recent_draw(struct console *c, int y, int x, int h, int w);
+
+/* Names (panels.c) */
+const char *line_name(const struct console *c, const struct line *l, char *dst, size_t dstsize);
+const char *queue_name(const struct console *c, const struct queue *q, char *dst, size_t dstsize);
+/* A party for display: the names file, else the description of a known line or queue, else
+ * the number as "+33 9 72 ...". Returns dst. */
+const char *party_display(const struct console *c, const char *number, char *dst, size_t dstsize);
+/* A queue caller for display: the names file, else the caller-id name, else the number. */
+const char *member_caller(const struct console *c, const struct member *mb, char *dst,
+                          size_t dstsize);
+/* The line of a call, or NULL. */
+const struct line *call_line(const struct console *c, const struct call *call);
+/* Does the filter match this text or number? An empty filter matches everything. */
+bool filter_match(const char *filter, const char *text, const char *number);
+
+#endif

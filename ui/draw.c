@@ -1,0 +1,166 @@
+/* draw.c: text fitted to columns, rules, and the formatting of times and rates. */
+#include "draw.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "text.h"
+
+static bool utf8_text = true;
+static const char *hglyph = "-";
+static const char *vglyph = "|";
+
+void draw_setup(bool utf8, bool ascii)
+{
+	utf8_text = utf8;
+	hglyph = (utf8 && !ascii) ? "\u2500" : "-";
+	vglyph = (utf8 && !ascii) ? "\u2502" : "|";
+}
+
+void ascii_fold(char *dst, size_t dstsize, const char *s)
+{
+	size_t n = 0;
+
+	if (dstsize == 0)
+		return;
+	for (const unsigned char *p = (const unsigned char *)s; *p && n + 1 < dstsize; p++) {
+		if (*p < 0x80)
+			dst[n++] = (char)*p;
+		else if ((*p & 0xC0) != 0x80) /* the lead byte of a character */
+			dst[n++] = '?';
+	}
+	dst[n] = '\0';
+}
+
+int draw_str(int y, int x, int w, const char *s, enum role r)
+{
+	char fitted[512], folded[512];
+	int cols;
+
+	if (w <= 0)
+		return 0;
+	if (!utf8_text) {
+		ascii_fold(folded, sizeof folded, s);
+		s = folded;
+	}
+	cols = text_fit(fitted, sizeof fitted, s, w);
+	attrset(theme_attr(r));
+	mvaddstr(y, x, fitted);
+	return cols;
+}
+
+int draw_text(int y, int x, int w, const char *s, enum role r, enum align a)
+{
+	char fitted[512], folded[512];
+	int cols;
+
+	if (w <= 0)
+		return 0;
+	if (!utf8_text) {
+		ascii_fold(folded, sizeof folded, s);
+		s = folded;
+	}
+	cols = text_fit(fitted, sizeof fitted, s, w);
+	attrset(theme_attr(r));
+	move(y, x);
+	if (a == ALIGN_RIGHT)
+		for (int i = cols; i < w; i++)
+			addch(' ');
+	addstr(fitted);
+	if (a == ALIGN_LEFT)
+		for (int i = cols; i < w; i++)
+			addch(' ');
+	return cols;
+}
+
+void draw_hrule(int y, int x, int w, enum role r)
+{
+	attrset(theme_attr(r));
+	move(y, x);
+	for (int i = 0; i < w; i++)
+		addstr(hglyph);
+}
+
+void draw_vrule(int y, int x, int h, enum role r)
+{
+	attrset(theme_attr(r));
+	for (int i = 0; i < h; i++)
+		mvaddstr(y + i, x, vglyph);
+}
+
+void draw_fill(int y, int x, int w, enum role r)
+{
+	attrset(theme_attr(r));
+	move(y, x);
+	for (int i = 0; i < w; i++)
+		addch(' ');
+}
+
+char *fmt_duration(char *dst, size_t dstsize, int64_t s)
+{
+	if (s < 0)
+		snprintf(dst, dstsize, "-");
+	else if (s < 3600)
+		snprintf(dst, dstsize, "%d:%02d", (int)(s / 60), (int)(s % 60));
+	else
+		snprintf(dst, dstsize, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60),
+		         (int)(s % 60));
+	return dst;
+}
+
+char *fmt_ago(char *dst, size_t dstsize, int64_t now_ns, int64_t when_ns)
+{
+	int64_t s;
+
+	if (when_ns == 0) {
+		snprintf(dst, dstsize, "never");
+		return dst;
+	}
+	s = (now_ns - when_ns) / 1000000000;
+	if (s < 1)
+		snprintf(dst, dstsize, "now");
+	else if (s < 60)
+		snprintf(dst, dstsize, "%d s ago", (int)s);
+	else if (s < 3600)
+		snprintf(dst, dstsize, "%d min ago", (int)(s / 60));
+	else if (s < 86400)
+		snprintf(dst, dstsize, "%d h ago", (int)(s / 3600));
+	else
+		snprintf(dst, dstsize, "%d d ago", (int)(s / 86400));
+	return dst;
+}
+
+char *fmt_pm(char *dst, size_t dstsize, int pm)
+{
+	if (pm < 0)
+		snprintf(dst, dstsize, "-");
+	else
+		snprintf(dst, dstsize, "%d%%", (pm + 5) / 10);
+	return dst;
+}
+
+char *fmt_clock(char *dst, size_t dstsize, int64_t ns)
+{
+	time_t t = (time_t)(ns / 1000000000);
+	struct tm tm;
+
+	if (ns <= 0 || !localtime_r(&t, &tm)) {
+		snprintf(dst, dstsize, "--:--:--");
+		return dst;
+	}
+	strftime(dst, dstsize, "%H:%M:%S", &tm);
+	return dst;
+}
+
+char *fmt_cols(char *dst, size_t dstsize, const char *s, int cols)
+{
+	int used = text_fit(dst, dstsize, s, cols);
+	size_t n = strlen(dst);
+
+	for (; used < cols && n + 1 < dstsize; used++)
+		dst[n++] = ' ';
+	dst[n] = '\0';
+	return dst;
+}

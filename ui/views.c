@@ -1,0 +1,644 @@
+/* views.c: the header and footer bars, and the text views: event log, detail of a line or a
+ * queue, and help (generated from the action table and the statistics' definitions).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "actions.h"
+#include "console.h"
+#include "draw.h"
+#include "names.h"
+#include "text.h"
+#include "theme.h"
+
+/* ---- a buffer of text lines, each with a role ---- */
+
+struct tline {
+	char text[320];
+	enum role role;
+};
+
+struct tbuf {
+	struct tline *v;
+	int n, cap;
+};
+
+__attribute__((format(printf, 3, 4))) static void tb_add(struct tbuf *b, enum role r,
+                                                         const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->n == b->cap) {
+		int cap = b->cap ? b->cap * 2 : 64;
+		struct tline *v = realloc(b->v, (size_t)cap * sizeof *v);
+
+		if (!v)
+			return;
+		b->v = v;
+		b->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->v[b->n].text, sizeof b->v[b->n].text, fmt, ap);
+	va_end(ap);
+	b->v[b->n].role = r;
+	b->n++;
+}
+
+static void tb_blank(struct tbuf *b)
+{
+	tb_add(b, ROLE_DEFAULT, "%s", "");
+}
+
+/* Add "  name  text", text wrapped at width with later lines indented by indent columns. */
+static void tb_wrap(struct tbuf *b, int width, int indent, const char *name, const char *text)
+{
+	int avail = width - indent - 1;
+	bool first = true;
+
+	if (avail < 20)
+		avail = 20;
+	while (*text || first) {
+		int len = (int)strlen(text), cut = len;
+
+		if (text_width(text) > avail) {
+			/* the last space within avail columns (text here is ASCII prose) */
+			cut = avail < len ? avail : len;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = avail < len ? avail : len;
+		}
+		if (first)
+			tb_add(b, ROLE_DEFAULT, "  %-*s %.*s", indent - 3, name, cut, text);
+		else
+			tb_add(b, ROLE_DEFAULT, "%*s%.*s", indent, "", cut, text);
+		first = false;
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+}
+
+void scroller_move(struct scroller *sc, int delta)
+{
+	long t = (long)sc->top + delta;
+	long max = sc->total - sc->height;
+
+	if (max < 0)
+		max = 0;
+	sc->top = t < 0 ? 0 : t > max ? (int)max : (int)t;
+}
+
+/* Draw the lines of b from the scroller's top in rows y .. y+h-1. */
+static void tb_draw(struct console *c, struct tbuf *b, struct scroller *sc, int y, int h)
+{
+	sc->total = b->n;
+	sc->height = h;
+	scroller_move(sc, 0);
+	for (int i = 0; i < h && sc->top + i < b->n; i++) {
+		const struct tline *t = &b->v[sc->top + i];
+
+		draw_text(y + i, 0, c->cols, t->text, t->role, ALIGN_LEFT);
+	}
+	if (b->n > h) {
+		char pos[32];
+
+		snprintf(pos, sizeof pos, " %d-%d/%d ", sc->top + 1,
+		         sc->top + h < b->n ? sc->top + h : b->n, b->n);
+		draw_text(y + h - 1, c->cols - (int)strlen(pos), (int)strlen(pos), pos, ROLE_DIM,
+		          ALIGN_RIGHT);
+	}
+	free(b->v);
+	b->v = NULL;
+	b->n = b->cap = 0;
+}
+
+/* ---- header ---- */
+
+struct segment {
+	char text[160];
+	enum role role;
+	int prio; /* 0 always shown; the highest goes first when the bar is too narrow */
+};
+
+/* The state of one feed in words, and its role. */
+static void feed_segment(const struct console *c, const struct feed_status *f, bool label,
+                         struct segment *sg)
+{
+	int64_t wall = wall_now_ns();
+	int64_t last = f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
+	int64_t silent = last ? (wall - last) / NS_PER_S : 0;
+	int64_t retry =
+	    f->retry_at_ns > wall ? (f->retry_at_ns - wall + NS_PER_S - 1) / NS_PER_S : 0;
+	char ago[32], prefix[24] = "";
+
+	if (label)
+		snprintf(prefix, sizeof prefix, "%s ", f->label);
+	fmt_ago(ago, sizeof ago, wall, f->last_event_ns);
+	sg->prio = 1;
+	switch (f->state) {
+	case FEED_CONNECTING:
+		snprintf(sg->text, sizeof sg->text, "%sconnecting", prefix);
+		sg->role = ROLE_HEADER;
+		break;
+	case FEED_BACKOFF:
+		snprintf(sg->text, sizeof sg->text, "%sreconnecting in %d s", prefix, (int)retry);
+		sg->role = ROLE_WARN;
+		break;
+	case FEED_AUTH_FAILED:
+		snprintf(sg->text, sizeof sg->text, "%sTOKEN REJECTED, retry in %d s", prefix,
+		         (int)retry);
+		sg->role = ROLE_STALE;
+		break;
+	case FEED_STALE:
+		snprintf(sg->text, sizeof sg->text, "%sSTALE for %d s, last event %s", prefix,
+		         (int)silent, ago);
+		sg->role = ROLE_STALE;
+		break;
+	case FEED_LIVE:
+	default:
+		if (last && stale_alert(silent, c->s) != ALERT_NONE) {
+			snprintf(sg->text, sizeof sg->text, "%sSTALE for %d s, last event %s",
+			         prefix, (int)silent, ago);
+			sg->role = stale_alert(silent, c->s) == ALERT_CRIT ? ROLE_STALE : ROLE_WARN;
+		} else {
+			snprintf(sg->text, sizeof sg->text, "%slive, last event %s", prefix, ago);
+			sg->role = ROLE_HEADER;
+		}
+		break;
+	}
+}
+
+/* The worst alert of the feeds (for the bell). */
+static enum alert_level feeds_alert(const struct console *c)
+{
+	enum alert_level worst = ALERT_NONE;
+	int64_t wall = wall_now_ns();
+
+	for (size_t i = 0; i < c->st.nfeeds; i++) {
+		const struct feed_status *f = &c->st.feeds[i];
+		int64_t last = f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
+		enum alert_level a = ALERT_NONE;
+
+		if (f->state == FEED_AUTH_FAILED || f->state == FEED_STALE)
+			a = ALERT_CRIT;
+		else if (last)
+			a = stale_alert((wall - last) / NS_PER_S, c->s);
+		if (a > worst)
+			worst = a;
+	}
+	return worst;
+}
+
+void header_draw(struct console *c)
+{
+	struct segment seg[FEEDS_MAX + 6];
+	int n = 0, used, x;
+	char clock[16];
+
+	draw_fill(0, 0, c->cols, ROLE_HEADER);
+	snprintf(seg[n].text, sizeof seg[n].text, "ctiboard");
+	seg[n].role = ROLE_HEADER;
+	seg[n++].prio = 0;
+	if (c->paused) {
+		snprintf(seg[n].text, sizeof seg[n].text, "PAUSED");
+		seg[n].role = ROLE_BANNER;
+		seg[n++].prio = 0;
+	}
+	snprintf(seg[n].text, sizeof seg[n].text, "%s", c->st.source[0] ? c->st.source : "live");
+	seg[n].role = ROLE_HEADER;
+	seg[n++].prio = 4;
+	for (size_t i = 0; i < c->st.nfeeds; i++)
+		feed_segment(c, &c->st.feeds[i], true, &seg[n++]);
+	snprintf(seg[n].text, sizeof seg[n].text, "%d.%d ev/s", (int)(c->st.events_per_s_x10 / 10),
+	         (int)(c->st.events_per_s_x10 % 10));
+	seg[n].role = ROLE_HEADER;
+	seg[n++].prio = 3;
+	if (c->alerts) {
+		snprintf(seg[n].text, sizeof seg[n].text, "%d alert%s", c->alerts,
+		         c->alerts > 1 ? "s" : "");
+		seg[n].role = c->worst_rows == ALERT_CRIT ? ROLE_CRIT : ROLE_WARN;
+	} else {
+		snprintf(seg[n].text, sizeof seg[n].text, "no alert");
+		seg[n].role = ROLE_HEADER;
+	}
+	seg[n++].prio = 2;
+
+	fmt_clock(clock, sizeof clock, c->now_ns);
+	/* drop the least important segments until the bar fits */
+	for (;;) {
+		int worst = -1;
+
+		used = 1 + (int)strlen(clock) + 1;
+		for (int i = 0; i < n; i++)
+			if (seg[i].prio >= 0) {
+				used += text_width(seg[i].text) + 3;
+				if (seg[i].prio > 0 && (worst < 0 || seg[i].prio > seg[worst].prio))
+					worst = i;
+			}
+		if (used <= c->cols || worst < 0)
+			break;
+		seg[worst].prio = -1;
+	}
+	x = 1;
+	for (int i = 0; i < n && x < c->cols; i++) {
+		if (seg[i].prio < 0)
+			continue;
+		if (x > 1) {
+			draw_str(0, x, c->cols - x, c->ascii_lines ? "|" : "\u00b7", ROLE_HEADER);
+			x += 2;
+		}
+		x += draw_str(0, x, c->cols - x, seg[i].text, seg[i].role) + 1;
+	}
+	x = c->cols - (int)strlen(clock) - 1;
+	if (x > 0)
+		draw_str(0, x, (int)strlen(clock), clock, ROLE_HEADER);
+	if (feeds_alert(c) > c->worst_rows)
+		c->worst_rows = feeds_alert(c);
+}
+
+/* ---- footer ---- */
+
+void footer_draw(struct console *c)
+{
+	int y = c->rows - 1, x = 0, right = c->cols, ctx = console_ctx(c);
+	const struct action *t = actions_table();
+	char buf[sizeof c->status + FILTER_MAX + 64];
+
+	draw_fill(y, 0, c->cols, ROLE_FOOTER);
+	if (c->confirm != CONFIRM_NONE) {
+		snprintf(buf, sizeof buf, " %s  y: yes, any other key: no",
+		         c->confirm == CONFIRM_RESET ? "Reset today's counters?" : "Quit?");
+		draw_text(y, 0, c->cols, buf, ROLE_BANNER, ALIGN_LEFT);
+		return;
+	}
+	if (c->filter_edit) {
+		snprintf(buf, sizeof buf, " Filter: %s_   Enter keeps it, Esc clears it",
+		         c->filter);
+		draw_text(y, 0, c->cols, buf, ROLE_BANNER, ALIGN_LEFT);
+		return;
+	}
+	if (c->s->kiosk == 2)
+		return;
+	if (c->status[0])
+		snprintf(buf, sizeof buf, "%s ", c->status);
+	else if (c->filter[0])
+		snprintf(buf, sizeof buf, "filter: %s ", c->filter);
+	else
+		buf[0] = '\0';
+	if (buf[0]) {
+		int w = text_width(buf);
+
+		if (w > c->cols / 2)
+			w = c->cols / 2;
+		right = c->cols - w;
+		draw_text(y, right, w, buf, c->status[0] ? ROLE_FOOTER : ROLE_BANNER, ALIGN_RIGHT);
+	}
+	for (int i = 0; i < ACT_COUNT; i++) {
+		int kw, hw;
+
+		if (!t[i].hint_key || !(t[i].hint_ctx & ctx))
+			continue;
+		if (c->s->kiosk == 1 && t[i].id != ACT_QUIT)
+			continue;
+		kw = (int)strlen(t[i].hint_key);
+		hw = (int)strlen(t[i].hint) + 2;
+		if (x + kw + hw > right)
+			break;
+		x += draw_str(y, x, kw, t[i].hint_key, ROLE_FOOTER_KEY);
+		x += draw_str(y, x + 1, hw, t[i].hint, ROLE_FOOTER) + 2;
+	}
+}
+
+/* ---- event log ---- */
+
+/* Copy text, showing every word that is a canonical number ("0033...") as a name or in the
+ * international form: the screen never shows the raw form. */
+static void humanize(const struct console *c, char *dst, size_t dstsize, const char *text)
+{
+	size_t n = 0;
+
+	dst[0] = '\0';
+	while (*text && n + 1 < dstsize) {
+		size_t len = strcspn(text, " ");
+		char word[NUM_MAX], shown[TEXT_MAX];
+
+		if (len >= 6 && len < sizeof word && strspn(text, "0123456789") == len &&
+		    text[0] == '0' && text[1] == '0') {
+			memcpy(word, text, len);
+			word[len] = '\0';
+			party_display(c, word, shown, sizeof shown);
+			n += (size_t)snprintf(dst + n, dstsize - n, "%s", shown);
+		} else {
+			n += (size_t)snprintf(dst + n, dstsize - n, "%.*s", (int)len, text);
+		}
+		if (n >= dstsize)
+			n = dstsize - 1;
+		text += len;
+		for (; *text == ' ' && n + 1 < dstsize; text++)
+			dst[n++] = ' ';
+		dst[n] = '\0';
+	}
+}
+
+void log_draw(struct console *c, int y, int h)
+{
+	struct tbuf b = {0};
+	char when[16], party[TEXT_MAX], cell[TEXT_MAX], title[160], detail[2 * TEXT_MAX];
+	int hidden = 0;
+
+	for (size_t i = 0; i < c->st.log_count; i++) {
+		/* newest first */
+		const struct log_entry *e =
+		    &c->st.log[(c->st.log_head + c->st.log_count - 1 - i) % LOG_MAX];
+
+		if (e->kind == EV_REGISTERED && !c->log_all) {
+			hidden++;
+			continue;
+		}
+		party_display(c, e->resource, party, sizeof party);
+		if (!filter_match(c->filter, party, e->resource) &&
+		    !filter_match(c->filter, e->detail, NULL))
+			continue;
+		fmt_clock(when, sizeof when, e->time_ns);
+		humanize(c, detail, sizeof detail, e->detail);
+		tb_add(&b, e->kind == EV_UNKNOWN ? ROLE_WARN : ROLE_DEFAULT, " %s  %-20s %s %s",
+		       when, e->kind_name[0] ? e->kind_name : event_kind_name(e->kind),
+		       fmt_cols(cell, sizeof cell, party, 24), detail);
+	}
+	if (c->log_all)
+		snprintf(title, sizeof title,
+		         " Event log, newest first: %d shown (a hides registered)", b.n);
+	else
+		snprintf(title, sizeof title,
+		         " Event log, newest first: %d shown, %d registered hidden (a shows them)",
+		         b.n, hidden);
+	draw_text(y, 0, c->cols, title, ROLE_PANEL_TITLE_FOCUS, ALIGN_LEFT);
+	if (b.n == 0)
+		tb_add(&b, ROLE_DIM, "  no event yet");
+	tb_draw(c, &b, &c->log, y + 1, h - 1);
+}
+
+void recent_draw(struct console *c, int y, int x, int h, int w)
+{
+	char when[16], party[TEXT_MAX], cell[TEXT_MAX], detail[2 * TEXT_MAX], buf[4 * TEXT_MAX];
+	int row = 1;
+
+	draw_fill(y, x, w, ROLE_PANEL_TITLE);
+	draw_str(y, x + 2, w - 2, "Recent events", ROLE_PANEL_TITLE);
+	for (size_t i = 0; i < c->st.log_count && row < h; i++) {
+		const struct log_entry *e =
+		    &c->st.log[(c->st.log_head + c->st.log_count - 1 - i) % LOG_MAX];
+
+		if (e->kind == EV_REGISTERED)
+			continue;
+		fmt_clock(when, sizeof when, e->time_ns);
+		party_display(c, e->resource, party, sizeof party);
+		humanize(c, detail, sizeof detail, e->detail);
+		snprintf(buf, sizeof buf, "%s  %-20s %s %s", when,
+		         e->kind_name[0] ? e->kind_name : event_kind_name(e->kind),
+		         fmt_cols(cell, sizeof cell, party, 18), detail);
+		draw_text(y + row++, x + 2, w - 2, buf,
+		          e->kind == EV_UNKNOWN ? ROLE_WARN : ROLE_DIM, ALIGN_LEFT);
+	}
+}
+
+/* ---- detail ---- */
+
+static const char *call_state_text(enum call_state st)
+{
+	switch (st) {
+	case CALL_RINGING: return "ringing";
+	case CALL_RING_ENDED: return "not picked up";
+	case CALL_HELD: return "on hold";
+	default: return "talking";
+	}
+}
+
+static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
+{
+	char num[48], name[TEXT_MAX], ago[32], party[TEXT_MAX], dur[24], when[16];
+	char cell[TEXT_MAX];
+	char detail[2 * TEXT_MAX];
+
+	phone_display(num, sizeof num, l->number);
+	line_name(c, l, name, sizeof name);
+	tb_add(b, ROLE_PANEL_TITLE_FOCUS, " Line %s  %s", num, name);
+	tb_blank(b);
+	fmt_ago(ago, sizeof ago, c->now_ns, l->registered_ns);
+	tb_add(b, ROLE_DEFAULT, "  State        %s",
+	       line_state(l) == LINE_RINGING   ? "ringing"
+	       : line_state(l) == LINE_IN_CALL ? "in call"
+	                                       : "idle");
+	tb_add(b, ROLE_DEFAULT, "  Registered   %s", ago);
+	tb_add(b, ROLE_DEFAULT, "  Description  %s", l->description[0] ? l->description : "-");
+	tb_add(b, ROLE_DEFAULT, "  Type         %s", l->type[0] ? l->type : "-");
+	if (l->simultaneous >= 0)
+		tb_add(b, ROLE_DEFAULT, "  Simultaneous calls  %d", l->simultaneous);
+	fmt_ago(ago, sizeof ago, c->now_ns, l->last_ns);
+	tb_add(b, ROLE_DEFAULT, "  Last event   %s", ago);
+	tb_blank(b);
+	fmt_duration(dur, sizeof dur, l->today.talk_s);
+	tb_add(b, ROLE_COLUMN_HEAD, " Today");
+	tb_add(b, ROLE_DEFAULT, "  Calls in %u, out %u; answered %u, missed %u; talk time %s",
+	       l->today.calls_in, l->today.calls_out, l->today.answered, l->today.missed, dur);
+	tb_blank(b);
+	tb_add(b, ROLE_COLUMN_HEAD, " Calls now (%d)", l->ncalls);
+	for (size_t i = 0; i < c->st.ncalls; i++) {
+		const struct call *k = &c->st.calls[i];
+		int64_t d = k->since_ns ? (c->now_ns - k->since_ns) / NS_PER_S : 0;
+
+		if (call_line(c, k) != l)
+			continue;
+		party_display(c, k->inbound ? k->calling : k->called, party, sizeof party);
+		fmt_duration(dur, sizeof dur, d > 0 ? d : 0);
+		fmt_clock(when, sizeof when, k->start_ns);
+		tb_add(b, k->state == CALL_RINGING ? ROLE_RINGING : ROLE_IN_CALL,
+		       "  %-3s %s %-10s %8s  since %s", k->inbound ? "in" : "out",
+		       fmt_cols(cell, sizeof cell, party, 28), call_state_text(k->state), dur,
+		       when);
+	}
+	if (l->ncalls == 0)
+		tb_add(b, ROLE_DIM, "  none");
+	tb_blank(b);
+	tb_add(b, ROLE_COLUMN_HEAD, " Recent events of this line (newest first)");
+	int shown = 0;
+	for (size_t i = 0; i < c->st.log_count; i++) {
+		const struct log_entry *e =
+		    &c->st.log[(c->st.log_head + c->st.log_count - 1 - i) % LOG_MAX];
+
+		if (strcmp(e->resource, l->number) != 0 ||
+		    (e->kind == EV_REGISTERED && !c->log_all))
+			continue;
+		fmt_clock(when, sizeof when, e->time_ns);
+		humanize(c, detail, sizeof detail, e->detail);
+		tb_add(b, ROLE_DEFAULT, "  %s  %-20s %s", when,
+		       e->kind_name[0] ? e->kind_name : event_kind_name(e->kind), detail);
+		shown++;
+	}
+	if (!shown)
+		tb_add(b, ROLE_DIM, "  none in the log");
+}
+
+static void detail_queue(struct console *c, const struct queue *q, struct tbuf *b)
+{
+	char num[48], name[TEXT_MAX], d1[24], d2[24], d3[24], p1[16], party[TEXT_MAX];
+	char cell[TEXT_MAX];
+	struct queue_stats qs;
+	const struct settings *s = c->s;
+	enum alert_level a;
+
+	queue_stats(q, s, c->now_ns / NS_PER_S, &qs);
+	a = queue_alert(&qs, s);
+	phone_display(num, sizeof num, q->number);
+	queue_name(c, q, name, sizeof name);
+	tb_add(b, ROLE_PANEL_TITLE_FOCUS, " Queue %s  %s%s", num, name,
+	       a == ALERT_CRIT   ? "  (critical)"
+	       : a == ALERT_WARN ? "  (warning)"
+	                         : "");
+	tb_add(b, ROLE_DEFAULT, "  Type %s", q->type[0] ? q->type : "-");
+	tb_blank(b);
+	tb_add(b, ROLE_COLUMN_HEAD, " Figures of today, and the numbers behind them");
+	tb_add(b, ROLE_DEFAULT, "  Waiting now      %6d  %s", qs.waiting,
+	       q->count >= 0 ? "(Count of the last count event)"
+	                     : "(callers waiting in the queue)");
+	fmt_duration(d1, sizeof d1, qs.waiting ? qs.longest_wait_s : -1);
+	tb_add(b, ROLE_DEFAULT, "  Longest wait     %6s  (now - joined time of the oldest caller)",
+	       d1);
+	tb_add(b, ROLE_DEFAULT,
+	       "  Offered          %6u  = %u answered + %u abandoned + %u short + %u timed out + "
+	       "waiting",
+	       qs.offered, qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out);
+	tb_add(b, ROLE_DEFAULT, "  Answered         %6u  (%u within %d s)", qs.answered,
+	       q->today.answered_in_sl, s->sl_target_s);
+	tb_add(b, ROLE_DEFAULT,
+	       "  Abandoned        %6u  (left unanswered after %d s; %u sooner: short abandons)",
+	       qs.abandoned, s->short_abandon_s, qs.short_abandoned);
+	fmt_pm(p1, sizeof p1, qs.abandon_rate_pm);
+	tb_add(b, ROLE_DEFAULT,
+	       "  Abandon rate     %6s  = %u abandoned / (%u answered + %u abandoned)", p1,
+	       qs.abandoned, qs.answered, qs.abandoned);
+	fmt_pm(p1, sizeof p1, qs.service_level_pm);
+	if (s->sl_formula == SL_ANSWERED_ONLY)
+		tb_add(b, ROLE_DEFAULT,
+		       "  Service level    %6s  = %u answered within %d s / %u answered", p1,
+		       q->today.answered_in_sl, s->sl_target_s, qs.answered);
+	else
+		tb_add(b, ROLE_DEFAULT,
+		       "  Service level    %6s  = %u answered within %d s / (%u answered + %u "
+		       "abandoned)",
+		       p1, q->today.answered_in_sl, s->sl_target_s, qs.answered, qs.abandoned);
+	fmt_duration(d1, sizeof d1, qs.avg_wait_s);
+	fmt_duration(d2, sizeof d2, q->today.wait_total_s);
+	tb_add(b, ROLE_DEFAULT, "  Average wait     %6s  = %s total wait / %u answered", d1, d2,
+	       qs.answered);
+	fmt_duration(d1, sizeof d1, qs.avg_talk_s);
+	fmt_duration(d2, sizeof d2, q->today.talk_total_s);
+	tb_add(b, ROLE_DEFAULT, "  Average talk     %6s  = %s total talk / %u finished agent calls",
+	       d1, d2, q->today.talks);
+	fmt_duration(d3, sizeof d3, qs.worst_wait_s);
+	tb_add(b, ROLE_DEFAULT, "  Worst wait       %6s  (longest wait today, answered or not)",
+	       d3);
+	tb_add(b, ROLE_DEFAULT, "  Agents on call   %6d  of %d agents seen; %u offers not taken",
+	       qs.agents_on_call, qs.agents_known, q->today.agent_failures);
+	tb_blank(b);
+
+	tb_add(b, ROLE_COLUMN_HEAD, " Callers in the queue (%zu)", q->nmembers);
+	for (size_t i = 0; i < q->nmembers; i++) {
+		const struct member *mb = &q->members[i];
+		int64_t end = mb->answered_s ? mb->answered_s : c->now_ns / NS_PER_S;
+		char agent[TEXT_MAX] = "";
+
+		member_caller(c, mb, party, sizeof party);
+		fmt_duration(d1, sizeof d1,
+		             mb->joined_s && end > mb->joined_s ? end - mb->joined_s : 0);
+		if (mb->agent[0])
+			party_display(c, mb->agent, agent, sizeof agent);
+		tb_add(b, mb->state == MEMBER_WAITING ? ROLE_DEFAULT : ROLE_IN_CALL,
+		       "  %s waited %7s  %-10s %s", fmt_cols(cell, sizeof cell, party, 28), d1,
+		       member_state_name(mb->state), agent);
+	}
+	if (q->nmembers == 0)
+		tb_add(b, ROLE_DIM, "  none");
+	tb_blank(b);
+	tb_add(b, ROLE_COLUMN_HEAD, " Agents (%zu)", q->nagents);
+	for (size_t i = 0; i < q->nagents; i++) {
+		const struct agent *ag = &q->agents[i];
+
+		party_display(c, ag->number, party, sizeof party);
+		fmt_duration(d1, sizeof d1,
+		             ag->on_call && ag->since_s ? c->now_ns / NS_PER_S - ag->since_s : -1);
+		tb_add(b, ag->on_call ? ROLE_IN_CALL : ROLE_DEFAULT,
+		       "  %s %-8s %7s  %3u taken today  %s", fmt_cols(cell, sizeof cell, party, 28),
+		       ag->on_call ? "on call" : "free", d1, ag->taken_today, ag->status);
+	}
+	if (q->nagents == 0)
+		tb_add(b, ROLE_DIM, "  none seen yet");
+}
+
+void detail_draw(struct console *c, int y, int h)
+{
+	struct tbuf b = {0};
+
+	if (c->detail_queue) {
+		const struct queue *q = state_find_queue(&c->st, c->detail_number);
+
+		if (q)
+			detail_queue(c, q, &b);
+	} else {
+		const struct line *l = state_find_line(&c->st, c->detail_number);
+
+		if (l)
+			detail_line(c, l, &b);
+	}
+	if (b.n == 0)
+		tb_add(&b, ROLE_DIM, "  this %s is no longer known",
+		       c->detail_queue ? "queue" : "line");
+	tb_draw(c, &b, &c->detail, y, h);
+}
+
+/* ---- help ---- */
+
+void help_draw(struct console *c, int y, int h)
+{
+	struct tbuf b = {0};
+	const struct action *t = actions_table();
+	struct stat_definition defs[STAT_DEFINITIONS_MAX];
+	size_t ndefs = stats_definitions(c->s, defs, STAT_DEFINITIONS_MAX);
+	const struct settings *s = c->s;
+
+	tb_add(&b, ROLE_PANEL_TITLE_FOCUS, " ctiboard help  (Esc or ? to go back)");
+	tb_blank(&b);
+	tb_add(&b, ROLE_COLUMN_HEAD, " Keys");
+	for (int i = 0; i < ACT_COUNT; i++)
+		tb_wrap(&b, c->cols, 19, t[i].key_names, t[i].help);
+	if (s->mouse)
+		tb_add(&b, ROLE_DEFAULT, "  %-16s %s", "mouse",
+		       "click selects a row, wheel scrolls");
+	tb_blank(&b);
+	tb_add(&b, ROLE_COLUMN_HEAD, " Figures (today: since local midnight%s)",
+	       s->shift_start_min ? " plus the shift start" : "");
+	for (size_t i = 0; i < ndefs; i++)
+		tb_wrap(&b, c->cols, 21, defs[i].name, defs[i].formula);
+	tb_add(&b, ROLE_DEFAULT, "  %-18s %d s%s", "T (target)", s->sl_target_s,
+	       s->sl_formula == SL_ANSWERED_ONLY ? ", abandons left out of the service level" : "");
+	tb_blank(&b);
+	tb_add(&b, ROLE_COLUMN_HEAD, " Alerts (warning / critical; 0 is off)");
+	tb_add(&b, ROLE_DEFAULT, "  callers waiting      %d / %d", s->alert_waiting_warn,
+	       s->alert_waiting_crit);
+	tb_add(&b, ROLE_DEFAULT, "  longest wait         %d s / %d s", s->alert_wait_warn_s,
+	       s->alert_wait_crit_s);
+	tb_add(&b, ROLE_DEFAULT, "  service level below  %d%% / %d%%", s->alert_sl_warn,
+	       s->alert_sl_crit);
+	tb_add(&b, ROLE_DEFAULT, "  ringing longer than  %d s / %d s", s->alert_ring_warn_s,
+	       s->alert_ring_crit_s);
+	tb_add(&b, ROLE_DEFAULT, "  feed silent for      %d s / %d s", s->alert_stale_warn_s,
+	       s->alert_stale_crit_s);
+	tb_add(&b, ROLE_DEFAULT, "  A row in alert starts with %c (warning) or %c (critical).",
+	       theme_alert_marker(ALERT_WARN), theme_alert_marker(ALERT_CRIT));
+	tb_draw(c, &b, &c->help, y, h);
+}
