@@ -2,49 +2,36 @@
 a frozen replay of the demo (--speed 0 stops the clock at the last event), with page
 rotation, an alert tile, monochrome, the Linux console without UTF-8, and the feed banners.
 
-Regenerate the golden files with UPDATE_GOLDEN=1 and review them as a diff."""
+Regenerate the golden files with `make goldens` (CTIBOARD_REGEN=1) and review them as a diff."""
 
+import datetime
 import json
 import os
-import re
 import pathlib
-import time
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from wallboard_screens import BIN, Screen, TZ, clean_env, make_demo_journal
+from wallboard_screens import BIN, Screen, TZ, clean_env, make_fixtures
 
 GOLDEN = pathlib.Path(__file__).resolve().parent / "golden" / "wallboard"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+UPDATE = os.environ.get("CTIBOARD_REGEN") == "1" or os.environ.get("UPDATE_GOLDEN") == "1"
 BLOCK = "\u2588"
 
 
 def last_clock(journal):
     """Local HH:MM:SS of the last event of a journal: the frozen clock of its replay."""
     last = json.loads(journal.read_text().splitlines()[-1])
-    os.environ["TZ"] = TZ
-    time.tzset()
-    return time.strftime("%H:%M:%S", time.localtime(int(last["Timestamp"]) // 10**9))
+    when = datetime.datetime.fromtimestamp(int(last["Timestamp"]) // 10**9, ZoneInfo(TZ))
+    return when.strftime("%H:%M:%S")
 
 
 @pytest.fixture(scope="module")
 def journals(tmp_path_factory):
     """The demo's first two hours, and the same cut at the top of its first wave of callers."""
     work = tmp_path_factory.mktemp("wall")
-    day = make_demo_journal(work / "demo")  # 08:00 to 10:00
-    lines = make_demo_journal(work / "wave", duration=3 * 3600).read_text()
-    lines = lines.splitlines(keepends=True)
-    peak, at = 0, 0
-    for n, line in enumerate(lines):
-        ev = json.loads(line)
-        if ev["Event"] == "members-count" and int(ev["Data"]["Count"]) > peak:
-            peak, at = int(ev["Data"]["Count"]), n
-    assert peak >= 5, "the demo's wave should queue callers up"
-    # fixed names: the header shows the replayed file's name, not the journal's date
-    demo = work / "demo.jsonl"
-    demo.write_text(day.read_text())
-    alert = work / "wave.jsonl"
-    alert.write_text("".join(lines[: at + 1]))
+    demo, alert = make_fixtures(work)
     return {"day": demo, "alert": alert, "home": work}
 
 
@@ -76,7 +63,8 @@ def check_golden(name, text):
     path = GOLDEN / f"{name}.txt"
     if UPDATE or not path.exists():
         if not UPDATE:
-            pytest.fail(f"no golden file {path.name}: run with UPDATE_GOLDEN=1 and review it")
+            pytest.fail(f"no golden file {path.name}: "
+                        "run `make goldens` (CTIBOARD_REGEN=1) and review it")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     assert text == path.read_text(), f"screen differs from {path.name}"

@@ -2,6 +2,7 @@
 golden tests and the screenshots). Each screen gets its own tmux server (-L), so runs never
 share state, and every server is killed when its screen is closed."""
 
+import json
 import os
 import pathlib
 import subprocess
@@ -33,6 +34,27 @@ def make_demo_journal(workdir, seed=7, duration=7200):
     files = sorted((workdir / "journal").glob("*.jsonl"))
     assert len(files) == 1, files
     return files[0]
+
+
+def make_fixtures(work):
+    """Two replays of the demo (seed 7) under fixed names: its first two hours (08:00 to
+    10:00, a calm morning), and its first three hours cut when the most callers wait (a wave,
+    some tiles in alert). Returns their paths (day, wave)."""
+    day = make_demo_journal(work / "demo")
+    lines = make_demo_journal(work / "wave", duration=3 * 3600).read_text()
+    lines = lines.splitlines(keepends=True)
+    peak, at = 0, 0
+    for n, line in enumerate(lines):
+        ev = json.loads(line)
+        if ev["Event"] == "members-count" and int(ev["Data"]["Count"]) > peak:
+            peak, at = int(ev["Data"]["Count"]), n
+    assert peak >= 5, "the demo's wave should queue callers up"
+    # fixed names: the header shows the replayed file's name, not the journal's date
+    demo = work / "demo.jsonl"
+    demo.write_text(day.read_text())
+    wave = work / "wave.jsonl"
+    wave.write_text("".join(lines[: at + 1]))
+    return demo, wave
 
 
 class Screen:
