@@ -129,3 +129,13 @@ clean:
 .PHONY: goldens
 goldens: $(BIN)
 	CTIBOARD_REGEN=1 CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/test_ui.py
+
+# ---- screenshots: regenerated from the program itself (not needed by make check) ----
+SHOT_PKGS := tmux chromium fonts-dejavu-core
+
+.PHONY: screenshots screenshot-deps
+screenshots: $(BIN)
+	CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) tests/screenshots.py --out screenshots
+
+screenshot-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(SHOT_PKGS)"

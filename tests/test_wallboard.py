@@ -4,27 +4,18 @@ rotation, an alert tile, monochrome, the Linux console without UTF-8, and the fe
 
 Regenerate the golden files with `make goldens` (CTIBOARD_REGEN=1) and review them as a diff."""
 
-import datetime
 import json
 import os
 import pathlib
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from wallboard_screens import BIN, Screen, TZ, clean_env, make_fixtures
+from wallboard_screens import BIN, Screen, clean_env, frozen_clock, make_fixtures
 
 GOLDEN = pathlib.Path(__file__).resolve().parent / "golden" / "wallboard"
 UPDATE = os.environ.get("CTIBOARD_REGEN") == "1" or os.environ.get("UPDATE_GOLDEN") == "1"
 BLOCK = "\u2588"
-
-
-def last_clock(journal):
-    """Local HH:MM:SS of the last event of a journal: the frozen clock of its replay."""
-    last = json.loads(journal.read_text().splitlines()[-1])
-    when = datetime.datetime.fromtimestamp(int(last["Timestamp"]) // 10**9, ZoneInfo(TZ))
-    return when.strftime("%H:%M:%S")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +62,7 @@ def check_golden(name, text):
 
 
 def test_80x24_pages_rotate(journals):
-    clock = last_clock(journals["day"])
+    clock = frozen_clock(journals["day"])
     s = open_wall(journals, "day", 80, 24, "--rotate", "1")
     try:
         first = s.wait_for(lambda t: clock in t and "page 1/2" in t, "page 1/2")
@@ -86,7 +77,7 @@ def test_80x24_pages_rotate(journals):
 
 
 def test_160x48_alert_tile(journals):
-    clock = last_clock(journals["alert"])
+    clock = frozen_clock(journals["alert"])
     s = open_wall(journals, "alert", 160, 48)
     try:
         text = s.wait_for(lambda t: clock in t and "WARNING" in t or "CRITICAL" in t, "an alert")
@@ -101,7 +92,7 @@ def test_160x48_alert_tile(journals):
 
 
 def test_320x90_bigger_digits(journals):
-    clock = last_clock(journals["day"])
+    clock = frozen_clock(journals["day"])
     s = open_wall(journals, "day", 320, 90)
     try:
         big = s.wait_for(lambda t: clock in t, "the clock")
@@ -129,7 +120,7 @@ def test_320x90_bigger_digits(journals):
 
 
 def test_monochrome_alert_is_reverse_with_marker(journals):
-    clock = last_clock(journals["alert"])
+    clock = frozen_clock(journals["alert"])
     s = open_wall(journals, "alert", 80, 24, "--no-color")
     try:
         text = s.wait_for(lambda t: clock in t, "the clock")
@@ -145,7 +136,7 @@ def test_monochrome_alert_is_reverse_with_marker(journals):
 
 
 def test_linux_console_without_utf8(journals):
-    clock = last_clock(journals["day"])
+    clock = frozen_clock(journals["day"])
     s = open_wall(journals, "day", 80, 24, TERM="linux", LANG="C")
     try:
         text = s.wait_for(lambda t: clock in t, "the clock")

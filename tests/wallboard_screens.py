@@ -2,12 +2,14 @@
 golden tests and the screenshots). Each screen gets its own tmux server (-L), so runs never
 share state, and every server is killed when its screen is closed."""
 
+import datetime
 import json
 import os
 import pathlib
 import subprocess
 import time
 import uuid
+from zoneinfo import ZoneInfo
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = os.environ.get("CTIBOARD_BIN", str(ROOT / "ctiboard"))
@@ -57,6 +59,13 @@ def make_fixtures(work):
     return demo, wave
 
 
+def frozen_clock(journal):
+    """Local HH:MM:SS of the last event of a journal: the clock of its replay at speed 0."""
+    last = json.loads(journal.read_text().splitlines()[-1])
+    when = datetime.datetime.fromtimestamp(int(last["Timestamp"]) // 10**9, ZoneInfo(TZ))
+    return when.strftime("%H:%M:%S")
+
+
 class Screen:
     """A program in a detached tmux session of cols x rows."""
 
@@ -74,9 +83,11 @@ class Screen:
                               env=self.tenv, check=True, capture_output=True, text=True,
                               timeout=20).stdout
 
-    def text(self, escapes=False):
-        """The screen as text, one line a row (with SGR escapes when asked)."""
+    def text(self, escapes=False, whole_rows=False):
+        """The screen as text, one line a row (with SGR escapes when asked; with the trailing
+        spaces of each row when whole_rows, for coloured bars that reach the right edge)."""
         args = ["capture-pane", "-p", "-t", "0"] + (["-e"] if escapes else [])
+        args += ["-N"] if whole_rows else []
         return self._tmux(*args)
 
     def keys(self, *keys):

@@ -179,7 +179,8 @@ static void draw_tile(int y, int x, int w, int h, const struct wb_layout *L, con
                       bool utf8)
 {
 	int a = tile_attr(t->level);
-	int digits = t->level == ALERT_NONE ? theme_attr(ROLE_BIG_DIGIT) : a | A_BOLD;
+	/* an alert tile's digits keep its plain colour: bold black turns grey on many terminals */
+	int digits = t->level == ALERT_NONE ? theme_attr(ROLE_BIG_DIGIT) : a;
 	for (int r = 0; r < h; r++)
 		fill(y + r, x, w, a);
 	draw_border(y, x, w, h, utf8, a);
