@@ -33,7 +33,8 @@ comma := ,
 pkg = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null || echo $(3))
 CORE_CFLAGS := $(call pkg,--cflags,libcjson libcurl,-I/usr/include/cjson)
 CORE_LIBS   := $(call pkg,--libs,libcjson libcurl,-lcjson -lcurl) -lpthread
-UI_CFLAGS   := $(call pkg,--cflags,ncursesw,)
+# ncursesw's pkg-config asks for _XOPEN_SOURCE=600; the project's 700 includes it
+UI_CFLAGS   := $(filter-out -D_XOPEN_SOURCE%,$(call pkg,--cflags,ncursesw,))
 UI_LIBS     := $(call pkg,--libs,ncursesw,-lncursesw)
 TEST_LIBS   := $(call pkg,--libs,cmocka,-lcmocka)
 
@@ -60,7 +61,7 @@ BIN      := $(BUILD)/ctiboard
 endif
 
 DEB_PKGS := gcc make pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev libncurses-dev \
-            locales python3 python3-pytest tmux
+            locales tzdata python3 python3-pytest tmux
 
 .PHONY: all check check-unit check-py demo deps install uninstall clean format
 
@@ -88,8 +89,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libctiboard.a
 
 check: check-unit check-py
 
-check-unit: $(TEST_BIN)
-	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; \
+# A locale with a decimal comma, built for the tests that prove parsing is locale-proof.
+$(BUILD)/locale/fr_FR.UTF-8/LC_NUMERIC:
+	@mkdir -p $(BUILD)/locale
+	localedef -i fr_FR -f UTF-8 $(BUILD)/locale/fr_FR.UTF-8 || [ -f $@ ]
+
+check-unit: $(TEST_BIN) $(BUILD)/locale/fr_FR.UTF-8/LC_NUMERIC
+	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; \
+		LOCPATH=$(abspath $(BUILD)/locale) CTIBOARD_TEST_LOCALE=1 $$t || fail=1; done; \
 	if [ $$fail -ne 0 ]; then echo "unit tests: FAILED"; exit 1; fi
 
 check-py: $(BIN)

@@ -287,6 +287,7 @@ struct replay_job {
 	double speed;
 	volatile int stop;
 	volatile int done;
+	bool report;
 	bool ok;
 	struct replay_result result;
 	char err[512];
@@ -295,7 +296,9 @@ struct replay_job {
 static void *replay_main(void *arg)
 {
 	struct replay_job *r = arg;
-	r->ok = journal_replay(r->model, r->path, r->speed, &r->stop, true, &r->result, r->err,
+	/* bad lines are reported on stderr only when no screen is there to be spoilt; they are
+	 * counted as malformed in the model either way */
+	r->ok = journal_replay(r->model, r->path, r->speed, &r->stop, r->report, &r->result, r->err,
 	                       sizeof r->err);
 	r->done = 1;
 	wake_signal(r->model->wake_fd);
@@ -409,6 +412,7 @@ int main(int argc, char **argv)
 		replay.model = &model;
 		replay.path = opt.replay;
 		replay.speed = opt.speed;
+		replay.report = opt.headless;
 		if (pthread_create(&replay.thread, NULL, replay_main, &replay) != 0)
 			fatal("cannot start the replay");
 	}

@@ -899,7 +899,8 @@ static bool copy_queues(struct model_state *dst, const struct model_state *src)
 	size_t had = dst->cap_queues;
 	if (!grow((void **)&dst->queues, &dst->cap_queues, src->nqueues, sizeof *dst->queues))
 		return false;
-	memset(dst->queues + had, 0, (dst->cap_queues - had) * sizeof *dst->queues);
+	if (dst->cap_queues > had)
+		memset(dst->queues + had, 0, (dst->cap_queues - had) * sizeof *dst->queues);
 	for (size_t i = 0; i < src->nqueues; i++) {
 		struct queue *d = &dst->queues[i];
 		const struct queue *s = &src->queues[i];

@@ -1,0 +1,159 @@
+/* replay.c: the journal reader. Each line of a journal (or of a file of V1 envelopes) goes
+ * through ingest_body(), paced by the event times when a speed is given.
+ */
+#include "journal.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ingest.h"
+#include "model.h"
+
+#define SLEEP_SLICE_NS INT64_C(50000000) /* a stop request is seen within this */
+
+/* The integer after "key": in line (bare or quoted digits), or 0. A cheap look that needs no
+ * parse: it only paces the replay, the parse proper is ingest's. */
+static int64_t peek_int(const char *line, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *p = line; (size_t)(p - line) + klen < len;) {
+		const char *hit = memchr(p, '"', len - (size_t)(p - line));
+		if (!hit || (size_t)(hit - line) + klen + 2 > len)
+			return 0;
+		p = hit + 1;
+		if (memcmp(p, key, klen) != 0 || p[klen] != '"')
+			continue;
+		const char *v = p + klen + 1, *end = line + len;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v >= end || *v != ':')
+			continue;
+		v++;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v < end && *v == '"')
+			v++;
+		int64_t x = 0;
+		int digits = 0;
+		while (v < end && *v >= '0' && *v <= '9') {
+			int d = *v++ - '0';
+			if (x > (INT64_MAX - d) / 10)
+				return 0;
+			x = x * 10 + d;
+			digits++;
+		}
+		if (digits > 0)
+			return x;
+	}
+	return 0;
+}
+
+/* When this line's events happened, in ns: "Received", else the first "Timestamp"; 0 unknown. */
+static int64_t line_time_ns(const char *line, size_t len)
+{
+	int64_t t = peek_int(line, len, "Received");
+	if (t <= 0)
+		t = peek_int(line, len, "Timestamp");
+	if (t <= 0)
+		t = peek_int(line, len, "timestamp"); /* V2 spelling */
+	return t;
+}
+
+/* Sleep until the monotonic time deadline_ns, in slices, unless *stop is set. */
+static void sleep_until(int64_t deadline_ns, const volatile int *stop)
+{
+	for (;;) {
+		if (stop && *stop)
+			return;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t left = deadline_ns - ((int64_t)now.tv_sec * NS_PER_S + now.tv_nsec);
+		if (left <= 0)
+			return;
+		if (left > SLEEP_SLICE_NS)
+			left = SLEEP_SLICE_NS;
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)left};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int64_t mono_now_ns(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * NS_PER_S + now.tv_nsec;
+}
+
+static bool blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+bool journal_replay(struct model *m, const char *path, double speed, const volatile int *stop,
+                    bool report, struct replay_result *res, char *err, size_t errsize)
+{
+	struct replay_result local;
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		snprintf(err, errsize, "cannot open %s: %s", path, strerror(errno));
+		return false;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	unsigned long lineno = 0;
+	int64_t last_event_ns = 0;               /* received time for lines that carry none */
+	int64_t pace_event0 = 0, pace_mono0 = 0; /* pacing anchor: first timed line */
+	while (!(stop && *stop) && (got = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		size_t len = (size_t)got;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (blank(line, len))
+			continue;
+		res->lines++;
+		int64_t t = line_time_ns(line, len);
+		if (speed > 0 && t > 0) {
+			if (!pace_event0) {
+				pace_event0 = t;
+				pace_mono0 = mono_now_ns();
+			} else if (t > pace_event0) {
+				double wait = (double)(t - pace_event0) / speed;
+				sleep_until(pace_mono0 + (int64_t)wait, stop);
+				if (stop && *stop)
+					break;
+			}
+		}
+		if (t > 0)
+			last_event_ns = t;
+		struct ingest_result r;
+		memset(&r, 0, sizeof(r));
+		ingest_body(m, NULL, line, len, last_event_ns ? last_event_ns : wall_now_ns(), &r);
+		res->events += r.events > 0 ? (uint64_t)r.events : 0;
+		if (r.parsed && r.malformed == 0)
+			continue;
+		res->malformed_lines++;
+		const char *why = r.error[0] ? r.error : "not an event";
+		if (!res->first_error[0])
+			snprintf(res->first_error, sizeof(res->first_error), "%s:%lu: %s", path,
+			         lineno, why);
+		if (report)
+			fprintf(stderr, "%s:%lu: %s\n", path, lineno, why);
+	}
+	bool ok = !ferror(f);
+	if (!ok)
+		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+	free(line);
+	fclose(f);
+	return ok;
+}

@@ -1,0 +1,616 @@
+/* test_journal.c: the journal writer (redaction, day files, crash tolerance, big numbers) and
+ * its replay (round trip into a fresh model, malformed lines, stop).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <cmocka.h>
+#include <pthread.h>
+
+#include "ingest.h"
+#include "journal.h"
+#include "model.h"
+#include "redact.h"
+#include "settings.h"
+
+#define TOKEN    "ABCDEFAB-CDEF-ABCD-EFAB-CDEFABCD7Q9Z"
+#define TOKEN_V2 "0f0f0f0f-1111-2222-3333-44445555W8X1"
+/* 2025-11-26T10:00:00Z */
+#define T0_S INT64_C(1764151200)
+#define NS   INT64_C(1000000000)
+
+static char dir[] = "/tmp/ctiboard-journal-XXXXXX";
+
+/* A line event of kind on line 0033972101010 for call id at t seconds after T0. */
+static char *line_event(char *buf, size_t size, const char *kind, const char *id, int t)
+{
+	snprintf(buf, size,
+	         "{\"Event\":\"%s\",\"Token\":\"" TOKEN "\",\"Service\":\"sip\","
+	         "\"Ressource\":\"0033972101010\",\"Timestamp\":%lld123456789,"
+	         "\"Data\":{\"CallId\":\"%s\",\"Calling\":\"0033612121212\","
+	         "\"Called\":\"0033972101010\",\"Dialed\":\"0033972101010\","
+	         "\"Ts\":\"%lld.123\",\"TsGet\":%lld125000000},"
+	         "\"Details\":{\"Description\":\"Accueil\",\"Type\":\"sipCirpack\","
+	         "\"SimultaneousLine\":\"2\"}}",
+	         kind, (long long)(T0_S + t), id, (long long)(T0_S + t), (long long)(T0_S + t));
+	return buf;
+}
+
+/* Read a whole file (NUL-terminated); NULL if it does not exist. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* Remove every file in a directory, then the directory. */
+static void remove_tree(const char *d)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", d);
+}
+
+/* A fresh empty subdirectory of the test directory. */
+static void fresh_dir(char *dst, size_t size, const char *name)
+{
+	snprintf(dst, size, "%s/%s", dir, name);
+	remove_tree(dst);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1); /* Paris rules, with no tzdata needed */
+	tzset();
+	umask(022);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	remove_tree(dir);
+	return 0;
+}
+
+static void test_default_dir(void **state)
+{
+	(void)state;
+	char buf[1024];
+	char *old_state = getenv("XDG_STATE_HOME") ? strdup(getenv("XDG_STATE_HOME")) : NULL;
+	char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	setenv("XDG_STATE_HOME", "/srv/state", 1);
+	journal_default_dir(buf, sizeof(buf));
+	assert_string_equal(buf, "/srv/state/ctiboard");
+	unsetenv("XDG_STATE_HOME");
+	setenv("HOME", "/home/sup", 1);
+	journal_default_dir(buf, sizeof(buf));
+	assert_string_equal(buf, "/home/sup/.local/state/ctiboard");
+	setenv("XDG_STATE_HOME", "relative/ignored", 1); /* the XDG rule: only absolute paths */
+	journal_default_dir(buf, sizeof(buf));
+	assert_string_equal(buf, "/home/sup/.local/state/ctiboard");
+	if (old_state)
+		setenv("XDG_STATE_HOME", old_state, 1);
+	else
+		unsetenv("XDG_STATE_HOME");
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	free(old_state);
+	free(old_home);
+}
+
+static void test_path_is_local_day(void **state)
+{
+	(void)state;
+	char p[256];
+	/* 2025-11-26T23:30:00Z is already the 27th in Paris (CET, UTC+1) */
+	journal_path_for(p, sizeof(p), "/j", INT64_C(1764199800));
+	assert_string_equal(p, "/j/2025-11-27.jsonl");
+	journal_path_for(p, sizeof(p), "/j", INT64_C(1764197999)); /* 23:59:59 local */
+	assert_string_equal(p, "/j/2025-11-26.jsonl");
+}
+
+static void test_token_redacted(void **state)
+{
+	(void)state;
+	char d[256], err[256], ev[2048], path[512];
+	fresh_dir(d, sizeof(d), "redact");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	line_event(ev, sizeof(ev), "start_ringing", "call-1", 0);
+	assert_true(journal_append(j, ev, strlen(ev), T0_S * NS));
+	/* V2: lower-case keys; and a hostile event that repeats its Token key */
+	const char *v2 = "{\"event\":\"registered\",\"token\":\"" TOKEN_V2 "\",\"service\":\"sip\","
+	                 "\"ressource\":\"0033972101010\",\"timestamp\":1764151200999999999}";
+	assert_true(journal_append(j, v2, strlen(v2), T0_S * NS + 1));
+	const char *twice = "{\"Event\":\"registered\",\"Token\":\"x\",\"Token\":\"" TOKEN "\"}";
+	assert_true(journal_append(j, twice, strlen(twice), T0_S * NS + 2));
+	journal_close(j);
+
+	journal_path_for(path, sizeof(path), d, T0_S);
+	char *text = slurp(path, NULL);
+	assert_non_null(text);
+	assert_null(strstr(text, TOKEN));
+	assert_null(strstr(text, TOKEN_V2));
+	assert_null(strstr(text, "ABCDEFAB"));
+	assert_null(strstr(text, "0f0f0f0f"));
+	assert_non_null(strstr(text, "\"Token\":\"...7Q9Z\""));
+	assert_non_null(strstr(text, "\"token\":\"...W8X1\""));
+	free(text);
+}
+
+static void test_registered_secret_scrubbed_anywhere(void **state)
+{
+	(void)state;
+	char d[256], err[256], path[512];
+	fresh_dir(d, sizeof(d), "scrub");
+	redact_register(TOKEN);
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	/* The token echoed where no key says so: only the last guard can catch it. */
+	const char *ev = "{\"Event\":\"start_ringing\",\"Data\":{\"Body\":\"token=" TOKEN "\"}}";
+	assert_true(journal_append(j, ev, strlen(ev), T0_S * NS));
+	journal_close(j);
+	journal_path_for(path, sizeof(path), d, T0_S);
+	char *text = slurp(path, NULL);
+	assert_non_null(text);
+	assert_null(strstr(text, TOKEN));
+	assert_non_null(strstr(text, "7Q9Z"));
+	free(text);
+}
+
+static void test_big_integers_keep_their_digits(void **state)
+{
+	(void)state;
+	char d[256], err[256], ev[2048], path[512];
+	fresh_dir(d, sizeof(d), "digits");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	line_event(ev, sizeof(ev), "start_calling", "call-9", 7);
+	/* a body that came through ingest's pre-pass has the big numbers as strings already */
+	const char *pre = "{\"Event\":\"registered\",\"Timestamp\":\"1764151200987654321\","
+	                  "\"Count\":3,\"Ts\":1764151200.5}";
+	assert_true(journal_append(j, ev, strlen(ev), INT64_C(1764151207999999999)));
+	assert_true(journal_append(j, pre, strlen(pre), INT64_C(1764151208000000001)));
+	journal_close(j);
+	journal_path_for(path, sizeof(path), d, T0_S);
+	char *text = slurp(path, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "1764151207123456789"));
+	assert_non_null(strstr(text, "1764151207125000000"));
+	assert_non_null(strstr(text, "\"Received\":1764151207999999999"));
+	assert_non_null(strstr(text, "\"Timestamp\":\"1764151200987654321\""));
+	assert_non_null(strstr(text, "\"Received\":1764151208000000001"));
+	assert_non_null(strstr(text, "\"Count\":3"));
+	assert_non_null(strstr(text, "\"Ts\":1764151200.5"));
+	free(text);
+}
+
+static void test_not_an_object_is_refused(void **state)
+{
+	(void)state;
+	char d[256], err[256], path[512];
+	fresh_dir(d, sizeof(d), "refuse");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	assert_false(journal_append(j, "not json", 8, T0_S * NS));
+	assert_false(journal_append(j, "[1,2]", 5, T0_S * NS));
+	journal_close(j);
+	journal_path_for(path, sizeof(path), d, T0_S);
+	char *text = slurp(path, NULL);
+	assert_true(text == NULL || text[0] == '\0');
+	free(text);
+}
+
+static void test_modes(void **state)
+{
+	(void)state;
+	char d[256], err[256], ev[2048], path[512];
+	fresh_dir(d, sizeof(d), "modes/deeper/journal");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	line_event(ev, sizeof(ev), "start_ringing", "call-1", 0);
+	assert_true(journal_append(j, ev, strlen(ev), T0_S * NS));
+	journal_close(j);
+	struct stat sb;
+	assert_int_equal(stat(d, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	journal_path_for(path, sizeof(path), d, T0_S);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+
+	/* a plain file where the directory should be */
+	snprintf(path, sizeof(path), "%s/modes/file", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	err[0] = '\0';
+	assert_null(journal_open(path, err, sizeof(err)));
+	assert_true(err[0] != '\0');
+}
+
+static void test_day_files_follow_received_time(void **state)
+{
+	(void)state;
+	char d[256], err[256], ev[2048], p26[512], p27[512];
+	fresh_dir(d, sizeof(d), "days");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	int64_t midnight = INT64_C(1764198000); /* 2025-11-27 00:00:00 in Paris */
+	line_event(ev, sizeof(ev), "start_ringing", "late", 0);
+	assert_true(journal_append(j, ev, strlen(ev), (midnight - 1) * NS + NS / 2));
+	line_event(ev, sizeof(ev), "end_ringing", "late", 1);
+	assert_true(journal_append(j, ev, strlen(ev), midnight * NS + NS / 2));
+	line_event(ev, sizeof(ev), "registered", "late", 2);
+	assert_true(journal_append(j, ev, strlen(ev), midnight * NS + 3 * NS));
+	journal_close(j);
+	journal_path_for(p26, sizeof(p26), d, midnight - 1);
+	journal_path_for(p27, sizeof(p27), d, midnight);
+	assert_non_null(strstr(p26, "2025-11-26.jsonl"));
+	assert_non_null(strstr(p27, "2025-11-27.jsonl"));
+	char *a = slurp(p26, NULL), *b = slurp(p27, NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(strstr(a, "start_ringing"));
+	assert_null(strstr(a, "end_ringing"));
+	assert_non_null(strstr(b, "end_ringing"));
+	assert_non_null(strstr(b, "registered"));
+	assert_null(strstr(b, "start_ringing"));
+	free(a);
+	free(b);
+}
+
+/* Every line of text is a complete JSON object; returns the number of lines. */
+static int complete_lines(const char *text, size_t len)
+{
+	int n = 0;
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		assert_non_null(nl); /* no partial last line */
+		cJSON *o = cJSON_ParseWithLength(p, (size_t)(nl - p));
+		assert_non_null(o);
+		assert_true(cJSON_IsObject(o));
+		assert_non_null(cJSON_GetObjectItemCaseSensitive(o, "Received"));
+		cJSON_Delete(o);
+		n++;
+		p = nl + 1;
+	}
+	return n;
+}
+
+static void test_lines_complete_while_open(void **state)
+{
+	(void)state;
+	char d[256], err[256], ev[2048], path[512];
+	fresh_dir(d, sizeof(d), "crash");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	journal_path_for(path, sizeof(path), d, T0_S);
+	for (int i = 0; i < 20; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "c%d", i);
+		line_event(ev, sizeof(ev), i % 2 ? "end_ringing" : "start_ringing", id, i);
+		assert_true(journal_append(j, ev, strlen(ev), (T0_S + i) * NS));
+		/* as a crash would leave it: read the file while the writer is still open */
+		size_t len;
+		char *text = slurp(path, &len);
+		assert_non_null(text);
+		assert_int_equal(complete_lines(text, len), i + 1);
+		free(text);
+		if (i == 10)
+			journal_sync(j, true);
+	}
+	journal_close(j);
+}
+
+struct appender {
+	struct journal *j;
+	int who;
+	bool ok;
+};
+
+static void *append_many(void *arg)
+{
+	struct appender *a = arg;
+	char ev[2048], id[32];
+	a->ok = true;
+	for (int i = 0; i < 200; i++) {
+		snprintf(id, sizeof(id), "t%d-%d", a->who, i);
+		line_event(ev, sizeof(ev), "start_ringing", id, i);
+		a->ok &= journal_append(a->j, ev, strlen(ev), (T0_S + i) * NS);
+	}
+	return NULL;
+}
+
+static void test_threads_share_a_journal(void **state)
+{
+	(void)state;
+	char d[256], err[256], path[512];
+	fresh_dir(d, sizeof(d), "threads");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	pthread_t th[4];
+	struct appender a[4];
+	for (int i = 0; i < 4; i++) {
+		a[i] = (struct appender){j, i, false};
+		assert_int_equal(pthread_create(&th[i], NULL, append_many, &a[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_true(a[i].ok);
+	}
+	journal_close(j);
+	journal_path_for(path, sizeof(path), d, T0_S);
+	size_t len;
+	char *text = slurp(path, &len);
+	assert_non_null(text);
+	assert_int_equal(complete_lines(text, len), 800);
+	free(text);
+}
+
+static struct model *new_model(void)
+{
+	struct settings s;
+	settings_defaults(&s);
+	struct model *m = calloc(1, sizeof(*m));
+	assert_non_null(m);
+	assert_true(model_init(m, &s));
+	return m;
+}
+
+static void free_model(struct model *m)
+{
+	model_done(m);
+	free(m);
+}
+
+/* A V1 envelope of two events. */
+static char *envelope(char *buf, size_t size, const char *a, const char *b)
+{
+	snprintf(buf, size, "{\"Session\":\"s1\",\"Message\":\"\",\"Events\":[%s,%s]}", a, b);
+	return buf;
+}
+
+static void ingest_text(struct model *m, struct journal *j, const char *body, int64_t rx)
+{
+	struct ingest_result r;
+	memset(&r, 0, sizeof(r));
+	ingest_body(m, j, body, strlen(body), rx, &r);
+	assert_true(r.parsed);
+}
+
+/* Counters and the day's figures of two models are the same. */
+static void assert_same_model(struct model *a, struct model *b)
+{
+	model_lock(a);
+	model_lock(b);
+	const struct model_state *x = &a->st, *y = &b->st;
+	assert_int_equal(x->counters.events, y->counters.events);
+	assert_int_equal(x->counters.malformed, y->counters.malformed);
+	assert_int_equal(x->counters.duplicates, y->counters.duplicates);
+	assert_int_equal(x->counters.unknown, y->counters.unknown);
+	assert_int_equal(x->counters.registered, y->counters.registered);
+	assert_int_equal(x->nlines, y->nlines);
+	assert_int_equal(x->ncalls, y->ncalls);
+	assert_int_equal(x->nqueues, y->nqueues);
+	for (size_t i = 0; i < x->nlines; i++) {
+		const struct line *l = state_find_line(y, x->lines[i].number);
+		assert_non_null(l);
+		assert_memory_equal(&x->lines[i].today, &l->today, sizeof(l->today));
+	}
+	for (size_t i = 0; i < x->nqueues; i++) {
+		const struct queue *q = state_find_queue(y, x->queues[i].number);
+		assert_non_null(q);
+		assert_memory_equal(&x->queues[i].today, &q->today, sizeof(q->today));
+		assert_int_equal(x->queues[i].nmembers, q->nmembers);
+	}
+	model_unlock(b);
+	model_unlock(a);
+}
+
+/* A queue event of kind for caller uuid at t seconds after T0. */
+static char *queue_event(char *buf, size_t size, const char *kind, const char *uuid, int t,
+                         const char *extra)
+{
+	snprintf(buf, size,
+	         "{\"Event\":\"%s\",\"Token\":\"" TOKEN "\",\"Service\":\"queues\","
+	         "\"Ressource\":\"0033972200000\",\"Timestamp\":%lld000000000,"
+	         "\"Data\":{\"Action\":\"%s\",\"QueueMemberUUID\":\"%s\","
+	         "\"QueueMemberCIDNumber\":\"0655443322\",\"QueueMemberCIDName\":\"Client\","
+	         "\"QueueMemberJoinedTime\":\"%lld\",\"Ts\":\"%lld\"%s},"
+	         "\"Details\":{\"Description\":\"Support\",\"Type\":\"easyHunting\"}}",
+	         kind, (long long)(T0_S + t), kind, uuid, (long long)T0_S, (long long)(T0_S + t),
+	         extra);
+	return buf;
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	char d[256], err[256], a[2048], b[2048], body[4500], path[512];
+	fresh_dir(d, sizeof(d), "roundtrip");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	struct model *direct = new_model();
+	int64_t rx = (T0_S + 1) * NS;
+
+	/* an answered call and a call still ringing, sent as two envelopes */
+	envelope(body, sizeof(body), line_event(a, sizeof(a), "start_ringing", "call-1", 0),
+	         line_event(b, sizeof(b), "start_calling", "call-1", 5));
+	ingest_text(direct, j, body, rx);
+	envelope(body, sizeof(body), line_event(a, sizeof(a), "end_ringing", "call-1", 5),
+	         line_event(b, sizeof(b), "end_calling", "call-1", 65));
+	ingest_text(direct, j, body, rx + 65 * NS);
+	ingest_text(direct, j, line_event(a, sizeof(a), "start_ringing", "call-2", 70),
+	            rx + 70 * NS);
+	/* the same event again (two tokens overlap): a duplicate */
+	ingest_text(direct, j, line_event(a, sizeof(a), "start_ringing", "call-2", 70),
+	            rx + 70 * NS);
+	/* a queue caller answered, and one still waiting */
+	char extra[256];
+	snprintf(extra, sizeof(extra), ",\"Count\":\"1\"");
+	ingest_text(direct, j, queue_event(a, sizeof(a), "member-queue-start", "m1", 0, extra), rx);
+	snprintf(extra, sizeof(extra),
+	         ",\"Agent\":\"0033972101011\",\"QueueAgent\":\"agent_0033972101011_12\","
+	         "\"QueueAgentAnsweredTime\":\"%lld\"",
+	         (long long)(T0_S + 12));
+	ingest_text(direct, j, queue_event(a, sizeof(a), "bridge-agent-start", "m1", 12, extra),
+	            rx + 12 * NS);
+	ingest_text(direct, j, queue_event(a, sizeof(a), "member-queue-start", "m2", 30, ""),
+	            rx + 30 * NS);
+	journal_close(j);
+
+	struct model *replayed = new_model();
+	struct replay_result res;
+	journal_path_for(path, sizeof(path), d, T0_S);
+	assert_true(journal_replay(replayed, path, 0, NULL, true, &res, err, sizeof(err)));
+	assert_int_equal(res.malformed_lines, 0);
+	assert_int_equal(res.lines, 9);
+	assert_int_equal(res.events, 9);
+
+	model_lock(direct);
+	assert_int_equal(direct->st.counters.duplicates, 1);
+	assert_true(direct->st.counters.events >= 8);
+	model_unlock(direct);
+	assert_same_model(direct, replayed);
+
+	/* replaying writes to no journal: the file is as it was */
+	size_t before, after;
+	free(slurp(path, &before));
+	struct model *again = new_model();
+	assert_true(journal_replay(again, path, 0, NULL, false, &res, err, sizeof(err)));
+	free(slurp(path, &after));
+	assert_int_equal(before, after);
+	assert_same_model(direct, again);
+
+	free_model(again);
+	free_model(replayed);
+	free_model(direct);
+}
+
+static void test_replay_reports_bad_lines(void **state)
+{
+	(void)state;
+	char path[512], ev[2048], err[256];
+	snprintf(path, sizeof(path), "%s/bad.jsonl", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", line_event(ev, sizeof(ev), "start_ringing", "c1", 0));
+	fprintf(f, "this is not json\n");
+	fprintf(f, "\n   \n");
+	fprintf(f, "{\"Session\":\"x\",\"Events\":[%s]}\n",
+	        line_event(ev, sizeof(ev), "start_calling", "c1", 3));
+	fprintf(f, "{\"Event\":\"start_ringing\",\"Ressource\":\n");           /* cut short */
+	fprintf(f, "%s", line_event(ev, sizeof(ev), "end_calling", "c1", 30)); /* no newline */
+	fclose(f);
+
+	/* catch what goes to stderr */
+	char errpath[512];
+	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", dir);
+	fflush(stderr);
+	int saved = dup(2);
+	FILE *ef = fopen(errpath, "w");
+	assert_non_null(ef);
+	dup2(fileno(ef), 2);
+	struct model *m = new_model();
+	struct replay_result res;
+	bool ok = journal_replay(m, path, 0, NULL, true, &res, err, sizeof(err));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	fclose(ef);
+	assert_true(ok);
+
+	assert_int_equal(res.lines, 5);
+	assert_int_equal(res.malformed_lines, 2);
+	char want[600];
+	snprintf(want, sizeof(want), "%s:2: ", path);
+	assert_memory_equal(res.first_error, want, strlen(want));
+	char *text = slurp(errpath, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, want));
+	snprintf(want, sizeof(want), "%s:6: ", path);
+	assert_non_null(strstr(text, want));
+	free(text);
+
+	/* the good lines around them were applied: the call was answered and hung up */
+	model_lock(m);
+	assert_true(m->st.counters.events >= 3);
+	const struct line *l = state_find_line(&m->st, "0033972101010");
+	assert_non_null(l);
+	assert_int_equal(l->today.answered, 1);
+	assert_int_equal(l->ncalls, 0);
+	model_unlock(m);
+	free_model(m);
+}
+
+static void test_replay_missing_file_and_stop(void **state)
+{
+	(void)state;
+	char path[512], ev[2048], err[256] = "";
+	struct replay_result res;
+	struct model *m = new_model();
+	snprintf(path, sizeof(path), "%s/none.jsonl", dir);
+	assert_false(journal_replay(m, path, 0, NULL, false, &res, err, sizeof(err)));
+	assert_non_null(strstr(err, "none.jsonl"));
+
+	/* a stop request ends the replay before the next line, even a slow one */
+	snprintf(path, sizeof(path), "%s/stop.jsonl", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", line_event(ev, sizeof(ev), "start_ringing", "c1", 0));
+	fprintf(f, "%s\n", line_event(ev, sizeof(ev), "end_ringing", "c1", 3600));
+	fclose(f);
+	volatile int stop = 1;
+	assert_true(journal_replay(m, path, 1.0, &stop, false, &res, err, sizeof(err)));
+	assert_int_equal(res.lines, 0);
+	free_model(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_default_dir),
+	    cmocka_unit_test(test_path_is_local_day),
+	    cmocka_unit_test(test_token_redacted),
+	    cmocka_unit_test(test_registered_secret_scrubbed_anywhere),
+	    cmocka_unit_test(test_big_integers_keep_their_digits),
+	    cmocka_unit_test(test_not_an_object_is_refused),
+	    cmocka_unit_test(test_modes),
+	    cmocka_unit_test(test_day_files_follow_received_time),
+	    cmocka_unit_test(test_lines_complete_while_open),
+	    cmocka_unit_test(test_threads_share_a_journal),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_replay_reports_bad_lines),
+	    cmocka_unit_test(test_replay_missing_file_and_stop),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
