@@ -135,4 +135,14 @@ clean:
 # Regenerate tests/golden/*.txt from the program itself, then review them with git diff.
 .PHONY: goldens
 goldens: $(BIN)
-	CTIBOARD_REGEN=1 CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/test_ui.py
+	CTIBOARD_REGEN=1 CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/test_ui.py tests/test_wallboard.py
+
+# ---- screenshots: regenerated from the program itself (not needed by make check) ----
+SHOT_PKGS := tmux chromium fonts-dejavu-core
+
+.PHONY: screenshots screenshot-deps
+screenshots: $(BIN)
+	CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) tests/screenshots.py --out screenshots
+
+screenshot-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(SHOT_PKGS)"

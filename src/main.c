@@ -293,6 +293,16 @@ struct replay_job {
 	char err[512];
 };
 
+/* The source has run dry: stop the replay clock at its last event, so that durations do not
+ * go on growing after the data ended, and a finished run always ends on the same "now". */
+static void freeze_clock(struct model *m)
+{
+	model_lock(m);
+	m->st.clock.speed = 0;
+	m->dirty = true;
+	model_unlock(m);
+}
+
 static void *replay_main(void *arg)
 {
 	struct replay_job *r = arg;
@@ -300,8 +310,9 @@ static void *replay_main(void *arg)
 	 * counted as malformed in the model either way */
 	r->ok = journal_replay(r->model, r->path, r->speed, &r->stop, r->report, &r->result, r->err,
 	                       sizeof r->err);
+	if (!r->stop)
+		freeze_clock(r->model);
 	r->done = 1;
-	wake_signal(r->model->wake_fd);
 	return NULL;
 }
 
@@ -424,8 +435,10 @@ int main(int argc, char **argv)
 		while (!stop_requested) {
 			if (opt.replay && replay.done && opt.speed == 0)
 				break;
-			if (sim && opt.demo_duration > 0 && sim_done(sim))
+			if (sim && opt.demo_duration > 0 && sim_done(sim)) {
+				freeze_clock(&model);
 				break;
+			}
 			nap(50);
 		}
 	} else if (ui_run(&model, names, &set, &stop_requested) != 0) {
