@@ -108,7 +108,8 @@ def test_two_tokens_poll_side_by_side_and_overlap_is_deduplicated(tmp_path, serv
     run.assert_no_token_written()
 
 
-def test_shutdown_during_a_hold_exits_zero(tmp_path, runs):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_shutdown_during_a_hold_exits_zero(tmp_path, runs, sig):
     srv = OvhServer(hold=30).start()
     try:
         tok = new_token()
@@ -120,7 +121,7 @@ def test_shutdown_during_a_hold_exits_zero(tmp_path, runs):
             assert time.monotonic() < deadline, "no second poll held"
             time.sleep(0.02)
         t0 = time.monotonic()
-        rc = run.stop(signal.SIGTERM, timeout=3)
+        rc = run.stop(sig, timeout=3)
         assert rc == 0, "exit status %r (None: still running after 3 s)" % rc
         assert time.monotonic() - t0 < 3
         assert counter(run.snap(), "events") == 3
