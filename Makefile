@@ -61,7 +61,7 @@ BIN      := $(BUILD)/ctiboard
 endif
 
 DEB_PKGS := gcc make pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev libncurses-dev \
-            locales tzdata python3 python3-pytest tmux
+            locales tzdata openssl python3 python3-pytest tmux
 
 .PHONY: all check check-unit check-py demo deps install uninstall clean format
 
