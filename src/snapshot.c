@@ -1,4 +1,4 @@
-/* snapshot.c: the model as a JSON document (schema in docs/snapshot.md), written atomically,
+/* snapshot.c: the model as a JSON document (schema in the README, "Snapshot format"), written atomically,
  * and the thread that keeps the file up to date.
  */
 #include "snapshot.h"
