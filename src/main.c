@@ -45,43 +45,43 @@ struct options {
 };
 
 static const char usage_text[] =
-	"Usage: ctiboard [OPTION]...\n"
-	"A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
-	"\n"
-	"Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
-	"  --demo                 run on the built-in simulated call centre (no token)\n"
-	"  --seed N               demo: random seed (same seed, same day)\n"
-	"  --demo-rate X          demo: simulated seconds per real second (default 1)\n"
-	"  --demo-duration S      demo: stop after S simulated seconds (headless runs)\n"
-	"  --replay FILE          replay a journal (or a file of V1 envelopes, one a line)\n"
-	"  --speed X              replay: 1 real time, 10 ten times faster, 0 at once\n"
-	"  --url URL              event stream endpoint (default https://events.voip.ovh.net/)\n"
-	"  --token-file FILE      file of tokens, one a line (repeatable)\n"
-	"  --protocol v1|v2       event protocol (default v1)\n"
-	"\n"
-	"Output:\n"
-	"  --headless             no user interface\n"
-	"  --snapshot FILE        keep FILE up to date with the model as JSON\n"
-	"  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
-	"  --no-journal           keep no journal\n"
-	"\n"
-	"Display:\n"
-	"  --wallboard            start in wallboard mode (big digits for a TV)\n"
-	"  --rotate N             wallboard pages rotate every N seconds\n"
-	"  --kiosk[=locked]       read-only: only q (with confirmation), or no key at all\n"
-	"  --no-color             monochrome (also NO_COLOR=1)\n"
-	"  --ascii                ASCII lines instead of Unicode box drawing\n"
-	"  --no-mouse             ignore the mouse\n"
-	"  --bell                 ring the bell when an alert turns critical\n"
-	"\n"
-	"Configuration:\n"
-	"  --config FILE          configuration file (default $XDG_CONFIG_HOME/ctiboard/config)\n"
-	"  --names FILE           CSV of number,name to show names instead of numbers\n"
-	"  --set KEY=VALUE        set any configuration key (see --list-keys)\n"
-	"  --list-keys            list the configuration keys with their defaults\n"
-	"  --help, --version\n"
-	"\n"
-	"Keys: press ? in the program. Manual: man ctiboard.\n";
+    "Usage: ctiboard [OPTION]...\n"
+    "A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
+    "\n"
+    "Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
+    "  --demo                 run on the built-in simulated call centre (no token)\n"
+    "  --seed N               demo: random seed (same seed, same day)\n"
+    "  --demo-rate X          demo: simulated seconds per real second (default 1)\n"
+    "  --demo-duration S      demo: stop after S simulated seconds (headless runs)\n"
+    "  --replay FILE          replay a journal (or a file of V1 envelopes, one a line)\n"
+    "  --speed X              replay: 1 real time, 10 ten times faster, 0 at once\n"
+    "  --url URL              event stream endpoint (default https://events.voip.ovh.net/)\n"
+    "  --token-file FILE      file of tokens, one a line (repeatable)\n"
+    "  --protocol v1|v2       event protocol (default v1)\n"
+    "\n"
+    "Output:\n"
+    "  --headless             no user interface\n"
+    "  --snapshot FILE        keep FILE up to date with the model as JSON\n"
+    "  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
+    "  --no-journal           keep no journal\n"
+    "\n"
+    "Display:\n"
+    "  --wallboard            start in wallboard mode (big digits for a TV)\n"
+    "  --rotate N             wallboard pages rotate every N seconds\n"
+    "  --kiosk[=locked]       read-only: only q (with confirmation), or no key at all\n"
+    "  --no-color             monochrome (also NO_COLOR=1)\n"
+    "  --ascii                ASCII lines instead of Unicode box drawing\n"
+    "  --no-mouse             ignore the mouse\n"
+    "  --bell                 ring the bell when an alert turns critical\n"
+    "\n"
+    "Configuration:\n"
+    "  --config FILE          configuration file (default $XDG_CONFIG_HOME/ctiboard/config)\n"
+    "  --names FILE           CSV of number,name to show names instead of numbers\n"
+    "  --set KEY=VALUE        set any configuration key (see --list-keys)\n"
+    "  --list-keys            list the configuration keys with their defaults\n"
+    "  --help, --version\n"
+    "\n"
+    "Keys: press ? in the program. Manual: man ctiboard.\n";
 
 /* A bad command line: one line naming the problem, a hint, exit 2. */
 __attribute__((format(printf, 1, 2))) static _Noreturn void usage_error(const char *fmt, ...)
@@ -123,42 +123,65 @@ static void set_or_die(struct settings *s, const char *key, const char *value)
 }
 
 enum {
-	OPT_DEMO = 256, OPT_SEED, OPT_DEMO_RATE, OPT_DEMO_DURATION, OPT_REPLAY, OPT_SPEED, OPT_URL,
-	OPT_TOKEN_FILE, OPT_PROTOCOL, OPT_HEADLESS, OPT_SNAPSHOT, OPT_JOURNAL, OPT_NO_JOURNAL,
-	OPT_WALLBOARD, OPT_ROTATE, OPT_KIOSK, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_BELL,
-	OPT_CONFIG, OPT_NAMES, OPT_SET, OPT_LIST_KEYS, OPT_HELP, OPT_VERSION, OPT_TOKEN
+	OPT_DEMO = 256,
+	OPT_SEED,
+	OPT_DEMO_RATE,
+	OPT_DEMO_DURATION,
+	OPT_REPLAY,
+	OPT_SPEED,
+	OPT_URL,
+	OPT_TOKEN_FILE,
+	OPT_PROTOCOL,
+	OPT_HEADLESS,
+	OPT_SNAPSHOT,
+	OPT_JOURNAL,
+	OPT_NO_JOURNAL,
+	OPT_WALLBOARD,
+	OPT_ROTATE,
+	OPT_KIOSK,
+	OPT_NO_COLOR,
+	OPT_ASCII,
+	OPT_NO_MOUSE,
+	OPT_BELL,
+	OPT_CONFIG,
+	OPT_NAMES,
+	OPT_SET,
+	OPT_LIST_KEYS,
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_TOKEN
 };
 
 static const struct option long_options[] = {
-	{"demo", no_argument, NULL, OPT_DEMO},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"demo-rate", required_argument, NULL, OPT_DEMO_RATE},
-	{"demo-duration", required_argument, NULL, OPT_DEMO_DURATION},
-	{"replay", required_argument, NULL, OPT_REPLAY},
-	{"speed", required_argument, NULL, OPT_SPEED},
-	{"url", required_argument, NULL, OPT_URL},
-	{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
-	{"protocol", required_argument, NULL, OPT_PROTOCOL},
-	{"headless", no_argument, NULL, OPT_HEADLESS},
-	{"snapshot", required_argument, NULL, OPT_SNAPSHOT},
-	{"journal", required_argument, NULL, OPT_JOURNAL},
-	{"no-journal", no_argument, NULL, OPT_NO_JOURNAL},
-	{"wallboard", no_argument, NULL, OPT_WALLBOARD},
-	{"rotate", required_argument, NULL, OPT_ROTATE},
-	{"kiosk", optional_argument, NULL, OPT_KIOSK},
-	{"no-color", no_argument, NULL, OPT_NO_COLOR},
-	{"no-colour", no_argument, NULL, OPT_NO_COLOR},
-	{"ascii", no_argument, NULL, OPT_ASCII},
-	{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
-	{"bell", no_argument, NULL, OPT_BELL},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"names", required_argument, NULL, OPT_NAMES},
-	{"set", required_argument, NULL, OPT_SET},
-	{"list-keys", no_argument, NULL, OPT_LIST_KEYS},
-	{"help", no_argument, NULL, OPT_HELP},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"token", optional_argument, NULL, OPT_TOKEN},
-	{NULL, 0, NULL, 0},
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"demo-rate", required_argument, NULL, OPT_DEMO_RATE},
+    {"demo-duration", required_argument, NULL, OPT_DEMO_DURATION},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"speed", required_argument, NULL, OPT_SPEED},
+    {"url", required_argument, NULL, OPT_URL},
+    {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+    {"protocol", required_argument, NULL, OPT_PROTOCOL},
+    {"headless", no_argument, NULL, OPT_HEADLESS},
+    {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+    {"journal", required_argument, NULL, OPT_JOURNAL},
+    {"no-journal", no_argument, NULL, OPT_NO_JOURNAL},
+    {"wallboard", no_argument, NULL, OPT_WALLBOARD},
+    {"rotate", required_argument, NULL, OPT_ROTATE},
+    {"kiosk", optional_argument, NULL, OPT_KIOSK},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"no-colour", no_argument, NULL, OPT_NO_COLOR},
+    {"ascii", no_argument, NULL, OPT_ASCII},
+    {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+    {"bell", no_argument, NULL, OPT_BELL},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"names", required_argument, NULL, OPT_NAMES},
+    {"set", required_argument, NULL, OPT_SET},
+    {"list-keys", no_argument, NULL, OPT_LIST_KEYS},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"token", optional_argument, NULL, OPT_TOKEN},
+    {NULL, 0, NULL, 0},
 };
 
 /* The configuration file comes first, then the command line overrides it: find --config. */
@@ -195,10 +218,15 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_DEMO: o->demo = true; break;
-		case OPT_SEED: o->seed = (uint64_t)parse_number_option("--seed", optarg, 0, 1e15); break;
-		case OPT_DEMO_RATE: o->demo_rate = parse_number_option("--demo-rate", optarg, 0.01, 1e6); break;
+		case OPT_SEED:
+			o->seed = (uint64_t)parse_number_option("--seed", optarg, 0, 1e15);
+			break;
+		case OPT_DEMO_RATE:
+			o->demo_rate = parse_number_option("--demo-rate", optarg, 0.01, 1e6);
+			break;
 		case OPT_DEMO_DURATION:
-			o->demo_duration = parse_number_option("--demo-duration", optarg, 1, 366 * 86400.0);
+			o->demo_duration =
+			    parse_number_option("--demo-duration", optarg, 1, 366 * 86400.0);
 			break;
 		case OPT_REPLAY: o->replay = optarg; break;
 		case OPT_SPEED: o->speed = parse_number_option("--speed", optarg, 0, 1e6); break;
@@ -236,8 +264,9 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_HELP: fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("ctiboard %s\n", CTIBOARD_VERSION); exit(0);
 		case OPT_TOKEN:
-			usage_error("%s", "--token: tokens are never given on the command line (other "
-			                  "users can read it); use CTIBOARD_TOKEN or --token-file");
+			usage_error("%s",
+			            "--token: tokens are never given on the command line (other "
+			            "users can read it); use CTIBOARD_TOKEN or --token-file");
 		case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
 		default: usage_error("unknown option '%s'", argv[optind - 1]);
 		}
@@ -405,7 +434,8 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	struct snapshot_writer *snap = NULL;
-	if (opt.snapshot && !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
+	if (opt.snapshot &&
+	    !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
 		fatal(err);
 	struct ticker *ticker = ticker_start(&model, journal);
 	struct feed *feed = NULL;

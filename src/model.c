@@ -8,9 +8,9 @@
 #include "text.h"
 #include "wake.h"
 
-#define ENDED_MAX 8         /* recently ended calls or callers remembered per line or queue */
+#define ENDED_MAX        8    /* recently ended calls or callers remembered per line or queue */
 #define DEDUP_GENERATION 8192 /* fingerprints per generation of the duplicate filter */
-#define RATE_WINDOW_S 10
+#define RATE_WINDOW_S    10
 
 /* number -> position in an array of the state (open addressing, positions + 1, 0 empty) */
 struct number_map {
@@ -153,7 +153,8 @@ static bool dedup_contains(const uint64_t *gen, uint64_t fp)
 {
 	if (!gen)
 		return false;
-	for (size_t i = fp & (2 * DEDUP_GENERATION - 1);; i = (i + 1) & (2 * DEDUP_GENERATION - 1)) {
+	for (size_t i = fp & (2 * DEDUP_GENERATION - 1);;
+	     i = (i + 1) & (2 * DEDUP_GENERATION - 1)) {
 		if (gen[i] == 0)
 			return false;
 		if (gen[i] == fp)
@@ -505,8 +506,7 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 	}
 	c->last_ns = max64(c->last_ns, t);
 	switch (ev->kind) {
-	case EV_START_RINGING:
-		break; /* already ringing, or a late ringing of a call in progress */
+	case EV_START_RINGING: break; /* already ringing, or a late ringing of a call in progress */
 	case EV_START_CALLING:
 		if (!c->answered && c->inbound && counting)
 			l->today.answered++;
@@ -525,11 +525,8 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 		if (c->state == CALL_HELD)
 			call_set_state(l, c, CALL_ACTIVE, t);
 		break;
-	case EV_END_CALLING:
-		call_finish(m, l, c, t, counting);
-		break;
-	default:
-		break;
+	case EV_END_CALLING: call_finish(m, l, c, t, counting); break;
+	default: break;
 	}
 	return APPLY_OK;
 }
@@ -545,7 +542,8 @@ static struct queue *queue_get(struct model *m, const struct event *ev)
 		if (st->nqueues >= (size_t)m->set.max_queues)
 			return NULL;
 		size_t cap = st->cap_queues;
-		if (!grow((void **)&st->queues, &st->cap_queues, st->nqueues + 1, sizeof *st->queues))
+		if (!grow((void **)&st->queues, &st->cap_queues, st->nqueues + 1,
+		          sizeof *st->queues))
 			return NULL;
 		if (cap != st->cap_queues) {
 			struct ended_ring *e = realloc(ix->queue_ended, st->cap_queues * sizeof *e);
@@ -690,7 +688,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 			a->on_call = false;
 			if (counting && ev->answered_s && ev->terminated_s) {
 				q->today.talks++;
-				q->today.talk_total_s += seconds_between(ev->answered_s, ev->terminated_s);
+				q->today.talk_total_s +=
+				    seconds_between(ev->answered_s, ev->terminated_s);
 			}
 		}
 		return APPLY_IGNORED;
@@ -705,8 +704,7 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 
 	switch (ev->kind) {
 	case EV_MEMBER_QUEUE_START:
-	case EV_MEMBER_QUEUE_RESUME:
-		break;
+	case EV_MEMBER_QUEUE_RESUME: break;
 	case EV_AGENT_OFFERING:
 		if (mb->state == MEMBER_WAITING) {
 			mb->state = MEMBER_OFFERED;
@@ -754,12 +752,12 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 			if (counting)
 				count_answer(m, q, mb, ev->answered_s);
 		} else if (!mb->answered_s && counting) {
-			count_unanswered(m, q, ev, mb->joined_s, ev->leaving_s ? ev->leaving_s : t_s);
+			count_unanswered(m, q, ev, mb->joined_s,
+			                 ev->leaving_s ? ev->leaving_s : t_s);
 		}
 		member_remove(m, q, mb);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	return APPLY_OK;
 }
@@ -810,15 +808,16 @@ static void count_rate(struct model *m, int64_t t_s)
 enum apply_result model_apply(struct model *m, const struct event *ev)
 {
 	struct model_state *st = &m->st;
-	if ((ev->timestamp_ns || ev->ts_ns) && dedup_seen(&m->index->dedup, event_fingerprint(ev))) {
+	if ((ev->timestamp_ns || ev->ts_ns) &&
+	    dedup_seen(&m->index->dedup, event_fingerprint(ev))) {
 		st->counters.duplicates++;
 		m->dirty = true;
 		return APPLY_DUPLICATE;
 	}
 	int64_t t = event_time_ns(ev);
 	bool counting = roll_day(m, t / NS_PER_S);
-	enum apply_result r = ev->is_queue ? apply_queue(m, ev, t, counting)
-	                                   : apply_line(m, ev, t, counting);
+	enum apply_result r =
+	    ev->is_queue ? apply_queue(m, ev, t, counting) : apply_line(m, ev, t, counting);
 	m->dirty = true;
 	if (r == APPLY_DROPPED) {
 		st->counters.dropped++;

@@ -33,7 +33,8 @@ bool redact_text(char *buf, size_t len)
 	for (size_t i = 0; i < nsecrets; i++) {
 		size_t n = strlen(secrets[i]);
 		char *p = buf, *end = buf + len;
-		while ((size_t)(end - p) >= n && (p = memmem(p, (size_t)(end - p), secrets[i], n))) {
+		while ((size_t)(end - p) >= n &&
+		       (p = memmem(p, (size_t)(end - p), secrets[i], n))) {
 			memset(p, '*', n - 4); /* keep the last 4 characters */
 			p += n;
 			changed = true;

@@ -1,5 +1,5 @@
-/* snapshot.c: the model as a JSON document (schema in the README, "Snapshot format"), written atomically,
- * and the thread that keeps the file up to date.
+/* snapshot.c: the model as a JSON document (schema in the README, "Snapshot format"), written
+ * atomically, and the thread that keeps the file up to date.
  */
 #include "snapshot.h"
 
