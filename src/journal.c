@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "event_json.h"
+#include "fileio.h"
 #include "redact.h"
 
 #define JOURNAL_DIR_MAX  1024
@@ -232,22 +233,6 @@ static char *journal_line(const char *event_json, size_t len, int64_t received_n
 	redact_text(line, n + 1);
 	*outlen = n + 1;
 	return line;
-}
-
-/* Write the whole buffer; a regular file in O_APPEND takes it in one write(). */
-static bool write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return true;
 }
 
 bool journal_append(struct journal *j, const char *event_json, size_t len, int64_t received_ns)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "model.h"
 #include "redact.h"
 #include "settings.h"
@@ -350,40 +351,6 @@ char *snapshot_json(const struct model_state *st, const struct settings *s)
 	if (text)
 		redact_text(text, strlen(text)); /* last guard: no token leaves the program */
 	return text;
-}
-
-/* Write len bytes, retrying short writes. */
-static bool write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return true;
-}
-
-/* Flush a rename to disk: fsync the directory that holds path. */
-static void sync_parent_dir(const char *path)
-{
-	char dir[SNAPSHOT_PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
 }
 
 bool snapshot_write(const struct model_state *st, const struct settings *s, const char *path,
