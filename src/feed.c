@@ -89,14 +89,6 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
 }
 
-/* Overwrite a buffer that held a secret, in a way the compiler may not drop. */
-static void wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-	while (n--)
-		*v++ = 0;
-}
-
 /* xorshift64*: jitter needs spread, not secrecy. */
 static uint64_t rng_next(struct feed *f)
 {
@@ -233,7 +225,7 @@ static bool url_param(CURL *e, char *url, size_t size, const char *name, const c
 	size_t n = strlen(url);
 	const char *sep = strchr(url, '?') ? "&" : "?";
 	int w = snprintf(url + n, size - n, "%s%s=%s", sep, name, esc);
-	wipe(esc, strlen(esc));
+	secret_wipe(esc, strlen(esc));
 	curl_free(esc);
 	return w > 0 && (size_t)w < size - n;
 }
@@ -317,7 +309,7 @@ static bool v2_request(struct feed *f, char *url, size_t size)
 		if (ok)
 			snprintf(url, size, "%s/v2/session/%s/subscribe/%s", base, id, tok);
 		if (tok)
-			wipe(tok, strlen(tok));
+			secret_wipe(tok, strlen(tok));
 		curl_free(tok);
 	} else {
 		snprintf(url, size, "%s/v2/session/%s/events/poll", base, id);
@@ -339,7 +331,7 @@ static void conn_start(struct conn *c, int64_t now)
 	char url[URL_MAX];
 	bool ok = f->v2 ? v2_request(f, url, sizeof url) : v1_request(c, url, sizeof url);
 	ok = ok && curl_easy_setopt(c->easy, CURLOPT_URL, url) == CURLE_OK;
-	wipe(url, sizeof url);
+	secret_wipe(url, sizeof url);
 	c->len = 0;
 	c->over_cap = false;
 	c->errbuf[0] = '\0';
@@ -663,8 +655,8 @@ static void conn_free(struct conn *c)
 		curl_easy_cleanup(c->easy);
 	}
 	free(c->body);
-	wipe(c->token, sizeof c->token);
-	wipe(c->session, sizeof c->session);
+	secret_wipe(c->token, sizeof c->token);
+	secret_wipe(c->session, sizeof c->session);
 }
 
 /* Free everything of f; the thread must not be running. */

@@ -19,6 +19,7 @@
 #include "journal.h"
 #include "model.h"
 #include "names.h"
+#include "redact.h"
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
@@ -253,10 +254,16 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_SET: {
 			char key[128];
 			const char *eq = strchr(optarg, '=');
+			/* the value is not echoed: it may be a token put there by mistake */
 			if (!eq || (size_t)(eq - optarg) >= sizeof key)
-				usage_error("--set: expected KEY=VALUE, got '%s'", optarg);
+				usage_error("%s", "--set: expected KEY=VALUE");
 			memcpy(key, optarg, (size_t)(eq - optarg));
 			key[eq - optarg] = '\0';
+			if (strcmp(key, "token") == 0)
+				usage_error("%s",
+				            "--set token: tokens are never given on the command "
+				            "line (other users can read it); use CTIBOARD_TOKEN "
+				            "or --token-file");
 			set_or_die(s, key, eq + 1);
 			break;
 		}
@@ -399,6 +406,10 @@ int main(int argc, char **argv)
 			fatal("no token: set CTIBOARD_TOKEN or use --token-file FILE "
 			      "(or try the built-in demo: ctiboard --demo)");
 	}
+	/* From here on the tokens live in tokens[], then in the feed only: the settings are
+	 * copied into the model, the snapshot writer and the feed, which need none. */
+	secret_wipe(set.tokens, sizeof set.tokens);
+	set.ntokens = 0;
 
 	static struct model model;
 	if (!model_init(&model, &set))
@@ -443,7 +454,7 @@ int main(int argc, char **argv)
 	static struct replay_job replay;
 	if (live && !(feed = feed_start(&model, journal, &set, tokens, ntokens, err, sizeof err)))
 		fatal(err);
-	memset(tokens, 0, sizeof tokens);
+	secret_wipe(tokens, sizeof tokens);
 	if (opt.demo) {
 		struct sim_options so = {opt.seed, opt.demo_rate, 0, opt.demo_duration};
 		if (!(sim = sim_start(&model, journal, &so)))
