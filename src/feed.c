@@ -12,7 +12,6 @@
 #include <cJSON.h>
 #include <curl/curl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "model.h"
 #include "redact.h"
 #include "settings.h"
+#include "thread.h"
 
 #define URL_MAX           (SETTINGS_PATH_MAX + 3 * SESSION_MAX + 128)
 #define NS_PER_MS         INT64_C(1000000)
@@ -80,14 +80,6 @@ struct feed {
 	char v2_id[SESSION_MAX];
 	bool subscribed[TOKENS_MAX];
 };
-
-/* Monotonic clock in ns, for every schedule of the thread. */
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
 
 /* xorshift64*: jitter needs spread, not secrecy. */
 static uint64_t rng_next(struct feed *f)
@@ -562,7 +554,7 @@ static void v2_done(struct conn *x, CURLcode rc, long status, int64_t now)
 static void conn_done(struct conn *c, CURLcode rc)
 {
 	struct feed *f = c->f;
-	int64_t now = mono_ns();
+	int64_t now = mono_now_ns();
 	curl_multi_remove_handle(f->multi, c->easy);
 	c->busy = false;
 	long status = 0;
@@ -608,7 +600,7 @@ static void *feed_main(void *arg)
 		for (int i = 0; i < f->n; i++)
 			t[nt++] = &f->conns[i];
 	while (!atomic_load(&f->stop)) {
-		int64_t now = mono_ns();
+		int64_t now = mono_now_ns();
 		int64_t wake = now + IDLE_WAKE_MS * NS_PER_MS;
 		for (int i = 0; i < nt; i++) {
 			struct conn *c = t[i];
@@ -638,7 +630,7 @@ static void *feed_main(void *arg)
 		}
 		if (finished || atomic_load(&f->stop))
 			continue; /* schedule again before sleeping */
-		now = mono_ns();
+		now = mono_now_ns();
 		int64_t ms = wake > now ? (wake - now + NS_PER_MS - 1) / NS_PER_MS : 0;
 		if (ms > 0)
 			curl_multi_poll(f->multi, NULL, 0, (int)ms, NULL);
@@ -693,7 +685,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		f->set.body_cap_bytes = 1024;
 	atomic_init(&f->stop, false);
 	f->rng =
-	    (uint64_t)mono_ns() ^ ((uint64_t)(uintptr_t)f << 16) ^ UINT64_C(0x9e3779b97f4a7c15);
+	    (uint64_t)mono_now_ns() ^ ((uint64_t)(uintptr_t)f << 16) ^ UINT64_C(0x9e3779b97f4a7c15);
 	if (!f->rng)
 		f->rng = 1;
 	f->multi = curl_multi_init();
@@ -703,7 +695,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		return NULL;
 	}
 	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)ntokens + 2);
-	int64_t now = mono_ns();
+	int64_t now = mono_now_ns();
 	for (int i = 0; i < ntokens; i++) {
 		struct conn *c = &f->conns[i];
 		c->f = f;
@@ -739,12 +731,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 	m->dirty = true;
 	model_unlock(m);
 
-	/* The thread blocks every signal: they belong to the main and UI threads. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&f->thread, NULL, feed_main, f);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = thread_start(&f->thread, feed_main, f);
 	if (rc != 0) {
 		snprintf(err, errsize, "cannot start the fetch thread: %s", strerror(rc));
 		feed_free(f);

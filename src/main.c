@@ -24,6 +24,7 @@
 #include "sim.h"
 #include "snapshot.h"
 #include "text.h"
+#include "thread.h"
 #include "ticker.h"
 #include "ui.h"
 #include "wake.h"
@@ -304,18 +305,6 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Block the stop signals in the calling thread (threads started now inherit the mask), or
- * unblock them again. */
-static void block_stop_signals(bool block)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
-}
-
 struct replay_job {
 	pthread_t thread;
 	struct model *model;
@@ -441,7 +430,6 @@ int main(int argc, char **argv)
 		fatal(err);
 
 	install_signals();
-	block_stop_signals(true);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	struct snapshot_writer *snap = NULL;
@@ -465,10 +453,9 @@ int main(int argc, char **argv)
 		replay.path = opt.replay;
 		replay.speed = opt.speed;
 		replay.report = opt.headless;
-		if (pthread_create(&replay.thread, NULL, replay_main, &replay) != 0)
+		if (thread_start(&replay.thread, replay_main, &replay) != 0)
 			fatal("cannot start the replay");
 	}
-	block_stop_signals(false);
 
 	int status = 0;
 	if (opt.headless) {

@@ -84,13 +84,6 @@ static int64_t seconds_between(int64_t from_s, int64_t to_s)
 	return to_s > from_s ? to_s - from_s : 0;
 }
 
-int64_t wall_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 /* ---- number map ---- */
 
 typedef const char *key_of_fn(const void *array, uint32_t pos);
