@@ -640,7 +640,7 @@ static void active_cells(const struct console *c, const struct row *r, char cell
 	fmt_duration(cell[AC_DURATION], CELL_MAX, r->age_s);
 }
 
-static const char *line_state_text(const struct line *l)
+const char *line_state_text(const struct line *l)
 {
 	switch (line_state(l)) {
 	case LINE_RINGING: return "ringing";
