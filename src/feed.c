@@ -577,9 +577,9 @@ static int64_t watchdog(struct conn *c, int64_t now)
 {
 	if (c->st.state != FEED_LIVE && c->st.state != FEED_CONNECTING)
 		return INT64_MAX;
-	int64_t due = c->activity_ns + (int64_t)c->f->set.watchdog_s * NS_PER_S;
 	if (c->f->set.watchdog_s <= 0)
 		return INT64_MAX;
+	int64_t due = c->activity_ns + (int64_t)c->f->set.watchdog_s * NS_PER_S;
 	if (now >= due) {
 		set_state(c, FEED_STALE);
 		return INT64_MAX;

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,12 +98,14 @@ __attribute__((format(printf, 1, 2))) static _Noreturn void usage_error(const ch
 	exit(2);
 }
 
+/* A failure at start-up: one line on stderr (the screen is not set up yet), exit 1. */
 static _Noreturn void fatal(const char *what)
 {
 	fprintf(stderr, "ctiboard: %s\n", what);
 	exit(1);
 }
 
+/* A number option within [min, max], or exit 2 naming it. */
 static double parse_number_option(const char *name, const char *v, double min, double max)
 {
 	char *end;
@@ -200,6 +203,7 @@ static const char *find_config_option(int argc, char **argv)
 	return NULL;
 }
 
+/* Settings from the configuration file, then from the command line; exit 2 on a bad option. */
 static void parse_command_line(int argc, char **argv, struct options *o, struct settings *s)
 {
 	char path[SETTINGS_PATH_MAX], err[SETTINGS_PATH_MAX + 256];
@@ -285,13 +289,18 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		usage_error("%s", "--demo and --replay: choose one source");
 }
 
+/* SIGINT, SIGTERM, SIGHUP: ask the main loop to stop, and wake it out of poll(). Only a flag
+ * and a write(): async-signal-safe, and errno is given back as it was. */
 static void on_signal(int sig)
 {
+	int saved = errno;
 	(void)sig;
 	stop_requested = 1;
 	wake_signal(signal_wake_fd);
+	errno = saved;
 }
 
+/* The stop signals go to on_signal(); a closed pipe or socket is an error return, not a death. */
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -310,8 +319,8 @@ struct replay_job {
 	struct model *model;
 	const char *path;
 	double speed;
-	volatile int stop;
-	volatile int done;
+	volatile int stop; /* set by main, polled by journal_replay() */
+	atomic_bool done;  /* set by the replay thread, read by main's headless loop */
 	bool report;
 	bool ok;
 	struct replay_result result;
@@ -328,6 +337,7 @@ static void freeze_clock(struct model *m)
 	model_unlock(m);
 }
 
+/* The replay thread: feed the file through ingest, then stop the clock at its last event. */
 static void *replay_main(void *arg)
 {
 	struct replay_job *r = arg;
@@ -337,7 +347,7 @@ static void *replay_main(void *arg)
 	                       sizeof r->err);
 	if (!r->stop)
 		freeze_clock(r->model);
-	r->done = 1;
+	atomic_store(&r->done, true);
 	return NULL;
 }
 
@@ -461,7 +471,7 @@ int main(int argc, char **argv)
 	if (opt.headless) {
 		/* run until a signal, or until a fast replay or a timed demo has finished */
 		while (!stop_requested) {
-			if (opt.replay && replay.done && opt.speed == 0)
+			if (opt.replay && atomic_load(&replay.done) && opt.speed == 0)
 				break;
 			if (sim && opt.demo_duration > 0 && sim_done(sim)) {
 				freeze_clock(&model);
