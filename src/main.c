@@ -80,7 +80,7 @@ static const char usage_text[] =
     "Configuration:\n"
     "  --config FILE          configuration file (default $XDG_CONFIG_HOME/ctiboard/config)\n"
     "  --names FILE           CSV of number,name to show names instead of numbers\n"
-    "  --set KEY=VALUE        set any configuration key (see --list-keys)\n"
+    "  --set KEY=VALUE        set a configuration key (see --list-keys), token excepted\n"
     "  --list-keys            list the configuration keys with their defaults\n"
     "  --help, --version\n"
     "\n"
