@@ -18,12 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "event.h"
 #include "settings.h"
 
 #define LOG_MAX   512
 #define FEEDS_MAX TOKENS_MAX
-#define NS_PER_S  INT64_C(1000000000)
 
 enum call_state {
 	CALL_RINGING,    /* start_ringing seen */
@@ -233,8 +233,5 @@ const struct queue *state_find_queue(const struct model_state *st, const char *n
 
 /* Start of the "today" that contains t (local time, DST-correct), given a shift start. */
 int64_t day_start_for(int64_t t_s, int shift_start_min);
-
-/* Wall clock in ns. */
-int64_t wall_now_ns(void);
 
 #endif

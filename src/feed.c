@@ -12,7 +12,6 @@
 #include <cJSON.h>
 #include <curl/curl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "model.h"
 #include "redact.h"
 #include "settings.h"
+#include "thread.h"
 
 #define URL_MAX           (SETTINGS_PATH_MAX + 3 * SESSION_MAX + 128)
 #define NS_PER_MS         INT64_C(1000000)
@@ -80,22 +80,6 @@ struct feed {
 	char v2_id[SESSION_MAX];
 	bool subscribed[TOKENS_MAX];
 };
-
-/* Monotonic clock in ns, for every schedule of the thread. */
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
-/* Overwrite a buffer that held a secret, in a way the compiler may not drop. */
-static void wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-	while (n--)
-		*v++ = 0;
-}
 
 /* xorshift64*: jitter needs spread, not secrecy. */
 static uint64_t rng_next(struct feed *f)
@@ -233,7 +217,7 @@ static bool url_param(CURL *e, char *url, size_t size, const char *name, const c
 	size_t n = strlen(url);
 	const char *sep = strchr(url, '?') ? "&" : "?";
 	int w = snprintf(url + n, size - n, "%s%s=%s", sep, name, esc);
-	wipe(esc, strlen(esc));
+	secret_wipe(esc, strlen(esc));
 	curl_free(esc);
 	return w > 0 && (size_t)w < size - n;
 }
@@ -317,7 +301,7 @@ static bool v2_request(struct feed *f, char *url, size_t size)
 		if (ok)
 			snprintf(url, size, "%s/v2/session/%s/subscribe/%s", base, id, tok);
 		if (tok)
-			wipe(tok, strlen(tok));
+			secret_wipe(tok, strlen(tok));
 		curl_free(tok);
 	} else {
 		snprintf(url, size, "%s/v2/session/%s/events/poll", base, id);
@@ -339,7 +323,7 @@ static void conn_start(struct conn *c, int64_t now)
 	char url[URL_MAX];
 	bool ok = f->v2 ? v2_request(f, url, sizeof url) : v1_request(c, url, sizeof url);
 	ok = ok && curl_easy_setopt(c->easy, CURLOPT_URL, url) == CURLE_OK;
-	wipe(url, sizeof url);
+	secret_wipe(url, sizeof url);
 	c->len = 0;
 	c->over_cap = false;
 	c->errbuf[0] = '\0';
@@ -570,7 +554,7 @@ static void v2_done(struct conn *x, CURLcode rc, long status, int64_t now)
 static void conn_done(struct conn *c, CURLcode rc)
 {
 	struct feed *f = c->f;
-	int64_t now = mono_ns();
+	int64_t now = mono_now_ns();
 	curl_multi_remove_handle(f->multi, c->easy);
 	c->busy = false;
 	long status = 0;
@@ -593,9 +577,9 @@ static int64_t watchdog(struct conn *c, int64_t now)
 {
 	if (c->st.state != FEED_LIVE && c->st.state != FEED_CONNECTING)
 		return INT64_MAX;
-	int64_t due = c->activity_ns + (int64_t)c->f->set.watchdog_s * NS_PER_S;
 	if (c->f->set.watchdog_s <= 0)
 		return INT64_MAX;
+	int64_t due = c->activity_ns + (int64_t)c->f->set.watchdog_s * NS_PER_S;
 	if (now >= due) {
 		set_state(c, FEED_STALE);
 		return INT64_MAX;
@@ -616,7 +600,7 @@ static void *feed_main(void *arg)
 		for (int i = 0; i < f->n; i++)
 			t[nt++] = &f->conns[i];
 	while (!atomic_load(&f->stop)) {
-		int64_t now = mono_ns();
+		int64_t now = mono_now_ns();
 		int64_t wake = now + IDLE_WAKE_MS * NS_PER_MS;
 		for (int i = 0; i < nt; i++) {
 			struct conn *c = t[i];
@@ -646,7 +630,7 @@ static void *feed_main(void *arg)
 		}
 		if (finished || atomic_load(&f->stop))
 			continue; /* schedule again before sleeping */
-		now = mono_ns();
+		now = mono_now_ns();
 		int64_t ms = wake > now ? (wake - now + NS_PER_MS - 1) / NS_PER_MS : 0;
 		if (ms > 0)
 			curl_multi_poll(f->multi, NULL, 0, (int)ms, NULL);
@@ -663,8 +647,8 @@ static void conn_free(struct conn *c)
 		curl_easy_cleanup(c->easy);
 	}
 	free(c->body);
-	wipe(c->token, sizeof c->token);
-	wipe(c->session, sizeof c->session);
+	secret_wipe(c->token, sizeof c->token);
+	secret_wipe(c->session, sizeof c->session);
 }
 
 /* Free everything of f; the thread must not be running. */
@@ -701,7 +685,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		f->set.body_cap_bytes = 1024;
 	atomic_init(&f->stop, false);
 	f->rng =
-	    (uint64_t)mono_ns() ^ ((uint64_t)(uintptr_t)f << 16) ^ UINT64_C(0x9e3779b97f4a7c15);
+	    (uint64_t)mono_now_ns() ^ ((uint64_t)(uintptr_t)f << 16) ^ UINT64_C(0x9e3779b97f4a7c15);
 	if (!f->rng)
 		f->rng = 1;
 	f->multi = curl_multi_init();
@@ -711,7 +695,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		return NULL;
 	}
 	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)ntokens + 2);
-	int64_t now = mono_ns();
+	int64_t now = mono_now_ns();
 	for (int i = 0; i < ntokens; i++) {
 		struct conn *c = &f->conns[i];
 		c->f = f;
@@ -747,12 +731,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 	m->dirty = true;
 	model_unlock(m);
 
-	/* The thread blocks every signal: they belong to the main and UI threads. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&f->thread, NULL, feed_main, f);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = thread_start(&f->thread, feed_main, f);
 	if (rc != 0) {
 		snprintf(err, errsize, "cannot start the fetch thread: %s", strerror(rc));
 		feed_free(f);

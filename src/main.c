@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,12 @@
 #include "journal.h"
 #include "model.h"
 #include "names.h"
+#include "redact.h"
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
 #include "text.h"
+#include "thread.h"
 #include "ticker.h"
 #include "ui.h"
 #include "wake.h"
@@ -77,7 +80,7 @@ static const char usage_text[] =
     "Configuration:\n"
     "  --config FILE          configuration file (default $XDG_CONFIG_HOME/ctiboard/config)\n"
     "  --names FILE           CSV of number,name to show names instead of numbers\n"
-    "  --set KEY=VALUE        set any configuration key (see --list-keys)\n"
+    "  --set KEY=VALUE        set a configuration key (see --list-keys), token excepted\n"
     "  --list-keys            list the configuration keys with their defaults\n"
     "  --help, --version\n"
     "\n"
@@ -95,12 +98,14 @@ __attribute__((format(printf, 1, 2))) static _Noreturn void usage_error(const ch
 	exit(2);
 }
 
+/* A failure at start-up: one line on stderr (the screen is not set up yet), exit 1. */
 static _Noreturn void fatal(const char *what)
 {
 	fprintf(stderr, "ctiboard: %s\n", what);
 	exit(1);
 }
 
+/* A number option within [min, max], or exit 2 naming it. */
 static double parse_number_option(const char *name, const char *v, double min, double max)
 {
 	char *end;
@@ -198,6 +203,7 @@ static const char *find_config_option(int argc, char **argv)
 	return NULL;
 }
 
+/* Settings from the configuration file, then from the command line; exit 2 on a bad option. */
 static void parse_command_line(int argc, char **argv, struct options *o, struct settings *s)
 {
 	char path[SETTINGS_PATH_MAX], err[SETTINGS_PATH_MAX + 256];
@@ -253,10 +259,16 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_SET: {
 			char key[128];
 			const char *eq = strchr(optarg, '=');
+			/* the value is not echoed: it may be a token put there by mistake */
 			if (!eq || (size_t)(eq - optarg) >= sizeof key)
-				usage_error("--set: expected KEY=VALUE, got '%s'", optarg);
+				usage_error("%s", "--set: expected KEY=VALUE");
 			memcpy(key, optarg, (size_t)(eq - optarg));
 			key[eq - optarg] = '\0';
+			if (strcmp(key, "token") == 0)
+				usage_error("%s",
+				            "--set token: tokens are never given on the command "
+				            "line (other users can read it); use CTIBOARD_TOKEN "
+				            "or --token-file");
 			set_or_die(s, key, eq + 1);
 			break;
 		}
@@ -277,13 +289,18 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		usage_error("%s", "--demo and --replay: choose one source");
 }
 
+/* SIGINT, SIGTERM, SIGHUP: ask the main loop to stop, and wake it out of poll(). Only a flag
+ * and a write(): async-signal-safe, and errno is given back as it was. */
 static void on_signal(int sig)
 {
+	int saved = errno;
 	(void)sig;
 	stop_requested = 1;
 	wake_signal(signal_wake_fd);
+	errno = saved;
 }
 
+/* The stop signals go to on_signal(); a closed pipe or socket is an error return, not a death. */
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -297,25 +314,13 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Block the stop signals in the calling thread (threads started now inherit the mask), or
- * unblock them again. */
-static void block_stop_signals(bool block)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
-}
-
 struct replay_job {
 	pthread_t thread;
 	struct model *model;
 	const char *path;
 	double speed;
-	volatile int stop;
-	volatile int done;
+	volatile int stop; /* set by main, polled by journal_replay() */
+	atomic_bool done;  /* set by the replay thread, read by main's headless loop */
 	bool report;
 	bool ok;
 	struct replay_result result;
@@ -332,6 +337,7 @@ static void freeze_clock(struct model *m)
 	model_unlock(m);
 }
 
+/* The replay thread: feed the file through ingest, then stop the clock at its last event. */
 static void *replay_main(void *arg)
 {
 	struct replay_job *r = arg;
@@ -341,7 +347,7 @@ static void *replay_main(void *arg)
 	                       sizeof r->err);
 	if (!r->stop)
 		freeze_clock(r->model);
-	r->done = 1;
+	atomic_store(&r->done, true);
 	return NULL;
 }
 
@@ -399,6 +405,10 @@ int main(int argc, char **argv)
 			fatal("no token: set CTIBOARD_TOKEN or use --token-file FILE "
 			      "(or try the built-in demo: ctiboard --demo)");
 	}
+	/* From here on the tokens live in tokens[], then in the feed only: the settings are
+	 * copied into the model, the snapshot writer and the feed, which need none. */
+	secret_wipe(set.tokens, sizeof set.tokens);
+	set.ntokens = 0;
 
 	static struct model model;
 	if (!model_init(&model, &set))
@@ -430,7 +440,6 @@ int main(int argc, char **argv)
 		fatal(err);
 
 	install_signals();
-	block_stop_signals(true);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	struct snapshot_writer *snap = NULL;
@@ -443,7 +452,7 @@ int main(int argc, char **argv)
 	static struct replay_job replay;
 	if (live && !(feed = feed_start(&model, journal, &set, tokens, ntokens, err, sizeof err)))
 		fatal(err);
-	memset(tokens, 0, sizeof tokens);
+	secret_wipe(tokens, sizeof tokens);
 	if (opt.demo) {
 		struct sim_options so = {opt.seed, opt.demo_rate, 0, opt.demo_duration};
 		if (!(sim = sim_start(&model, journal, &so)))
@@ -454,16 +463,15 @@ int main(int argc, char **argv)
 		replay.path = opt.replay;
 		replay.speed = opt.speed;
 		replay.report = opt.headless;
-		if (pthread_create(&replay.thread, NULL, replay_main, &replay) != 0)
+		if (thread_start(&replay.thread, replay_main, &replay) != 0)
 			fatal("cannot start the replay");
 	}
-	block_stop_signals(false);
 
 	int status = 0;
 	if (opt.headless) {
 		/* run until a signal, or until a fast replay or a timed demo has finished */
 		while (!stop_requested) {
-			if (opt.replay && replay.done && opt.speed == 0)
+			if (opt.replay && atomic_load(&replay.done) && opt.speed == 0)
 				break;
 			if (sim && opt.demo_duration > 0 && sim_done(sim)) {
 				freeze_clock(&model);

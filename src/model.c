@@ -84,13 +84,6 @@ static int64_t seconds_between(int64_t from_s, int64_t to_s)
 	return to_s > from_s ? to_s - from_s : 0;
 }
 
-int64_t wall_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 /* ---- number map ---- */
 
 typedef const char *key_of_fn(const void *array, uint32_t pos);
@@ -128,7 +121,8 @@ static void map_put(struct number_map *map, const char *number, uint32_t pos)
 	map->slots[i] = pos + 1;
 }
 
-/* Make room for count entries (load at most one half), rehashing from the array. */
+/* Make room for count entries (load at most one half), rehashing from the array. The last
+ * of the count entries is the one being added: the caller puts it after. */
 static bool map_reserve(struct number_map *map, const void *array, key_of_fn *key, size_t count)
 {
 	if (count * 2 <= map->cap)
@@ -349,37 +343,55 @@ static bool roll_day(struct model *m, int64_t t_s)
 	return true;
 }
 
+/* ---- lines and queues: arrays indexed by number ---- */
+
+/* Append a zeroed element for number to an array of the state that has a number map and a
+ * parallel array of ended rings (lines, queues). Returns its position, or -1 at the bound max
+ * or when memory runs out (then nothing changed). */
+static long indexed_add(void **array, size_t *n, size_t *cap, size_t elem, size_t max,
+                        struct ended_ring **ended, struct number_map *map, key_of_fn *key,
+                        const char *number)
+{
+	if (*n >= max)
+		return -1;
+	size_t old_cap = *cap;
+	if (!grow(array, cap, *n + 1, elem))
+		return -1;
+	if (*cap != old_cap) {
+		struct ended_ring *e = realloc(*ended, *cap * sizeof *e);
+		if (!e) {
+			*cap = old_cap; /* the rings must cover the capacity: claim no more */
+			return -1;
+		}
+		*ended = e;
+	}
+	size_t pos = (*n)++;
+	memset((char *)*array + pos * elem, 0, elem);
+	memset(&(*ended)[pos], 0, sizeof **ended);
+	if (!map_reserve(map, *array, key, *n)) {
+		(*n)--;
+		return -1;
+	}
+	map_put(map, number, (uint32_t)pos);
+	return (long)pos;
+}
+
 /* ---- lines and calls ---- */
 
+/* The line of an event, created if new, with the details the event carries. NULL at a bound. */
 static struct line *line_get(struct model *m, const struct event *ev)
 {
 	struct model_state *st = &m->st;
 	struct model_index *ix = m->index;
 	long pos = map_find(&ix->lines, st->lines, line_key, ev->resource);
 	if (pos < 0) {
-		if (st->nlines >= (size_t)m->set.max_lines)
+		pos = indexed_add((void **)&st->lines, &st->nlines, &st->cap_lines,
+		                  sizeof *st->lines, (size_t)m->set.max_lines, &ix->line_ended,
+		                  &ix->lines, line_key, ev->resource);
+		if (pos < 0)
 			return NULL;
-		size_t cap = st->cap_lines;
-		if (!grow((void **)&st->lines, &st->cap_lines, st->nlines + 1, sizeof *st->lines))
-			return NULL;
-		if (cap != st->cap_lines) {
-			struct ended_ring *e = realloc(ix->line_ended, st->cap_lines * sizeof *e);
-			if (!e)
-				return NULL;
-			ix->line_ended = e;
-		}
-		pos = (long)st->nlines;
-		struct line *l = &st->lines[pos];
-		memset(l, 0, sizeof *l);
-		memset(&ix->line_ended[pos], 0, sizeof ix->line_ended[pos]);
-		text_copy(l->number, sizeof l->number, ev->resource);
-		l->simultaneous = -1;
-		st->nlines++;
-		if (!map_reserve(&ix->lines, st->lines, line_key, st->nlines)) {
-			st->nlines--;
-			return NULL;
-		}
-		map_put(&ix->lines, l->number, (uint32_t)pos);
+		text_copy(st->lines[pos].number, sizeof st->lines[pos].number, ev->resource);
+		st->lines[pos].simultaneous = -1;
 	}
 	struct line *l = &st->lines[pos];
 	if (ev->description[0])
@@ -533,36 +545,20 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 
 /* ---- queues, callers, agents ---- */
 
+/* The queue of an event, created if new, with the details the event carries. NULL at a bound. */
 static struct queue *queue_get(struct model *m, const struct event *ev)
 {
 	struct model_state *st = &m->st;
 	struct model_index *ix = m->index;
 	long pos = map_find(&ix->queues, st->queues, queue_key, ev->resource);
 	if (pos < 0) {
-		if (st->nqueues >= (size_t)m->set.max_queues)
+		pos = indexed_add((void **)&st->queues, &st->nqueues, &st->cap_queues,
+		                  sizeof *st->queues, (size_t)m->set.max_queues, &ix->queue_ended,
+		                  &ix->queues, queue_key, ev->resource);
+		if (pos < 0)
 			return NULL;
-		size_t cap = st->cap_queues;
-		if (!grow((void **)&st->queues, &st->cap_queues, st->nqueues + 1,
-		          sizeof *st->queues))
-			return NULL;
-		if (cap != st->cap_queues) {
-			struct ended_ring *e = realloc(ix->queue_ended, st->cap_queues * sizeof *e);
-			if (!e)
-				return NULL;
-			ix->queue_ended = e;
-		}
-		pos = (long)st->nqueues;
-		struct queue *q = &st->queues[pos];
-		memset(q, 0, sizeof *q);
-		memset(&ix->queue_ended[pos], 0, sizeof ix->queue_ended[pos]);
-		text_copy(q->number, sizeof q->number, ev->resource);
-		q->count = -1;
-		st->nqueues++;
-		if (!map_reserve(&ix->queues, st->queues, queue_key, st->nqueues)) {
-			st->nqueues--;
-			return NULL;
-		}
-		map_put(&ix->queues, q->number, (uint32_t)pos);
+		text_copy(st->queues[pos].number, sizeof st->queues[pos].number, ev->resource);
+		st->queues[pos].count = -1;
 	}
 	struct queue *q = &st->queues[pos];
 	if (ev->description[0])

@@ -43,6 +43,13 @@ bool redact_text(char *buf, size_t len)
 	return changed;
 }
 
+void secret_wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+}
+
 bool token_is_guid(const char *s)
 {
 	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";

@@ -69,9 +69,7 @@ static void sleep_until(int64_t deadline_ns, const volatile int *stop)
 	for (;;) {
 		if (stop && *stop)
 			return;
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		int64_t left = deadline_ns - ((int64_t)now.tv_sec * NS_PER_S + now.tv_nsec);
+		int64_t left = deadline_ns - mono_now_ns();
 		if (left <= 0)
 			return;
 		if (left > SLEEP_SLICE_NS)
@@ -79,13 +77,6 @@ static void sleep_until(int64_t deadline_ns, const volatile int *stop)
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)left};
 		nanosleep(&ts, NULL);
 	}
-}
-
-static int64_t mono_now_ns(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * NS_PER_S + now.tv_nsec;
 }
 
 static bool blank(const char *s, size_t len)

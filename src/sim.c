@@ -16,7 +16,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "ingest.h"
+#include "thread.h"
 
 #define SIM_TOKEN        "00000000-0000-4000-8000-0000000000DE"
 #define SIM_ACCOUNT      "4242"
@@ -958,13 +960,6 @@ static void run_action(struct sim *s, const struct action *a)
 
 /* ---- the thread ---- */
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
-}
-
 /* Wait until the wall clock reaches simulated time t at the chosen rate. False when stopped. */
 static bool pace(struct sim *s, int64_t t)
 {
@@ -974,10 +969,10 @@ static bool pace(struct sim *s, int64_t t)
 		return true;
 	int64_t wall0 = (int64_t)s->wall0.tv_sec * NS + s->wall0.tv_nsec;
 	int64_t target = wall0 + (int64_t)((double)(t - s->pace_from_ns) / s->rate);
-	if (target - mono_ns() < MS)
+	if (target - mono_now_ns() < MS)
 		return true; /* behind or nearly there: no sleep worth its system call */
 	pthread_mutex_lock(&s->mu);
-	while (!atomic_load(&s->stop) && mono_ns() < target) {
+	while (!atomic_load(&s->stop) && mono_now_ns() < target) {
 		struct timespec ts = {(time_t)(target / NS), (long)(target % NS)};
 		pthread_cond_timedwait(&s->cond, &s->mu, &ts);
 	}
@@ -1058,7 +1053,7 @@ struct sim *sim_start(struct model *m, struct journal *j, const struct sim_optio
 	pthread_mutex_init(&s->mu, NULL);
 	atomic_init(&s->stop, false);
 	atomic_init(&s->done, false);
-	if (pthread_create(&s->thread, NULL, sim_main, s) != 0) {
+	if (thread_start(&s->thread, sim_main, s) != 0) {
 		pthread_cond_destroy(&s->cond);
 		pthread_mutex_destroy(&s->mu);
 		free(s);

@@ -122,6 +122,8 @@ const char *party_display(const struct console *c, const char *number, char *dst
 /* A queue caller for display: the names file, else the caller-id name, else the number. */
 const char *member_caller(const struct console *c, const struct member *mb, char *dst,
                           size_t dstsize);
+/* A line's state in words: "ringing", "in call" or "idle". */
+const char *line_state_text(const struct line *l);
 /* The line of a call, or NULL. */
 const struct line *call_line(const struct console *c, const struct call *call);
 /* Does the filter match this text or number? An empty filter matches everything. */

@@ -257,8 +257,9 @@ void header_draw(struct console *c)
 	x = c->cols - (int)strlen(clock) - 1;
 	if (x > 0)
 		draw_str(0, x, (int)strlen(clock), clock, ROLE_HEADER);
-	if (feeds_alert(c) > c->worst_rows)
-		c->worst_rows = feeds_alert(c);
+	enum alert_level feeds = feeds_alert(c);
+	if (feeds > c->worst_rows)
+		c->worst_rows = feeds;
 }
 
 /* ---- footer ---- */
@@ -316,6 +317,18 @@ void footer_draw(struct console *c)
 
 /* ---- event log ---- */
 
+/* The i-th newest entry of the state's event log (0: the newest). */
+static const struct log_entry *log_newest(const struct model_state *st, size_t i)
+{
+	return &st->log[(st->log_head + st->log_count - 1 - i) % LOG_MAX];
+}
+
+/* An entry's kind as received, else its stable name. */
+static const char *log_kind(const struct log_entry *e)
+{
+	return e->kind_name[0] ? e->kind_name : event_kind_name(e->kind);
+}
+
 /* Copy text, showing every word that is a canonical number ("0033...") as a name or in the
  * international form: the screen never shows the raw form. */
 static void humanize(const struct console *c, char *dst, size_t dstsize, const char *text)
@@ -352,9 +365,7 @@ void log_draw(struct console *c, int y, int h)
 	int hidden = 0;
 
 	for (size_t i = 0; i < c->st.log_count; i++) {
-		/* newest first */
-		const struct log_entry *e =
-		    &c->st.log[(c->st.log_head + c->st.log_count - 1 - i) % LOG_MAX];
+		const struct log_entry *e = log_newest(&c->st, i);
 
 		if (e->kind == EV_REGISTERED && !c->log_all) {
 			hidden++;
@@ -367,8 +378,7 @@ void log_draw(struct console *c, int y, int h)
 		fmt_clock(when, sizeof when, e->time_ns);
 		humanize(c, detail, sizeof detail, e->detail);
 		tb_add(&b, e->kind == EV_UNKNOWN ? ROLE_WARN : ROLE_DEFAULT, " %s  %-20s %s %s",
-		       when, e->kind_name[0] ? e->kind_name : event_kind_name(e->kind),
-		       fmt_cols(cell, sizeof cell, party, 24), detail);
+		       when, log_kind(e), fmt_cols(cell, sizeof cell, party, 24), detail);
 	}
 	if (c->log_all)
 		snprintf(title, sizeof title,
@@ -391,16 +401,14 @@ void recent_draw(struct console *c, int y, int x, int h, int w)
 	draw_fill(y, x, w, ROLE_PANEL_TITLE);
 	draw_str(y, x + 2, w - 2, "Recent events", ROLE_PANEL_TITLE);
 	for (size_t i = 0; i < c->st.log_count && row < h; i++) {
-		const struct log_entry *e =
-		    &c->st.log[(c->st.log_head + c->st.log_count - 1 - i) % LOG_MAX];
+		const struct log_entry *e = log_newest(&c->st, i);
 
 		if (e->kind == EV_REGISTERED)
 			continue;
 		fmt_clock(when, sizeof when, e->time_ns);
 		party_display(c, e->resource, party, sizeof party);
 		humanize(c, detail, sizeof detail, e->detail);
-		snprintf(buf, sizeof buf, "%s  %-20s %s %s", when,
-		         e->kind_name[0] ? e->kind_name : event_kind_name(e->kind),
+		snprintf(buf, sizeof buf, "%s  %-20s %s %s", when, log_kind(e),
 		         fmt_cols(cell, sizeof cell, party, 18), detail);
 		draw_text(y + row++, x + 2, w - 2, buf,
 		          e->kind == EV_UNKNOWN ? ROLE_WARN : ROLE_DIM, ALIGN_LEFT);
@@ -430,10 +438,7 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 	tb_add(b, ROLE_PANEL_TITLE_FOCUS, " Line %s  %s", num, name);
 	tb_blank(b);
 	fmt_ago(ago, sizeof ago, c->now_ns, l->registered_ns);
-	tb_add(b, ROLE_DEFAULT, "  State        %s",
-	       line_state(l) == LINE_RINGING   ? "ringing"
-	       : line_state(l) == LINE_IN_CALL ? "in call"
-	                                       : "idle");
+	tb_add(b, ROLE_DEFAULT, "  State        %s", line_state_text(l));
 	tb_add(b, ROLE_DEFAULT, "  Registered   %s", ago);
 	tb_add(b, ROLE_DEFAULT, "  Description  %s", l->description[0] ? l->description : "-");
 	tb_add(b, ROLE_DEFAULT, "  Type         %s", l->type[0] ? l->type : "-");
@@ -468,16 +473,14 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 	tb_add(b, ROLE_COLUMN_HEAD, " Recent events of this line (newest first)");
 	int shown = 0;
 	for (size_t i = 0; i < c->st.log_count; i++) {
-		const struct log_entry *e =
-		    &c->st.log[(c->st.log_head + c->st.log_count - 1 - i) % LOG_MAX];
+		const struct log_entry *e = log_newest(&c->st, i);
 
 		if (strcmp(e->resource, l->number) != 0 ||
 		    (e->kind == EV_REGISTERED && !c->log_all))
 			continue;
 		fmt_clock(when, sizeof when, e->time_ns);
 		humanize(c, detail, sizeof detail, e->detail);
-		tb_add(b, ROLE_DEFAULT, "  %s  %-20s %s", when,
-		       e->kind_name[0] ? e->kind_name : event_kind_name(e->kind), detail);
+		tb_add(b, ROLE_DEFAULT, "  %s  %-20s %s", when, log_kind(e), detail);
 		shown++;
 	}
 	if (!shown)
