@@ -170,6 +170,7 @@ static bool open_day_locked(struct journal *j, int64_t received_s)
 	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (j->fd < 0)
 		return false;
+	sync_parent_dir(path); /* a new day's file must survive a crash too */
 	j->day = day;
 	return true;
 }

@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <locale.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -319,8 +320,8 @@ struct replay_job {
 	struct model *model;
 	const char *path;
 	double speed;
-	volatile int stop; /* set by main, polled by journal_replay() */
-	atomic_bool done;  /* set by the replay thread, read by main's headless loop */
+	atomic_bool stop; /* set by main, polled by journal_replay() */
+	atomic_bool done; /* set by the replay thread, read by main's headless loop */
 	bool report;
 	bool ok;
 	struct replay_result result;
@@ -366,11 +367,12 @@ static void replay_today(struct model *m, const char *dir)
 		        (unsigned long long)res.malformed_lines, res.first_error);
 }
 
-/* Sleep for about ms milliseconds unless a signal stops us. */
-static void nap(long ms)
+/* Sleep until the model changes, a signal comes (both write the wake fd) or ms pass. */
+static void wait_for_news(int wake_fd, int ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
+	struct pollfd p = {.fd = wake_fd, .events = POLLIN};
+	if (poll(&p, 1, ms) > 0)
+		wake_drain(wake_fd);
 }
 
 int main(int argc, char **argv)
@@ -477,7 +479,7 @@ int main(int argc, char **argv)
 				freeze_clock(&model);
 				break;
 			}
-			nap(50);
+			wait_for_news(model.wake_fd, 250);
 		}
 	} else if (ui_run(&model, names, &set, &stop_requested) != 0) {
 		status = 1;

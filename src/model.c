@@ -246,9 +246,6 @@ void state_free(struct model_state *st)
 
 void model_done(struct model *m)
 {
-	for (size_t i = 0; i < m->st.nqueues; i++)
-		queue_free_arrays(&m->st.queues[i]);
-	m->st.cap_queues = m->st.nqueues;
 	state_free(&m->st);
 	if (m->index) {
 		free(m->index->lines.slots);
@@ -364,6 +361,8 @@ static long indexed_add(void **array, size_t *n, size_t *cap, size_t elem, size_
 			return -1;
 		}
 		*ended = e;
+		/* unused slots stay zeroed, so that state_free() may walk the whole capacity */
+		memset((char *)*array + old_cap * elem, 0, (*cap - old_cap) * elem);
 	}
 	size_t pos = (*n)++;
 	memset((char *)*array + pos * elem, 0, elem);
@@ -880,7 +879,7 @@ void model_tick(struct model *m, int64_t now_ns)
 
 int64_t state_now_ns(const struct model_state *st)
 {
-	if (!st->clock.replay)
+	if (!st->clock.replay || st->clock.wall_ns == 0) /* live, or no event replayed yet */
 		return wall_now_ns();
 	int64_t since = wall_now_ns() - st->clock.wall_ns;
 	return st->clock.event_ns + (int64_t)((double)since * st->clock.speed);

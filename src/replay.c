@@ -4,6 +4,7 @@
 #include "journal.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,7 @@ static int64_t line_time_ns(const char *line, size_t len)
 }
 
 /* Sleep until the monotonic time deadline_ns, in slices, unless *stop is set. */
-static void sleep_until(int64_t deadline_ns, const volatile int *stop)
+static void sleep_until(int64_t deadline_ns, const atomic_bool *stop)
 {
 	for (;;) {
 		if (stop && *stop)
@@ -87,7 +88,7 @@ static bool blank(const char *s, size_t len)
 	return true;
 }
 
-bool journal_replay(struct model *m, const char *path, double speed, const volatile int *stop,
+bool journal_replay(struct model *m, const char *path, double speed, const atomic_bool *stop,
                     bool report, struct replay_result *res, char *err, size_t errsize)
 {
 	struct replay_result local;

@@ -319,7 +319,7 @@ void settings_default_path(char *dst, size_t dstsize)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
-	if (xdg && *xdg)
+	if (xdg && xdg[0] == '/') /* the XDG rules ignore a relative path */
 		snprintf(dst, dstsize, "%s/ctiboard/config", xdg);
 	else
 		snprintf(dst, dstsize, "%s/.config/ctiboard/config", home ? home : ".");
