@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NUM_MAX 32  /* a phone number, canonical form (see phone_normalize) */
-#define ID_MAX 96   /* a CallId or a QueueMemberUUID */
+#define NUM_MAX  32 /* a phone number, canonical form (see phone_normalize) */
+#define ID_MAX   96 /* a CallId or a QueueMemberUUID */
 #define TEXT_MAX 96 /* free text: descriptions, caller names (bytes, UTF-8) */
 #define KIND_MAX 40 /* an event kind as received */
 

@@ -21,8 +21,8 @@ struct journal;
 #define SESSION_MAX 256
 
 struct ingest_result {
-	bool parsed;               /* the body was JSON of an accepted shape */
-	int events;                /* events found in the body */
+	bool parsed; /* the body was JSON of an accepted shape */
+	int events;  /* events found in the body */
 	int applied, duplicates, unknown, malformed;
 	bool has_session;
 	char session[SESSION_MAX]; /* the envelope's Session, to echo on the next poll */

@@ -8,6 +8,7 @@
 #ifndef CTIBOARD_JOURNAL_H
 #define CTIBOARD_JOURNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,7 +44,7 @@ struct replay_result {
  * fast as possible. stop, when not NULL, is polled to end early. A malformed line is reported
  * on stderr with its line number (when report is true) and skipped.
  * Returns false if the file cannot be read. */
-bool journal_replay(struct model *m, const char *path, double speed, const volatile int *stop,
+bool journal_replay(struct model *m, const char *path, double speed, const atomic_bool *stop,
                     bool report, struct replay_result *res, char *err, size_t errsize);
 
 #endif

@@ -18,12 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "event.h"
 #include "settings.h"
 
-#define LOG_MAX 512
+#define LOG_MAX   512
 #define FEEDS_MAX TOKENS_MAX
-#define NS_PER_S INT64_C(1000000000)
 
 enum call_state {
 	CALL_RINGING,    /* start_ringing seen */
@@ -35,16 +35,16 @@ enum call_state {
 /* A call in progress on a line. Calls of every line live in one array of the state. */
 struct call {
 	char id[ID_MAX];
-	uint32_t line;      /* index of its line in model_state.lines */
+	uint32_t line; /* index of its line in model_state.lines */
 	enum call_state state;
-	bool inbound;       /* the caller is not the line itself */
-	bool answered;      /* start_calling seen */
+	bool inbound;  /* the caller is not the line itself */
+	bool answered; /* start_calling seen */
 	char calling[NUM_MAX];
 	char called[NUM_MAX];
-	int64_t start_ns;   /* first event of the call */
-	int64_t since_ns;   /* start of the current state (ringing since, talking since) */
-	int64_t answer_ns;  /* start_calling time; 0 until answered */
-	int64_t last_ns;    /* last event of the call (for expiry) */
+	int64_t start_ns;  /* first event of the call */
+	int64_t since_ns;  /* start of the current state (ringing since, talking since) */
+	int64_t answer_ns; /* start_calling time; 0 until answered */
+	int64_t last_ns;   /* last event of the call (for expiry) */
 };
 
 struct line_today {
@@ -83,9 +83,9 @@ struct member {
 struct agent {
 	char number[NUM_MAX];
 	bool on_call;
-	char status[32];     /* last agent-status-change / agent-state-change, if any */
+	char status[32]; /* last agent-status-change / agent-state-change, if any */
 	uint32_t taken_today;
-	int64_t since_s;     /* on a call since */
+	int64_t since_s; /* on a call since */
 	int64_t last_ns;
 };
 
@@ -96,19 +96,19 @@ struct queue_today {
 	uint32_t answered_in_sl;  /* answered within the service-level target */
 	uint32_t abandoned;       /* left before an answer, after the short-abandon threshold */
 	uint32_t short_abandoned; /* left before an answer, within the short-abandon threshold */
-	uint32_t timed_out;       /* removed by the queue (QueueCancelReason TIMEOUT, NO_AGENT_TIMEOUT) */
-	uint32_t talks;           /* finished agent calls */
-	uint32_t agent_failures;  /* bridge-agent-fail */
-	int64_t wait_total_s;     /* sum of the waits of answered callers */
-	int64_t talk_total_s;     /* sum of finished agent calls */
-	int64_t worst_wait_s;     /* longest wait seen today, answered or not */
+	uint32_t timed_out; /* removed by the queue (QueueCancelReason TIMEOUT, NO_AGENT_TIMEOUT) */
+	uint32_t talks;     /* finished agent calls */
+	uint32_t agent_failures; /* bridge-agent-fail */
+	int64_t wait_total_s;    /* sum of the waits of answered callers */
+	int64_t talk_total_s;    /* sum of finished agent calls */
+	int64_t worst_wait_s;    /* longest wait seen today, answered or not */
 };
 
 struct queue {
 	char number[NUM_MAX];
 	char description[TEXT_MAX];
 	char type[24];
-	int count;            /* Count of the last count event; -1 unknown */
+	int count; /* Count of the last count event; -1 unknown */
 	int64_t last_ns;
 	size_t nmembers, cap_members;
 	struct member *members;
@@ -140,12 +140,12 @@ enum feed_state { FEED_CONNECTING, FEED_LIVE, FEED_BACKOFF, FEED_AUTH_FAILED, FE
 
 /* The health of one token's feed, written by the fetch thread, read by the UI and snapshot. */
 struct feed_status {
-	char label[16];          /* the redacted token: "...ABCD" */
+	char label[16]; /* the redacted token: "...ABCD" */
 	enum feed_state state;
 	uint64_t events, errors, polls;
-	int64_t last_event_ns;   /* wall clock of the last event received; 0 never */
-	int64_t last_ok_ns;      /* wall clock of the last successful poll; 0 never */
-	int64_t retry_at_ns;     /* in FEED_BACKOFF / FEED_AUTH_FAILED: next attempt */
+	int64_t last_event_ns; /* wall clock of the last event received; 0 never */
+	int64_t last_ok_ns;    /* wall clock of the last successful poll; 0 never */
+	int64_t retry_at_ns;   /* in FEED_BACKOFF / FEED_AUTH_FAILED: next attempt */
 	char last_error[TEXT_MAX];
 };
 
@@ -172,8 +172,8 @@ struct model_state {
 	struct feed_status feeds[FEEDS_MAX];
 	size_t nfeeds;
 	struct model_clock clock;
-	char source[64];     /* "live", "demo", "replay of FILE": shown in the header */
-	int64_t day_start_s; /* start of "today" for the counters */
+	char source[64];          /* "live", "demo", "replay of FILE": shown in the header */
+	int64_t day_start_s;      /* start of "today" for the counters */
 	int64_t events_per_s_x10; /* recent event rate, tenths of an event per second */
 };
 
@@ -233,8 +233,5 @@ const struct queue *state_find_queue(const struct model_state *st, const char *n
 
 /* Start of the "today" that contains t (local time, DST-correct), given a shift start. */
 int64_t day_start_for(int64_t t_s, int shift_start_min);
-
-/* Wall clock in ns. */
-int64_t wall_now_ns(void);
 
 #endif

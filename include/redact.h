@@ -18,6 +18,9 @@ void redact_register(const char *secret);
  * padded with '*' to keep the length. Returns true if anything was replaced. */
 bool redact_text(char *buf, size_t len);
 
+/* Overwrite a buffer that held a secret, in a way the compiler may not drop. */
+void secret_wipe(void *p, size_t n);
+
 /* Does s look like an OVH token (upper- or lower-case GUID, 8-4-4-4-12 hex digits)? */
 bool token_is_guid(const char *s);
 

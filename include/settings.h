@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define SETTINGS_PATH_MAX 1024
-#define TOKENS_MAX 16
+#define TOKENS_MAX        16
 
 enum sl_formula {
 	SL_PENALISE_ABANDONS, /* answered within T / (answered + abandoned) */
@@ -19,12 +19,12 @@ enum sl_formula {
 
 struct settings {
 	/* statistics */
-	int sl_target_s;       /* service-level threshold T */
+	int sl_target_s; /* service-level threshold T */
 	enum sl_formula sl_formula;
-	int short_abandon_s;   /* abandons quicker than this are counted apart */
-	int shift_start_min;   /* "today" starts this many minutes after local midnight */
-	int expiry_s;          /* a call or caller with no news for this long is expired */
-	int missed_grace_s;    /* end_ringing with no pick-up after this long is a missed call */
+	int short_abandon_s; /* abandons quicker than this are counted apart */
+	int shift_start_min; /* "today" starts this many minutes after local midnight */
+	int expiry_s;        /* a call or caller with no news for this long is expired */
+	int missed_grace_s;  /* end_ringing with no pick-up after this long is a missed call */
 	/* bounds against a hostile feed */
 	int max_lines, max_queues, max_calls, max_members, max_agents;
 	/* names */
@@ -40,15 +40,15 @@ struct settings {
 	bool protocol_v2;
 	char token_files[4][SETTINGS_PATH_MAX]; /* "token_file" keys and --token-file */
 	int ntoken_files;
-	char tokens[TOKENS_MAX][40];            /* "token" keys of the configuration file */
+	char tokens[TOKENS_MAX][40]; /* "token" keys of the configuration file */
 	int ntokens;
 	int connect_timeout_s;
-	int hold_s;            /* expected server hold; request timeout is hold + 20 s */
+	int hold_s; /* expected server hold; request timeout is hold + 20 s */
 	int backoff_base_ms, backoff_cap_ms;
-	int healthy_reset_s;   /* backoff resets after this long without error */
-	int auth_retry_s;      /* retry delay after 401/403 */
+	int healthy_reset_s;      /* backoff resets after this long without error */
+	int auth_retry_s;         /* retry delay after 401/403 */
 	int min_poll_interval_ms; /* rate limit for answers that come back at once */
-	int watchdog_s;        /* no event and no successful poll for this long: stale */
+	int watchdog_s;           /* no event and no successful poll for this long: stale */
 	int body_cap_bytes;
 	/* journal */
 	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
@@ -63,11 +63,13 @@ struct settings {
 void settings_defaults(struct settings *s);
 
 /* Apply one "key = value" setting; on error writes a message naming the key to err. */
-bool settings_set(struct settings *s, const char *key, const char *value, char *err, size_t errsize);
+bool settings_set(struct settings *s, const char *key, const char *value, char *err,
+                  size_t errsize);
 
 /* Read a configuration file. A missing file is fine when !must_exist. On error, err says
  * "FILE:LINE: what" and false is returned; nothing of the file is applied then. */
-bool settings_load(struct settings *s, const char *path, bool must_exist, char *err, size_t errsize);
+bool settings_load(struct settings *s, const char *path, bool must_exist, char *err,
+                   size_t errsize);
 
 /* Default configuration path: $XDG_CONFIG_HOME/ctiboard/config or ~/.config/ctiboard/config. */
 void settings_default_path(char *dst, size_t dstsize);

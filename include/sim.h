@@ -13,9 +13,9 @@ struct sim;
 
 struct sim_options {
 	uint64_t seed;
-	double rate;          /* simulated seconds per real second (1 = real time) */
-	int64_t start_ns;     /* simulated start time (0: now) */
-	double duration_s;    /* simulated seconds to run, 0 = until stopped */
+	double rate;       /* simulated seconds per real second (1 = real time) */
+	int64_t start_ns;  /* simulated start time; 0: 08:00 today, run at once up to 10:00 */
+	double duration_s; /* simulated seconds to run, 0 = until stopped */
 };
 
 /* Start the simulator thread. NULL on failure. */

@@ -9,14 +9,14 @@
 #include "model.h"
 
 struct queue_stats {
-	int waiting;            /* Count of the last count event, else callers waiting in the model */
+	int waiting; /* Count of the last count event, else callers waiting in the model */
 	int64_t longest_wait_s; /* now - joined of the oldest caller not yet with an agent */
 	uint32_t offered, answered, abandoned, short_abandoned, timed_out;
-	int abandon_rate_pm;    /* abandoned / (answered + abandoned) */
-	int service_level_pm;   /* see enum sl_formula */
-	int64_t avg_wait_s;     /* wait_total / answered; -1 none */
-	int64_t avg_talk_s;     /* talk_total / talks; -1 none */
-	int64_t worst_wait_s;   /* max(worst today, longest now) */
+	int abandon_rate_pm;  /* abandoned / (answered + abandoned) */
+	int service_level_pm; /* see enum sl_formula */
+	int64_t avg_wait_s;   /* wait_total / answered; -1 none */
+	int64_t avg_talk_s;   /* talk_total / talks; -1 none */
+	int64_t worst_wait_s; /* max(worst today, longest now) */
 	int agents_on_call;
 	int agents_known;
 };

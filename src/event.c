@@ -7,24 +7,24 @@
 #include "text.h"
 
 static const char *const kind_names[EV_KIND_COUNT] = {
-	[EV_UNKNOWN] = "unknown",
-	[EV_START_RINGING] = "start_ringing",
-	[EV_START_CALLING] = "start_calling",
-	[EV_END_RINGING] = "end_ringing",
-	[EV_END_CALLING] = "end_calling",
-	[EV_REGISTERED] = "registered",
-	[EV_START_HOLD] = "start_hold",
-	[EV_END_HOLD] = "end_hold",
-	[EV_MEMBER_QUEUE_START] = "member-queue-start",
-	[EV_MEMBERS_COUNT] = "members-count",
-	[EV_AGENT_OFFERING] = "agent-offering",
-	[EV_BRIDGE_AGENT_START] = "bridge-agent-start",
-	[EV_BRIDGE_AGENT_FAIL] = "bridge-agent-fail",
-	[EV_BRIDGE_AGENT_END] = "bridge-agent-end",
-	[EV_MEMBER_QUEUE_END] = "member-queue-end",
-	[EV_MEMBER_QUEUE_RESUME] = "member-queue-resume",
-	[EV_AGENT_STATUS_CHANGE] = "agent-status-change",
-	[EV_AGENT_STATE_CHANGE] = "agent-state-change",
+    [EV_UNKNOWN] = "unknown",
+    [EV_START_RINGING] = "start_ringing",
+    [EV_START_CALLING] = "start_calling",
+    [EV_END_RINGING] = "end_ringing",
+    [EV_END_CALLING] = "end_calling",
+    [EV_REGISTERED] = "registered",
+    [EV_START_HOLD] = "start_hold",
+    [EV_END_HOLD] = "end_hold",
+    [EV_MEMBER_QUEUE_START] = "member-queue-start",
+    [EV_MEMBERS_COUNT] = "members-count",
+    [EV_AGENT_OFFERING] = "agent-offering",
+    [EV_BRIDGE_AGENT_START] = "bridge-agent-start",
+    [EV_BRIDGE_AGENT_FAIL] = "bridge-agent-fail",
+    [EV_BRIDGE_AGENT_END] = "bridge-agent-end",
+    [EV_MEMBER_QUEUE_END] = "member-queue-end",
+    [EV_MEMBER_QUEUE_RESUME] = "member-queue-resume",
+    [EV_AGENT_STATUS_CHANGE] = "agent-status-change",
+    [EV_AGENT_STATE_CHANGE] = "agent-state-change",
 };
 
 enum event_kind event_kind_from_name(const char *name)
@@ -42,7 +42,8 @@ enum event_kind event_kind_from_name(const char *name)
 
 const char *event_kind_name(enum event_kind kind)
 {
-	return kind > EV_UNKNOWN && kind < EV_KIND_COUNT ? kind_names[kind] : kind_names[EV_UNKNOWN];
+	return kind > EV_UNKNOWN && kind < EV_KIND_COUNT ? kind_names[kind]
+	                                                 : kind_names[EV_UNKNOWN];
 }
 
 int64_t event_time_ns(const struct event *ev)
@@ -207,8 +208,8 @@ static bool read_queue_data(struct reader *r, const cJSON *data, struct event *e
 	            : strcmp(cause, "Cancel") == 0   ? CAUSE_CANCEL
 	                                             : CAUSE_NONE;
 	if (ev->kind == EV_AGENT_STATUS_CHANGE || ev->kind == EV_AGENT_STATE_CHANGE) {
-		const char *key = ev->kind == EV_AGENT_STATUS_CHANGE ? "QueueAgentStatus"
-		                                                     : "QueueAgentState";
+		const char *key =
+		    ev->kind == EV_AGENT_STATUS_CHANGE ? "QueueAgentStatus" : "QueueAgentState";
 		if (!read_text(r, data, key, ev->status, sizeof ev->status))
 			return false;
 	}
@@ -227,8 +228,7 @@ static bool read_queue_data(struct reader *r, const cJSON *data, struct event *e
 		if (ev->count < 0)
 			return fail(r, "Count", "missing");
 		break;
-	default:
-		break;
+	default: break;
 	}
 	return true;
 }
@@ -273,7 +273,7 @@ bool event_from_json(const cJSON *obj, int64_t received_ns, struct event *ev, ch
 	if (ev->resource[0] == '\0')
 		return fail(&r, "Ressource", "missing");
 
-	ev->is_queue = ev->kind == EV_UNKNOWN ? strcmp(service, "queues") == 0
-	                                      : event_is_queue_kind(ev->kind);
+	ev->is_queue =
+	    ev->kind == EV_UNKNOWN ? strcmp(service, "queues") == 0 : event_is_queue_kind(ev->kind);
 	return ev->is_queue ? read_queue_data(&r, data, ev) : read_line_data(&r, data, ev);
 }

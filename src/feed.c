@@ -1,5 +1,6 @@
 /* feed.c: the fetch thread. One curl multi handle, one easy handle per token reused from poll to
- * poll (so one connection per token), V1 long-polls that echo the Session cursor, and the
+ * poll (so one connection per token), V1 long-polls that echo the Session cursor (or, with
+ * protocol v2, one session that every token subscribes to, recreated when it times out), and the
  * discipline of a good network citizen: layered timeouts, a body cap, capped exponential backoff
  * with full jitter, Retry-After, a slow retry for rejected tokens, a rate limit for answers that
  * come back at once, and a watchdog that calls a silent feed stale.
@@ -8,14 +9,15 @@
  * journals then applies; a transfer error discards the body unseen. The health of every feed is
  * mirrored into the model's feed_status under the model lock.
  */
+#include <cJSON.h>
 #include <curl/curl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "feed.h"
@@ -23,12 +25,13 @@
 #include "model.h"
 #include "redact.h"
 #include "settings.h"
+#include "thread.h"
 
 #define URL_MAX           (SETTINGS_PATH_MAX + 3 * SESSION_MAX + 128)
 #define NS_PER_MS         INT64_C(1000000)
-#define RETRY_AFTER_MAX_S 3600         /* a server may ask for a pause, not for a day off */
-#define IDLE_WAKE_MS      5000         /* longest sleep of the loop when nothing is due */
-#define BODY_KEEP_BYTES   (256 * 1024) /* a buffer grown beyond this is freed after use */
+#define RETRY_AFTER_MAX_S 3600                 /* a server may ask for a pause, not for a day off */
+#define IDLE_WAKE_MS      5000                 /* longest sleep of the loop when nothing is due */
+#define BODY_KEEP_BYTES   ((size_t)256 * 1024) /* a buffer grown beyond this is freed after use */
 
 #ifndef CTIBOARD_VERSION
 #define CTIBOARD_VERSION "dev"
@@ -36,10 +39,11 @@
 
 struct feed;
 
-/* One token's poller. */
+/* One token's poller (V1), or the transport of the V2 session (idx -1). */
 struct conn {
 	struct feed *f;
-	int idx; /* its feed_status in the model */
+	int idx;       /* its feed_status in the model; -1 for the V2 transport */
+	bool rejected; /* V2: the token's subscription was refused (401/403) */
 	char token[40];
 	char session[SESSION_MAX];
 	CURL *easy;
@@ -56,6 +60,8 @@ struct conn {
 	struct feed_status st;    /* local copy, published to the model */
 };
 
+enum v2_phase { V2_CREATE, V2_SUBSCRIBE, V2_POLL };
+
 struct feed {
 	struct model *m;
 	struct journal *j;
@@ -66,23 +72,14 @@ struct feed {
 	uint64_t rng;
 	int n;
 	struct conn conns[TOKENS_MAX];
+	/* protocol v2: one session for every token */
+	bool v2;
+	struct conn x; /* the transport; its status is mirrored to every accepted token */
+	enum v2_phase phase;
+	int sub; /* V2_SUBSCRIBE: the token being subscribed */
+	char v2_id[SESSION_MAX];
+	bool subscribed[TOKENS_MAX];
 };
-
-/* Monotonic clock in ns, for every schedule of the thread. */
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
-/* Overwrite a buffer that held a secret, in a way the compiler may not drop. */
-static void wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-	while (n--)
-		*v++ = 0;
-}
 
 /* xorshift64*: jitter needs spread, not secrecy. */
 static uint64_t rng_next(struct feed *f)
@@ -93,12 +90,26 @@ static uint64_t rng_next(struct feed *f)
 	return f->rng * UINT64_C(2685821657736338717);
 }
 
-/* Copy the local status of c into the model, under its lock. */
+/* Copy the local status of c into the model, under its lock. The V2 transport's status is
+ * the status of every token that was not refused. */
 static void publish(struct conn *c)
 {
-	struct model *m = c->f->m;
+	struct feed *f = c->f;
+	struct model *m = f->m;
 	model_lock(m);
-	m->st.feeds[c->idx] = c->st;
+	if (c->idx >= 0) {
+		m->st.feeds[c->idx] = c->st;
+	} else {
+		for (int i = 0; i < f->n; i++) {
+			struct conn *t = &f->conns[i];
+			if (t->rejected)
+				continue;
+			struct feed_status st = c->st;
+			memcpy(st.label, t->st.label, sizeof st.label);
+			t->st = st;
+			m->st.feeds[i] = st;
+		}
+	}
 	m->dirty = true;
 	model_unlock(m);
 }
@@ -206,7 +217,7 @@ static bool url_param(CURL *e, char *url, size_t size, const char *name, const c
 	size_t n = strlen(url);
 	const char *sep = strchr(url, '?') ? "&" : "?";
 	int w = snprintf(url + n, size - n, "%s%s=%s", sep, name, esc);
-	wipe(esc, strlen(esc));
+	secret_wipe(esc, strlen(esc));
 	curl_free(esc);
 	return w > 0 && (size_t)w < size - n;
 }
@@ -222,17 +233,97 @@ static void set_state(struct conn *c, enum feed_state st)
 	}
 }
 
-/* Start the next V1 poll of c: GET <url>?token=T[&session=S]. */
+/* The V1 poll of c: GET <url>?token=T[&session=S]. */
+static bool v1_request(struct conn *c, char *url, size_t size)
+{
+	snprintf(url, size, "%s", c->f->set.url);
+	bool ok = url_param(c->easy, url, size, "token", c->token);
+	if (ok && c->session[0])
+		ok = url_param(c->easy, url, size, "session", c->session);
+	return ok;
+}
+
+/* V2: the next token to subscribe from position i on (not subscribed, and if it was refused,
+ * only once its retry is due); -1 if none. */
+static int v2_next_token(struct feed *f, int i, int64_t now)
+{
+	for (; i < f->n; i++)
+		if (!f->subscribed[i] && (!f->conns[i].rejected || now >= f->conns[i].next_ns))
+			return i;
+	return -1;
+}
+
+/* V2: choose the next step (create, subscribe a token, poll). False when there is nothing to
+ * do before x.next_ns, which is then moved to the next refused token's retry. */
+static bool v2_plan(struct feed *f, int64_t now)
+{
+	if (f->phase == V2_CREATE)
+		return true;
+	int i = v2_next_token(f, 0, now);
+	if (i >= 0) {
+		f->phase = V2_SUBSCRIBE;
+		f->sub = i;
+		return true;
+	}
+	int64_t due = INT64_MAX;
+	for (i = 0; i < f->n; i++) {
+		if (f->subscribed[i]) {
+			f->phase = V2_POLL;
+			return true;
+		}
+		if (f->conns[i].next_ns < due)
+			due = f->conns[i].next_ns;
+	}
+	f->x.next_ns = due;
+	return false;
+}
+
+/* The V2 request of the current phase: POST <base>/v2/session, POST .../subscribe/<token>,
+ * GET .../events/poll. */
+static bool v2_request(struct feed *f, char *url, size_t size)
+{
+	CURL *e = f->x.easy;
+	char base[SETTINGS_PATH_MAX];
+	snprintf(base, sizeof base, "%s", f->set.url);
+	base[strcspn(base, "?#")] = '\0';
+	size_t n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		base[--n] = '\0';
+	char *id = curl_easy_escape(e, f->v2_id, 0);
+	if (!id)
+		return false;
+	bool post = true, ok = true;
+	if (f->phase == V2_CREATE) {
+		snprintf(url, size, "%s/v2/session", base);
+	} else if (f->phase == V2_SUBSCRIBE) {
+		char *tok = curl_easy_escape(e, f->conns[f->sub].token, 0);
+		ok = tok != NULL;
+		if (ok)
+			snprintf(url, size, "%s/v2/session/%s/subscribe/%s", base, id, tok);
+		if (tok)
+			secret_wipe(tok, strlen(tok));
+		curl_free(tok);
+	} else {
+		snprintf(url, size, "%s/v2/session/%s/events/poll", base, id);
+		post = false;
+	}
+	curl_free(id);
+	if (post)
+		return ok && curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L) == CURLE_OK &&
+		       curl_easy_setopt(e, CURLOPT_POSTFIELDS, "") == CURLE_OK;
+	return ok && curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) == CURLE_OK;
+}
+
+/* Start the next request of c (a V1 poll, or the next V2 step). */
 static void conn_start(struct conn *c, int64_t now)
 {
 	struct feed *f = c->f;
+	if (f->v2 && !v2_plan(f, now))
+		return;
 	char url[URL_MAX];
-	snprintf(url, sizeof url, "%s", f->set.url);
-	bool ok = url_param(c->easy, url, sizeof url, "token", c->token);
-	if (ok && c->session[0])
-		ok = url_param(c->easy, url, sizeof url, "session", c->session);
+	bool ok = f->v2 ? v2_request(f, url, sizeof url) : v1_request(c, url, sizeof url);
 	ok = ok && curl_easy_setopt(c->easy, CURLOPT_URL, url) == CURLE_OK;
-	wipe(url, sizeof url);
+	secret_wipe(url, sizeof url);
 	c->len = 0;
 	c->over_cap = false;
 	c->errbuf[0] = '\0';
@@ -314,11 +405,8 @@ static void conn_ok(struct conn *c, int64_t now, const struct ingest_result *res
 /* Words for a transfer error; libcurl's own message when it has one (it names no query). */
 static void describe_error(const struct conn *c, CURLcode rc, char *dst, size_t size)
 {
-	if (c->over_cap)
-		snprintf(dst, size, "answer larger than the body cap (%ld bytes)",
-		         c->f->set.body_cap_bytes);
-	else if (rc == CURLE_FILESIZE_EXCEEDED)
-		snprintf(dst, size, "answer larger than the body cap (%ld bytes)",
+	if (c->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
+		snprintf(dst, size, "answer larger than the body cap (%d bytes)",
 		         c->f->set.body_cap_bytes);
 	else if (c->errbuf[0])
 		snprintf(dst, size, "%s", c->errbuf);
@@ -326,17 +414,20 @@ static void describe_error(const struct conn *c, CURLcode rc, char *dst, size_t 
 		snprintf(dst, size, "%s", curl_easy_strerror(rc));
 }
 
-/* A request of c finished with rc: judge the answer and schedule what comes next. */
-static void conn_done(struct conn *c, CURLcode rc)
+/* The Retry-After of a 429 or 503 answer, in seconds; 0 when absent. */
+static long retry_after(const struct conn *c, long status)
+{
+	curl_off_t ra = 0;
+	if (status == 429 || status == 503)
+		curl_easy_getinfo(c->easy, CURLINFO_RETRY_AFTER, &ra);
+	return ra > 0 ? (long)(ra > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : ra) : 0;
+}
+
+/* A V1 poll finished: judge the answer and schedule the next poll. */
+static void v1_done(struct conn *c, CURLcode rc, long status, int64_t now)
 {
 	struct feed *f = c->f;
-	int64_t now = mono_ns();
-	curl_multi_remove_handle(f->multi, c->easy);
-	c->busy = false;
-	long status = 0;
-	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	char why[512]; /* cut to last_error by set_error() */
-
 	if (rc != CURLE_OK) {
 		/* A transfer error: whatever arrived is discarded unseen. */
 		describe_error(c, rc, why, sizeof why);
@@ -344,11 +435,8 @@ static void conn_done(struct conn *c, CURLcode rc)
 	} else if (status == 401 || status == 403) {
 		conn_auth_failed(c, now, status);
 	} else if (status != 200) {
-		curl_off_t ra = 0;
-		if (status == 429 || status == 503)
-			curl_easy_getinfo(c->easy, CURLINFO_RETRY_AFTER, &ra);
 		snprintf(why, sizeof why, "HTTP %ld", status);
-		conn_fail(c, now, why, ra > 0 ? (long)ra : 0);
+		conn_fail(c, now, why, retry_after(c, status));
 	} else {
 		struct ingest_result res;
 		memset(&res, 0, sizeof res);
@@ -361,6 +449,120 @@ static void conn_done(struct conn *c, CURLcode rc)
 			conn_ok(c, now, &res);
 		}
 	}
+}
+
+/* V2: the id of a new session from {"id": "..."} (a string or a number). */
+static bool v2_parse_id(const struct conn *x, char *dst, size_t size)
+{
+	cJSON *root = cJSON_ParseWithLength(x->body ? x->body : "", x->len);
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	bool ok = false;
+	if (cJSON_IsString(id) && id->valuestring[0] && strlen(id->valuestring) < size) {
+		snprintf(dst, size, "%s", id->valuestring);
+		ok = true;
+	} else if (cJSON_IsNumber(id) && id->valuedouble >= 0 && id->valuedouble < 1e15) {
+		snprintf(dst, size, "%.0f", id->valuedouble);
+		ok = true;
+	}
+	cJSON_Delete(root);
+	return ok;
+}
+
+/* V2: is the body the service's "Timeout, please reconnect" (possibly as a JSON string)? */
+static bool v2_is_timeout(const struct conn *x)
+{
+	size_t i = 0;
+	while (i < x->len && (x->body[i] == ' ' || x->body[i] == '\n' || x->body[i] == '\r' ||
+	                      x->body[i] == '\t' || x->body[i] == '"'))
+		i++;
+	return x->len - i >= 7 && strncasecmp(x->body + i, "timeout", 7) == 0;
+}
+
+/* A V2 step finished: move the session along, or start it again. */
+static void v2_done(struct conn *x, CURLcode rc, long status, int64_t now)
+{
+	struct feed *f = x->f;
+	char why[512];
+	if (rc != CURLE_OK) {
+		describe_error(x, rc, why, sizeof why);
+		if (f->phase != V2_POLL)
+			f->phase = V2_CREATE;
+		conn_fail(x, now, why, 0);
+		return;
+	}
+	if (f->phase == V2_CREATE) {
+		if ((status == 200 || status == 201) && v2_parse_id(x, f->v2_id, sizeof f->v2_id)) {
+			memset(f->subscribed, 0, sizeof f->subscribed);
+			f->phase = V2_SUBSCRIBE;
+			x->next_ns = now;
+		} else {
+			snprintf(why, sizeof why, "creating a v2 session: HTTP %ld", status);
+			conn_fail(x, now, why, retry_after(x, status));
+		}
+		return;
+	}
+	if (f->phase == V2_SUBSCRIBE) {
+		struct conn *c = &f->conns[f->sub];
+		if (status == 200 || status == 201 || status == 204) {
+			f->subscribed[f->sub] = true;
+			x->next_ns = now;
+			if (c->rejected) {
+				c->rejected = false;
+				publish(x);
+			}
+		} else if (status == 401 || status == 403) {
+			c->rejected = true;
+			conn_auth_failed(c, now, status);
+			x->next_ns = now;
+		} else {
+			snprintf(why, sizeof why, "subscribing to the v2 session: HTTP %ld",
+			         status);
+			f->phase = V2_CREATE;
+			conn_fail(x, now, why, retry_after(x, status));
+		}
+		return;
+	}
+	if (status == 404) {
+		f->phase = V2_CREATE;
+		conn_fail(x, now, "the v2 session is gone (HTTP 404)", 0);
+	} else if (v2_is_timeout(x)) {
+		/* The session ran out: an idle answer, not an error. */
+		struct ingest_result none;
+		memset(&none, 0, sizeof none);
+		f->phase = V2_CREATE;
+		conn_ok(x, now, &none);
+	} else if (status != 200) {
+		snprintf(why, sizeof why, "HTTP %ld", status);
+		if (status == 401 || status == 403)
+			f->phase = V2_CREATE;
+		conn_fail(x, now, why, retry_after(x, status));
+	} else {
+		struct ingest_result res;
+		memset(&res, 0, sizeof res);
+		ingest_body(f->m, f->j, x->body ? x->body : "", x->len, wall_now_ns(), &res);
+		if (!res.parsed) {
+			snprintf(why, sizeof why, "answer is not a JSON array of events%s%s",
+			         res.error[0] ? ": " : "", res.error);
+			conn_fail(x, now, why, 0);
+		} else {
+			conn_ok(x, now, &res);
+		}
+	}
+}
+
+/* A request of c finished with rc: judge the answer and schedule what comes next. */
+static void conn_done(struct conn *c, CURLcode rc)
+{
+	struct feed *f = c->f;
+	int64_t now = mono_now_ns();
+	curl_multi_remove_handle(f->multi, c->easy);
+	c->busy = false;
+	long status = 0;
+	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (f->v2)
+		v2_done(c, rc, status, now);
+	else
+		v1_done(c, rc, status, now);
 	if (c->cap > BODY_KEEP_BYTES) {
 		free(c->body);
 		c->body = NULL;
@@ -375,9 +577,9 @@ static int64_t watchdog(struct conn *c, int64_t now)
 {
 	if (c->st.state != FEED_LIVE && c->st.state != FEED_CONNECTING)
 		return INT64_MAX;
-	int64_t due = c->activity_ns + (int64_t)c->f->set.watchdog_s * NS_PER_S;
 	if (c->f->set.watchdog_s <= 0)
 		return INT64_MAX;
+	int64_t due = c->activity_ns + (int64_t)c->f->set.watchdog_s * NS_PER_S;
 	if (now >= due) {
 		set_state(c, FEED_STALE);
 		return INT64_MAX;
@@ -389,11 +591,19 @@ static int64_t watchdog(struct conn *c, int64_t now)
 static void *feed_main(void *arg)
 {
 	struct feed *f = arg;
+	/* V1: one transport per token; V2: the session's. */
+	struct conn *t[TOKENS_MAX];
+	int nt = 0;
+	if (f->v2)
+		t[nt++] = &f->x;
+	else
+		for (int i = 0; i < f->n; i++)
+			t[nt++] = &f->conns[i];
 	while (!atomic_load(&f->stop)) {
-		int64_t now = mono_ns();
+		int64_t now = mono_now_ns();
 		int64_t wake = now + IDLE_WAKE_MS * NS_PER_MS;
-		for (int i = 0; i < f->n; i++) {
-			struct conn *c = &f->conns[i];
+		for (int i = 0; i < nt; i++) {
+			struct conn *c = t[i];
 			if (!c->busy && now >= c->next_ns)
 				conn_start(c, now);
 			if (!c->busy && c->next_ns < wake)
@@ -420,7 +630,7 @@ static void *feed_main(void *arg)
 		}
 		if (finished || atomic_load(&f->stop))
 			continue; /* schedule again before sleeping */
-		now = mono_ns();
+		now = mono_now_ns();
 		int64_t ms = wake > now ? (wake - now + NS_PER_MS - 1) / NS_PER_MS : 0;
 		if (ms > 0)
 			curl_multi_poll(f->multi, NULL, 0, (int)ms, NULL);
@@ -428,20 +638,26 @@ static void *feed_main(void *arg)
 	return NULL;
 }
 
+/* Free what a conn holds. */
+static void conn_free(struct conn *c)
+{
+	if (c->easy) {
+		if (c->busy)
+			curl_multi_remove_handle(c->f->multi, c->easy);
+		curl_easy_cleanup(c->easy);
+	}
+	free(c->body);
+	secret_wipe(c->token, sizeof c->token);
+	secret_wipe(c->session, sizeof c->session);
+}
+
 /* Free everything of f; the thread must not be running. */
 static void feed_free(struct feed *f)
 {
-	for (int i = 0; i < f->n; i++) {
-		struct conn *c = &f->conns[i];
-		if (c->easy) {
-			if (c->busy)
-				curl_multi_remove_handle(f->multi, c->easy);
-			curl_easy_cleanup(c->easy);
-		}
-		free(c->body);
-		wipe(c->token, sizeof c->token);
-		wipe(c->session, sizeof c->session);
-	}
+	for (int i = 0; i < f->n; i++)
+		conn_free(&f->conns[i]);
+	if (f->x.f)
+		conn_free(&f->x);
 	if (f->multi)
 		curl_multi_cleanup(f->multi);
 	free(f);
@@ -464,11 +680,12 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 	f->m = m;
 	f->j = j;
 	f->set = *s;
+	f->v2 = s->protocol_v2;
 	if (f->set.body_cap_bytes < 1024)
 		f->set.body_cap_bytes = 1024;
 	atomic_init(&f->stop, false);
 	f->rng =
-	    (uint64_t)mono_ns() ^ ((uint64_t)(uintptr_t)f << 16) ^ UINT64_C(0x9e3779b97f4a7c15);
+	    (uint64_t)mono_now_ns() ^ ((uint64_t)(uintptr_t)f << 16) ^ UINT64_C(0x9e3779b97f4a7c15);
 	if (!f->rng)
 		f->rng = 1;
 	f->multi = curl_multi_init();
@@ -478,7 +695,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		return NULL;
 	}
 	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)ntokens + 2);
-	int64_t now = mono_ns();
+	int64_t now = mono_now_ns();
 	for (int i = 0; i < ntokens; i++) {
 		struct conn *c = &f->conns[i];
 		c->f = f;
@@ -489,7 +706,19 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		c->st.state = FEED_CONNECTING;
 		redact_label(c->st.label, sizeof c->st.label, c->token);
 		f->n++;
-		if (!setup_easy(c)) {
+		if (!f->v2 && !setup_easy(c)) {
+			snprintf(err, errsize, "cannot set up libcurl");
+			feed_free(f);
+			return NULL;
+		}
+	}
+	if (f->v2) {
+		f->x.f = f;
+		f->x.idx = -1;
+		f->x.next_ns = now;
+		f->x.activity_ns = now;
+		f->x.st.state = FEED_CONNECTING;
+		if (!setup_easy(&f->x)) {
 			snprintf(err, errsize, "cannot set up libcurl");
 			feed_free(f);
 			return NULL;
@@ -502,12 +731,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 	m->dirty = true;
 	model_unlock(m);
 
-	/* The thread blocks every signal: they belong to the main and UI threads. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&f->thread, NULL, feed_main, f);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = thread_start(&f->thread, feed_main, f);
 	if (rc != 0) {
 		snprintf(err, errsize, "cannot start the fetch thread: %s", strerror(rc));
 		feed_free(f);

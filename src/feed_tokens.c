@@ -26,14 +26,6 @@ struct token_list {
 	size_t errsize;
 };
 
-/* Overwrite a buffer that held a secret, in a way the compiler may not drop. */
-static void wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-	while (n--)
-		*v++ = 0;
-}
-
 /* Trim blanks (and a trailing CR or '#' comment) in place; returns the start of the text. */
 static char *trim(char *s, bool comments)
 {
@@ -95,7 +87,7 @@ static bool load_env(struct token_list *tl)
 		snprintf(where, sizeof where, "CTIBOARD_TOKEN, item %d", item);
 		ok = add_token(tl, t, where);
 	}
-	wipe(copy, strlen(env));
+	secret_wipe(copy, strlen(env));
 	free(copy);
 	return ok;
 }
@@ -116,10 +108,9 @@ static bool load_file(struct token_list *tl, const char *path)
 		        path, path);
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t got;
 	int lineno = 0;
 	bool ok = true;
-	while (ok && (got = getline(&line, &cap, fp)) >= 0) {
+	while (ok && getline(&line, &cap, fp) >= 0) {
 		lineno++;
 		char *t = trim(line, true);
 		if (*t) {
@@ -127,7 +118,7 @@ static bool load_file(struct token_list *tl, const char *path)
 			snprintf(where, sizeof where, "token file %s, line %d", path, lineno);
 			ok = add_token(tl, t, where);
 		}
-		wipe(line, cap);
+		secret_wipe(line, cap);
 	}
 	if (ok && ferror(fp)) {
 		snprintf(tl->err, tl->errsize, "token file %s: %s", path, strerror(errno));
@@ -155,7 +146,7 @@ int feed_load_tokens(const struct settings *s, char tokens[][40], int max, char 
 		char copy[40];
 		snprintf(copy, sizeof copy, "%s", s->tokens[i]);
 		bool ok = add_token(&tl, trim(copy, false), where);
-		wipe(copy, sizeof copy);
+		secret_wipe(copy, sizeof copy);
 		if (!ok)
 			return -1;
 	}

@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "event_json.h"
+#include "fileio.h"
 #include "redact.h"
 
 #define JOURNAL_DIR_MAX  1024
@@ -31,13 +33,6 @@ struct journal {
 	bool unsynced;     /* written since the last fdatasync */
 	int64_t synced_ns; /* monotonic time of the last fdatasync */
 };
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 void journal_default_dir(char *dst, size_t dstsize)
 {
@@ -120,7 +115,7 @@ struct journal *journal_open(const char *dir, char *err, size_t errsize)
 	pthread_mutex_init(&j->lock, NULL);
 	snprintf(j->dir, sizeof(j->dir), "%s", dir);
 	j->fd = -1;
-	j->synced_ns = mono_ns();
+	j->synced_ns = mono_now_ns();
 	return j;
 }
 
@@ -131,7 +126,7 @@ static void sync_locked(struct journal *j)
 		fdatasync(j->fd);
 		j->unsynced = false;
 	}
-	j->synced_ns = mono_ns();
+	j->synced_ns = mono_now_ns();
 }
 
 void journal_close(struct journal *j)
@@ -153,7 +148,7 @@ void journal_sync(struct journal *j, bool force)
 	if (!j)
 		return;
 	pthread_mutex_lock(&j->lock);
-	if (force || mono_ns() - j->synced_ns >= SYNC_INTERVAL_NS)
+	if (force || mono_now_ns() - j->synced_ns >= SYNC_INTERVAL_NS)
 		sync_locked(j);
 	pthread_mutex_unlock(&j->lock);
 }
@@ -175,6 +170,7 @@ static bool open_day_locked(struct journal *j, int64_t received_s)
 	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (j->fd < 0)
 		return false;
+	sync_parent_dir(path); /* a new day's file must survive a crash too */
 	j->day = day;
 	return true;
 }
@@ -234,22 +230,6 @@ static char *journal_line(const char *event_json, size_t len, int64_t received_n
 	return line;
 }
 
-/* Write the whole buffer; a regular file in O_APPEND takes it in one write(). */
-static bool write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return true;
-}
-
 bool journal_append(struct journal *j, const char *event_json, size_t len, int64_t received_ns)
 {
 	if (!j || !event_json)
@@ -265,7 +245,7 @@ bool journal_append(struct journal *j, const char *event_json, size_t len, int64
 	bool ok = open_day_locked(j, received_s) && write_all(j->fd, line, n);
 	if (ok) {
 		j->unsynced = true;
-		if (mono_ns() - j->synced_ns >= SYNC_INTERVAL_NS)
+		if (mono_now_ns() - j->synced_ns >= SYNC_INTERVAL_NS)
 			sync_locked(j);
 	}
 	pthread_mutex_unlock(&j->lock);

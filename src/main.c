@@ -6,9 +6,11 @@
 #include <libgen.h>
 #include <locale.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +21,12 @@
 #include "journal.h"
 #include "model.h"
 #include "names.h"
+#include "redact.h"
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
 #include "text.h"
+#include "thread.h"
 #include "ticker.h"
 #include "ui.h"
 #include "wake.h"
@@ -45,43 +49,43 @@ struct options {
 };
 
 static const char usage_text[] =
-	"Usage: ctiboard [OPTION]...\n"
-	"A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
-	"\n"
-	"Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
-	"  --demo                 run on the built-in simulated call centre (no token)\n"
-	"  --seed N               demo: random seed (same seed, same day)\n"
-	"  --demo-rate X          demo: simulated seconds per real second (default 1)\n"
-	"  --demo-duration S      demo: stop after S simulated seconds (headless runs)\n"
-	"  --replay FILE          replay a journal (or a file of V1 envelopes, one a line)\n"
-	"  --speed X              replay: 1 real time, 10 ten times faster, 0 at once\n"
-	"  --url URL              event stream endpoint (default https://events.voip.ovh.net/)\n"
-	"  --token-file FILE      file of tokens, one a line (repeatable)\n"
-	"  --protocol v1|v2       event protocol (default v1)\n"
-	"\n"
-	"Output:\n"
-	"  --headless             no user interface\n"
-	"  --snapshot FILE        keep FILE up to date with the model as JSON\n"
-	"  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
-	"  --no-journal           keep no journal\n"
-	"\n"
-	"Display:\n"
-	"  --wallboard            start in wallboard mode (big digits for a TV)\n"
-	"  --rotate N             wallboard pages rotate every N seconds\n"
-	"  --kiosk[=locked]       read-only: only q (with confirmation), or no key at all\n"
-	"  --no-color             monochrome (also NO_COLOR=1)\n"
-	"  --ascii                ASCII lines instead of Unicode box drawing\n"
-	"  --no-mouse             ignore the mouse\n"
-	"  --bell                 ring the bell when an alert turns critical\n"
-	"\n"
-	"Configuration:\n"
-	"  --config FILE          configuration file (default $XDG_CONFIG_HOME/ctiboard/config)\n"
-	"  --names FILE           CSV of number,name to show names instead of numbers\n"
-	"  --set KEY=VALUE        set any configuration key (see --list-keys)\n"
-	"  --list-keys            list the configuration keys with their defaults\n"
-	"  --help, --version\n"
-	"\n"
-	"Keys: press ? in the program. Manual: man ctiboard.\n";
+    "Usage: ctiboard [OPTION]...\n"
+    "A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
+    "\n"
+    "Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
+    "  --demo                 run on the built-in simulated call centre (no token)\n"
+    "  --seed N               demo: random seed (same seed, same day)\n"
+    "  --demo-rate X          demo: simulated seconds per real second (default 1)\n"
+    "  --demo-duration S      demo: stop after S simulated seconds (headless runs)\n"
+    "  --replay FILE          replay a journal (or a file of V1 envelopes, one a line)\n"
+    "  --speed X              replay: 1 real time, 10 ten times faster, 0 at once\n"
+    "  --url URL              event stream endpoint (default https://events.voip.ovh.net/)\n"
+    "  --token-file FILE      file of tokens, one a line (repeatable)\n"
+    "  --protocol v1|v2       event protocol (default v1)\n"
+    "\n"
+    "Output:\n"
+    "  --headless             no user interface\n"
+    "  --snapshot FILE        keep FILE up to date with the model as JSON\n"
+    "  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
+    "  --no-journal           keep no journal\n"
+    "\n"
+    "Display:\n"
+    "  --wallboard            start in wallboard mode (big digits for a TV)\n"
+    "  --rotate N             wallboard pages rotate every N seconds\n"
+    "  --kiosk[=locked]       read-only: only q (with confirmation), or no key at all\n"
+    "  --no-color             monochrome (also NO_COLOR=1)\n"
+    "  --ascii                ASCII lines instead of Unicode box drawing\n"
+    "  --no-mouse             ignore the mouse\n"
+    "  --bell                 ring the bell when an alert turns critical\n"
+    "\n"
+    "Configuration:\n"
+    "  --config FILE          configuration file (default $XDG_CONFIG_HOME/ctiboard/config)\n"
+    "  --names FILE           CSV of number,name to show names instead of numbers\n"
+    "  --set KEY=VALUE        set a configuration key (see --list-keys), token excepted\n"
+    "  --list-keys            list the configuration keys with their defaults\n"
+    "  --help, --version\n"
+    "\n"
+    "Keys: press ? in the program. Manual: man ctiboard.\n";
 
 /* A bad command line: one line naming the problem, a hint, exit 2. */
 __attribute__((format(printf, 1, 2))) static _Noreturn void usage_error(const char *fmt, ...)
@@ -95,12 +99,14 @@ __attribute__((format(printf, 1, 2))) static _Noreturn void usage_error(const ch
 	exit(2);
 }
 
+/* A failure at start-up: one line on stderr (the screen is not set up yet), exit 1. */
 static _Noreturn void fatal(const char *what)
 {
 	fprintf(stderr, "ctiboard: %s\n", what);
 	exit(1);
 }
 
+/* A number option within [min, max], or exit 2 naming it. */
 static double parse_number_option(const char *name, const char *v, double min, double max)
 {
 	char *end;
@@ -123,42 +129,65 @@ static void set_or_die(struct settings *s, const char *key, const char *value)
 }
 
 enum {
-	OPT_DEMO = 256, OPT_SEED, OPT_DEMO_RATE, OPT_DEMO_DURATION, OPT_REPLAY, OPT_SPEED, OPT_URL,
-	OPT_TOKEN_FILE, OPT_PROTOCOL, OPT_HEADLESS, OPT_SNAPSHOT, OPT_JOURNAL, OPT_NO_JOURNAL,
-	OPT_WALLBOARD, OPT_ROTATE, OPT_KIOSK, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_BELL,
-	OPT_CONFIG, OPT_NAMES, OPT_SET, OPT_LIST_KEYS, OPT_HELP, OPT_VERSION, OPT_TOKEN
+	OPT_DEMO = 256,
+	OPT_SEED,
+	OPT_DEMO_RATE,
+	OPT_DEMO_DURATION,
+	OPT_REPLAY,
+	OPT_SPEED,
+	OPT_URL,
+	OPT_TOKEN_FILE,
+	OPT_PROTOCOL,
+	OPT_HEADLESS,
+	OPT_SNAPSHOT,
+	OPT_JOURNAL,
+	OPT_NO_JOURNAL,
+	OPT_WALLBOARD,
+	OPT_ROTATE,
+	OPT_KIOSK,
+	OPT_NO_COLOR,
+	OPT_ASCII,
+	OPT_NO_MOUSE,
+	OPT_BELL,
+	OPT_CONFIG,
+	OPT_NAMES,
+	OPT_SET,
+	OPT_LIST_KEYS,
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_TOKEN
 };
 
 static const struct option long_options[] = {
-	{"demo", no_argument, NULL, OPT_DEMO},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"demo-rate", required_argument, NULL, OPT_DEMO_RATE},
-	{"demo-duration", required_argument, NULL, OPT_DEMO_DURATION},
-	{"replay", required_argument, NULL, OPT_REPLAY},
-	{"speed", required_argument, NULL, OPT_SPEED},
-	{"url", required_argument, NULL, OPT_URL},
-	{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
-	{"protocol", required_argument, NULL, OPT_PROTOCOL},
-	{"headless", no_argument, NULL, OPT_HEADLESS},
-	{"snapshot", required_argument, NULL, OPT_SNAPSHOT},
-	{"journal", required_argument, NULL, OPT_JOURNAL},
-	{"no-journal", no_argument, NULL, OPT_NO_JOURNAL},
-	{"wallboard", no_argument, NULL, OPT_WALLBOARD},
-	{"rotate", required_argument, NULL, OPT_ROTATE},
-	{"kiosk", optional_argument, NULL, OPT_KIOSK},
-	{"no-color", no_argument, NULL, OPT_NO_COLOR},
-	{"no-colour", no_argument, NULL, OPT_NO_COLOR},
-	{"ascii", no_argument, NULL, OPT_ASCII},
-	{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
-	{"bell", no_argument, NULL, OPT_BELL},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"names", required_argument, NULL, OPT_NAMES},
-	{"set", required_argument, NULL, OPT_SET},
-	{"list-keys", no_argument, NULL, OPT_LIST_KEYS},
-	{"help", no_argument, NULL, OPT_HELP},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"token", optional_argument, NULL, OPT_TOKEN},
-	{NULL, 0, NULL, 0},
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"demo-rate", required_argument, NULL, OPT_DEMO_RATE},
+    {"demo-duration", required_argument, NULL, OPT_DEMO_DURATION},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"speed", required_argument, NULL, OPT_SPEED},
+    {"url", required_argument, NULL, OPT_URL},
+    {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+    {"protocol", required_argument, NULL, OPT_PROTOCOL},
+    {"headless", no_argument, NULL, OPT_HEADLESS},
+    {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+    {"journal", required_argument, NULL, OPT_JOURNAL},
+    {"no-journal", no_argument, NULL, OPT_NO_JOURNAL},
+    {"wallboard", no_argument, NULL, OPT_WALLBOARD},
+    {"rotate", required_argument, NULL, OPT_ROTATE},
+    {"kiosk", optional_argument, NULL, OPT_KIOSK},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"no-colour", no_argument, NULL, OPT_NO_COLOR},
+    {"ascii", no_argument, NULL, OPT_ASCII},
+    {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+    {"bell", no_argument, NULL, OPT_BELL},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"names", required_argument, NULL, OPT_NAMES},
+    {"set", required_argument, NULL, OPT_SET},
+    {"list-keys", no_argument, NULL, OPT_LIST_KEYS},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"token", optional_argument, NULL, OPT_TOKEN},
+    {NULL, 0, NULL, 0},
 };
 
 /* The configuration file comes first, then the command line overrides it: find --config. */
@@ -175,6 +204,7 @@ static const char *find_config_option(int argc, char **argv)
 	return NULL;
 }
 
+/* Settings from the configuration file, then from the command line; exit 2 on a bad option. */
 static void parse_command_line(int argc, char **argv, struct options *o, struct settings *s)
 {
 	char path[SETTINGS_PATH_MAX], err[SETTINGS_PATH_MAX + 256];
@@ -196,10 +226,15 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_DEMO: o->demo = true; break;
-		case OPT_SEED: o->seed = (uint64_t)parse_number_option("--seed", optarg, 0, 1e15); break;
-		case OPT_DEMO_RATE: o->demo_rate = parse_number_option("--demo-rate", optarg, 0.01, 1e6); break;
+		case OPT_SEED:
+			o->seed = (uint64_t)parse_number_option("--seed", optarg, 0, 1e15);
+			break;
+		case OPT_DEMO_RATE:
+			o->demo_rate = parse_number_option("--demo-rate", optarg, 0.01, 1e6);
+			break;
 		case OPT_DEMO_DURATION:
-			o->demo_duration = parse_number_option("--demo-duration", optarg, 1, 366 * 86400.0);
+			o->demo_duration =
+			    parse_number_option("--demo-duration", optarg, 1, 366 * 86400.0);
 			break;
 		case OPT_REPLAY: o->replay = optarg; break;
 		case OPT_SPEED: o->speed = parse_number_option("--speed", optarg, 0, 1e6); break;
@@ -226,10 +261,16 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_SET: {
 			char key[128];
 			const char *eq = strchr(optarg, '=');
+			/* the value is not echoed: it may be a token put there by mistake */
 			if (!eq || (size_t)(eq - optarg) >= sizeof key)
-				usage_error("--set: expected KEY=VALUE, got '%s'", optarg);
+				usage_error("%s", "--set: expected KEY=VALUE");
 			memcpy(key, optarg, (size_t)(eq - optarg));
 			key[eq - optarg] = '\0';
+			if (strcmp(key, "token") == 0)
+				usage_error("%s",
+				            "--set token: tokens are never given on the command "
+				            "line (other users can read it); use CTIBOARD_TOKEN "
+				            "or --token-file");
 			set_or_die(s, key, eq + 1);
 			break;
 		}
@@ -237,8 +278,9 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_HELP: fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("ctiboard %s\n", CTIBOARD_VERSION); exit(0);
 		case OPT_TOKEN:
-			usage_error("%s", "--token: tokens are never given on the command line (other "
-			                  "users can read it); use CTIBOARD_TOKEN or --token-file");
+			usage_error("%s",
+			            "--token: tokens are never given on the command line (other "
+			            "users can read it); use CTIBOARD_TOKEN or --token-file");
 		case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
 		default: usage_error("unknown option '%s'", argv[optind - 1]);
 		}
@@ -249,13 +291,18 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		usage_error("%s", "--demo and --replay: choose one source");
 }
 
+/* SIGINT, SIGTERM, SIGHUP: ask the main loop to stop, and wake it out of poll(). Only a flag
+ * and a write(): async-signal-safe, and errno is given back as it was. */
 static void on_signal(int sig)
 {
+	int saved = errno;
 	(void)sig;
 	stop_requested = 1;
 	wake_signal(signal_wake_fd);
+	errno = saved;
 }
 
+/* The stop signals go to on_signal(); a closed pipe or socket is an error return, not a death. */
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -269,31 +316,30 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Block the stop signals in the calling thread (threads started now inherit the mask), or
- * unblock them again. */
-static void block_stop_signals(bool block)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
-}
-
 struct replay_job {
 	pthread_t thread;
 	struct model *model;
 	const char *path;
 	double speed;
-	volatile int stop; /* read and written with __atomic builtins: threads share them */
-	volatile int done;
+	atomic_bool stop; /* set by main, polled by journal_replay() */
+	atomic_bool done; /* set by the replay thread, read by main's headless loop */
 	bool report;
 	bool ok;
 	struct replay_result result;
 	char err[512];
 };
 
+/* The source has run dry: stop the replay clock at its last event, so that durations do not
+ * go on growing after the data ended, and a finished run always ends on the same "now". */
+static void freeze_clock(struct model *m)
+{
+	model_lock(m);
+	m->st.clock.speed = 0;
+	m->dirty = true;
+	model_unlock(m);
+}
+
+/* The replay thread: feed the file through ingest, then stop the clock at its last event. */
 static void *replay_main(void *arg)
 {
 	struct replay_job *r = arg;
@@ -301,8 +347,9 @@ static void *replay_main(void *arg)
 	 * counted as malformed in the model either way */
 	r->ok = journal_replay(r->model, r->path, r->speed, &r->stop, r->report, &r->result, r->err,
 	                       sizeof r->err);
-	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
-	wake_signal(r->model->wake_fd);
+	if (!r->stop)
+		freeze_clock(r->model);
+	atomic_store(&r->done, true);
 	return NULL;
 }
 
@@ -321,11 +368,12 @@ static void replay_today(struct model *m, const char *dir)
 		        (unsigned long long)res.malformed_lines, res.first_error);
 }
 
-/* Sleep for about ms milliseconds unless a signal stops us. */
-static void nap(long ms)
+/* Sleep until the model changes, a signal comes (both write the wake fd) or ms pass. */
+static void wait_for_news(int wake_fd, int ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
+	struct pollfd p = {.fd = wake_fd, .events = POLLIN};
+	if (poll(&p, 1, ms) > 0)
+		wake_drain(wake_fd);
 }
 
 int main(int argc, char **argv)
@@ -360,6 +408,10 @@ int main(int argc, char **argv)
 			fatal("no token: set CTIBOARD_TOKEN or use --token-file FILE "
 			      "(or try the built-in demo: ctiboard --demo)");
 	}
+	/* From here on the tokens live in tokens[], then in the feed only: the settings are
+	 * copied into the model, the snapshot writer and the feed, which need none. */
+	secret_wipe(set.tokens, sizeof set.tokens);
+	set.ntokens = 0;
 
 	static struct model model;
 	if (!model_init(&model, &set))
@@ -391,11 +443,11 @@ int main(int argc, char **argv)
 		fatal(err);
 
 	install_signals();
-	block_stop_signals(true);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	struct snapshot_writer *snap = NULL;
-	if (opt.snapshot && !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
+	if (opt.snapshot &&
+	    !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
 		fatal(err);
 	struct ticker *ticker = ticker_start(&model, journal);
 	struct feed *feed = NULL;
@@ -403,7 +455,7 @@ int main(int argc, char **argv)
 	static struct replay_job replay;
 	if (live && !(feed = feed_start(&model, journal, &set, tokens, ntokens, err, sizeof err)))
 		fatal(err);
-	memset(tokens, 0, sizeof tokens);
+	secret_wipe(tokens, sizeof tokens);
 	if (opt.demo) {
 		struct sim_options so = {opt.seed, opt.demo_rate, 0, opt.demo_duration};
 		if (!(sim = sim_start(&model, journal, &so)))
@@ -414,28 +466,28 @@ int main(int argc, char **argv)
 		replay.path = opt.replay;
 		replay.speed = opt.speed;
 		replay.report = opt.headless;
-		if (pthread_create(&replay.thread, NULL, replay_main, &replay) != 0)
+		if (thread_start(&replay.thread, replay_main, &replay) != 0)
 			fatal("cannot start the replay");
 	}
-	block_stop_signals(false);
 
 	int status = 0;
 	if (opt.headless) {
 		/* run until a signal, or until a fast replay or a timed demo has finished */
 		while (!stop_requested) {
-			if (opt.replay && opt.speed == 0 &&
-			    __atomic_load_n(&replay.done, __ATOMIC_ACQUIRE))
+			if (opt.replay && atomic_load(&replay.done) && opt.speed == 0)
 				break;
-			if (sim && opt.demo_duration > 0 && sim_done(sim))
+			if (sim && opt.demo_duration > 0 && sim_done(sim)) {
+				freeze_clock(&model);
 				break;
-			nap(50);
+			}
+			wait_for_news(model.wake_fd, 250);
 		}
 	} else if (ui_run(&model, names, &set, &stop_requested) != 0) {
 		status = 1;
 	}
 
 	if (opt.replay) {
-		__atomic_store_n(&replay.stop, 1, __ATOMIC_RELAXED);
+		replay.stop = 1;
 		pthread_join(replay.thread, NULL);
 		if (!replay.ok) {
 			fprintf(stderr, "ctiboard: %s\n", replay.err);

@@ -8,9 +8,9 @@
 #include "text.h"
 #include "wake.h"
 
-#define ENDED_MAX 8         /* recently ended calls or callers remembered per line or queue */
+#define ENDED_MAX        8    /* recently ended calls or callers remembered per line or queue */
 #define DEDUP_GENERATION 8192 /* fingerprints per generation of the duplicate filter */
-#define RATE_WINDOW_S 10
+#define RATE_WINDOW_S    10
 
 /* number -> position in an array of the state (open addressing, positions + 1, 0 empty) */
 struct number_map {
@@ -84,13 +84,6 @@ static int64_t seconds_between(int64_t from_s, int64_t to_s)
 	return to_s > from_s ? to_s - from_s : 0;
 }
 
-int64_t wall_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 /* ---- number map ---- */
 
 typedef const char *key_of_fn(const void *array, uint32_t pos);
@@ -128,7 +121,8 @@ static void map_put(struct number_map *map, const char *number, uint32_t pos)
 	map->slots[i] = pos + 1;
 }
 
-/* Make room for count entries (load at most one half), rehashing from the array. */
+/* Make room for count entries (load at most one half), rehashing from the array. The last
+ * of the count entries is the one being added: the caller puts it after. */
 static bool map_reserve(struct number_map *map, const void *array, key_of_fn *key, size_t count)
 {
 	if (count * 2 <= map->cap)
@@ -153,7 +147,8 @@ static bool dedup_contains(const uint64_t *gen, uint64_t fp)
 {
 	if (!gen)
 		return false;
-	for (size_t i = fp & (2 * DEDUP_GENERATION - 1);; i = (i + 1) & (2 * DEDUP_GENERATION - 1)) {
+	for (size_t i = fp & (2 * DEDUP_GENERATION - 1);;
+	     i = (i + 1) & (2 * DEDUP_GENERATION - 1)) {
 		if (gen[i] == 0)
 			return false;
 		if (gen[i] == fp)
@@ -251,9 +246,6 @@ void state_free(struct model_state *st)
 
 void model_done(struct model *m)
 {
-	for (size_t i = 0; i < m->st.nqueues; i++)
-		queue_free_arrays(&m->st.queues[i]);
-	m->st.cap_queues = m->st.nqueues;
 	state_free(&m->st);
 	if (m->index) {
 		free(m->index->lines.slots);
@@ -348,37 +340,57 @@ static bool roll_day(struct model *m, int64_t t_s)
 	return true;
 }
 
+/* ---- lines and queues: arrays indexed by number ---- */
+
+/* Append a zeroed element for number to an array of the state that has a number map and a
+ * parallel array of ended rings (lines, queues). Returns its position, or -1 at the bound max
+ * or when memory runs out (then nothing changed). */
+static long indexed_add(void **array, size_t *n, size_t *cap, size_t elem, size_t max,
+                        struct ended_ring **ended, struct number_map *map, key_of_fn *key,
+                        const char *number)
+{
+	if (*n >= max)
+		return -1;
+	size_t old_cap = *cap;
+	if (!grow(array, cap, *n + 1, elem))
+		return -1;
+	if (*cap != old_cap) {
+		struct ended_ring *e = realloc(*ended, *cap * sizeof *e);
+		if (!e) {
+			*cap = old_cap; /* the rings must cover the capacity: claim no more */
+			return -1;
+		}
+		*ended = e;
+		/* unused slots stay zeroed, so that state_free() may walk the whole capacity */
+		memset((char *)*array + old_cap * elem, 0, (*cap - old_cap) * elem);
+	}
+	size_t pos = (*n)++;
+	memset((char *)*array + pos * elem, 0, elem);
+	memset(&(*ended)[pos], 0, sizeof **ended);
+	if (!map_reserve(map, *array, key, *n)) {
+		(*n)--;
+		return -1;
+	}
+	map_put(map, number, (uint32_t)pos);
+	return (long)pos;
+}
+
 /* ---- lines and calls ---- */
 
+/* The line of an event, created if new, with the details the event carries. NULL at a bound. */
 static struct line *line_get(struct model *m, const struct event *ev)
 {
 	struct model_state *st = &m->st;
 	struct model_index *ix = m->index;
 	long pos = map_find(&ix->lines, st->lines, line_key, ev->resource);
 	if (pos < 0) {
-		if (st->nlines >= (size_t)m->set.max_lines)
+		pos = indexed_add((void **)&st->lines, &st->nlines, &st->cap_lines,
+		                  sizeof *st->lines, (size_t)m->set.max_lines, &ix->line_ended,
+		                  &ix->lines, line_key, ev->resource);
+		if (pos < 0)
 			return NULL;
-		size_t cap = st->cap_lines;
-		if (!grow((void **)&st->lines, &st->cap_lines, st->nlines + 1, sizeof *st->lines))
-			return NULL;
-		if (cap != st->cap_lines) {
-			struct ended_ring *e = realloc(ix->line_ended, st->cap_lines * sizeof *e);
-			if (!e)
-				return NULL;
-			ix->line_ended = e;
-		}
-		pos = (long)st->nlines;
-		struct line *l = &st->lines[pos];
-		memset(l, 0, sizeof *l);
-		memset(&ix->line_ended[pos], 0, sizeof ix->line_ended[pos]);
-		text_copy(l->number, sizeof l->number, ev->resource);
-		l->simultaneous = -1;
-		st->nlines++;
-		if (!map_reserve(&ix->lines, st->lines, line_key, st->nlines)) {
-			st->nlines--;
-			return NULL;
-		}
-		map_put(&ix->lines, l->number, (uint32_t)pos);
+		text_copy(st->lines[pos].number, sizeof st->lines[pos].number, ev->resource);
+		st->lines[pos].simultaneous = -1;
 	}
 	struct line *l = &st->lines[pos];
 	if (ev->description[0])
@@ -505,8 +517,7 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 	}
 	c->last_ns = max64(c->last_ns, t);
 	switch (ev->kind) {
-	case EV_START_RINGING:
-		break; /* already ringing, or a late ringing of a call in progress */
+	case EV_START_RINGING: break; /* already ringing, or a late ringing of a call in progress */
 	case EV_START_CALLING:
 		if (!c->answered && c->inbound && counting)
 			l->today.answered++;
@@ -525,46 +536,28 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 		if (c->state == CALL_HELD)
 			call_set_state(l, c, CALL_ACTIVE, t);
 		break;
-	case EV_END_CALLING:
-		call_finish(m, l, c, t, counting);
-		break;
-	default:
-		break;
+	case EV_END_CALLING: call_finish(m, l, c, t, counting); break;
+	default: break;
 	}
 	return APPLY_OK;
 }
 
 /* ---- queues, callers, agents ---- */
 
+/* The queue of an event, created if new, with the details the event carries. NULL at a bound. */
 static struct queue *queue_get(struct model *m, const struct event *ev)
 {
 	struct model_state *st = &m->st;
 	struct model_index *ix = m->index;
 	long pos = map_find(&ix->queues, st->queues, queue_key, ev->resource);
 	if (pos < 0) {
-		if (st->nqueues >= (size_t)m->set.max_queues)
+		pos = indexed_add((void **)&st->queues, &st->nqueues, &st->cap_queues,
+		                  sizeof *st->queues, (size_t)m->set.max_queues, &ix->queue_ended,
+		                  &ix->queues, queue_key, ev->resource);
+		if (pos < 0)
 			return NULL;
-		size_t cap = st->cap_queues;
-		if (!grow((void **)&st->queues, &st->cap_queues, st->nqueues + 1, sizeof *st->queues))
-			return NULL;
-		if (cap != st->cap_queues) {
-			struct ended_ring *e = realloc(ix->queue_ended, st->cap_queues * sizeof *e);
-			if (!e)
-				return NULL;
-			ix->queue_ended = e;
-		}
-		pos = (long)st->nqueues;
-		struct queue *q = &st->queues[pos];
-		memset(q, 0, sizeof *q);
-		memset(&ix->queue_ended[pos], 0, sizeof ix->queue_ended[pos]);
-		text_copy(q->number, sizeof q->number, ev->resource);
-		q->count = -1;
-		st->nqueues++;
-		if (!map_reserve(&ix->queues, st->queues, queue_key, st->nqueues)) {
-			st->nqueues--;
-			return NULL;
-		}
-		map_put(&ix->queues, q->number, (uint32_t)pos);
+		text_copy(st->queues[pos].number, sizeof st->queues[pos].number, ev->resource);
+		st->queues[pos].count = -1;
 	}
 	struct queue *q = &st->queues[pos];
 	if (ev->description[0])
@@ -690,7 +683,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 			a->on_call = false;
 			if (counting && ev->answered_s && ev->terminated_s) {
 				q->today.talks++;
-				q->today.talk_total_s += seconds_between(ev->answered_s, ev->terminated_s);
+				q->today.talk_total_s +=
+				    seconds_between(ev->answered_s, ev->terminated_s);
 			}
 		}
 		return APPLY_IGNORED;
@@ -705,8 +699,7 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 
 	switch (ev->kind) {
 	case EV_MEMBER_QUEUE_START:
-	case EV_MEMBER_QUEUE_RESUME:
-		break;
+	case EV_MEMBER_QUEUE_RESUME: break;
 	case EV_AGENT_OFFERING:
 		if (mb->state == MEMBER_WAITING) {
 			mb->state = MEMBER_OFFERED;
@@ -754,12 +747,12 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 			if (counting)
 				count_answer(m, q, mb, ev->answered_s);
 		} else if (!mb->answered_s && counting) {
-			count_unanswered(m, q, ev, mb->joined_s, ev->leaving_s ? ev->leaving_s : t_s);
+			count_unanswered(m, q, ev, mb->joined_s,
+			                 ev->leaving_s ? ev->leaving_s : t_s);
 		}
 		member_remove(m, q, mb);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	return APPLY_OK;
 }
@@ -810,15 +803,16 @@ static void count_rate(struct model *m, int64_t t_s)
 enum apply_result model_apply(struct model *m, const struct event *ev)
 {
 	struct model_state *st = &m->st;
-	if ((ev->timestamp_ns || ev->ts_ns) && dedup_seen(&m->index->dedup, event_fingerprint(ev))) {
+	if ((ev->timestamp_ns || ev->ts_ns) &&
+	    dedup_seen(&m->index->dedup, event_fingerprint(ev))) {
 		st->counters.duplicates++;
 		m->dirty = true;
 		return APPLY_DUPLICATE;
 	}
 	int64_t t = event_time_ns(ev);
 	bool counting = roll_day(m, t / NS_PER_S);
-	enum apply_result r = ev->is_queue ? apply_queue(m, ev, t, counting)
-	                                   : apply_line(m, ev, t, counting);
+	enum apply_result r =
+	    ev->is_queue ? apply_queue(m, ev, t, counting) : apply_line(m, ev, t, counting);
 	m->dirty = true;
 	if (r == APPLY_DROPPED) {
 		st->counters.dropped++;
@@ -885,7 +879,7 @@ void model_tick(struct model *m, int64_t now_ns)
 
 int64_t state_now_ns(const struct model_state *st)
 {
-	if (!st->clock.replay)
+	if (!st->clock.replay || st->clock.wall_ns == 0) /* live, or no event replayed yet */
 		return wall_now_ns();
 	int64_t since = wall_now_ns() - st->clock.wall_ns;
 	return st->clock.event_ns + (int64_t)((double)since * st->clock.speed);

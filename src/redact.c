@@ -33,13 +33,21 @@ bool redact_text(char *buf, size_t len)
 	for (size_t i = 0; i < nsecrets; i++) {
 		size_t n = strlen(secrets[i]);
 		char *p = buf, *end = buf + len;
-		while ((size_t)(end - p) >= n && (p = memmem(p, (size_t)(end - p), secrets[i], n))) {
+		while ((size_t)(end - p) >= n &&
+		       (p = memmem(p, (size_t)(end - p), secrets[i], n))) {
 			memset(p, '*', n - 4); /* keep the last 4 characters */
 			p += n;
 			changed = true;
 		}
 	}
 	return changed;
+}
+
+void secret_wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
 }
 
 bool token_is_guid(const char *s)

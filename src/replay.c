@@ -4,6 +4,7 @@
 #include "journal.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,14 +65,12 @@ static int64_t line_time_ns(const char *line, size_t len)
 }
 
 /* Sleep until the monotonic time deadline_ns, in slices, unless *stop is set. */
-static void sleep_until(int64_t deadline_ns, const volatile int *stop)
+static void sleep_until(int64_t deadline_ns, const atomic_bool *stop)
 {
 	for (;;) {
 		if (stop && *stop)
 			return;
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		int64_t left = deadline_ns - ((int64_t)now.tv_sec * NS_PER_S + now.tv_nsec);
+		int64_t left = deadline_ns - mono_now_ns();
 		if (left <= 0)
 			return;
 		if (left > SLEEP_SLICE_NS)
@@ -79,13 +78,6 @@ static void sleep_until(int64_t deadline_ns, const volatile int *stop)
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)left};
 		nanosleep(&ts, NULL);
 	}
-}
-
-static int64_t mono_now_ns(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * NS_PER_S + now.tv_nsec;
 }
 
 static bool blank(const char *s, size_t len)
@@ -96,7 +88,7 @@ static bool blank(const char *s, size_t len)
 	return true;
 }
 
-bool journal_replay(struct model *m, const char *path, double speed, const volatile int *stop,
+bool journal_replay(struct model *m, const char *path, double speed, const atomic_bool *stop,
                     bool report, struct replay_result *res, char *err, size_t errsize)
 {
 	struct replay_result local;
@@ -114,7 +106,7 @@ bool journal_replay(struct model *m, const char *path, double speed, const volat
 	unsigned long lineno = 0;
 	int64_t last_event_ns = 0;               /* received time for lines that carry none */
 	int64_t pace_event0 = 0, pace_mono0 = 0; /* pacing anchor: first timed line */
-	while (!(stop && __atomic_load_n(stop, __ATOMIC_RELAXED)) && (got = getline(&line, &cap, f)) >= 0) {
+	while (!(stop && *stop) && (got = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		size_t len = (size_t)got;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))

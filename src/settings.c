@@ -10,8 +10,17 @@
 
 #include "redact.h"
 
-enum key_type { K_INT, K_BOOL, K_PATH, K_SHIFT, K_SL_FORMULA, K_PROTOCOL, K_KIOSK, K_TOKEN_FILE,
-                K_TOKEN };
+enum key_type {
+	K_INT,
+	K_BOOL,
+	K_PATH,
+	K_SHIFT,
+	K_SL_FORMULA,
+	K_PROTOCOL,
+	K_KIOSK,
+	K_TOKEN_FILE,
+	K_TOKEN
+};
 
 struct key {
 	const char *name;
@@ -22,71 +31,74 @@ struct key {
 	const char *help;
 };
 
-#define INT(n, f, lo, hi, d, h) {n, K_INT, offsetof(struct settings, f), lo, hi, d, h}
-#define BOOL(n, f, d, h) {n, K_BOOL, offsetof(struct settings, f), 0, 1, d, h}
+#define INT(n, f, lo, hi, d, h)                                                                    \
+	{                                                                                          \
+		n, K_INT, offsetof(struct settings, f), lo, hi, d, h                               \
+	}
+#define BOOL(n, f, d, h)                                                                           \
+	{                                                                                          \
+		n, K_BOOL, offsetof(struct settings, f), 0, 1, d, h                                \
+	}
 
 static const struct key keys[] = {
-	INT("sl_target_s", sl_target_s, 1, 3600, "20", "service-level target T, seconds"),
-	{"sl_formula", K_SL_FORMULA, offsetof(struct settings, sl_formula), 0, 0,
-	 "penalise_abandons",
-	 "penalise_abandons: answered within T / (answered + abandoned); answered_only: "
-	 "answered within T / answered"},
-	INT("short_abandon_s", short_abandon_s, 0, 600, "5",
-	    "callers leaving quicker than this are short abandons, left out of the rates"),
-	{"shift_start", K_SHIFT, offsetof(struct settings, shift_start_min), 0, 0, "00:00",
-	 "local time HH:MM at which \"today\" starts"},
-	INT("expiry_s", expiry_s, 60, 7 * 86400, "14400",
-	    "a call or caller with no news for this long is expired"),
-	INT("missed_grace_s", missed_grace_s, 1, 3600, "15",
-	    "ringing that ended with no pick-up for this long is a missed call"),
-	INT("max_lines", max_lines, 1, 1000000, "20000", "most lines kept"),
-	INT("max_queues", max_queues, 1, 100000, "2000", "most queues kept"),
-	INT("max_calls", max_calls, 1, 1000000, "50000", "most calls in progress kept"),
-	INT("max_members", max_members, 1, 100000, "5000", "most waiting callers kept per queue"),
-	INT("max_agents", max_agents, 1, 100000, "2000", "most agents kept per queue"),
-	{"names_file", K_PATH, offsetof(struct settings, names_file), 0, 0, "",
-	 "CSV file of number,name to show names instead of numbers"},
-	INT("alert_waiting_warn", alert_waiting_warn, 0, 100000, "5", "callers waiting: warning"),
-	INT("alert_waiting_crit", alert_waiting_crit, 0, 100000, "10", "callers waiting: critical"),
-	INT("alert_wait_warn_s", alert_wait_warn_s, 0, 86400, "60", "longest wait: warning"),
-	INT("alert_wait_crit_s", alert_wait_crit_s, 0, 86400, "120", "longest wait: critical"),
-	INT("alert_sl_warn", alert_sl_warn, 0, 100, "80", "service level below, percent: warning"),
-	INT("alert_sl_crit", alert_sl_crit, 0, 100, "60", "service level below, percent: critical"),
-	INT("alert_ring_warn_s", alert_ring_warn_s, 0, 86400, "20", "a line ringing for: warning"),
-	INT("alert_ring_crit_s", alert_ring_crit_s, 0, 86400, "40", "a line ringing for: critical"),
-	INT("alert_stale_warn_s", alert_stale_warn_s, 0, 86400, "120",
-	    "a feed silent for: warning"),
-	INT("alert_stale_crit_s", alert_stale_crit_s, 0, 86400, "300",
-	    "a feed silent for: critical"),
-	{"url", K_PATH, offsetof(struct settings, url), 0, 0, "https://events.voip.ovh.net/",
-	 "event stream endpoint (https; plain http only to a loopback host)"},
-	{"protocol", K_PROTOCOL, offsetof(struct settings, protocol_v2), 0, 0, "v1",
-	 "v1 (documented long-poll) or v2 (sessions)"},
-	{"token_file", K_TOKEN_FILE, 0, 0, 0, "", "file of tokens, one per line (repeatable)"},
-	{"token", K_TOKEN, 0, 0, 0, "", "an event token (repeatable; keep this file private)"},
-	INT("connect_timeout_s", connect_timeout_s, 1, 600, "10", "TCP and TLS connect timeout"),
-	INT("hold_s", hold_s, 1, 600, "60", "server hold time; a poll times out after hold_s + 20"),
-	INT("backoff_base_ms", backoff_base_ms, 1, 600000, "1000", "first retry delay after an error"),
-	INT("backoff_cap_ms", backoff_cap_ms, 1, 3600000, "60000", "longest retry delay"),
-	INT("healthy_reset_s", healthy_reset_s, 0, 86400, "60",
-	    "the retry delay resets after this long without error"),
-	INT("auth_retry_s", auth_retry_s, 1, 86400, "300", "retry delay after a rejected token"),
-	INT("min_poll_interval_ms", min_poll_interval_ms, 0, 60000, "250",
-	    "polls answered at once are spaced at least this much"),
-	INT("watchdog_s", watchdog_s, 1, 86400, "180",
-	    "no event and no successful poll for this long: the feed is stale"),
-	INT("body_cap_bytes", body_cap_bytes, 1024, 1 << 30, "4194304", "largest body accepted"),
-	{"journal_dir", K_PATH, offsetof(struct settings, journal_dir), 0, 0, "",
-	 "journal directory (default $XDG_STATE_HOME/ctiboard)"},
-	BOOL("journal", journal, "true", "keep a journal of received events"),
-	BOOL("color", color, "true", "use colours when the terminal has them"),
-	BOOL("ascii", ascii, "false", "ASCII lines instead of Unicode box drawing"),
-	BOOL("mouse", mouse, "true", "click to select"),
-	BOOL("bell", bell, "false", "ring the terminal bell when an alert turns critical"),
-	BOOL("wallboard", wallboard, "false", "start in wallboard mode"),
-	INT("rotate_s", rotate_s, 1, 3600, "10", "wallboard pages rotate every this many seconds"),
-	{"kiosk", K_KIOSK, offsetof(struct settings, kiosk), 0, 0, "off",
-	 "off, on (only q, with confirmation) or locked (no key)"},
+    INT("sl_target_s", sl_target_s, 1, 3600, "20", "service-level target T, seconds"),
+    {"sl_formula", K_SL_FORMULA, offsetof(struct settings, sl_formula), 0, 0, "penalise_abandons",
+     "penalise_abandons: answered within T / (answered + abandoned); answered_only: "
+     "answered within T / answered"},
+    INT("short_abandon_s", short_abandon_s, 0, 600, "5",
+        "callers leaving quicker than this are short abandons, left out of the rates"),
+    {"shift_start", K_SHIFT, offsetof(struct settings, shift_start_min), 0, 0, "00:00",
+     "local time HH:MM at which \"today\" starts"},
+    INT("expiry_s", expiry_s, 60, 7 * 86400, "14400",
+        "a call or caller with no news for this long is expired"),
+    INT("missed_grace_s", missed_grace_s, 1, 3600, "15",
+        "ringing that ended with no pick-up for this long is a missed call"),
+    INT("max_lines", max_lines, 1, 1000000, "20000", "most lines kept"),
+    INT("max_queues", max_queues, 1, 100000, "2000", "most queues kept"),
+    INT("max_calls", max_calls, 1, 1000000, "50000", "most calls in progress kept"),
+    INT("max_members", max_members, 1, 100000, "5000", "most waiting callers kept per queue"),
+    INT("max_agents", max_agents, 1, 100000, "2000", "most agents kept per queue"),
+    {"names_file", K_PATH, offsetof(struct settings, names_file), 0, 0, "",
+     "CSV file of number,name to show names instead of numbers"},
+    INT("alert_waiting_warn", alert_waiting_warn, 0, 100000, "5", "callers waiting: warning"),
+    INT("alert_waiting_crit", alert_waiting_crit, 0, 100000, "10", "callers waiting: critical"),
+    INT("alert_wait_warn_s", alert_wait_warn_s, 0, 86400, "60", "longest wait: warning"),
+    INT("alert_wait_crit_s", alert_wait_crit_s, 0, 86400, "120", "longest wait: critical"),
+    INT("alert_sl_warn", alert_sl_warn, 0, 100, "80", "service level below, percent: warning"),
+    INT("alert_sl_crit", alert_sl_crit, 0, 100, "60", "service level below, percent: critical"),
+    INT("alert_ring_warn_s", alert_ring_warn_s, 0, 86400, "20", "a line ringing for: warning"),
+    INT("alert_ring_crit_s", alert_ring_crit_s, 0, 86400, "40", "a line ringing for: critical"),
+    INT("alert_stale_warn_s", alert_stale_warn_s, 0, 86400, "120", "a feed silent for: warning"),
+    INT("alert_stale_crit_s", alert_stale_crit_s, 0, 86400, "300", "a feed silent for: critical"),
+    {"url", K_PATH, offsetof(struct settings, url), 0, 0, "https://events.voip.ovh.net/",
+     "event stream endpoint (https; plain http only to a loopback host)"},
+    {"protocol", K_PROTOCOL, offsetof(struct settings, protocol_v2), 0, 0, "v1",
+     "v1 (documented long-poll) or v2 (sessions)"},
+    {"token_file", K_TOKEN_FILE, 0, 0, 0, "", "file of tokens, one per line (repeatable)"},
+    {"token", K_TOKEN, 0, 0, 0, "", "an event token (repeatable; keep this file private)"},
+    INT("connect_timeout_s", connect_timeout_s, 1, 600, "10", "TCP and TLS connect timeout"),
+    INT("hold_s", hold_s, 1, 600, "60", "server hold time; a poll times out after hold_s + 20"),
+    INT("backoff_base_ms", backoff_base_ms, 1, 600000, "1000", "first retry delay after an error"),
+    INT("backoff_cap_ms", backoff_cap_ms, 1, 3600000, "60000", "longest retry delay"),
+    INT("healthy_reset_s", healthy_reset_s, 0, 86400, "60",
+        "the retry delay resets after this long without error"),
+    INT("auth_retry_s", auth_retry_s, 1, 86400, "300", "retry delay after a rejected token"),
+    INT("min_poll_interval_ms", min_poll_interval_ms, 0, 60000, "250",
+        "polls answered at once are spaced at least this much"),
+    INT("watchdog_s", watchdog_s, 1, 86400, "180",
+        "no event and no successful poll for this long: the feed is stale"),
+    INT("body_cap_bytes", body_cap_bytes, 1024, 1 << 30, "4194304", "largest body accepted"),
+    {"journal_dir", K_PATH, offsetof(struct settings, journal_dir), 0, 0, "",
+     "journal directory (default $XDG_STATE_HOME/ctiboard)"},
+    BOOL("journal", journal, "true", "keep a journal of received events"),
+    BOOL("color", color, "true", "use colours when the terminal has them"),
+    BOOL("ascii", ascii, "false", "ASCII lines instead of Unicode box drawing"),
+    BOOL("mouse", mouse, "true", "click to select"),
+    BOOL("bell", bell, "false", "ring the terminal bell when an alert turns critical"),
+    BOOL("wallboard", wallboard, "false", "start in wallboard mode"),
+    INT("rotate_s", rotate_s, 1, 3600, "10", "wallboard pages rotate every this many seconds"),
+    {"kiosk", K_KIOSK, offsetof(struct settings, kiosk), 0, 0, "off",
+     "off, on (only q, with confirmation) or locked (no key)"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -133,8 +145,8 @@ static bool key_apply(const struct key *k, struct settings *s, const char *v, ch
 	switch (k->type) {
 	case K_INT:
 		if (!parse_long(v, &n) || n < k->min || n > k->max) {
-			snprintf(err, errsize, "%s: expected a whole number from %ld to %ld", k->name,
-			         k->min, k->max);
+			snprintf(err, errsize, "%s: expected a whole number from %ld to %ld",
+			         k->name, k->min, k->max);
 			return false;
 		}
 		*(int *)field = (int)n;
@@ -205,8 +217,9 @@ static bool key_apply(const struct key *k, struct settings *s, const char *v, ch
 		return true;
 	case K_TOKEN:
 		if (!token_is_guid(v)) { /* never echo the value: it is meant to be a secret */
-			snprintf(err, errsize, "%s: not an OVH token "
-			                       "(expected XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX)",
+			snprintf(err, errsize,
+			         "%s: not an OVH token "
+			         "(expected XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX)",
 			         k->name);
 			return false;
 		}
@@ -229,8 +242,7 @@ void settings_defaults(struct settings *s)
 			key_apply(&keys[i], s, keys[i].def, err, sizeof err);
 }
 
-bool settings_set(struct settings *s, const char *key, const char *value, char *err,
-                  size_t errsize)
+bool settings_set(struct settings *s, const char *key, const char *value, char *err, size_t errsize)
 {
 	const struct key *k = key_find(key);
 	if (!k) {
@@ -246,13 +258,13 @@ static char *trim(char *p)
 	while (*p == ' ' || *p == '\t')
 		p++;
 	size_t n = strlen(p);
-	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
+	while (n > 0 &&
+	       (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
 		p[--n] = '\0';
 	return p;
 }
 
-bool settings_load(struct settings *s, const char *path, bool must_exist, char *err,
-                   size_t errsize)
+bool settings_load(struct settings *s, const char *path, bool must_exist, char *err, size_t errsize)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -294,8 +306,9 @@ bool settings_load(struct settings *s, const char *path, bool must_exist, char *
 	}
 	struct stat sb;
 	if (ok && has_token && fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
-		fprintf(stderr, "ctiboard: warning: %s holds a token and is readable by others "
-		                "(chmod 600 it)\n",
+		fprintf(stderr,
+		        "ctiboard: warning: %s holds a token and is readable by others "
+		        "(chmod 600 it)\n",
 		        path);
 	fclose(f);
 	if (ok)
@@ -307,7 +320,7 @@ void settings_default_path(char *dst, size_t dstsize)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
-	if (xdg && *xdg)
+	if (xdg && xdg[0] == '/') /* the XDG rules ignore a relative path */
 		snprintf(dst, dstsize, "%s/ctiboard/config", xdg);
 	else
 		snprintf(dst, dstsize, "%s/.config/ctiboard/config", home ? home : ".");

@@ -16,7 +16,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "ingest.h"
+#include "thread.h"
 
 #define SIM_TOKEN        "00000000-0000-4000-8000-0000000000DE"
 #define SIM_ACCOUNT      "4242"
@@ -27,8 +29,8 @@
 #define MAX_CALLERS      256
 #define HEAP_MAX         4096
 #define BODY_MAX         16384
-#define BURST_FACTOR     6.0
-#define LAMBDA_CAP       6.0 /* thinning bound: peak rate times this covers bursts */
+#define BURST_FACTOR     7.0
+#define LAMBDA_CAP       7.0 /* thinning bound: peak rate times this covers bursts */
 #define QUEUE_MAX_WAIT_S 900
 
 /* The company: who is on each line and which queues they answer. */
@@ -40,15 +42,15 @@ struct line_def {
 
 static const struct line_def line_defs[NLINES] = {
     {"0033972100101", "Accueil", "3001", 0, 0, 0, 0},
-    {"0033972100102", "Camille Roux", "3002", 1u << 0, 7 * 60 + 30, 17 * 60 + 30, 12 * 60},
-    {"0033972100103", "Léa Martin", "3003", 1u << 0, 8 * 60 + 30, 19 * 60 + 30, 12 * 60 + 45},
-    {"0033972100104", "Hugo Bernard", "3004", 1u << 0, 8 * 60, 18 * 60, 13 * 60 + 15},
-    {"0033972100105", "Chloé Dubois", "3005", 1u << 1, 7 * 60 + 30, 17 * 60, 12 * 60},
+    {"0033972100102", "Camille Roux", "3002", 1u << 0, 7 * 60, 17 * 60, 12 * 60},
+    {"0033972100103", "Léa Martin", "3003", 1u << 0, 8 * 60 + 30, 19 * 60 + 30, 13 * 60 + 30},
+    {"0033972100104", "Hugo Bernard", "3004", 1u << 0, 8 * 60, 18 * 60, 12 * 60 + 45},
+    {"0033972100105", "Chloé Dubois", "3005", 1u << 1, 7 * 60, 17 * 60, 11 * 60 + 45},
     {"0033972100106", "Nathan Moreau", "3006", 1u << 1, 8 * 60, 17 * 60 + 30, 12 * 60 + 30},
-    {"0033972100107", "Inès Laurent", "3007", 1u << 1, 8 * 60 + 30, 19 * 60 + 30, 13 * 60},
-    {"0033972100108", "Lucas Simon", "3008", (1u << 1) | (1u << 2), 8 * 60, 18 * 60, 13 * 60 + 30},
-    {"0033972100109", "Manon Michel", "3009", 1u << 2, 7 * 60 + 30, 17 * 60, 12 * 60 + 15},
-    {"0033972100110", "Louis Lefèvre", "3010", 1u << 2, 9 * 60, 19 * 60 + 30, 13 * 60},
+    {"0033972100107", "Inès Laurent", "3007", 1u << 1, 8 * 60 + 30, 19 * 60 + 30, 13 * 60 + 15},
+    {"0033972100108", "Lucas Simon", "3008", (1u << 1) | (1u << 2), 8 * 60, 18 * 60, 14 * 60},
+    {"0033972100109", "Manon Michel", "3009", 1u << 2, 7 * 60, 17 * 60, 12 * 60},
+    {"0033972100110", "Louis Lefèvre", "3010", 1u << 2, 9 * 60, 19 * 60 + 30, 12 * 60 + 45},
     {"0033972100111", "Direction", "3011", 0, 0, 0, 0},
     {"0033972100112", "Salle de réunion", "3012", 0, 0, 0, 0},
 };
@@ -61,13 +63,13 @@ struct queue_def {
 };
 
 static const struct queue_def queue_defs[NQUEUES] = {
-    {"0033972200100", "Sales", "4001", "easyHunting", 20, 165, 360},
-    {"0033972200200", "Support", "4002", "cloudHunting", 27, 195, 420},
-    {"0033972200300", "Billing", "4003", "easyHunting", 13, 150, 330},
+    {"0033972200100", "Sales", "4001", "easyHunting", 18, 165, 360},
+    {"0033972200200", "Support", "4002", "cloudHunting", 24, 190, 420},
+    {"0033972200300", "Billing", "4003", "easyHunting", 12, 150, 330},
 };
 
 /* Relative call volume at each hour of the local day (linear in between). */
-static const double day_profile[25] = {0.005, 0.005, 0.005, 0.005, 0.005, 0.005, 0.005, 0.03, 0.45,
+static const double day_profile[25] = {0.005, 0.005, 0.005, 0.005, 0.005, 0.005, 0.005, 0.01, 0.45,
                                        0.85,  1.0,   0.9,   0.5,   0.55,  0.85,  0.95,  0.8,  0.45,
                                        0.12,  0.03,  0.01,  0.005, 0.005, 0.005, 0.005};
 
@@ -276,7 +278,7 @@ static int minute_of_day(int64_t t_ns)
 	return tm.tm_hour * 60 + tm.tm_min;
 }
 
-/* Call volume at t relative to the peak (0..1). */
+/* Call volume at t relative to the peak (0..1): every day is a working day in the demo. */
 static double rhythm(int64_t t_ns)
 {
 	time_t tt = (time_t)(t_ns / NS);
@@ -286,8 +288,6 @@ static double rhythm(int64_t t_ns)
 	int i = (int)h;
 	double f = h - i;
 	double v = day_profile[i] + (day_profile[i + 1] - day_profile[i]) * f;
-	if (tm.tm_wday == 0 || tm.tm_wday == 6)
-		v *= 0.15; /* weekends are quiet */
 	return v;
 }
 
@@ -893,7 +893,7 @@ static void burst(struct sim *s, int q)
 		schedule(s, after(s, 30 * 60), ACT_BURST, q, 0, 0);
 		return;
 	}
-	s->burst_until[q] = after(s, uniform_in(s, 5 * 60, 8 * 60));
+	s->burst_until[q] = after(s, uniform_in(s, 3 * 60, 5 * 60));
 	schedule(s, after(s, uniform_in(s, 120 * 60, 210 * 60)), ACT_BURST, pick(s, NQUEUES), 0, 0);
 }
 
@@ -960,13 +960,6 @@ static void run_action(struct sim *s, const struct action *a)
 
 /* ---- the thread ---- */
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
-}
-
 /* Wait until the wall clock reaches simulated time t at the chosen rate. False when stopped. */
 static bool pace(struct sim *s, int64_t t)
 {
@@ -976,10 +969,10 @@ static bool pace(struct sim *s, int64_t t)
 		return true;
 	int64_t wall0 = (int64_t)s->wall0.tv_sec * NS + s->wall0.tv_nsec;
 	int64_t target = wall0 + (int64_t)((double)(t - s->pace_from_ns) / s->rate);
-	if (target - mono_ns() < MS)
+	if (target - mono_now_ns() < MS)
 		return true; /* behind or nearly there: no sleep worth its system call */
 	pthread_mutex_lock(&s->mu);
-	while (!atomic_load(&s->stop) && mono_ns() < target) {
+	while (!atomic_load(&s->stop) && mono_now_ns() < target) {
 		struct timespec ts = {(time_t)(target / NS), (long)(target % NS)};
 		pthread_cond_timedwait(&s->cond, &s->mu, &ts);
 	}
@@ -1017,7 +1010,9 @@ static void seed_actions(struct sim *s)
 	schedule(s, after(s, uniform_in(s, 5, 60)), ACT_OUTBOUND, 0, 0, 0);
 	schedule(s, after(s, uniform_in(s, 5, 60)), ACT_DIRECT, 0, 0, 0);
 	schedule(s, after(s, 60), ACT_TICK, 0, 0, 0);
-	schedule(s, after(s, uniform_in(s, 15 * 60, 25 * 60)), ACT_BURST, pick(s, NQUEUES), 0, 0);
+	/* the first wave comes a few minutes after the screen opens, so a demo shows an alert */
+	int64_t first = s->pace_from_ns + (int64_t)(uniform_in(s, 3 * 60, 8 * 60) * 1e9);
+	schedule(s, first, ACT_BURST, pick(s, NQUEUES), 0, 0);
 }
 
 struct sim *sim_start(struct model *m, struct journal *j, const struct sim_options *o)
@@ -1058,7 +1053,7 @@ struct sim *sim_start(struct model *m, struct journal *j, const struct sim_optio
 	pthread_mutex_init(&s->mu, NULL);
 	atomic_init(&s->stop, false);
 	atomic_init(&s->done, false);
-	if (pthread_create(&s->thread, NULL, sim_main, s) != 0) {
+	if (thread_start(&s->thread, sim_main, s) != 0) {
 		pthread_cond_destroy(&s->cond);
 		pthread_mutex_destroy(&s->mu);
 		free(s);

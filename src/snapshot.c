@@ -1,5 +1,5 @@
-/* snapshot.c: the model as a JSON document (schema in docs/snapshot.md), written atomically,
- * and the thread that keeps the file up to date.
+/* snapshot.c: the model as a JSON document (schema in the README, "Snapshot format"), written
+ * atomically, and the thread that keeps the file up to date.
  */
 #include "snapshot.h"
 
@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "model.h"
 #include "redact.h"
 #include "settings.h"
 #include "stats.h"
 #include "text.h"
+#include "thread.h"
 
 #define SNAPSHOT_VERSION  1
 #define SNAPSHOT_PATH_MAX 4096
@@ -352,40 +353,6 @@ char *snapshot_json(const struct model_state *st, const struct settings *s)
 	return text;
 }
 
-/* Write len bytes, retrying short writes. */
-static bool write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return true;
-}
-
-/* Flush a rename to disk: fsync the directory that holds path. */
-static void sync_parent_dir(const char *path)
-{
-	char dir[SNAPSHOT_PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 bool snapshot_write(const struct model_state *st, const struct settings *s, const char *path,
                     char *err, size_t errsize)
 {
@@ -451,19 +418,12 @@ struct snapshot_writer {
 	char error[256];    /* and why: reported at stop if the final write fails too */
 };
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 /* Take a fresh copy of the model if it moved, and write it when it did or when the last
  * write is older than the heartbeat (or always when force). */
 static void writer_step(struct snapshot_writer *w, bool force)
 {
 	bool moved = model_view(w->m, &w->view, &w->seen);
-	int64_t now = mono_ns();
+	int64_t now = mono_now_ns();
 	if (!force && !moved && now - w->written_ns < HEARTBEAT_NS)
 		return;
 	char err[256];
@@ -522,19 +482,14 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 		free(w);
 		return NULL;
 	}
-	w->written_ns = mono_ns();
+	w->written_ns = mono_now_ns();
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&w->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&w->lock, NULL);
-	/* Signals are for the main thread: the writer starts with all of them blocked. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&w->thread, NULL, writer_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = thread_start(&w->thread, writer_main, w);
 	if (rc != 0) {
 		snprintf(err, errsize, "snapshot: cannot start a thread: %s", strerror(rc));
 		pthread_cond_destroy(&w->cond);

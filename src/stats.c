@@ -19,9 +19,9 @@ static void derive(struct queue_stats *out, const struct queue_today *t, const s
 	out->timed_out = t->timed_out;
 	out->abandon_rate_pm = per_mille(t->abandoned, (uint64_t)t->answered + t->abandoned);
 	out->service_level_pm =
-		s->sl_formula == SL_ANSWERED_ONLY
-			? per_mille(t->answered_in_sl, t->answered)
-			: per_mille(t->answered_in_sl, (uint64_t)t->answered + t->abandoned);
+	    s->sl_formula == SL_ANSWERED_ONLY
+	        ? per_mille(t->answered_in_sl, t->answered)
+	        : per_mille(t->answered_in_sl, (uint64_t)t->answered + t->abandoned);
 	out->avg_wait_s = t->answered ? (t->wait_total_s + t->answered / 2) / t->answered : -1;
 	out->avg_talk_s = t->talks ? (t->talk_total_s + t->talks / 2) / t->talks : -1;
 	if (t->worst_wait_s > out->worst_wait_s)
@@ -83,21 +83,21 @@ void queue_stats_total(const struct model_state *st, const struct settings *s, i
 size_t stats_definitions(const struct settings *s, struct stat_definition *out, size_t max)
 {
 	static const struct stat_definition definitions[] = {
-		{"Waiting", "callers in the queue now (Count of the last count event)"},
-		{"Longest wait", "now - joined time of the oldest caller not yet with an agent"},
-		{"Offered", "callers who entered the queue today"},
-		{"Answered", "callers taken by an agent today (bridge-agent-start)"},
-		{"Abandoned", "callers who left before an answer (QueueCause Cancel), after the "
-		              "short-abandon threshold"},
-		{"Short abandons", "left before an answer within the short-abandon threshold: counted "
-		                   "apart, left out of the rates"},
-		{"Timed out", "removed by the queue (QueueCancelReason TIMEOUT or NO_AGENT_TIMEOUT)"},
-		{"Abandon rate", "abandoned / (answered + abandoned)"},
-		{"Service level", NULL}, /* depends on the formula in use */
-		{"Average wait", "total wait of answered callers / answered (wait = answered time - "
-		                 "joined time)"},
-		{"Average talk", "total talk time / finished agent calls (talk = end - answer)"},
-		{"Worst wait", "longest wait seen today, answered or not, or now"},
+	    {"Waiting", "callers in the queue now (Count of the last count event)"},
+	    {"Longest wait", "now - joined time of the oldest caller not yet with an agent"},
+	    {"Offered", "callers who entered the queue today"},
+	    {"Answered", "callers taken by an agent today (bridge-agent-start)"},
+	    {"Abandoned", "callers who left before an answer (QueueCause Cancel), after the "
+	                  "short-abandon threshold"},
+	    {"Short abandons", "left before an answer within the short-abandon threshold: counted "
+	                       "apart, left out of the rates"},
+	    {"Timed out", "removed by the queue (QueueCancelReason TIMEOUT or NO_AGENT_TIMEOUT)"},
+	    {"Abandon rate", "abandoned / (answered + abandoned)"},
+	    {"Service level", NULL}, /* depends on the formula in use */
+	    {"Average wait", "total wait of answered callers / answered (wait = answered time - "
+	                     "joined time)"},
+	    {"Average talk", "total talk time / finished agent calls (talk = end - answer)"},
+	    {"Worst wait", "longest wait seen today, answered or not, or now"},
 	};
 	size_t n = sizeof definitions / sizeof definitions[0];
 	if (n > max)
@@ -106,8 +106,8 @@ size_t stats_definitions(const struct settings *s, struct stat_definition *out, 
 		out[i] = definitions[i];
 		if (!out[i].formula)
 			out[i].formula = s->sl_formula == SL_ANSWERED_ONLY
-			                         ? "answered within T / answered"
-			                         : "answered within T / (answered + abandoned)";
+			                     ? "answered within T / answered"
+			                     : "answered within T / (answered + abandoned)";
 	}
 	return n;
 }
@@ -125,7 +125,8 @@ static enum alert_level above(int64_t v, int warn, int crit)
 enum alert_level queue_alert(const struct queue_stats *qs, const struct settings *s)
 {
 	enum alert_level level = above(qs->waiting, s->alert_waiting_warn, s->alert_waiting_crit);
-	enum alert_level wait = above(qs->longest_wait_s, s->alert_wait_warn_s, s->alert_wait_crit_s);
+	enum alert_level wait =
+	    above(qs->longest_wait_s, s->alert_wait_warn_s, s->alert_wait_crit_s);
 	if (wait > level)
 		level = wait;
 	if (qs->service_level_pm >= 0) {

@@ -42,8 +42,8 @@ static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 static int is_unsafe(unsigned cp)
 {
 	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
-	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF;
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0xFEFF;
 }
 
 size_t text_sanitize(char *dst, size_t dstsize, const char *src, size_t srclen)
@@ -169,7 +169,8 @@ char *phone_display(char *dst, size_t dstsize, const char *number)
 	const char *intl = number + 2;
 	if (strncmp(intl, "33", 2) == 0 && strlen(intl) == 11) {
 		const char *d = intl + 2;
-		snprintf(dst, dstsize, "+33 %c %.2s %.2s %.2s %.2s", d[0], d + 1, d + 3, d + 5, d + 7);
+		snprintf(dst, dstsize, "+33 %c %.2s %.2s %.2s %.2s", d[0], d + 1, d + 3, d + 5,
+		         d + 7);
 	} else {
 		snprintf(dst, dstsize, "+%s", intl);
 	}

@@ -8,6 +8,7 @@
 
 #include "journal.h"
 #include "model.h"
+#include "thread.h"
 
 struct ticker {
 	pthread_t thread;
@@ -54,7 +55,7 @@ struct ticker *ticker_start(struct model *m, struct journal *j)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&t->cond, &attr);
 	pthread_condattr_destroy(&attr);
-	if (pthread_create(&t->thread, NULL, ticker_main, t) != 0) {
+	if (thread_start(&t->thread, ticker_main, t) != 0) {
 		pthread_cond_destroy(&t->cond);
 		pthread_mutex_destroy(&t->lock);
 		free(t);

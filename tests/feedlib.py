@@ -53,6 +53,15 @@ def new_token():
     return str(uuid.uuid4()).upper()
 
 
+def wait_until(pred, what, timeout=15.0):
+    """Wait for a condition outside the program (on the test server, say)."""
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(0.02)
+
+
 def feed(snap, token):
     """The snapshot's feed entry of token (matched on the redacted label)."""
     for f in snap.get("feeds", []):

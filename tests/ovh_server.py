@@ -1,4 +1,4 @@
-"""A small OVH-compatible event server for tests (protocol V1), with fault modes.
+"""A small OVH-compatible event server for tests (protocols V1 and V2), with fault modes.
 
 It listens on 127.0.0.1 on a free port and speaks just enough HTTP/1.1 (keep-alive, fixed
 length or chunked bodies) to serve `GET /?token=T[&session=S]` like events.voip.ovh.net:
@@ -9,6 +9,12 @@ length or chunked bodies) to serve `GET /?token=T[&session=S]` like events.voip.
 - events are kept per session: a session's cursor only moves when an answer was sent whole,
   so events scripted between two polls reach the next poll; a poll without a (known) session
   opens a new session at the start of the token's stream.
+
+Protocol V2 (undocumented, as community clients use it): `POST /v2/session` -> {"id": ...};
+`POST /v2/session/<id>/subscribe/<token>`; `GET /v2/session/<id>/events/poll` -> a bare array
+of events with lower-case top-level keys, held like V1. A V2 poll or create request has no
+token: its fault mode is the one set for every token (token=None). The V2 cursor is kept per
+token across sessions, so a recreated session neither loses nor replays events.
 
 Fault modes (per token, or for every token) replace the normal answer of the next `count`
 requests (or of all requests until changed). Faulty answers carry "poison" events on line
@@ -29,6 +35,7 @@ Standalone, for manual runs: python3 tests/ovh_server.py TOKEN [--port N] [--hol
 import json
 import select
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -51,6 +58,8 @@ MODES = {
     "big_length": "a body of big_size bytes, with Content-Length",
     "big_chunked": "a body of big_size bytes, chunked",
     "session_reset": "forget the client's session: a new one replays the stream",
+    "v2_timeout": "V2 poll: answer 'Timeout, please reconnect' and drop the session",
+    "v2_gone": "V2 poll: drop the session and answer 404",
 }
 
 
@@ -73,8 +82,14 @@ class Request:
 
 
 class OvhServer:
-    def __init__(self, tokens=(), hold=0.5):
+    def __init__(self, tokens=(), hold=0.5, tls=None):
+        """tls: (certfile, keyfile) to speak HTTPS."""
         self.tokens = set(tokens)
+        self.tls = None
+        if tls:
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(*tls)
+        self.tls_failures = 0  # handshakes the client broke off
         self.hold = hold
         self.cond = threading.Condition()
         self.streams = {}  # token -> list of events scripted for it
@@ -89,6 +104,9 @@ class OvhServer:
         self._stopping = False
         self._next_session = 1
         self._poison = 0
+        self.v2_sessions = {}  # V2 session id -> list of subscribed tokens
+        self.v2_created = 0
+        self.v2_cursor = {}  # token -> events of its stream delivered over V2
 
     # ---- control -------------------------------------------------------------------------
 
@@ -98,7 +116,7 @@ class OvhServer:
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d/" % self.port
+        return "%s://127.0.0.1:%d/" % ("https" if self.tls else "http", self.port)
 
     def stop(self):
         with self.cond:
@@ -198,6 +216,18 @@ class OvhServer:
             threading.Thread(target=self._serve_conn, args=(sock, cid), daemon=True).start()
 
     def _serve_conn(self, sock, cid):
+        if self.tls:
+            try:
+                raw, sock = sock, self.tls.wrap_socket(sock, server_side=True)
+                with self.cond:
+                    self._socks.discard(raw)
+                    self._socks.add(sock)
+            except (OSError, ssl.SSLError):
+                with self.cond:
+                    self.tls_failures += 1
+                    self._socks.discard(sock)
+                sock.close()
+                return
         f = sock.makefile("rb")
         try:
             while not self._stopping:
@@ -233,13 +263,15 @@ class OvhServer:
 
     # ---- answers -------------------------------------------------------------------------
 
-    def _take_mode(self, token):
-        """The mode of this request (lock held)."""
+    def _take_mode(self, token, v2_poll):
+        """The mode of this request (lock held). The v2_* modes wait for a V2 poll."""
         key = token if token in self.modes else None
         if key not in self.modes:
             return "normal", {}
         entry = self.modes[key]
         mode, count, options = entry
+        if mode.startswith("v2_") and not v2_poll:
+            return "normal", {}
         if count is not None:
             entry[1] = count - 1
             if entry[1] <= 0:
@@ -261,8 +293,14 @@ class OvhServer:
         q = urllib.parse.parse_qs(url.query)
         token = q.get("token", [None])[0]
         session = q.get("session", [None])[0]
+        parts = url.path.strip("/").split("/")
+        v2_poll = False
+        if parts[0] == "v2":
+            session = parts[2] if len(parts) > 2 else None
+            token = parts[4] if len(parts) == 5 and parts[3] == "subscribe" else None
+            v2_poll = parts[3:] == ["events", "poll"]
         with self.cond:
-            mode, opt = self._take_mode(token)
+            mode, opt = self._take_mode(token, v2_poll)
             req = Request(time.monotonic(), cid, method, url.path, token, session, mode)
             self.requests.append(req)
         try:
@@ -299,6 +337,8 @@ class OvhServer:
         return False
 
     def _answer(self, sock, req, mode, opt):
+        if req.path.startswith("/v2/"):
+            return self._answer_v2(sock, req, mode, opt)
         if req.method != "GET" or req.path != "/":
             self._send(sock, 404, b'{"message":"not found"}')
             req.status = 404
@@ -411,6 +451,74 @@ class OvhServer:
                 s[1] = cursor
             req.status = 200
             req.answered_session = sid
+            req.events_sent = len(events)
+        return True
+
+
+    def _answer_v2(self, sock, req, mode, opt):
+        """Protocol V2: create, subscribe, poll."""
+        parts = req.path.strip("/").split("/")
+        if mode == "status":
+            status = opt.get("status", 500)
+            extra = ["Retry-After: %s" % opt["retry_after"]] if "retry_after" in opt else []
+            self._send(sock, status, b'{"message":"error"}', extra=extra)
+            req.status = status
+            return True
+        if req.method == "POST" and parts == ["v2", "session"]:
+            with self.cond:
+                self.v2_created += 1
+                sid = "v2s%d" % self.v2_created
+                self.v2_sessions[sid] = []
+            self._send(sock, 200, json.dumps({"id": sid}).encode())
+            req.status = 200
+            return True
+        with self.cond:
+            subs = self.v2_sessions.get(req.session)
+        if subs is None:
+            self._send(sock, 404, b'{"message":"session not found"}')
+            req.status = 404
+            return True
+        if req.method == "POST" and len(parts) == 5 and parts[3] == "subscribe":
+            with self.cond:
+                known = req.token in self.tokens
+                if known and req.token not in subs:
+                    subs.append(req.token)
+            status = 200 if known else 401
+            self._send(sock, status, b"{}" if known else b'{"message":"Invalid token"}')
+            req.status = status
+            return True
+        if req.method != "GET" or parts[3:] != ["events", "poll"]:
+            self._send(sock, 404, b'{"message":"not found"}')
+            req.status = 404
+            return True
+        if mode in ("v2_timeout", "v2_gone"):
+            with self.cond:
+                self.v2_sessions.pop(req.session, None)
+            if mode == "v2_gone":
+                self._send(sock, 404, b'{"message":"session not found"}')
+                req.status = 404
+            else:
+                self._send(sock, 200, b"Timeout, please reconnect", ctype="text/plain")
+                req.status = 200
+            return True
+
+        def pending():
+            return [(t, self.streams.get(t, [])[self.v2_cursor.get(t, 0):]) for t in subs]
+
+        with self.cond:
+            deadline = time.monotonic() + self.hold
+            while not any(evs for _, evs in pending()) and not self._stopping:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self.cond.wait(left)
+            batch = pending()
+        events = [{k.lower(): v for k, v in e.items()} for _, evs in batch for e in evs]
+        self._send(sock, 200, json.dumps(events).encode())
+        with self.cond:
+            for t, evs in batch:
+                self.v2_cursor[t] = self.v2_cursor.get(t, 0) + len(evs)
+            req.status = 200
             req.events_sent = len(events)
         return True
 

@@ -115,6 +115,15 @@ def test_a_token_is_never_taken_from_the_command_line():
     assert r.returncode == 2
     assert "CDEFABCDEFAB" not in r.stderr
     assert "CTIBOARD_TOKEN" in r.stderr
+    # nor through --set, which takes any configuration key
+    r = run("--set", "token=ABCDEFAB-CDEF-ABCD-EFAB-CDEFABCDEFAB", "--demo", "--headless",
+            "--demo-duration", "1")
+    assert r.returncode == 2
+    assert "CDEFABCDEFAB" not in r.stderr
+    assert "CTIBOARD_TOKEN" in r.stderr
+    r = run("--set", "ABCDEFAB-CDEF-ABCD-EFAB-CDEFABCDEFAB")
+    assert r.returncode == 2
+    assert "CDEFABCDEFAB" not in r.stderr
 
 
 def test_no_token_says_how_to_get_going():

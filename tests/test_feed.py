@@ -6,12 +6,15 @@ connections). Faulty answers carry poison events on POISON_LINE and a poison Ses
 may ever show up.
 """
 
+import os
+import shutil
 import signal
+import subprocess
 import time
 
 import pytest
 
-from feedlib import Ctiboard, counter, feed, new_token
+from feedlib import Ctiboard, counter, feed, new_token, wait_until
 from ovh_server import POISON_LINE, OvhServer, scripted_calls
 
 LINE_A = "0033972101010"
@@ -98,14 +101,15 @@ def test_two_tokens_poll_side_by_side_and_overlap_is_deduplicated(tmp_path, serv
     assert counter(s, "events") == 9 and counter(s, "duplicates") == 3
     assert feed(s, t1)["state"] == feed(s, t2)["state"] == "live"
     assert run.stop() == 0
-    # One connection per token, each kept across polls.
+    # One connection per token kept across polls (libcurl's pool may hand a token's next
+    # poll the other token's idle connection: the count is what matters).
+    assert len(server.requests) >= 6
     assert server.connections == 2
-    assert len({r.conn for r in server.requests_of(t1)}) == 1
-    assert len({r.conn for r in server.requests_of(t2)}) == 1
     run.assert_no_token_written()
 
 
-def test_shutdown_during_a_hold_exits_zero(tmp_path, runs):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_shutdown_during_a_hold_exits_zero(tmp_path, runs, sig):
     srv = OvhServer(hold=30).start()
     try:
         tok = new_token()
@@ -117,7 +121,7 @@ def test_shutdown_during_a_hold_exits_zero(tmp_path, runs):
             assert time.monotonic() < deadline, "no second poll held"
             time.sleep(0.02)
         t0 = time.monotonic()
-        rc = run.stop(signal.SIGTERM, timeout=3)
+        rc = run.stop(sig, timeout=3)
         assert rc == 0, "exit status %r (None: still running after 3 s)" % rc
         assert time.monotonic() - t0 < 3
         assert counter(run.snap(), "events") == 3
@@ -134,7 +138,7 @@ BAD_BODIES = ["reset", "short", "bad_chunk", "html", "big_length", "big_chunked"
 def test_bad_body_changes_nothing(tmp_path, server, runs, mode):
     tok = new_token()
     server.add_events(tok, scripted_calls(tok, LINE_A, 1))
-    run = start(runs, tmp_path, server, [tok])
+    run = start(runs, tmp_path, server, [tok], settings={"body_cap_bytes": 256 << 10})
     run.wait(applied(3), "first events")
     hwm0 = run.vm_hwm_kib()
     server.set_mode(mode, count=2, token=tok)
@@ -145,8 +149,8 @@ def test_bad_body_changes_nothing(tmp_path, server, runs, mode):
     run.wait(lambda s: counter(s, "events") >= 6 and feed(s, tok)["state"] == "live",
              "recovery")
     if mode.startswith("big"):
-        # A 10 MiB answer against a 1 MiB cap: memory stays bounded by the cap.
-        assert run.vm_hwm_kib() - hwm0 < 6 * 1024
+        # A 10 MiB answer against a 256 KiB cap: the peak memory does not grow by the body.
+        assert run.vm_hwm_kib() - hwm0 < 4 * 1024
     assert run.stop() == 0
     s = run.snap()
     assert counter(s, "events") == 6 and counter(s, "duplicates") == 0
@@ -338,9 +342,133 @@ def test_stalled_answers_go_stale_and_are_abandoned(tmp_path, server, runs):
     for tok in stalls.values():
         first = server.requests_of(tok)[0]
         assert first.client_closed
-        assert feed(run.snap(), tok)["errors"] == 1
+        f = feed(run.snap(), tok)
+        assert f["errors"] == 1
+        # Ended by the low-speed guard, not by the later whole-request timeout.
+        assert "slow" in f["last_error"].lower(), f["last_error"]
     assert counter(run.snap(), "events") == 12
     no_poison(run, server)
+
+
+# ---- the network around ---------------------------------------------------------------------------
+
+def test_proxy_from_the_environment(tmp_path, server, runs):
+    """http_proxy is honoured (the proxy here is a second server that answers itself), and
+    NO_PROXY bypasses it."""
+    proxy = OvhServer(hold=0.3).start()
+    try:
+        tok = new_token()
+        proxy.add_token(tok)
+        proxy.add_events(tok, scripted_calls(tok, LINE_A, 1))
+        dead = "http://127.0.0.1:%d/" % server.port
+        server.refuse(True)
+        run = Ctiboard(tmp_path, dead, [tok], env={"http_proxy": proxy.url}).start()
+        runs.append(run)
+        run.wait(applied(3), "events through the proxy")
+        assert run.stop() == 0
+        assert proxy.requests and proxy.requests[0].token == tok
+
+        server.refuse(False)
+        server.add_events(tok, scripted_calls(tok, LINE_B, 1))
+        server.add_token(tok)
+        n = len(proxy.requests)
+        run2 = Ctiboard(tmp_path / "bypass", server.url, [tok],
+                        env={"http_proxy": proxy.url, "NO_PROXY": "127.0.0.1"})
+        os.makedirs(run2.dir)
+        run2.start()
+        runs.append(run2)
+        run2.wait(applied(3), "events without the proxy")
+        assert run2.stop() == 0
+        assert len(proxy.requests) == n and server.requests_of(tok)
+    finally:
+        proxy.stop()
+
+
+def test_tls_certificate_is_verified(tmp_path, runs):
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl to make a self-signed certificate")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    srv = OvhServer(hold=0.3, tls=(cert, key)).start()
+    try:
+        tok = new_token()
+        srv.add_token(tok)
+        srv.add_events(tok, scripted_calls(tok, LINE_A, 1))
+        run = Ctiboard(tmp_path, srv.url, [tok]).start()
+        runs.append(run)
+        s = run.wait(lambda s: feed(s, tok)["errors"] >= 2, "refused handshakes")
+        assert "certificate" in feed(s, tok)["last_error"].lower()
+        assert run.stop() == 0
+        assert counter(run.snap(), "events") == 0
+        assert not srv.requests and srv.tls_failures >= 2
+    finally:
+        srv.stop()
+
+
+# ---- protocol v2 ----------------------------------------------------------------------------------
+
+V2 = ["--protocol", "v2"]
+
+
+def test_v2_one_session_for_every_token(tmp_path, server, runs):
+    t1, t2 = new_token(), new_token()
+    server.add_events(t1, scripted_calls(t1, LINE_A, 1))
+    server.add_events(t2, scripted_calls(t2, LINE_B, 1))
+    run = start(runs, tmp_path, server, [t1, t2], args=V2)
+    run.wait(lambda s: counter(s, "events") >= 6 and
+             all(feed(s, t)["state"] == "live" for t in (t1, t2)), "both tokens live")
+    server.add_events(t2, scripted_calls(t2, LINE_B, 1, first=5))
+    run.wait(applied(9), "events after")
+    assert run.stop() == 0
+    assert counter(run.snap(), "events") == 9
+    paths = [r.path for r in server.requests]
+    assert server.v2_created == 1
+    assert sorted(p for p in paths if "/subscribe/" in p) == sorted(
+        ["/v2/session/v2s1/subscribe/" + t for t in (t1, t2)])
+    assert paths.count("/v2/session/v2s1/events/poll") >= 2
+    assert all(p.startswith("/v2/") for p in paths)
+    assert server.connections == 1
+    run.assert_no_token_written()
+
+
+def test_v2_session_recreated_after_timeout_and_404(tmp_path, server, runs):
+    tok = new_token()
+    server.add_events(tok, scripted_calls(tok, LINE_A, 1))
+    run = start(runs, tmp_path, server, [tok], args=V2)
+    run.wait(applied(3), "first events")
+    server.set_mode("v2_timeout", count=1)
+    wait_until(lambda: server.v2_created >= 2, "a new session after the timeout")
+    server.set_mode("v2_gone", count=1)
+    wait_until(lambda: server.v2_created >= 3, "a new session after the 404")
+    server.add_events(tok, scripted_calls(tok, LINE_B, 1))
+    s = run.wait(lambda s: counter(s, "events") >= 6 and feed(s, tok)["state"] == "live",
+                 "events on the third session")
+    assert run.stop() == 0
+    s = run.snap()
+    assert counter(s, "events") == 6 and counter(s, "duplicates") == 0
+    assert feed(s, tok)["errors"] == 1  # the 404; the timeout is an idle answer
+
+
+def test_v2_refused_token_beside_an_accepted_one(tmp_path, server, runs):
+    good, bad = new_token(), new_token()
+    server.add_events(good, scripted_calls(good, LINE_A, 1))
+    server.add_token(good)
+    run = Ctiboard(tmp_path, server.url, [good, bad], args=V2).start()
+    runs.append(run)
+    s = run.wait(lambda s: counter(s, "events") >= 3 and feed(s, bad)["state"] == "auth_failed"
+                 and feed(s, good)["state"] == "live", "one live, one refused")
+    # The refused token is offered again after auth_retry_s, on the same session.
+    server.add_token(bad)
+    server.add_events(bad, scripted_calls(bad, LINE_B, 1))
+    run.wait(lambda s: counter(s, "events") >= 6 and feed(s, bad)["state"] == "live",
+             "the token accepted later")
+    assert run.stop() == 0
+    assert server.v2_created == 1
+    subs = [r for r in server.requests if r.token == bad]
+    assert [r.status for r in subs][-1] == 200 and subs[0].status == 401
+    assert subs[1].t - subs[0].t >= 1.0
 
 
 # ---- start-up refusals -----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ static const struct glyph font3x5[] = {
 };
 
 static const struct glyph font5x7[] = {
-    {'0', {".###.", "#...#", "#..##", "#.#.#", "##..#", "#...#", ".###."}},
+    {'0', {".###.", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."}},
     {'1', {"..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."}},
     {'2', {".###.", "#...#", "....#", "...#.", "..#..", ".#...", "#####"}},
     {'3', {"#####", "...#.", "..#..", "...#.", "....#", "#...#", ".###."}},
@@ -41,7 +41,8 @@ static const struct glyph font5x7[] = {
 /* The sizes in increasing order; wider than tall, as terminal cells are about twice as tall
  * as they are wide. */
 static const struct bigfont sizes[] = {
-    {3, 5, 1, 1}, {5, 7, 1, 1}, {5, 7, 2, 1}, {5, 7, 2, 2}, {5, 7, 3, 2}, {5, 7, 3, 3}, {5, 7, 4, 3},
+    {3, 5, 1, 1}, {5, 7, 1, 1}, {5, 7, 2, 1}, {5, 7, 2, 2},
+    {5, 7, 3, 2}, {5, 7, 3, 3}, {5, 7, 4, 3},
 };
 
 int bigfont_sizes(void)
@@ -66,8 +67,8 @@ int bigfont_height(const struct bigfont *f)
 static const struct glyph *find(const struct bigfont *f, char c)
 {
 	const struct glyph *g = f->base_h == 5 ? font3x5 : font5x7;
-	size_t n = f->base_h == 5 ? sizeof font3x5 / sizeof *font3x5
-	                          : sizeof font5x7 / sizeof *font5x7;
+	size_t n =
+	    f->base_h == 5 ? sizeof font3x5 / sizeof *font3x5 : sizeof font5x7 / sizeof *font5x7;
 	for (size_t i = 0; i < n; i++)
 		if (g[i].c == c)
 			return &g[i];

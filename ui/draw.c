@@ -34,36 +34,40 @@ void ascii_fold(char *dst, size_t dstsize, const char *s)
 	dst[n] = '\0';
 }
 
-int draw_str(int y, int x, int w, const char *s, enum role r)
+/* Fit s into w columns of fitted (folded to ASCII first when the locale is not UTF-8), and set
+ * the role's attributes; returns the columns used. */
+static int fit_for_screen(char *fitted, size_t size, const char *s, int w, enum role r)
 {
-	char fitted[512], folded[512];
-	int cols;
+	char folded[512];
 
-	if (w <= 0)
-		return 0;
 	if (!utf8_text) {
 		ascii_fold(folded, sizeof folded, s);
 		s = folded;
 	}
-	cols = text_fit(fitted, sizeof fitted, s, w);
 	attrset(theme_attr(r));
+	return text_fit(fitted, size, s, w);
+}
+
+int draw_str(int y, int x, int w, const char *s, enum role r)
+{
+	char fitted[512];
+	int cols;
+
+	if (w <= 0)
+		return 0;
+	cols = fit_for_screen(fitted, sizeof fitted, s, w, r);
 	mvaddstr(y, x, fitted);
 	return cols;
 }
 
 int draw_text(int y, int x, int w, const char *s, enum role r, enum align a)
 {
-	char fitted[512], folded[512];
+	char fitted[512];
 	int cols;
 
 	if (w <= 0)
 		return 0;
-	if (!utf8_text) {
-		ascii_fold(folded, sizeof folded, s);
-		s = folded;
-	}
-	cols = text_fit(fitted, sizeof fitted, s, w);
-	attrset(theme_attr(r));
+	cols = fit_for_screen(fitted, sizeof fitted, s, w, r);
 	move(y, x);
 	if (a == ALIGN_RIGHT)
 		for (int i = cols; i < w; i++)
@@ -151,5 +155,16 @@ char *fmt_clock(char *dst, size_t dstsize, int64_t ns)
 		return dst;
 	}
 	strftime(dst, dstsize, "%H:%M:%S", &tm);
+	return dst;
+}
+
+char *fmt_cols(char *dst, size_t dstsize, const char *s, int cols)
+{
+	int used = text_fit(dst, dstsize, s, cols);
+	size_t n = strlen(dst);
+
+	for (; used < cols && n + 1 < dstsize; used++)
+		dst[n++] = ' ';
+	dst[n] = '\0';
 	return dst;
 }

@@ -44,6 +44,9 @@ char *fmt_pm(char *dst, size_t dstsize, int pm);
 /* Local wall time "HH:MM:SS" of ns. */
 char *fmt_clock(char *dst, size_t dstsize, int64_t ns);
 
+/* s cut or padded to exactly cols columns (on a character boundary). Returns dst. */
+char *fmt_cols(char *dst, size_t dstsize, const char *s, int cols);
+
 /* Make a string safe for a non-UTF-8 locale: every non-ASCII character becomes '?'. */
 void ascii_fold(char *dst, size_t dstsize, const char *s);
 

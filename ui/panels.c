@@ -16,29 +16,45 @@
 
 /* ---- names and the filter ---- */
 
-const char *line_name(const struct console *c, const struct line *l, char *dst, size_t dstsize)
+/* A name from the names file, else the description, else the number in its human form. */
+static const char *name_or_number(const struct console *c, const char *number,
+                                  const char *description, char *dst, size_t dstsize)
 {
-	const char *n = names_lookup(c->names, l->number);
+	const char *n = names_lookup(c->names, number);
 
 	if (n && *n)
 		snprintf(dst, dstsize, "%s", n);
-	else if (l->description[0])
-		snprintf(dst, dstsize, "%s", l->description);
+	else if (description[0])
+		snprintf(dst, dstsize, "%s", description);
 	else
-		phone_display(dst, dstsize, l->number);
+		phone_display(dst, dstsize, number);
 	return dst;
+}
+
+const char *line_name(const struct console *c, const struct line *l, char *dst, size_t dstsize)
+{
+	return name_or_number(c, l->number, l->description, dst, dstsize);
 }
 
 const char *queue_name(const struct console *c, const struct queue *q, char *dst, size_t dstsize)
 {
-	const char *n = names_lookup(c->names, q->number);
+	return name_or_number(c, q->number, q->description, dst, dstsize);
+}
 
+const char *party_display(const struct console *c, const char *number, char *dst, size_t dstsize)
+{
+	const char *n = names_lookup(c->names, number);
+	const struct line *l;
+	const struct queue *q;
+
+	if (!n && (l = state_find_line(&c->st, number)) && l->description[0])
+		n = l->description;
+	if (!n && (q = state_find_queue(&c->st, number)) && q->description[0])
+		n = q->description;
 	if (n && *n)
 		snprintf(dst, dstsize, "%s", n);
-	else if (q->description[0])
-		snprintf(dst, dstsize, "%s", q->description);
 	else
-		phone_display(dst, dstsize, q->number);
+		phone_display(dst, dstsize, number);
 	return dst;
 }
 
@@ -54,7 +70,7 @@ const char *member_caller(const struct console *c, const struct member *mb, char
 	if (words && !names_lookup(c->names, mb->number))
 		snprintf(dst, dstsize, "%s", mb->name);
 	else
-		names_display(c->names, mb->number, dst, dstsize);
+		party_display(c, mb->number, dst, dstsize);
 	return dst;
 }
 
@@ -269,6 +285,8 @@ static const struct sort_order line_sorts[] = {
     {"calls today", LC_CALLS},
 };
 
+#define NSORTS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 struct panel_def {
 	const char *name;
 	const struct column *cols;
@@ -279,10 +297,13 @@ struct panel_def {
 };
 
 static const struct panel_def defs[PANEL_COUNT] = {
-    [PANEL_QUEUES] = {"Queues", queue_cols, QC_N, queue_sorts, 5, "no queue seen yet"},
-    [PANEL_RINGING] = {"Ringing", ring_cols, RC_N, ring_sorts, 2, "nothing ringing"},
-    [PANEL_ACTIVE] = {"Active calls", active_cols, AC_N, active_sorts, 2, "no call in progress"},
-    [PANEL_LINES] = {"Lines", line_cols, LC_N, line_sorts, 4, "no line seen yet"},
+    [PANEL_QUEUES] = {"Queues", queue_cols, QC_N, queue_sorts, NSORTS(queue_sorts),
+                      "no queue seen yet"},
+    [PANEL_RINGING] = {"Ringing", ring_cols, RC_N, ring_sorts, NSORTS(ring_sorts),
+                       "nothing ringing"},
+    [PANEL_ACTIVE] = {"Active calls", active_cols, AC_N, active_sorts, NSORTS(active_sorts),
+                      "no call in progress"},
+    [PANEL_LINES] = {"Lines", line_cols, LC_N, line_sorts, NSORTS(line_sorts), "no line seen yet"},
 };
 
 const char *panel_name(enum panel_id p)
@@ -302,19 +323,19 @@ int panel_sort_count(enum panel_id p)
 
 /* ---- rows ---- */
 
-static struct row *row_add(struct panel *p)
+/* Append a copy of r to the panel's rows (dropped if memory runs out: the frame is partial). */
+static void row_push(struct panel *p, const struct row *r)
 {
 	if (p->nrows == p->cap) {
 		int cap = p->cap ? p->cap * 2 : 32;
-		struct row *r = realloc(p->rows, (size_t)cap * sizeof *r);
+		struct row *rows = realloc(p->rows, (size_t)cap * sizeof *rows);
 
-		if (!r)
-			return NULL;
-		p->rows = r;
+		if (!rows)
+			return;
+		p->rows = rows;
 		p->cap = cap;
 	}
-	memset(&p->rows[p->nrows], 0, sizeof p->rows[0]);
-	return &p->rows[p->nrows++];
+	p->rows[p->nrows++] = *r;
 }
 
 static int64_t seconds_since(const struct console *c, int64_t ns)
@@ -344,43 +365,49 @@ static void build_queues(struct console *c, struct panel *p)
 		struct row r = {.q = q};
 
 		queue_name(c, q, r.name, sizeof r.name);
+		p->total++;
 		if (!filter_match(c->filter, r.name, q->number))
 			continue;
 		queue_stats(q, c->s, now_s, &r.qs);
 		r.alert = queue_alert(&r.qs, c->s);
 		snprintf(r.key, sizeof r.key, "q:%s", q->number);
-		struct row *dst = row_add(p);
-		if (dst)
-			*dst = r;
+		row_push(p, &r);
 	}
 }
 
-static void build_ringing(struct console *c, struct panel *p)
+/* The rows of the calls that are ringing (ringing true) or answered (talking or on hold): named
+ * by their line, matched on the line or the other party, aged from the start of their state. */
+static void build_call_rows(struct console *c, struct panel *p, bool ringing)
 {
 	char party[TEXT_MAX];
 
 	for (size_t i = 0; i < c->st.ncalls; i++) {
 		const struct call *call = &c->st.calls[i];
 		const struct line *l = call_line(c, call);
+		bool answered = call->state == CALL_ACTIVE || call->state == CALL_HELD;
+		struct row r = {.l = l, .c = call};
 
-		{
-			struct row r = {.l = l, .c = call};
-
-			if (!l || call->state != CALL_RINGING)
-				continue;
-			line_name(c, l, r.name, sizeof r.name);
-			names_display(c->names, other_party(call), party, sizeof party);
-			if (!filter_match(c->filter, r.name, l->number) &&
-			    !filter_match(c->filter, party, other_party(call)))
-				continue;
-			r.age_s = seconds_since(c, call->since_ns);
-			r.alert = ring_alert(r.age_s, c->s);
-			snprintf(r.key, sizeof r.key, "c:%s:%s", l->number, call->id);
-			struct row *dst = row_add(p);
-			if (dst)
-				*dst = r;
-		}
+		if (!l || (ringing ? call->state != CALL_RINGING : !answered))
+			continue;
+		p->total++;
+		line_name(c, l, r.name, sizeof r.name);
+		party_display(c, other_party(call), party, sizeof party);
+		if (!filter_match(c->filter, r.name, l->number) &&
+		    !filter_match(c->filter, party, other_party(call)))
+			continue;
+		r.age_s = seconds_since(c, call->since_ns);
+		r.alert = ringing ? ring_alert(r.age_s, c->s) : ALERT_NONE;
+		snprintf(r.key, sizeof r.key, "c:%s:%s", l->number, call->id);
+		row_push(p, &r);
 	}
+}
+
+/* Ringing: the lines' ringing calls, then the queue callers being offered to an agent. */
+static void build_ringing(struct console *c, struct panel *p)
+{
+	char party[TEXT_MAX];
+
+	build_call_rows(c, p, true);
 	for (size_t i = 0; i < c->st.nqueues; i++) {
 		const struct queue *q = &c->st.queues[i];
 
@@ -390,8 +417,9 @@ static void build_ringing(struct console *c, struct panel *p)
 
 			if (mb->state != MEMBER_OFFERED)
 				continue;
-			names_display(c->names, mb->agent, r.name, sizeof r.name);
-			names_display(c->names, mb->number, party, sizeof party);
+			p->total++;
+			party_display(c, mb->agent, r.name, sizeof r.name);
+			party_display(c, mb->number, party, sizeof party);
 			if (!filter_match(c->filter, r.name, mb->agent) &&
 			    !filter_match(c->filter, party, mb->number) &&
 			    !filter_match(c->filter, mb->name, NULL))
@@ -399,38 +427,14 @@ static void build_ringing(struct console *c, struct panel *p)
 			r.age_s = seconds_since(c, mb->last_ns);
 			r.alert = ring_alert(r.age_s, c->s);
 			snprintf(r.key, sizeof r.key, "m:%s", mb->uuid);
-			struct row *dst = row_add(p);
-			if (dst)
-				*dst = r;
+			row_push(p, &r);
 		}
 	}
 }
 
 static void build_active(struct console *c, struct panel *p)
 {
-	char party[TEXT_MAX];
-
-	for (size_t i = 0; i < c->st.ncalls; i++) {
-		const struct call *call = &c->st.calls[i];
-		const struct line *l = call_line(c, call);
-
-		{
-			struct row r = {.l = l, .c = call};
-
-			if (!l || (call->state != CALL_ACTIVE && call->state != CALL_HELD))
-				continue;
-			line_name(c, l, r.name, sizeof r.name);
-			names_display(c->names, other_party(call), party, sizeof party);
-			if (!filter_match(c->filter, r.name, l->number) &&
-			    !filter_match(c->filter, party, other_party(call)))
-				continue;
-			r.age_s = seconds_since(c, call->since_ns);
-			snprintf(r.key, sizeof r.key, "c:%s:%s", l->number, call->id);
-			struct row *dst = row_add(p);
-			if (dst)
-				*dst = r;
-		}
-	}
+	build_call_rows(c, p, false);
 }
 
 static void build_lines(struct console *c, struct panel *p)
@@ -440,8 +444,10 @@ static void build_lines(struct console *c, struct panel *p)
 		struct row r = {.l = l};
 
 		line_name(c, l, r.name, sizeof r.name);
+		p->total++;
 		if (!filter_match(c->filter, r.name, l->number))
 			continue;
+		/* a ringing line is aged by its longest-ringing call */
 		for (size_t k = 0; l->nringing > 0 && k < c->st.ncalls; k++) {
 			const struct call *call = &c->st.calls[k];
 			int64_t a = seconds_since(c, call->since_ns);
@@ -451,9 +457,7 @@ static void build_lines(struct console *c, struct panel *p)
 		}
 		r.alert = r.age_s ? ring_alert(r.age_s, c->s) : ALERT_NONE;
 		snprintf(r.key, sizeof r.key, "l:%s", l->number);
-		struct row *dst = row_add(p);
-		if (dst)
-			*dst = r;
+		row_push(p, &r);
 	}
 }
 
@@ -540,7 +544,7 @@ void panels_build(struct console *c)
 	for (int i = 0; i < PANEL_COUNT; i++) {
 		struct panel *p = &c->panels[i];
 
-		p->nrows = 0;
+		p->nrows = p->total = 0;
 		build[i](c, p);
 		sort_panel = (enum panel_id)i;
 		sort_order = p->sort;
@@ -593,8 +597,8 @@ static void mark_cell(char *cell, enum alert_level a)
 	cell[1] = '\0';
 }
 
-static void queue_cells(const struct console *c, const struct row *r, const struct queue_stats *qs,
-                        char cell[][CELL_MAX])
+/* The cells of a queue row; qs apart from r so that the total row can pass its own figures. */
+static void queue_cells(const struct row *r, const struct queue_stats *qs, char cell[][CELL_MAX])
 {
 	mark_cell(cell[QC_MARK], r->alert);
 	snprintf(cell[QC_NAME], CELL_MAX, "%s", r->name);
@@ -610,7 +614,6 @@ static void queue_cells(const struct console *c, const struct row *r, const stru
 	fmt_duration(cell[QC_ASA], CELL_MAX, qs->avg_wait_s);
 	fmt_duration(cell[QC_TALK], CELL_MAX, qs->avg_talk_s);
 	snprintf(cell[QC_AGENTS], CELL_MAX, "%d", qs->agents_on_call);
-	(void)c;
 }
 
 static void ring_cells(const struct console *c, const struct row *r, char cell[][CELL_MAX])
@@ -622,7 +625,7 @@ static void ring_cells(const struct console *c, const struct row *r, char cell[]
 		member_caller(c, r->mb, cell[RC_CALLER], CELL_MAX);
 	} else {
 		snprintf(cell[RC_QUEUE], CELL_MAX, "%s", r->c->inbound ? "" : "(outgoing)");
-		names_display(c->names, other_party(r->c), cell[RC_CALLER], CELL_MAX);
+		party_display(c, other_party(r->c), cell[RC_CALLER], CELL_MAX);
 	}
 	fmt_duration(cell[RC_FOR], CELL_MAX, r->age_s);
 }
@@ -632,12 +635,12 @@ static void active_cells(const struct console *c, const struct row *r, char cell
 	mark_cell(cell[AC_MARK], ALERT_NONE);
 	snprintf(cell[AC_LINE], CELL_MAX, "%s", r->name);
 	snprintf(cell[AC_DIR], CELL_MAX, "%s", r->c->inbound ? "in" : "out");
-	names_display(c->names, other_party(r->c), cell[AC_OTHER], CELL_MAX);
+	party_display(c, other_party(r->c), cell[AC_OTHER], CELL_MAX);
 	snprintf(cell[AC_STATE], CELL_MAX, "%s", r->c->state == CALL_HELD ? "on hold" : "talking");
 	fmt_duration(cell[AC_DURATION], CELL_MAX, r->age_s);
 }
 
-static const char *line_state_text(const struct line *l)
+const char *line_state_text(const struct line *l)
 {
 	switch (line_state(l)) {
 	case LINE_RINGING: return "ringing";
@@ -712,19 +715,15 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 
 	/* the title row: the panel's name and count over the first text column, heads after */
 	draw_fill(y, x, w, title);
-	for (int i = 0; i < d->ncols; i++) {
+	for (int i = 0, sorted = d->sorts[p->sort].column; i < d->ncols; i++) {
 		char head[CELL_MAX];
-		int sorted = d->sorts[p->sort].column;
 
 		if (lo.w[i] <= 0)
 			continue;
 		if (d->cols[i].head)
 			snprintf(head, sizeof head, "%s", d->cols[i].head);
 		else if (c->filter[0])
-			snprintf(head, sizeof head, "%s %d/%d", d->name, p->nrows,
-			         id == PANEL_QUEUES  ? (int)c->st.nqueues
-			         : id == PANEL_LINES ? (int)c->st.nlines
-			                             : p->nrows);
+			snprintf(head, sizeof head, "%s %d/%d", d->name, p->nrows, p->total);
 		else
 			snprintf(head, sizeof head, "%s (%d)", d->name, p->nrows);
 		draw_text(y, x + lo.x[i], lo.w[i], head, title,
@@ -734,7 +733,7 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 	}
 
 	body = h - 1;
-	if (id == PANEL_QUEUES && c->st.nqueues > 1 && body >= 2)
+	if (id == PANEL_QUEUES && c->st.nqueues > 1 && !c->filter[0] && body >= 2)
 		total_row = 1;
 	body -= total_row;
 	if (p->nrows == 0 && body > 0)
@@ -755,7 +754,7 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 
 		memset(cell, 0, sizeof cell);
 		switch (id) {
-		case PANEL_QUEUES: queue_cells(c, r, &r->qs, cell); break;
+		case PANEL_QUEUES: queue_cells(r, &r->qs, cell); break;
 		case PANEL_RINGING: ring_cells(c, r, cell); break;
 		case PANEL_ACTIVE: active_cells(c, r, cell); break;
 		case PANEL_LINES: line_cells(c, r, cell); break;
@@ -775,7 +774,7 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 		tr.alert = ALERT_NONE;
 		snprintf(tr.name, sizeof tr.name, "All queues");
 		memset(cell, 0, sizeof cell);
-		queue_cells(c, &tr, &qs, cell);
+		queue_cells(&tr, &qs, cell);
 		draw_cells(d, &lo, y + h - 1, x, w, cell, ROLE_COLUMN_HEAD);
 	}
 }
@@ -785,7 +784,7 @@ static int panel_want(const struct console *c, enum panel_id id)
 {
 	int n = c->panels[id].nrows;
 
-	return 1 + (n > 0 ? n : 1) + (id == PANEL_QUEUES && c->st.nqueues > 1 ? 1 : 0);
+	return 1 + (n > 0 ? n : 1) + (id == PANEL_QUEUES && c->st.nqueues > 1 && !c->filter[0]);
 }
 
 /* Share h rows among n panels: each gets its title and one row, the first panel up to what it
@@ -851,9 +850,18 @@ void panels_draw(struct console *c, int y, int h)
 	if (c->cols >= 140 && h >= 10) {
 		int lw = (c->cols - 1) * 11 / 20;
 
+		int rw = c->cols - lw - 1;
+		int rh = panel_want(c, PANEL_RINGING) + panel_want(c, PANEL_ACTIVE);
+
 		stack_draw(c, left, 2, y, 0, h, lw);
 		draw_vrule(y, lw, h, ROLE_DIM);
-		stack_draw(c, right, 2, y, lw + 1, h, c->cols - lw - 1);
+		if (h - rh >= 6) {
+			/* room to spare: the latest events under the calls */
+			stack_draw(c, right, 2, y, lw + 1, rh, rw);
+			recent_draw(c, y + rh, lw + 1, h - rh, rw);
+		} else {
+			stack_draw(c, right, 2, y, lw + 1, h, rw);
+		}
 	} else if (h >= 8) {
 		stack_draw(c, one, 4, y, 0, h, c->cols);
 	} else {

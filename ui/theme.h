@@ -9,25 +9,25 @@
 
 enum role {
 	ROLE_DEFAULT,
-	ROLE_HEADER,       /* top bar */
-	ROLE_FOOTER,       /* key hints bar */
-	ROLE_FOOTER_KEY,   /* the key in a hint */
+	ROLE_HEADER,     /* top bar */
+	ROLE_FOOTER,     /* key hints bar */
+	ROLE_FOOTER_KEY, /* the key in a hint */
 	ROLE_PANEL_TITLE,
 	ROLE_PANEL_TITLE_FOCUS,
 	ROLE_COLUMN_HEAD,
-	ROLE_SELECTED,     /* the selected row of the focused panel */
-	ROLE_DIM,          /* secondary text, idle lines */
+	ROLE_SELECTED, /* the selected row of the focused panel */
+	ROLE_DIM,      /* secondary text, idle lines */
 	ROLE_RINGING,
 	ROLE_IN_CALL,
-	ROLE_OK,           /* feed live, good figures */
-	ROLE_WARN,         /* warning level */
-	ROLE_CRIT,         /* critical level */
-	ROLE_STALE,        /* feed stale or token rejected */
-	ROLE_TILE,         /* wallboard tile, no alert */
+	ROLE_OK,    /* feed live, good figures */
+	ROLE_WARN,  /* warning level */
+	ROLE_CRIT,  /* critical level */
+	ROLE_STALE, /* feed stale or token rejected */
+	ROLE_TILE,  /* wallboard tile, no alert */
 	ROLE_TILE_WARN,
 	ROLE_TILE_CRIT,
 	ROLE_BIG_DIGIT,
-	ROLE_BANNER,       /* paused, confirm prompts */
+	ROLE_BANNER, /* paused, confirm prompts */
 	ROLE_COUNT
 };
 

@@ -35,6 +35,7 @@ static void restore_terminal(void)
 	curses_on = false;
 }
 
+/* Does the locale's character set say UTF-8? */
 static bool locale_is_utf8(void)
 {
 	const char *cs = nl_langinfo(CODESET);
@@ -203,13 +204,13 @@ static void confirm_key(struct console *c, int key)
 		c->quit = true;
 	} else if (q == CONFIRM_RESET) {
 		model_lock(c->m);
-		model_reset_today(c->m);
-		c->m->dirty = true;
+		model_reset_today(c->m); /* marks the model changed */
 		model_unlock(c->m);
 		snprintf(c->status, sizeof c->status, "today's counters reset");
 	}
 }
 
+/* A mouse event: the wheel scrolls, a click selects, a double click opens the detail. */
 static void mouse_key(struct console *c)
 {
 	MEVENT ev;
@@ -289,7 +290,6 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 	c.stop = stop;
 	c.view = s->wallboard ? VIEW_WALL : VIEW_MAIN;
 	c.back = c.view;
-	c.panels[PANEL_RINGING].sort = 0;
 	if (!screen_open(&c))
 		return 1;
 

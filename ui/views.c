@@ -257,15 +257,16 @@ void header_draw(struct console *c)
 	x = c->cols - (int)strlen(clock) - 1;
 	if (x > 0)
 		draw_str(0, x, (int)strlen(clock), clock, ROLE_HEADER);
-	if (feeds_alert(c) > c->worst_rows)
-		c->worst_rows = feeds_alert(c);
+	enum alert_level feeds = feeds_alert(c);
+	if (feeds > c->worst_rows)
+		c->worst_rows = feeds;
 }
 
 /* ---- footer ---- */
 
 void footer_draw(struct console *c)
 {
-	int y = c->rows - 1, x = 0, ctx = console_ctx(c);
+	int y = c->rows - 1, x = 0, right = c->cols, ctx = console_ctx(c);
 	const struct action *t = actions_table();
 	char buf[sizeof c->status + FILTER_MAX + 64];
 
@@ -284,20 +285,6 @@ void footer_draw(struct console *c)
 	}
 	if (c->s->kiosk == 2)
 		return;
-	for (int i = 0; i < ACT_COUNT; i++) {
-		int kw, hw;
-
-		if (!t[i].hint_key || !(t[i].hint_ctx & ctx))
-			continue;
-		if (c->s->kiosk == 1 && t[i].id != ACT_QUIT)
-			continue;
-		kw = (int)strlen(t[i].hint_key);
-		hw = (int)strlen(t[i].hint) + 2;
-		if (x + kw + hw > c->cols)
-			break;
-		x += draw_str(y, x, kw, t[i].hint_key, ROLE_FOOTER_KEY);
-		x += draw_str(y, x + 1, hw, t[i].hint, ROLE_FOOTER) + 2;
-	}
 	if (c->status[0])
 		snprintf(buf, sizeof buf, "%s ", c->status);
 	else if (c->filter[0])
@@ -307,16 +294,40 @@ void footer_draw(struct console *c)
 	if (buf[0]) {
 		int w = text_width(buf);
 
-		if (w > c->cols - x - 1)
-			w = c->cols - x - 1;
-		if (w > 0)
-			draw_text(y, c->cols - w, w, buf,
-			          c->filter[0] && !c->status[0] ? ROLE_BANNER : ROLE_FOOTER,
-			          ALIGN_RIGHT);
+		if (w > c->cols / 2)
+			w = c->cols / 2;
+		right = c->cols - w;
+		draw_text(y, right, w, buf, c->status[0] ? ROLE_FOOTER : ROLE_BANNER, ALIGN_RIGHT);
+	}
+	for (int i = 0; i < ACT_COUNT; i++) {
+		int kw, hw;
+
+		if (!t[i].hint_key || !(t[i].hint_ctx & ctx))
+			continue;
+		if (c->s->kiosk == 1 && t[i].id != ACT_QUIT)
+			continue;
+		kw = (int)strlen(t[i].hint_key);
+		hw = (int)strlen(t[i].hint) + 2;
+		if (x + kw + hw > right)
+			break;
+		x += draw_str(y, x, kw, t[i].hint_key, ROLE_FOOTER_KEY);
+		x += draw_str(y, x + 1, hw, t[i].hint, ROLE_FOOTER) + 2;
 	}
 }
 
 /* ---- event log ---- */
+
+/* The i-th newest entry of the state's event log (0: the newest). */
+static const struct log_entry *log_newest(const struct model_state *st, size_t i)
+{
+	return &st->log[(st->log_head + st->log_count - 1 - i) % LOG_MAX];
+}
+
+/* An entry's kind as received, else its stable name. */
+static const char *log_kind(const struct log_entry *e)
+{
+	return e->kind_name[0] ? e->kind_name : event_kind_name(e->kind);
+}
 
 /* Copy text, showing every word that is a canonical number ("0033...") as a name or in the
  * international form: the screen never shows the raw form. */
@@ -333,7 +344,7 @@ static void humanize(const struct console *c, char *dst, size_t dstsize, const c
 		    text[0] == '0' && text[1] == '0') {
 			memcpy(word, text, len);
 			word[len] = '\0';
-			names_display(c->names, word, shown, sizeof shown);
+			party_display(c, word, shown, sizeof shown);
 			n += (size_t)snprintf(dst + n, dstsize - n, "%s", shown);
 		} else {
 			n += (size_t)snprintf(dst + n, dstsize - n, "%.*s", (int)len, text);
@@ -350,27 +361,24 @@ static void humanize(const struct console *c, char *dst, size_t dstsize, const c
 void log_draw(struct console *c, int y, int h)
 {
 	struct tbuf b = {0};
-	char when[16], party[TEXT_MAX], title[160], detail[2 * TEXT_MAX];
+	char when[16], party[TEXT_MAX], cell[TEXT_MAX], title[160], detail[2 * TEXT_MAX];
 	int hidden = 0;
 
 	for (size_t i = 0; i < c->st.log_count; i++) {
-		/* newest first */
-		const struct log_entry *e =
-		    &c->st.log[(c->st.log_head + c->st.log_count - 1 - i) % LOG_MAX];
+		const struct log_entry *e = log_newest(&c->st, i);
 
 		if (e->kind == EV_REGISTERED && !c->log_all) {
 			hidden++;
 			continue;
 		}
-		names_display(c->names, e->resource, party, sizeof party);
+		party_display(c, e->resource, party, sizeof party);
 		if (!filter_match(c->filter, party, e->resource) &&
 		    !filter_match(c->filter, e->detail, NULL))
 			continue;
 		fmt_clock(when, sizeof when, e->time_ns);
 		humanize(c, detail, sizeof detail, e->detail);
-		tb_add(&b, e->kind == EV_UNKNOWN ? ROLE_WARN : ROLE_DEFAULT, " %s  %-20s %-24s %s",
-		       when, e->kind_name[0] ? e->kind_name : event_kind_name(e->kind), party,
-		       detail);
+		tb_add(&b, e->kind == EV_UNKNOWN ? ROLE_WARN : ROLE_DEFAULT, " %s  %-20s %s %s",
+		       when, log_kind(e), fmt_cols(cell, sizeof cell, party, 24), detail);
 	}
 	if (c->log_all)
 		snprintf(title, sizeof title,
@@ -383,6 +391,28 @@ void log_draw(struct console *c, int y, int h)
 	if (b.n == 0)
 		tb_add(&b, ROLE_DIM, "  no event yet");
 	tb_draw(c, &b, &c->log, y + 1, h - 1);
+}
+
+void recent_draw(struct console *c, int y, int x, int h, int w)
+{
+	char when[16], party[TEXT_MAX], cell[TEXT_MAX], detail[2 * TEXT_MAX], buf[4 * TEXT_MAX];
+	int row = 1;
+
+	draw_fill(y, x, w, ROLE_PANEL_TITLE);
+	draw_str(y, x + 2, w - 2, "Recent events", ROLE_PANEL_TITLE);
+	for (size_t i = 0; i < c->st.log_count && row < h; i++) {
+		const struct log_entry *e = log_newest(&c->st, i);
+
+		if (e->kind == EV_REGISTERED)
+			continue;
+		fmt_clock(when, sizeof when, e->time_ns);
+		party_display(c, e->resource, party, sizeof party);
+		humanize(c, detail, sizeof detail, e->detail);
+		snprintf(buf, sizeof buf, "%s  %-20s %s %s", when, log_kind(e),
+		         fmt_cols(cell, sizeof cell, party, 18), detail);
+		draw_text(y + row++, x + 2, w - 2, buf,
+		          e->kind == EV_UNKNOWN ? ROLE_WARN : ROLE_DIM, ALIGN_LEFT);
+	}
 }
 
 /* ---- detail ---- */
@@ -400,6 +430,7 @@ static const char *call_state_text(enum call_state st)
 static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 {
 	char num[48], name[TEXT_MAX], ago[32], party[TEXT_MAX], dur[24], when[16];
+	char cell[TEXT_MAX];
 	char detail[2 * TEXT_MAX];
 
 	phone_display(num, sizeof num, l->number);
@@ -407,10 +438,7 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 	tb_add(b, ROLE_PANEL_TITLE_FOCUS, " Line %s  %s", num, name);
 	tb_blank(b);
 	fmt_ago(ago, sizeof ago, c->now_ns, l->registered_ns);
-	tb_add(b, ROLE_DEFAULT, "  State        %s",
-	       line_state(l) == LINE_RINGING   ? "ringing"
-	       : line_state(l) == LINE_IN_CALL ? "in call"
-	                                       : "idle");
+	tb_add(b, ROLE_DEFAULT, "  State        %s", line_state_text(l));
 	tb_add(b, ROLE_DEFAULT, "  Registered   %s", ago);
 	tb_add(b, ROLE_DEFAULT, "  Description  %s", l->description[0] ? l->description : "-");
 	tb_add(b, ROLE_DEFAULT, "  Type         %s", l->type[0] ? l->type : "-");
@@ -431,12 +459,13 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 
 		if (call_line(c, k) != l)
 			continue;
-		names_display(c->names, k->inbound ? k->calling : k->called, party, sizeof party);
+		party_display(c, k->inbound ? k->calling : k->called, party, sizeof party);
 		fmt_duration(dur, sizeof dur, d > 0 ? d : 0);
 		fmt_clock(when, sizeof when, k->start_ns);
 		tb_add(b, k->state == CALL_RINGING ? ROLE_RINGING : ROLE_IN_CALL,
-		       "  %-3s %-28s %-10s %8s  since %s", k->inbound ? "in" : "out", party,
-		       call_state_text(k->state), dur, when);
+		       "  %-3s %s %-10s %8s  since %s", k->inbound ? "in" : "out",
+		       fmt_cols(cell, sizeof cell, party, 28), call_state_text(k->state), dur,
+		       when);
 	}
 	if (l->ncalls == 0)
 		tb_add(b, ROLE_DIM, "  none");
@@ -444,16 +473,14 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 	tb_add(b, ROLE_COLUMN_HEAD, " Recent events of this line (newest first)");
 	int shown = 0;
 	for (size_t i = 0; i < c->st.log_count; i++) {
-		const struct log_entry *e =
-		    &c->st.log[(c->st.log_head + c->st.log_count - 1 - i) % LOG_MAX];
+		const struct log_entry *e = log_newest(&c->st, i);
 
 		if (strcmp(e->resource, l->number) != 0 ||
 		    (e->kind == EV_REGISTERED && !c->log_all))
 			continue;
 		fmt_clock(when, sizeof when, e->time_ns);
 		humanize(c, detail, sizeof detail, e->detail);
-		tb_add(b, ROLE_DEFAULT, "  %s  %-20s %s", when,
-		       e->kind_name[0] ? e->kind_name : event_kind_name(e->kind), detail);
+		tb_add(b, ROLE_DEFAULT, "  %s  %-20s %s", when, log_kind(e), detail);
 		shown++;
 	}
 	if (!shown)
@@ -463,6 +490,7 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 static void detail_queue(struct console *c, const struct queue *q, struct tbuf *b)
 {
 	char num[48], name[TEXT_MAX], d1[24], d2[24], d3[24], p1[16], party[TEXT_MAX];
+	char cell[TEXT_MAX];
 	struct queue_stats qs;
 	const struct settings *s = c->s;
 	enum alert_level a;
@@ -482,18 +510,16 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	       q->count >= 0 ? "(Count of the last count event)"
 	                     : "(callers waiting in the queue)");
 	fmt_duration(d1, sizeof d1, qs.waiting ? qs.longest_wait_s : -1);
+	tb_add(b, ROLE_DEFAULT, "  Longest wait     %6s  (now - joined time of the oldest caller)",
+	       d1);
 	tb_add(b, ROLE_DEFAULT,
-	       "  Longest wait     %6s  (now - joined time of the oldest caller waiting)", d1);
-	tb_add(b, ROLE_DEFAULT,
-	       "  Offered          %6u  (answered %u + abandoned %u + short abandons %u + timed "
-	       "out %u "
-	       "+ still in the queue)",
+	       "  Offered          %6u  = %u answered + %u abandoned + %u short + %u timed out + "
+	       "waiting",
 	       qs.offered, qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out);
 	tb_add(b, ROLE_DEFAULT, "  Answered         %6u  (%u within %d s)", qs.answered,
 	       q->today.answered_in_sl, s->sl_target_s);
 	tb_add(b, ROLE_DEFAULT,
-	       "  Abandoned        %6u  (left before an answer after %d s; %u quicker ones not "
-	       "counted)",
+	       "  Abandoned        %6u  (left unanswered after %d s; %u sooner: short abandons)",
 	       qs.abandoned, s->short_abandon_s, qs.short_abandoned);
 	fmt_pm(p1, sizeof p1, qs.abandon_rate_pm);
 	tb_add(b, ROLE_DEFAULT,
@@ -534,10 +560,10 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 		fmt_duration(d1, sizeof d1,
 		             mb->joined_s && end > mb->joined_s ? end - mb->joined_s : 0);
 		if (mb->agent[0])
-			names_display(c->names, mb->agent, agent, sizeof agent);
+			party_display(c, mb->agent, agent, sizeof agent);
 		tb_add(b, mb->state == MEMBER_WAITING ? ROLE_DEFAULT : ROLE_IN_CALL,
-		       "  %-28s waited %7s  %-10s %s", party, d1, member_state_name(mb->state),
-		       agent);
+		       "  %s waited %7s  %-10s %s", fmt_cols(cell, sizeof cell, party, 28), d1,
+		       member_state_name(mb->state), agent);
 	}
 	if (q->nmembers == 0)
 		tb_add(b, ROLE_DIM, "  none");
@@ -546,11 +572,11 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	for (size_t i = 0; i < q->nagents; i++) {
 		const struct agent *ag = &q->agents[i];
 
-		names_display(c->names, ag->number, party, sizeof party);
+		party_display(c, ag->number, party, sizeof party);
 		fmt_duration(d1, sizeof d1,
 		             ag->on_call && ag->since_s ? c->now_ns / NS_PER_S - ag->since_s : -1);
 		tb_add(b, ag->on_call ? ROLE_IN_CALL : ROLE_DEFAULT,
-		       "  %-28s %-8s %7s  %3u taken today  %s", party,
+		       "  %s %-8s %7s  %3u taken today  %s", fmt_cols(cell, sizeof cell, party, 28),
 		       ag->on_call ? "on call" : "free", d1, ag->taken_today, ag->status);
 	}
 	if (q->nagents == 0)

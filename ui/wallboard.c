@@ -43,7 +43,8 @@ static bool utf8_ok(const struct settings *s)
  * outside ASCII becomes '?'. */
 static void ascii_fold_latin(char *dst, size_t size, const char *s)
 {
-	static const char latin1[] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+	static const char latin1[] =
+	    "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
 	size_t n = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p && n + 1 < size) {
@@ -91,9 +92,7 @@ static void fill(int y, int x, int w, int a)
 static void figure_text(const struct queue_stats *qs, enum wb_figure fig, char *dst, size_t size)
 {
 	switch (fig) {
-	case WB_WAITING:
-		snprintf(dst, size, "%d", qs->waiting < 0 ? 0 : qs->waiting);
-		break;
+	case WB_WAITING: snprintf(dst, size, "%d", qs->waiting < 0 ? 0 : qs->waiting); break;
 	case WB_LONGEST: {
 		int64_t s = qs->longest_wait_s < 0 ? 0 : qs->longest_wait_s;
 		if (s > 99 * 60 + 59)
@@ -107,13 +106,9 @@ static void figure_text(const struct queue_stats *qs, enum wb_figure fig, char *
 		else
 			snprintf(dst, size, "%d%%", (qs->service_level_pm + 5) / 10);
 		break;
-	case WB_ANSWERED:
-		snprintf(dst, size, "%u", (unsigned)qs->answered);
-		break;
+	case WB_ANSWERED: snprintf(dst, size, "%u", (unsigned)qs->answered); break;
 	case WB_ABANDONED:
-	default:
-		snprintf(dst, size, "%u", (unsigned)qs->abandoned);
-		break;
+	default: snprintf(dst, size, "%u", (unsigned)qs->abandoned); break;
 	}
 }
 
@@ -163,14 +158,17 @@ static void draw_title(int y, int x, int w, const struct tile *t, bool utf8, int
 {
 	char text[TEXT_MAX + 32];
 	char m = theme_alert_marker((int)t->level);
-	const char *word = t->level == ALERT_CRIT ? "  CRITICAL" : t->level == ALERT_WARN ? "  WARNING" : "";
+	const char *word = t->level == ALERT_CRIT   ? "  CRITICAL"
+	                   : t->level == ALERT_WARN ? "  WARNING"
+	                                            : "";
 	if (t->level != ALERT_NONE)
 		snprintf(text, sizeof text, " %c %s%s %c ", m, t->title, word, m);
 	else
 		snprintf(text, sizeof text, " %s ", t->title);
 	int ta = a | A_BOLD;
 	if (t->level != ALERT_NONE && !theme_has_color())
-		ta |= A_REVERSE; /* in monochrome the alert is the reverse title, whole tile if critical */
+		ta |= A_REVERSE; /* in monochrome the alert is the reverse title, whole tile if
+		                    critical */
 	if (t->level == ALERT_CRIT)
 		ta |= A_BLINK;
 	put_centred(y, x + 1, w - 2, text, utf8, ta);
@@ -181,7 +179,8 @@ static void draw_tile(int y, int x, int w, int h, const struct wb_layout *L, con
                       bool utf8)
 {
 	int a = tile_attr(t->level);
-	int digits = t->level == ALERT_NONE ? theme_attr(ROLE_BIG_DIGIT) : a | A_BOLD;
+	/* an alert tile's digits keep its plain colour: bold black turns grey on many terminals */
+	int digits = t->level == ALERT_NONE ? theme_attr(ROLE_BIG_DIGIT) : a;
 	for (int r = 0; r < h; r++)
 		fill(y + r, x, w, a);
 	draw_border(y, x, w, h, utf8, a);
@@ -208,7 +207,8 @@ static void draw_tile(int y, int x, int w, int h, const struct wb_layout *L, con
 			int slot = cw + extra / count + (i - first < extra % count ? 1 : 0);
 			char text[32];
 			figure_text(&t->qs, (enum wb_figure)i, text, sizeof text);
-			const char *label = (int)strlen(labels[i]) <= slot ? labels[i] : short_labels[i];
+			const char *label =
+			    (int)strlen(labels[i]) <= slot ? labels[i] : short_labels[i];
 			put_centred(cy, cx, slot, label, utf8, a);
 			int tw = bigfont_width(&L->f, text);
 			if (tw >= 0 && tw <= slot)
@@ -279,8 +279,8 @@ static const char *feed_problem(const struct model_state *st, const struct setti
 }
 
 /* The header row: the program, the source, the clock, the page. */
-static void draw_header(int cols, const struct model_state *st, int64_t now_ns, int page,
-                        int pages, bool utf8)
+static void draw_header(int cols, const struct model_state *st, int64_t now_ns, int page, int pages,
+                        bool utf8)
 {
 	int a = theme_attr(ROLE_HEADER);
 	char left[128], right[64], clock[16];

@@ -13,12 +13,12 @@
 enum wb_figure { WB_WAITING, WB_LONGEST, WB_SL, WB_ANSWERED, WB_ABANDONED, WB_FIGURES };
 
 struct wb_layout {
-	int font;                 /* size index into bigfont; -1: text only (screen too small) */
+	int font; /* size index into bigfont; -1: text only (screen too small) */
 	struct bigfont f;
 	int cell_rows;            /* 1: five figures side by side; 2: three above two */
 	int grid_cols, grid_rows; /* tiles across and down on a page */
 	int per_page, pages;
-	int tile_w, tile_h;       /* the space given to each tile (stretched to the screen) */
+	int tile_w, tile_h; /* the space given to each tile (stretched to the screen) */
 };
 
 /* The widest text of a figure: "888", "88:88", "100%", "8888", "888". */

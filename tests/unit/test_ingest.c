@@ -29,15 +29,15 @@ static struct ingest_result parse(const char *body, struct seen *s)
 
 /* The protocol page's sample of a line ringing. */
 static const char ringing[] =
-	"{\"Session\":\"k3j4\",\"Message\":\"\",\"Events\":[{\"Event\":\"start_ringing\",\"Token\":"
-	"\"ABCDEFAB-CDEF-ABCD-EFAB-CDEFABCDEFAB\",\"Service\":\"sip\",\"Ressource\":"
-	"\"0033972101010\",\"Timestamp\":1764151200123456789,\"Date\":\"2025-11-26T11:00:00.123456 "
-	"(CET)\",\"Data\":{\"Billing\":\"0033972101010\",\"Body\":\"SIP/2.0 180 Ringing\",\"CallId\":"
-	"\"a84c1e-77-sip4.ovh.fr\",\"Called\":\"0033972101010\",\"Calling\":\"0033612121212\",\"Cseq\":"
-	"\"102 INVITE\",\"Dialed\":\"0033972101010\",\"Event\":\"start_ringing\",\"Protocol\":\"sip\","
-	"\"RelevantInfo\":\"\",\"Ts\":\"1764151200.123\",\"TsGet\":1764151200125000000},\"Details\":"
-	"{\"Description\":\"Accueil\",\"Id\":\"3001\",\"IdBillingAccount\":\"77\",\"SimultaneousLine\":"
-	"\"2\",\"Type\":\"sipCirpack\"}}]}";
+    "{\"Session\":\"k3j4\",\"Message\":\"\",\"Events\":[{\"Event\":\"start_ringing\",\"Token\":"
+    "\"ABCDEFAB-CDEF-ABCD-EFAB-CDEFABCDEFAB\",\"Service\":\"sip\",\"Ressource\":"
+    "\"0033972101010\",\"Timestamp\":1764151200123456789,\"Date\":\"2025-11-26T11:00:00.123456 "
+    "(CET)\",\"Data\":{\"Billing\":\"0033972101010\",\"Body\":\"SIP/2.0 180 Ringing\",\"CallId\":"
+    "\"a84c1e-77-sip4.ovh.fr\",\"Called\":\"0033972101010\",\"Calling\":\"0033612121212\",\"Cseq\":"
+    "\"102 INVITE\",\"Dialed\":\"0033972101010\",\"Event\":\"start_ringing\",\"Protocol\":\"sip\","
+    "\"RelevantInfo\":\"\",\"Ts\":\"1764151200.123\",\"TsGet\":1764151200125000000},\"Details\":"
+    "{\"Description\":\"Accueil\",\"Id\":\"3001\",\"IdBillingAccount\":\"77\",\"SimultaneousLine\":"
+    "\"2\",\"Type\":\"sipCirpack\"}}]}";
 
 static void test_v1_envelope_gives_session_and_exact_timestamp(void **state)
 {
@@ -71,12 +71,13 @@ static void test_bare_event_and_v2_array_are_accepted(void **state)
 	assert_int_equal(s.ev[0].kind, EV_REGISTERED);
 	assert_true(s.ev[0].timestamp_ns == INT64_C(1764151200000000001));
 
-	r = parse("[{\"event\":\"start_calling\",\"ressource\":\"0033972101010\",\"service\":\"sip\","
-	          "\"timestamp\":1764151200000000002,\"data\":{\"callid\":\"c1\",\"calling\":"
-	          "\"0611111111\",\"called\":\"0033972101010\"}},"
-	          "{\"event\":\"members-count\",\"ressource\":\"0033972200000\",\"service\":"
-	          "\"queues\",\"data\":{\"Count\":\"3\"}}]",
-	          &s);
+	r = parse(
+	    "[{\"event\":\"start_calling\",\"ressource\":\"0033972101010\",\"service\":\"sip\","
+	    "\"timestamp\":1764151200000000002,\"data\":{\"callid\":\"c1\",\"calling\":"
+	    "\"0611111111\",\"called\":\"0033972101010\"}},"
+	    "{\"event\":\"members-count\",\"ressource\":\"0033972200000\",\"service\":"
+	    "\"queues\",\"data\":{\"Count\":\"3\"}}]",
+	    &s);
 	assert_true(r.parsed);
 	assert_int_equal(r.malformed, 0);
 	assert_int_equal(s.n, 2);
@@ -108,12 +109,12 @@ static void test_bodies_that_are_not_events_are_malformed(void **state)
 	(void)state;
 	struct seen s;
 	static const char *const bad[] = {
-		"<html><body>502 Bad Gateway</body></html>",
-		"",
-		"{\"Session\":\"x\",\"Events\":[{\"Event\":\"start_ringing\"", /* truncated */
-		"42",
-		"{\"hello\":\"world\"}",
-		"{\"Session\":\"x\",\"Events\":\"nope\"}",
+	    "<html><body>502 Bad Gateway</body></html>",
+	    "",
+	    "{\"Session\":\"x\",\"Events\":[{\"Event\":\"start_ringing\"", /* truncated */
+	    "42",
+	    "{\"hello\":\"world\"}",
+	    "{\"Session\":\"x\",\"Events\":\"nope\"}",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct ingest_result r = parse(bad[i], &s);
@@ -131,27 +132,27 @@ static void test_every_kind_and_spelling_is_known(void **state)
 		const char *name;
 		enum event_kind kind;
 	} kinds[] = {
-		{"start_ringing", EV_START_RINGING},
-		{"start_calling", EV_START_CALLING},
-		{"end_ringing", EV_END_RINGING},
-		{"end_calling", EV_END_CALLING},
-		{"registered", EV_REGISTERED},
-		{"start_hold", EV_START_HOLD},
-		{"end_hold", EV_END_HOLD},
-		{"member-queue-start", EV_MEMBER_QUEUE_START},
-		{"members-count", EV_MEMBERS_COUNT},
-		{"member-count", EV_MEMBERS_COUNT},
-		{"agent-offering", EV_AGENT_OFFERING},
-		{"bridge-agent-start", EV_BRIDGE_AGENT_START},
-		{"bridge-agent-fail", EV_BRIDGE_AGENT_FAIL},
-		{"bridge-agent-failed", EV_BRIDGE_AGENT_FAIL},
-		{"bridge-agent-end", EV_BRIDGE_AGENT_END},
-		{"member-queue-end", EV_MEMBER_QUEUE_END},
-		{"member-queue-resume", EV_MEMBER_QUEUE_RESUME},
-		{"agent-status-change", EV_AGENT_STATUS_CHANGE},
-		{"agent-state-change", EV_AGENT_STATE_CHANGE},
-		{"agent-max-no-answer", EV_UNKNOWN},
-		{"", EV_UNKNOWN},
+	    {"start_ringing", EV_START_RINGING},
+	    {"start_calling", EV_START_CALLING},
+	    {"end_ringing", EV_END_RINGING},
+	    {"end_calling", EV_END_CALLING},
+	    {"registered", EV_REGISTERED},
+	    {"start_hold", EV_START_HOLD},
+	    {"end_hold", EV_END_HOLD},
+	    {"member-queue-start", EV_MEMBER_QUEUE_START},
+	    {"members-count", EV_MEMBERS_COUNT},
+	    {"member-count", EV_MEMBERS_COUNT},
+	    {"agent-offering", EV_AGENT_OFFERING},
+	    {"bridge-agent-start", EV_BRIDGE_AGENT_START},
+	    {"bridge-agent-fail", EV_BRIDGE_AGENT_FAIL},
+	    {"bridge-agent-failed", EV_BRIDGE_AGENT_FAIL},
+	    {"bridge-agent-end", EV_BRIDGE_AGENT_END},
+	    {"member-queue-end", EV_MEMBER_QUEUE_END},
+	    {"member-queue-resume", EV_MEMBER_QUEUE_RESUME},
+	    {"agent-status-change", EV_AGENT_STATUS_CHANGE},
+	    {"agent-state-change", EV_AGENT_STATE_CHANGE},
+	    {"agent-max-no-answer", EV_UNKNOWN},
+	    {"", EV_UNKNOWN},
 	};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		assert_int_equal(event_kind_from_name(kinds[i].name), kinds[i].kind);
@@ -163,22 +164,22 @@ static void test_wrong_types_and_missing_keys_are_malformed_alone(void **state)
 	struct model m;
 	model_setup(&m);
 	const char *body =
-		"{\"Session\":\"s\",\"Events\":["
-		"{\"Event\":\"start_ringing\",\"Ressource\":\"0033972101010\",\"Timestamp\":1,"
-		"\"Data\":\"oops\"},"
-		"{\"Event\":\"start_ringing\",\"Ressource\":\"0033972101010\",\"Timestamp\":2,"
-		"\"Data\":{\"CallId\":\"c1\",\"Calling\":\"0611111111\"}},"
-		"{\"Event\":\"start_ringing\",\"Ressource\":\"0033972101010\",\"Timestamp\":3,"
-		"\"Data\":{\"Calling\":\"0611111111\"}},"
-		"{\"Event\":\"member-queue-start\",\"Ressource\":\"0033972200000\",\"Timestamp\":4,"
-		"\"Data\":{\"Count\":\"1\"}},"
-		"{\"Event\":\"members-count\",\"Ressource\":\"0033972200000\",\"Timestamp\":5,"
-		"\"Data\":{\"Count\":{}}},"
-		"{\"Ressource\":\"0033972200000\"},"
-		"{\"Event\":\"start_ringing\",\"Timestamp\":6,\"Data\":{\"CallId\":\"c2\"}},"
-		"{\"Event\":\"start_ringing\",\"Ressource\":\"0033972101010\",\"Timestamp\":\"soon\","
-		"\"Data\":{\"CallId\":\"c3\"}}"
-		"]}";
+	    "{\"Session\":\"s\",\"Events\":["
+	    "{\"Event\":\"start_ringing\",\"Ressource\":\"0033972101010\",\"Timestamp\":1,"
+	    "\"Data\":\"oops\"},"
+	    "{\"Event\":\"start_ringing\",\"Ressource\":\"0033972101010\",\"Timestamp\":2,"
+	    "\"Data\":{\"CallId\":\"c1\",\"Calling\":\"0611111111\"}},"
+	    "{\"Event\":\"start_ringing\",\"Ressource\":\"0033972101010\",\"Timestamp\":3,"
+	    "\"Data\":{\"Calling\":\"0611111111\"}},"
+	    "{\"Event\":\"member-queue-start\",\"Ressource\":\"0033972200000\",\"Timestamp\":4,"
+	    "\"Data\":{\"Count\":\"1\"}},"
+	    "{\"Event\":\"members-count\",\"Ressource\":\"0033972200000\",\"Timestamp\":5,"
+	    "\"Data\":{\"Count\":{}}},"
+	    "{\"Ressource\":\"0033972200000\"},"
+	    "{\"Event\":\"start_ringing\",\"Timestamp\":6,\"Data\":{\"CallId\":\"c2\"}},"
+	    "{\"Event\":\"start_ringing\",\"Ressource\":\"0033972101010\",\"Timestamp\":\"soon\","
+	    "\"Data\":{\"CallId\":\"c3\"}}"
+	    "]}";
 	struct ingest_result r;
 	ingest_body(&m, NULL, body, strlen(body), 0, &r);
 	assert_true(r.parsed);
@@ -249,7 +250,8 @@ static void test_hostile_strings_are_sanitised_at_ingest(void **state)
 	(void)state;
 	struct seen s;
 	parse("{\"Event\":\"member-queue-start\",\"Ressource\":\"0033972200000\",\"Data\":{"
-	      "\"QueueMemberUUID\":\"u\\u001b[31m\",\"QueueMemberCIDName\":\"\\u001b]0;x\\u0007Eve\\u009b"
+	      "\"QueueMemberUUID\":\"u\\u001b[31m\",\"QueueMemberCIDName\":\"\\u001b]0;"
+	      "x\\u0007Eve\\u009b"
 	      "\\u202e\",\"QueueMemberCIDNumber\":\"06\\r\\n11\"},\"Details\":{\"Description\":"
 	      "\"\\u001b[2JSupport\\u0000hidden\"}}",
 	      &s);
@@ -275,12 +277,14 @@ static void test_big_integers_are_quoted_outside_strings_only(void **state)
 {
 	(void)state;
 	size_t n;
-	const char *in = "{\"a\":1764151200123456789,\"b\":\"1764151200123456789\",\"c\":12,"
-	                 "\"d\":1.7641512001234568e18,\"e\":[1234567890123456],\"f\":\"x\\\"9999999999999999\"}";
+	const char *in =
+	    "{\"a\":1764151200123456789,\"b\":\"1764151200123456789\",\"c\":12,"
+	    "\"d\":1.7641512001234568e18,\"e\":[1234567890123456],\"f\":\"x\\\"9999999999999999\"}";
 	char *out = json_quote_big_integers(in, strlen(in), &n);
-	assert_string_equal(out, "{\"a\":\"1764151200123456789\",\"b\":\"1764151200123456789\","
-	                         "\"c\":12,\"d\":1.7641512001234568e18,\"e\":[\"1234567890123456\"],"
-	                         "\"f\":\"x\\\"9999999999999999\"}");
+	assert_string_equal(out,
+	                    "{\"a\":\"1764151200123456789\",\"b\":\"1764151200123456789\","
+	                    "\"c\":12,\"d\":1.7641512001234568e18,\"e\":[\"1234567890123456\"],"
+	                    "\"f\":\"x\\\"9999999999999999\"}");
 	assert_int_equal(n, strlen(out));
 	free(out);
 }
@@ -288,17 +292,17 @@ static void test_big_integers_are_quoted_outside_strings_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_v1_envelope_gives_session_and_exact_timestamp),
-		cmocka_unit_test(test_bare_event_and_v2_array_are_accepted),
-		cmocka_unit_test(test_missing_or_null_events_is_an_empty_batch),
-		cmocka_unit_test(test_bodies_that_are_not_events_are_malformed),
-		cmocka_unit_test(test_every_kind_and_spelling_is_known),
-		cmocka_unit_test(test_wrong_types_and_missing_keys_are_malformed_alone),
-		cmocka_unit_test(test_unknown_kinds_are_kept_and_counted),
-		cmocka_unit_test(test_ts_as_number_or_string_is_the_same),
-		cmocka_unit_test(test_parsing_is_the_same_with_a_decimal_comma_locale),
-		cmocka_unit_test(test_hostile_strings_are_sanitised_at_ingest),
-		cmocka_unit_test(test_big_integers_are_quoted_outside_strings_only),
+	    cmocka_unit_test(test_v1_envelope_gives_session_and_exact_timestamp),
+	    cmocka_unit_test(test_bare_event_and_v2_array_are_accepted),
+	    cmocka_unit_test(test_missing_or_null_events_is_an_empty_batch),
+	    cmocka_unit_test(test_bodies_that_are_not_events_are_malformed),
+	    cmocka_unit_test(test_every_kind_and_spelling_is_known),
+	    cmocka_unit_test(test_wrong_types_and_missing_keys_are_malformed_alone),
+	    cmocka_unit_test(test_unknown_kinds_are_kept_and_counted),
+	    cmocka_unit_test(test_ts_as_number_or_string_is_the_same),
+	    cmocka_unit_test(test_parsing_is_the_same_with_a_decimal_comma_locale),
+	    cmocka_unit_test(test_hostile_strings_are_sanitised_at_ingest),
+	    cmocka_unit_test(test_big_integers_are_quoted_outside_strings_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

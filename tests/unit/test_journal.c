@@ -3,6 +3,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -589,7 +590,7 @@ static void test_replay_missing_file_and_stop(void **state)
 	fprintf(f, "%s\n", line_event(ev, sizeof(ev), "start_ringing", "c1", 0));
 	fprintf(f, "%s\n", line_event(ev, sizeof(ev), "end_ringing", "c1", 3600));
 	fclose(f);
-	volatile int stop = 1;
+	atomic_bool stop = 1;
 	assert_true(journal_replay(m, path, 1.0, &stop, false, &res, err, sizeof(err)));
 	assert_int_equal(res.lines, 0);
 	free_model(m);

@@ -5,7 +5,7 @@
 #include "stats.h"
 #include "testlib.h"
 
-#define CALLER "0611111111"
+#define CALLER   "0611111111"
 #define CALLER_N "0033611111111"
 
 static int setup(void **state)
@@ -226,15 +226,18 @@ static void test_abandoned_short_abandon_and_timed_out(void **state)
 	struct model *m = *state;
 	char t[256], extra[300];
 	queue_ev(m, "member-queue-start", 0, "a", times(t, sizeof t, 1, 0, 0, 0));
-	queue_ev(m, "member-queue-end", 31, "a",
-	         strcat(strcpy(extra, ",\"QueueCause\":\"Cancel\""), times(t, sizeof t, 1, 0, 31, 0)));
+	queue_ev(
+	    m, "member-queue-end", 31, "a",
+	    strcat(strcpy(extra, ",\"QueueCause\":\"Cancel\""), times(t, sizeof t, 1, 0, 31, 0)));
 	queue_ev(m, "member-queue-start", 40, "s", times(t, sizeof t, 40, 0, 0, 0));
-	queue_ev(m, "member-queue-end", 43, "s",
-	         strcat(strcpy(extra, ",\"QueueCause\":\"Cancel\""), times(t, sizeof t, 40, 0, 43, 0)));
+	queue_ev(
+	    m, "member-queue-end", 43, "s",
+	    strcat(strcpy(extra, ",\"QueueCause\":\"Cancel\""), times(t, sizeof t, 40, 0, 43, 0)));
 	queue_ev(m, "member-queue-start", 50, "t", times(t, sizeof t, 50, 0, 0, 0));
-	queue_ev(m, "member-queue-end", 350, "t",
-	         strcat(strcpy(extra, ",\"QueueCause\":\"Cancel\",\"QueueCancelReason\":\"TIMEOUT\""),
-	                times(t, sizeof t, 50, 0, 350, 0)));
+	queue_ev(
+	    m, "member-queue-end", 350, "t",
+	    strcat(strcpy(extra, ",\"QueueCause\":\"Cancel\",\"QueueCancelReason\":\"TIMEOUT\""),
+	           times(t, sizeof t, 50, 0, 350, 0)));
 	struct queue_stats qs = stats_at(m, 400);
 	assert_int_equal(qs.offered, 3);
 	assert_int_equal(qs.abandoned, 1);
@@ -277,19 +280,21 @@ static void test_service_level_formulas(void **state)
 	for (int i = 0; i < 3; i++) {
 		char id[8];
 		snprintf(id, sizeof id, "m%d", i);
-		queue_ev(m, "member-queue-start", i * 100, id, times(t, sizeof t, i * 100 + 1, 0, 0, 0));
+		queue_ev(m, "member-queue-start", i * 100, id,
+		         times(t, sizeof t, i * 100 + 1, 0, 0, 0));
 		queue_ev(m, "bridge-agent-start", i * 100 + answers[i], id,
 		         times(t, sizeof t, i * 100 + 1, i * 100 + 1 + answers[i], 0, 0));
 	}
 	queue_ev(m, "member-queue-start", 500, "x", times(t, sizeof t, 500, 0, 0, 0));
 	queue_ev(m, "member-queue-end", 530, "x",
-	         strcat(strcpy(extra, ",\"QueueCause\":\"Cancel\""), times(t, sizeof t, 500, 0, 530, 0)));
+	         strcat(strcpy(extra, ",\"QueueCause\":\"Cancel\""),
+	                times(t, sizeof t, 500, 0, 530, 0)));
 	struct queue_stats qs = stats_at(m, 600);
-	assert_int_equal(qs.service_level_pm, 500);  /* 2 / (3 + 1) */
-	assert_int_equal(qs.abandon_rate_pm, 250);   /* 1 / (3 + 1) */
+	assert_int_equal(qs.service_level_pm, 500); /* 2 / (3 + 1) */
+	assert_int_equal(qs.abandon_rate_pm, 250);  /* 1 / (3 + 1) */
 	m->set.sl_formula = SL_ANSWERED_ONLY;
 	qs = stats_at(m, 600);
-	assert_int_equal(qs.service_level_pm, 667);  /* 2 / 3 */
+	assert_int_equal(qs.service_level_pm, 667); /* 2 / 3 */
 	assert_int_equal(qs.avg_wait_s, (5 + 15 + 60 + 1) / 3);
 }
 
@@ -367,7 +372,7 @@ static void test_day_start_is_right_across_dst_changes(void **state)
 	assert_true(autumn == INT64_C(1792879200)); /* 2026-10-25 00:00 CEST = 22:00 UTC */
 	assert_true(day_start_for(autumn_noon + 86400, 0) - autumn == 25 * 3600);
 	/* a shift starting at 06:00: 05:00 still belongs to the previous day's shift */
-	int64_t five = autumn + 6 * 3600;  /* 05:00 CET, the day having 25 hours */
+	int64_t five = autumn + 6 * 3600; /* 05:00 CET, the day having 25 hours */
 	assert_true(day_start_for(five, 6 * 60) == day_start_for(autumn - 3600, 6 * 60));
 	assert_true(day_start_for(five + 3600, 6 * 60) == five + 3600);
 }
@@ -382,7 +387,8 @@ static void test_rollover_in_the_model_across_dst(void **state)
 	char body[512];
 	struct ingest_result r;
 	snprintf(body, sizeof body,
-	         "{\"Event\":\"start_calling\",\"Ressource\":\"" LINE "\",\"Timestamp\":%lld000000000,"
+	         "{\"Event\":\"start_calling\",\"Ressource\":\"" LINE
+	         "\",\"Timestamp\":%lld000000000,"
 	         "\"Data\":{\"CallId\":\"c\",\"Calling\":\"0611\"}}",
 	         (long long)sat);
 	ingest_body(m, NULL, body, strlen(body), 0, &r);
@@ -451,27 +457,27 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_answered_inbound_call),
-		T(test_missed_call_after_ringing_ends),
-		T(test_ended_ringing_then_hang_up_is_missed),
-		T(test_outbound_call_without_ringing),
-		T(test_end_with_no_start_is_tolerated_and_no_ghost_follows),
-		T(test_hold_and_registered),
-		T(test_duplicates_are_counted_and_ignored),
-		T(test_calls_with_no_news_expire),
-		T(test_bounds_keep_a_hostile_feed_small),
-		T(test_queue_call_answered),
-		T(test_abandoned_short_abandon_and_timed_out),
-		T(test_agent_fails_then_another_answers),
-		T(test_service_level_formulas),
-		T(test_out_of_order_queue_events_keep_counts_right),
-		T(test_queue_callers_with_no_news_expire),
-		T(test_counters_restart_at_local_midnight),
-		T(test_day_start_is_right_across_dst_changes),
-		T(test_rollover_in_the_model_across_dst),
-		T(test_reset_today_keeps_calls_in_progress),
-		T(test_view_copies_only_when_the_generation_moves),
-		T(test_log_keeps_the_newest_events),
+	    T(test_answered_inbound_call),
+	    T(test_missed_call_after_ringing_ends),
+	    T(test_ended_ringing_then_hang_up_is_missed),
+	    T(test_outbound_call_without_ringing),
+	    T(test_end_with_no_start_is_tolerated_and_no_ghost_follows),
+	    T(test_hold_and_registered),
+	    T(test_duplicates_are_counted_and_ignored),
+	    T(test_calls_with_no_news_expire),
+	    T(test_bounds_keep_a_hostile_feed_small),
+	    T(test_queue_call_answered),
+	    T(test_abandoned_short_abandon_and_timed_out),
+	    T(test_agent_fails_then_another_answers),
+	    T(test_service_level_formulas),
+	    T(test_out_of_order_queue_events_keep_counts_right),
+	    T(test_queue_callers_with_no_news_expire),
+	    T(test_counters_restart_at_local_midnight),
+	    T(test_day_start_is_right_across_dst_changes),
+	    T(test_rollover_in_the_model_across_dst),
+	    T(test_reset_today_keeps_calls_in_progress),
+	    T(test_view_copies_only_when_the_generation_moves),
+	    T(test_log_keeps_the_newest_events),
 	};
 	setenv("TZ", "UTC", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,12 +77,12 @@ static void test_errors_name_file_line_and_key_and_apply_nothing(void **state)
 	static const struct {
 		const char *text, *message;
 	} cases[] = {
-		{"sl_target_s = 30\ncolour = yes\n", ":2: unknown key 'colour'"},
-		{"sl_target_s = 30\n\nsl_target_s = soon\n",
-		 ":3: sl_target_s: expected a whole number from 1 to 3600"},
-		{"sl_target_s = 30\nshift_start = 25:00\n", ":2: shift_start: expected HH:MM"},
-		{"sl_target_s = 30\njust words\n", ":2: expected key = value"},
-		{"sl_target_s = 30\nbell = maybe\n", ":2: bell: expected true or false"},
+	    {"sl_target_s = 30\ncolour = yes\n", ":2: unknown key 'colour'"},
+	    {"sl_target_s = 30\n\nsl_target_s = soon\n",
+	     ":3: sl_target_s: expected a whole number from 1 to 3600"},
+	    {"sl_target_s = 30\nshift_start = 25:00\n", ":2: shift_start: expected HH:MM"},
+	    {"sl_target_s = 30\njust words\n", ":2: expected key = value"},
+	    {"sl_target_s = 30\nbell = maybe\n", ":2: bell: expected true or false"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		settings_defaults(&s);
@@ -138,12 +138,12 @@ static void test_set_checks_ranges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults_follow_the_definitions),
-		cmocka_unit_test(test_a_file_sets_values),
-		cmocka_unit_test(test_errors_name_file_line_and_key_and_apply_nothing),
-		cmocka_unit_test(test_a_bad_token_is_named_but_never_shown),
-		cmocka_unit_test(test_missing_file_is_fine_unless_named),
-		cmocka_unit_test(test_set_checks_ranges),
+	    cmocka_unit_test(test_defaults_follow_the_definitions),
+	    cmocka_unit_test(test_a_file_sets_values),
+	    cmocka_unit_test(test_errors_name_file_line_and_key_and_apply_nothing),
+	    cmocka_unit_test(test_a_bad_token_is_named_but_never_shown),
+	    cmocka_unit_test(test_missing_file_is_fine_unless_named),
+	    cmocka_unit_test(test_set_checks_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

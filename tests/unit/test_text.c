@@ -25,7 +25,9 @@ static void test_escape_sequences_and_controls_are_neutralised(void **state)
 	assert_null(strchr(out, '\x07'));
 	assert_null(strchr(out, '\r'));
 	assert_string_equal(out, " [2J ]0;pwned Name   ");
-	sanitize(out, sizeof out, "a\xc2\x9b" "31mb\x7f"); /* C1 CSI and DEL */
+	sanitize(out, sizeof out,
+	         "a\xc2\x9b"
+	         "31mb\x7f"); /* C1 CSI and DEL */
 	assert_string_equal(out, "a 31mb ");
 	sanitize(out, sizeof out, "x\xe2\x80\xaey"); /* right-to-left override */
 	assert_string_equal(out, "x y");
@@ -35,8 +37,11 @@ static void test_invalid_utf8_is_replaced(void **state)
 {
 	(void)state;
 	char out[64];
-	sanitize(out, sizeof out, "a\xff" "b");
-	assert_string_equal(out, "a\xef\xbf\xbd" "b");
+	sanitize(out, sizeof out,
+	         "a\xff"
+	         "b");
+	assert_string_equal(out, "a\xef\xbf\xbd"
+	                         "b");
 	sanitize(out, sizeof out, "\xc0\xaf"); /* overlong '/' */
 	assert_string_equal(out, "\xef\xbf\xbd\xef\xbf\xbd");
 	sanitize(out, sizeof out, "\xed\xa0\x80"); /* a surrogate */
@@ -130,14 +135,14 @@ static void test_seconds_parse_the_same_in_any_locale(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape_sequences_and_controls_are_neutralised),
-		cmocka_unit_test(test_invalid_utf8_is_replaced),
-		cmocka_unit_test(test_long_text_is_cut_on_a_character_boundary),
-		cmocka_unit_test(test_width_and_fit_count_columns),
-		cmocka_unit_test(test_phone_numbers_normalise_to_one_form),
-		cmocka_unit_test(test_phone_numbers_display_in_international_form),
-		cmocka_unit_test(test_integers_keep_every_digit),
-		cmocka_unit_test(test_seconds_parse_the_same_in_any_locale),
+	    cmocka_unit_test(test_escape_sequences_and_controls_are_neutralised),
+	    cmocka_unit_test(test_invalid_utf8_is_replaced),
+	    cmocka_unit_test(test_long_text_is_cut_on_a_character_boundary),
+	    cmocka_unit_test(test_width_and_fit_count_columns),
+	    cmocka_unit_test(test_phone_numbers_normalise_to_one_form),
+	    cmocka_unit_test(test_phone_numbers_display_in_international_form),
+	    cmocka_unit_test(test_integers_keep_every_digit),
+	    cmocka_unit_test(test_seconds_parse_the_same_in_any_locale),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

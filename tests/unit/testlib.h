@@ -15,8 +15,8 @@
 #include "model.h"
 #include "settings.h"
 
-#define T0 INT64_C(1764151200) /* 2025-11-26 10:00:00 UTC */
-#define LINE "0033972101010"
+#define T0    INT64_C(1764151200) /* 2025-11-26 10:00:00 UTC */
+#define LINE  "0033972101010"
 #define QUEUE "0033972200000"
 #define AGENT "0033972101011"
 
@@ -27,12 +27,13 @@ static inline struct ingest_result line_ev(struct model *m, const char *kind, in
 {
 	char body[1024];
 	struct ingest_result r;
-	snprintf(body, sizeof body,
-	         "{\"Session\":\"s\",\"Events\":[{\"Event\":\"%s\",\"Token\":\"x\",\"Service\":\"sip\","
-	         "\"Ressource\":\"%s\",\"Timestamp\":%lld000000000,\"Data\":{\"CallId\":\"%s\","
-	         "\"Calling\":\"%s\",\"Called\":\"%s\",\"Ts\":\"%lld.000\"},"
-	         "\"Details\":{\"Description\":\"Accueil\",\"Type\":\"sipCirpack\"}}]}",
-	         kind, LINE, (long long)(T0 + s), call, calling, called, (long long)(T0 + s));
+	snprintf(
+	    body, sizeof body,
+	    "{\"Session\":\"s\",\"Events\":[{\"Event\":\"%s\",\"Token\":\"x\",\"Service\":\"sip\","
+	    "\"Ressource\":\"%s\",\"Timestamp\":%lld000000000,\"Data\":{\"CallId\":\"%s\","
+	    "\"Calling\":\"%s\",\"Called\":\"%s\",\"Ts\":\"%lld.000\"},"
+	    "\"Details\":{\"Description\":\"Accueil\",\"Type\":\"sipCirpack\"}}]}",
+	    kind, LINE, (long long)(T0 + s), call, calling, called, (long long)(T0 + s));
 	ingest_body(m, NULL, body, strlen(body), (T0 + s) * NS_PER_S, &r);
 	return r;
 }

@@ -1,0 +1,15 @@
+/* fileio.h: small helpers for the files the program writes (journal, snapshot). */
+#ifndef CTIBOARD_FILEIO_H
+#define CTIBOARD_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Write all len bytes of buf to fd, retrying short writes and EINTR. False on error (errno
+ * tells why). A regular file opened with O_APPEND takes the buffer in one write(). */
+bool write_all(int fd, const char *buf, size_t len);
+
+/* Flush a rename or a creation to disk: fsync the directory that holds path. */
+void sync_parent_dir(const char *path);
+
+#endif

@@ -1,0 +1,79 @@
+"""The console's header tells the truth about each live feed: live, reconnecting, token
+rejected, stale; and a live event is on screen without any key pressed."""
+import time
+
+from ovh_server import OvhServer, line_event
+from wallboard_screens import BIN, Screen, clean_env
+
+TOKEN = "0A1B2C3D-4E5F-4A1B-8C2D-3E4F5A6B7C8D"
+LINE = "0033972101010"
+
+
+def open_console(tmp_path, server, *settings):
+    tokfile = tmp_path / "token"
+    tokfile.write_text(TOKEN + "\n")
+    tokfile.chmod(0o600)
+    argv = [BIN, "--url", server.url, "--token-file", str(tokfile), "--no-journal",
+            "--set", "backoff_base_ms=3000", "--set", "backoff_cap_ms=3000"]
+    for s in settings:
+        argv += ["--set", s]
+    return Screen(100, 30, argv, clean_env(tmp_path, TERM="tmux-256color"))
+
+
+def header(text):
+    return text.splitlines()[0]
+
+
+def test_live_feed_and_an_event_on_screen(tmp_path):
+    server = OvhServer([TOKEN], hold=0.3).start()
+    s = open_console(tmp_path, server)
+    try:
+        s.wait_for(lambda t: "live" in header(t), "a live feed")
+        server.add_events(TOKEN, [line_event("start_ringing", LINE, "c1", "0033612345678",
+                                             TOKEN)])
+        text = s.wait_for(lambda t: "+33 6 12 34 56 78" in t, "the caller ringing")
+        raw = s.text(escapes=True)
+    finally:
+        s.close()
+        server.stop()
+    assert "live, last event" in header(text)
+    assert "Ringing (1)" in text
+    assert TOKEN[:13] not in raw
+
+
+def test_rejected_token_is_said_in_the_header(tmp_path):
+    server = OvhServer([], hold=0.3).start()  # the token is unknown: 401
+    s = open_console(tmp_path, server)
+    try:
+        text = s.wait_for(lambda t: "TOKEN REJECTED" in header(t), "token rejected")
+    finally:
+        s.close()
+        server.stop()
+    assert "retry in" in header(text)
+
+
+def test_refused_connections_show_reconnecting_with_a_countdown(tmp_path):
+    server = OvhServer([TOKEN], hold=0.3).start()
+    server.refuse(True)
+    s = open_console(tmp_path, server)
+    try:
+        first = s.wait_for(lambda t: "reconnecting in" in header(t), "reconnecting")
+        time.sleep(1.2)
+        later = s.text()
+    finally:
+        s.close()
+        server.stop()
+    assert "reconnecting in" in header(first)
+    assert header(later) != header(first)  # the countdown moves without a key pressed
+
+
+def test_a_silent_feed_turns_stale(tmp_path):
+    server = OvhServer([TOKEN], hold=0.3).start()
+    server.set_mode("never")  # polls are read and never answered
+    s = open_console(tmp_path, server, "watchdog_s=1")
+    try:
+        text = s.wait_for(lambda t: "STALE" in header(t), "a stale feed")
+    finally:
+        s.close()
+        server.stop()
+    assert "STALE for" in header(text)
