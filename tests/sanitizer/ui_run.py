@@ -7,7 +7,7 @@ Runs the demo call centre at a high rate in a detached tmux session of its own (
 socket, so the sanitizer options of this environment reach the program), walks through the
 views with keys (panels, detail, event log, filter, sort, wallboard, help, pause, resize),
 quits with q, and fails if the program did not exit with 0 or if a sanitizer wrote a report.
-Every report goes to a log file (ASAN/UBSAN/TSAN log_path), never onto the screen.
+Reports go to log files (log_path, and stderr redirected to a file), never onto the screen.
 """
 import glob
 import os
@@ -40,9 +40,10 @@ def main():
     env.update(HOME=work, XDG_CONFIG_HOME=work, XDG_STATE_HOME=work, TERM="xterm-256color",
                LANG="C.UTF-8")
     status = os.path.join(work, "status")
-    cmd = "env %s %s --demo --seed 1 --demo-rate 600 --no-journal; echo $? > %s" % (
+    stderr = os.path.join(work, "stderr")
+    cmd = "env %s %s --demo --seed 1 --demo-rate 600 --no-journal 2>%s; echo $? > %s" % (
         " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in env.items()), shlex.quote(binary),
-        shlex.quote(status))
+        shlex.quote(stderr), shlex.quote(status))
     sock = "ctiboard-san-%d" % os.getpid()
     tmux(sock, "new-session", "-d", "-x", "160", "-y", "48", cmd)
     try:
@@ -67,6 +68,12 @@ def main():
         with open(r, errors="replace") as fp:
             sys.stdout.write(fp.read())
     code = open(status).read().strip() if os.path.exists(status) else None
+    err = open(stderr, errors="replace").read() if os.path.exists(stderr) else ""
+    if err:
+        # UBSan combined with ASan reports on stderr whatever its log_path says
+        sys.stdout.write(err)
+        if "runtime error" in err or "Sanitizer" in err:
+            reports.append(stderr)
     if reports or code != "0":
         print("ui_run: FAILED (exit status %s, %d sanitizer report(s)); last screen:\n%s"
               % (code, len(reports), screen))
