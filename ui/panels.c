@@ -134,7 +134,7 @@ struct column {
 	bool right;
 };
 
-#define MAX_COLS 12
+#define MAX_COLS 16
 #define CELL_MAX 160
 
 struct layout {
@@ -266,6 +266,9 @@ static const struct column line_cols[LC_N] = {
     [LC_MISSED] = {"Missed", 6, 0, 3, true},
     [LC_TALK] = {"Talk", 8, 0, 5, true},
 };
+
+_Static_assert(QC_N <= MAX_COLS && RC_N <= MAX_COLS && AC_N <= MAX_COLS && LC_N <= MAX_COLS,
+               "a panel has more columns than struct layout holds");
 
 struct sort_order {
 	const char *name;
