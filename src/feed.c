@@ -475,7 +475,7 @@ static bool v2_is_timeout(const struct conn *x)
 	while (i < x->len && (x->body[i] == ' ' || x->body[i] == '\n' || x->body[i] == '\r' ||
 	                      x->body[i] == '\t' || x->body[i] == '"'))
 		i++;
-	return x->len - i >= 7 && strncasecmp(x->body + i, "timeout", 7) == 0;
+	return i + 7 <= x->len && strncasecmp(x->body + i, "timeout", 7) == 0;
 }
 
 /* A V2 step finished: move the session along, or start it again. */
@@ -666,7 +666,8 @@ static void feed_free(struct feed *f)
 struct feed *feed_start(struct model *m, struct journal *j, const struct settings *s,
                         char tokens[][40], int ntokens, char *err, size_t errsize)
 {
-	if (ntokens <= 0 || ntokens > TOKENS_MAX || ntokens > FEEDS_MAX) {
+	_Static_assert(FEEDS_MAX >= TOKENS_MAX, "a feed status for every token");
+	if (ntokens <= 0 || ntokens > TOKENS_MAX) {
 		snprintf(err, errsize, "no token to poll with (or more than %d)", TOKENS_MAX);
 		return NULL;
 	}

@@ -110,6 +110,8 @@ static _Noreturn void fatal(const char *what)
 static double parse_number_option(const char *name, const char *v, double min, double max)
 {
 	char *end;
+	if (!v) /* getopt gives required arguments, but say so to the analyser */
+		v = "";
 	errno = 0;
 	double d = strtod(v, &end);
 	if (errno || end == v || *end || !isfinite(d) || d < min || d > max) {
@@ -260,7 +262,7 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_NAMES: set_or_die(s, "names_file", optarg); break;
 		case OPT_SET: {
 			char key[128];
-			const char *eq = strchr(optarg, '=');
+			const char *eq = optarg ? strchr(optarg, '=') : NULL;
 			/* the value is not echoed: it may be a token put there by mistake */
 			if (!eq || (size_t)(eq - optarg) >= sizeof key)
 				usage_error("%s", "--set: expected KEY=VALUE");

@@ -24,7 +24,7 @@ static const char *name_or_number(const struct console *c, const char *number,
 
 	if (n && *n)
 		snprintf(dst, dstsize, "%s", n);
-	else if (description[0])
+	else if (description && description[0])
 		snprintf(dst, dstsize, "%s", description);
 	else
 		phone_display(dst, dstsize, number);
@@ -705,7 +705,7 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 	bool focus = c->focus == id;
 	enum role title = focus ? ROLE_PANEL_TITLE_FOCUS : ROLE_PANEL_TITLE;
 	static char cell[MAX_COLS][CELL_MAX];
-	struct layout lo;
+	struct layout lo = {0};
 	int body, total_row = 0;
 
 	p->y = y;

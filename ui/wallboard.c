@@ -366,7 +366,7 @@ int wallboard_draw(const struct model_state *st, const struct settings *s,
 	if (banner) {
 		int ba = theme_attr(ROLE_STALE) | A_BOLD;
 		char text[200];
-		snprintf(text, sizeof text, "%s %s %s", utf8 ? "!!" : "!!", banner, "!!");
+		snprintf(text, sizeof text, "!! %s !!", banner);
 		for (int r = 0; r < banner_h; r++)
 			fill(1 + r, 0, cols, ba);
 		put_centred(1 + banner_h / 2, 0, cols, text, utf8, ba);
