@@ -175,17 +175,6 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_a
            LSAN_OPTIONS=suppressions=$(abspath tests/sanitizer/lsan.supp):print_suppressions=0 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
            TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=66
-# Under ASan freed memory sits in quarantine and shadow pages count as resident, so the feed
-# test's resident-memory bound for a capped 10 MiB body is not meaningful there; it runs in the
-# plain `make check`.
-# The two-token test fails about one run in three in every build (curl's shared connection
-# pool may give a token the other's idle connection, see docs/bench.md, figure 8): until the
-# feed pins connections, the sanitizer runs leave it to the plain `make check`.
-SAN_PYTEST_FLAKY := --deselect tests/test_feed.py::test_two_tokens_poll_side_by_side_and_overlap_is_deduplicated
-SAN_PYTEST_ASAN := --deselect "tests/test_feed.py::test_bad_body_changes_nothing[big_chunked]" \
-                   --deselect "tests/test_feed.py::test_bad_body_changes_nothing[big_length]" \
-                   $(SAN_PYTEST_FLAKY)
-
 .PHONY: check-full check-asan check-tsan fuzz fuzz-build fuzz-regress lint cppcheck clang-tidy \
         valgrind soak bench bench-deps quality-deps
 
@@ -196,12 +185,11 @@ quality-deps bench-deps:
 
 # tests/test_core.py looks for its decimal-comma locale in build/locale whatever O_SAN is.
 check-asan: $(BUILD)/locale/fr_FR.UTF-8/LC_NUMERIC
-	$(SAN_ENV) PYTEST_ADDOPTS='$(SAN_PYTEST_ASAN)' $(MAKE) --no-print-directory \
-		O_SAN=address,undefined check fuzz-regress
+	$(SAN_ENV) $(MAKE) --no-print-directory O_SAN=address,undefined check fuzz-regress
 	$(SAN_ENV) $(PYTHON) tests/sanitizer/ui_run.py build-address-undefined/ctiboard
 
 check-tsan: $(BUILD)/locale/fr_FR.UTF-8/LC_NUMERIC
-	$(SAN_ENV) PYTEST_ADDOPTS='$(SAN_PYTEST_FLAKY)' $(MAKE) --no-print-directory O_SAN=thread check
+	$(SAN_ENV) $(MAKE) --no-print-directory O_SAN=thread check
 	$(SAN_ENV) $(PYTHON) tests/sanitizer/ui_run.py build-thread/ctiboard
 
 # The fuzz targets linked with a plain main() over files: corpora as regression tests, in the
