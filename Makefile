@@ -150,7 +150,7 @@ screenshot-deps:
 # ==================================================================================================
 # Quality: sanitizers, fuzzing, static analysis, valgrind, soak and benchmarks (docs/quality.md).
 #
-#   make check-full   everything below that CI runs after `make check` (about 10 minutes)
+#   make check-full   everything below that CI runs after `make check` (about 8 minutes)
 #   make check-asan   unit + pytest suites, fuzz corpora and a UI run under ASan+UBSan
 #   make check-tsan   the same under ThreadSanitizer (threads: feed, replay, ticker, snapshot, UI)
 #   make fuzz         each libFuzzer target for FUZZ_TIME seconds (clang), seed FUZZ_SEED
