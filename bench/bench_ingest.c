@@ -50,7 +50,9 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
 			const char *v = argv[++i];
-			mode = !strcmp(v, "parse") ? PARSE : !strcmp(v, "nojournal") ? NOJOURNAL : FULL;
+			mode = !strcmp(v, "parse")       ? PARSE
+			       : !strcmp(v, "nojournal") ? NOJOURNAL
+			                                 : FULL;
 		} else if (!strcmp(argv[i], "--max") && i + 1 < argc) {
 			max = strtoul(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--repeat") && i + 1 < argc) {
@@ -60,7 +62,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!path) {
-		fprintf(stderr, "usage: bench_ingest [--mode full|nojournal|parse] [--max N] FILE\n");
+		fprintf(stderr,
+		        "usage: bench_ingest [--mode full|nojournal|parse] [--max N] FILE\n");
 		return 2;
 	}
 	struct bench_lines b;
