@@ -3,9 +3,9 @@
  */
 #include "snapshot.h"
 
-#include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -27,69 +27,201 @@
 #define SNAPSHOT_PATH_MAX 4096
 #define HEARTBEAT_NS      (10 * NS_PER_S) /* rewritten at least this often, so "now" stays fresh */
 
-/* Building the document: every adder notes an allocation failure in *ok. */
+/* The document is printed as it is walked, into one growing buffer, in the layout of
+ * cJSON_Print (objects one member a line indented by tabs, "key":<tab>value, arrays inline
+ * with ", "), without building a tree: a tree of 5,000 lines cost ten times the text. */
+#define NEST_MAX 8
+
 struct doc {
-	bool ok;
+	char *buf;
+	size_t len, cap;
+	bool ok;                /* false after an allocation failure */
+	int level;              /* containers open: the indentation of their members */
+	bool obj[NEST_MAX];     /* container at each level is an object (else an array) */
+	bool started[NEST_MAX]; /* and holds a member already */
 };
 
-static cJSON *add_obj(struct doc *d, cJSON *parent, const char *key, cJSON *item)
+static bool reserve(struct doc *d, size_t more)
 {
-	if (!item) {
+	if (!d->ok)
+		return false;
+	if (d->cap - d->len > more)
+		return true;
+	size_t cap = d->cap ? d->cap : 64 * 1024;
+	while (cap - d->len <= more)
+		cap *= 2;
+	char *b = realloc(d->buf, cap);
+	if (!b) {
 		d->ok = false;
-		return NULL;
+		return false;
 	}
-	if (!parent)
-		return item;
-	bool added =
-	    key ? cJSON_AddItemToObject(parent, key, item) : cJSON_AddItemToArray(parent, item);
-	if (!added) {
-		cJSON_Delete(item);
+	d->buf = b;
+	d->cap = cap;
+	return true;
+}
+
+static void put(struct doc *d, const char *s, size_t n)
+{
+	if (!reserve(d, n))
+		return;
+	memcpy(d->buf + d->len, s, n);
+	d->len += n;
+	d->buf[d->len] = '\0';
+}
+
+static void put_tabs(struct doc *d, int n)
+{
+	if (n <= 0 || !reserve(d, (size_t)n))
+		return;
+	memset(d->buf + d->len, '\t', (size_t)n);
+	d->len += (size_t)n;
+	d->buf[d->len] = '\0';
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped as cJSON does; the text
+ * is sanitised UTF-8 already, so other bytes are copied as they are. */
+static void put_string(struct doc *d, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	if (!reserve(d, 6 * n + 2))
+		return;
+	char *o = d->buf + d->len;
+	*o++ = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char ch = *p;
+		if (ch >= 0x20 && ch != '"' && ch != '\\') {
+			*o++ = (char)ch;
+			continue;
+		}
+		*o++ = '\\';
+		switch (ch) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[ch >> 4];
+			o[4] = hex[ch & 15];
+			o += 5;
+		}
+	}
+	*o++ = '"';
+	*o = '\0';
+	d->len = (size_t)(o - d->buf);
+}
+
+/* Start a value: the separator from the previous member, and in an object the indented key. */
+static void begin(struct doc *d, const char *key)
+{
+	if (d->level == 0)
+		return;
+	int i = d->level - 1;
+	if (d->obj[i]) {
+		if (d->started[i])
+			put(d, ",\n", 2);
+		put_tabs(d, d->level);
+		put_string(d, key);
+		put(d, ":\t", 2);
+	} else if (d->started[i]) {
+		put(d, ", ", 2);
+	}
+	d->started[i] = true;
+}
+
+static void open_container(struct doc *d, const char *key, bool obj)
+{
+	begin(d, key);
+	if (d->level >= NEST_MAX) {
 		d->ok = false;
-		return NULL;
+		return;
 	}
-	return item;
+	d->obj[d->level] = obj;
+	d->started[d->level] = false;
+	d->level++;
+	put(d, obj ? "{\n" : "[", obj ? 2 : 1);
 }
 
-static void add_int(struct doc *d, cJSON *o, const char *key, int64_t v)
+static void open_obj(struct doc *d, const char *key)
 {
-	add_obj(d, o, key, cJSON_CreateNumber((double)v));
+	open_container(d, key, true);
 }
 
-static void add_str(struct doc *d, cJSON *o, const char *key, const char *s)
+static void open_arr(struct doc *d, const char *key)
 {
-	add_obj(d, o, key, cJSON_CreateString(s ? s : ""));
+	open_container(d, key, false);
 }
 
-static void add_bool(struct doc *d, cJSON *o, const char *key, bool b)
+static void close_container(struct doc *d)
 {
-	add_obj(d, o, key, cJSON_CreateBool(b));
+	if (d->level == 0)
+		return;
+	d->level--;
+	if (!d->obj[d->level]) {
+		put(d, "]", 1);
+		return;
+	}
+	if (d->started[d->level])
+		put(d, "\n", 1);
+	put_tabs(d, d->level);
+	put(d, "}", 1);
 }
 
-static void add_null(struct doc *d, cJSON *o, const char *key)
+/* A value written as it is (numbers, true, false, null). */
+static void add_raw(struct doc *d, const char *key, const char *text)
 {
-	add_obj(d, o, key, cJSON_CreateNull());
+	begin(d, key);
+	put(d, text, strlen(text));
+}
+
+/* Integers in decimal: no floating point, no locale. */
+static void add_int(struct doc *d, const char *key, int64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof(buf), "%" PRId64, v);
+	add_raw(d, key, buf);
+}
+
+static void add_str(struct doc *d, const char *key, const char *s)
+{
+	begin(d, key);
+	put_string(d, s ? s : "");
+}
+
+static void add_bool(struct doc *d, const char *key, bool b)
+{
+	add_raw(d, key, b ? "true" : "false");
+}
+
+static void add_null(struct doc *d, const char *key)
+{
+	add_raw(d, key, "null");
 }
 
 /* An int, or null when v < 0 (the "no data" of stats.h). */
-static void add_int_or_null(struct doc *d, cJSON *o, const char *key, int64_t v)
+static void add_int_or_null(struct doc *d, const char *key, int64_t v)
 {
 	if (v < 0)
-		add_null(d, o, key);
+		add_null(d, key);
 	else
-		add_int(d, o, key, v);
+		add_int(d, key, v);
 }
 
 /* A per-mille rate as a fraction written from integers ("0.870"): no floating point, so no
  * locale can turn the point into a comma. null when pm < 0. */
-static void add_rate(struct doc *d, cJSON *o, const char *key, int pm)
+static void add_rate(struct doc *d, const char *key, int pm)
 {
 	if (pm < 0) {
-		add_null(d, o, key);
+		add_null(d, key);
 		return;
 	}
 	char buf[16];
 	snprintf(buf, sizeof(buf), "%d.%03d", pm / 1000, pm % 1000);
-	add_obj(d, o, key, cJSON_CreateRaw(buf));
+	add_raw(d, key, buf);
 }
 
 static int64_t floor_s(int64_t ns)
@@ -106,12 +238,12 @@ static int64_t seconds_between(int64_t then_ns, int64_t now_ns)
 }
 
 /* An age in seconds; null when then_ns is 0 (never). */
-static void add_age(struct doc *d, cJSON *o, const char *key, int64_t now_ns, int64_t then_ns)
+static void add_age(struct doc *d, const char *key, int64_t now_ns, int64_t then_ns)
 {
 	if (then_ns <= 0)
-		add_null(d, o, key);
+		add_null(d, key);
 	else
-		add_int(d, o, key, seconds_between(then_ns, now_ns));
+		add_int(d, key, seconds_between(then_ns, now_ns));
 }
 
 /* Local time as ISO 8601 with its offset: "2025-11-26T11:00:00+01:00". */
@@ -129,48 +261,44 @@ static void iso_local(char *dst, size_t dstsize, int64_t t_s)
 	snprintf(dst + n, dstsize - n, "%.3s:%.2s", zone, zone + 3);
 }
 
-static void add_feeds(struct doc *d, cJSON *root, const struct model_state *st)
+static void add_feeds(struct doc *d, const struct model_state *st)
 {
-	cJSON *arr = add_obj(d, root, "feeds", cJSON_CreateArray());
-	if (!arr)
-		return;
+	open_arr(d, "feeds");
 	int64_t wall = wall_now_ns(); /* feed times are wall-clock times */
 	for (size_t i = 0; i < st->nfeeds && i < FEEDS_MAX; i++) {
 		const struct feed_status *f = &st->feeds[i];
-		cJSON *o = add_obj(d, arr, NULL, cJSON_CreateObject());
-		if (!o)
-			return;
-		add_str(d, o, "token", f->label);
-		add_str(d, o, "state", feed_state_name(f->state));
-		add_int(d, o, "events", (int64_t)f->events);
-		add_int(d, o, "errors", (int64_t)f->errors);
-		add_int(d, o, "polls", (int64_t)f->polls);
-		add_age(d, o, "last_event_age_s", wall, f->last_event_ns);
-		add_age(d, o, "last_ok_age_s", wall, f->last_ok_ns);
+		open_obj(d, NULL);
+		add_str(d, "token", f->label);
+		add_str(d, "state", feed_state_name(f->state));
+		add_int(d, "events", (int64_t)f->events);
+		add_int(d, "errors", (int64_t)f->errors);
+		add_int(d, "polls", (int64_t)f->polls);
+		add_age(d, "last_event_age_s", wall, f->last_event_ns);
+		add_age(d, "last_ok_age_s", wall, f->last_ok_ns);
 		bool waiting = f->state == FEED_BACKOFF || f->state == FEED_AUTH_FAILED;
 		if (waiting && f->retry_at_ns > 0) {
 			int64_t left = f->retry_at_ns - wall;
-			add_int(d, o, "retry_in_s",
-			        left > 0 ? (left + NS_PER_S - 1) / NS_PER_S : 0);
+			add_int(d, "retry_in_s", left > 0 ? (left + NS_PER_S - 1) / NS_PER_S : 0);
 		} else {
-			add_null(d, o, "retry_in_s");
+			add_null(d, "retry_in_s");
 		}
-		add_str(d, o, "last_error", f->last_error);
+		add_str(d, "last_error", f->last_error);
+		close_container(d);
 	}
+	close_container(d);
 }
 
-static void add_call(struct doc *d, cJSON *arr, const struct call *c, int64_t now_ns)
+static void add_call(struct doc *d, const struct call *c, int64_t now_ns)
 {
-	cJSON *o = add_obj(d, arr, NULL, cJSON_CreateObject());
-	if (!o)
-		return;
-	add_str(d, o, "call_id", c->id);
-	add_str(d, o, "state", call_state_name(c->state));
-	add_str(d, o, "direction", c->inbound ? "in" : "out");
-	add_str(d, o, "calling", c->calling);
-	add_str(d, o, "called", c->called);
-	add_int(d, o, "since", floor_s(c->since_ns));
-	add_int(d, o, "duration_s", seconds_between(c->since_ns, now_ns));
+	open_obj(d, NULL);
+	add_str(d, "call_id", c->id);
+	add_str(d, "state", call_state_name(c->state));
+	add_str(d, "direction", c->inbound ? "in" : "out");
+	add_str(d, "calling", c->calling);
+	add_str(d, "called", c->called);
+	add_int(d, "since", floor_s(c->since_ns));
+	add_int(d, "duration_s", seconds_between(c->since_ns, now_ns));
+	close_container(d);
 }
 
 /* The calls of each line: order[first[i] .. first[i + 1]) index st->calls for line i (a
@@ -204,165 +332,167 @@ static bool calls_by_line(const struct model_state *st, size_t **first, size_t *
 	return true;
 }
 
-static void add_lines(struct doc *d, cJSON *root, const struct model_state *st, int64_t now_ns)
+static void add_lines(struct doc *d, const struct model_state *st, int64_t now_ns)
 {
-	cJSON *arr = add_obj(d, root, "lines", cJSON_CreateArray());
 	size_t *first, *order;
-	if (!arr || !calls_by_line(st, &first, &order)) {
+	if (!calls_by_line(st, &first, &order)) {
 		d->ok = false;
 		return;
 	}
-	for (size_t i = 0; i < st->nlines; i++) {
+	open_arr(d, "lines");
+	for (size_t i = 0; d->ok && i < st->nlines; i++) {
 		const struct line *l = &st->lines[i];
-		cJSON *o = add_obj(d, arr, NULL, cJSON_CreateObject());
-		if (!o)
-			break;
 		char display[64];
-		add_str(d, o, "number", l->number);
-		add_str(d, o, "display", phone_display(display, sizeof(display), l->number));
-		add_str(d, o, "description", l->description);
-		add_str(d, o, "type", l->type);
-		add_age(d, o, "registered_age_s", now_ns, l->registered_ns);
-		add_str(d, o, "state", line_state_name(line_state(l)));
-		cJSON *calls = add_obj(d, o, "calls", cJSON_CreateArray());
-		for (size_t k = first[i]; calls && k < first[i + 1]; k++)
-			add_call(d, calls, &st->calls[order[k]], now_ns);
-		cJSON *t = add_obj(d, o, "today", cJSON_CreateObject());
-		if (!t)
-			break;
-		add_int(d, t, "calls_in", l->today.calls_in);
-		add_int(d, t, "calls_out", l->today.calls_out);
-		add_int(d, t, "answered", l->today.answered);
-		add_int(d, t, "missed", l->today.missed);
-		add_int(d, t, "talk_s", l->today.talk_s);
+		open_obj(d, NULL);
+		add_str(d, "number", l->number);
+		add_str(d, "display", phone_display(display, sizeof(display), l->number));
+		add_str(d, "description", l->description);
+		add_str(d, "type", l->type);
+		add_age(d, "registered_age_s", now_ns, l->registered_ns);
+		add_str(d, "state", line_state_name(line_state(l)));
+		open_arr(d, "calls");
+		for (size_t k = first[i]; k < first[i + 1]; k++)
+			add_call(d, &st->calls[order[k]], now_ns);
+		close_container(d);
+		open_obj(d, "today");
+		add_int(d, "calls_in", l->today.calls_in);
+		add_int(d, "calls_out", l->today.calls_out);
+		add_int(d, "answered", l->today.answered);
+		add_int(d, "missed", l->today.missed);
+		add_int(d, "talk_s", l->today.talk_s);
+		close_container(d);
+		close_container(d);
 	}
+	close_container(d);
 	free(first);
 	free(order);
 }
 
-static void add_members(struct doc *d, cJSON *q, const struct queue *qu, int64_t now_s)
+static void add_members(struct doc *d, const struct queue *qu, int64_t now_s)
 {
-	cJSON *arr = add_obj(d, q, "members", cJSON_CreateArray());
-	for (size_t i = 0; arr && i < qu->nmembers; i++) {
+	open_arr(d, "members");
+	for (size_t i = 0; i < qu->nmembers; i++) {
 		const struct member *m = &qu->members[i];
-		cJSON *o = add_obj(d, arr, NULL, cJSON_CreateObject());
-		if (!o)
-			return;
-		add_str(d, o, "id", m->uuid);
-		add_str(d, o, "caller", m->number);
-		add_str(d, o, "name", m->name);
-		add_str(d, o, "state", member_state_name(m->state));
-		add_str(d, o, "agent", m->agent);
-		add_int(d, o, "since", m->joined_s);
+		open_obj(d, NULL);
+		add_str(d, "id", m->uuid);
+		add_str(d, "caller", m->number);
+		add_str(d, "name", m->name);
+		add_str(d, "state", member_state_name(m->state));
+		add_str(d, "agent", m->agent);
+		add_int(d, "since", m->joined_s);
 		int64_t until = m->answered_s > 0 ? m->answered_s : now_s;
-		add_int(d, o, "wait_s", until > m->joined_s ? until - m->joined_s : 0);
+		add_int(d, "wait_s", until > m->joined_s ? until - m->joined_s : 0);
+		close_container(d);
 	}
+	close_container(d);
 }
 
-static void add_agents(struct doc *d, cJSON *q, const struct queue *qu)
+static void add_agents(struct doc *d, const struct queue *qu)
 {
-	cJSON *arr = add_obj(d, q, "agents", cJSON_CreateArray());
-	for (size_t i = 0; arr && i < qu->nagents; i++) {
+	open_arr(d, "agents");
+	for (size_t i = 0; i < qu->nagents; i++) {
 		const struct agent *a = &qu->agents[i];
-		cJSON *o = add_obj(d, arr, NULL, cJSON_CreateObject());
-		if (!o)
-			return;
-		add_str(d, o, "number", a->number);
-		add_bool(d, o, "on_call", a->on_call);
-		add_int(d, o, "taken_today", a->taken_today);
-		add_str(d, o, "status", a->status);
+		open_obj(d, NULL);
+		add_str(d, "number", a->number);
+		add_bool(d, "on_call", a->on_call);
+		add_int(d, "taken_today", a->taken_today);
+		add_str(d, "status", a->status);
+		close_container(d);
 	}
+	close_container(d);
 }
 
-static void add_queues(struct doc *d, cJSON *root, const struct model_state *st,
-                       const struct settings *s, int64_t now_s)
+static void add_queues(struct doc *d, const struct model_state *st, const struct settings *s,
+                       int64_t now_s)
 {
-	cJSON *arr = add_obj(d, root, "queues", cJSON_CreateArray());
-	if (!arr)
-		return;
-	for (size_t i = 0; i < st->nqueues; i++) {
+	open_arr(d, "queues");
+	for (size_t i = 0; d->ok && i < st->nqueues; i++) {
 		const struct queue *qu = &st->queues[i];
 		struct queue_stats qs;
 		queue_stats(qu, s, now_s, &qs);
-		cJSON *o = add_obj(d, arr, NULL, cJSON_CreateObject());
-		if (!o)
-			return;
 		char display[64];
-		add_str(d, o, "number", qu->number);
-		add_str(d, o, "display", phone_display(display, sizeof(display), qu->number));
-		add_str(d, o, "description", qu->description);
-		add_int(d, o, "waiting", qs.waiting);
-		add_int(d, o, "longest_wait_s", qs.longest_wait_s);
-		add_members(d, o, qu, now_s);
-		add_agents(d, o, qu);
-		cJSON *t = add_obj(d, o, "today", cJSON_CreateObject());
-		if (!t)
-			return;
-		add_int(d, t, "offered", qs.offered);
-		add_int(d, t, "answered", qs.answered);
-		add_int(d, t, "abandoned", qs.abandoned);
-		add_int(d, t, "short_abandoned", qs.short_abandoned);
-		add_int(d, t, "timed_out", qs.timed_out);
-		add_rate(d, t, "abandon_rate", qs.abandon_rate_pm);
-		add_rate(d, t, "service_level", qs.service_level_pm);
-		add_int(d, t, "service_level_target_s", s->sl_target_s);
-		add_int_or_null(d, t, "avg_wait_s", qs.avg_wait_s);
-		add_int_or_null(d, t, "avg_talk_s", qs.avg_talk_s);
-		add_int(d, t, "worst_wait_s", qs.worst_wait_s);
-		add_int(d, t, "agents_on_call", qs.agents_on_call);
+		open_obj(d, NULL);
+		add_str(d, "number", qu->number);
+		add_str(d, "display", phone_display(display, sizeof(display), qu->number));
+		add_str(d, "description", qu->description);
+		add_int(d, "waiting", qs.waiting);
+		add_int(d, "longest_wait_s", qs.longest_wait_s);
+		add_members(d, qu, now_s);
+		add_agents(d, qu);
+		open_obj(d, "today");
+		add_int(d, "offered", qs.offered);
+		add_int(d, "answered", qs.answered);
+		add_int(d, "abandoned", qs.abandoned);
+		add_int(d, "short_abandoned", qs.short_abandoned);
+		add_int(d, "timed_out", qs.timed_out);
+		add_rate(d, "abandon_rate", qs.abandon_rate_pm);
+		add_rate(d, "service_level", qs.service_level_pm);
+		add_int(d, "service_level_target_s", s->sl_target_s);
+		add_int_or_null(d, "avg_wait_s", qs.avg_wait_s);
+		add_int_or_null(d, "avg_talk_s", qs.avg_talk_s);
+		add_int(d, "worst_wait_s", qs.worst_wait_s);
+		add_int(d, "agents_on_call", qs.agents_on_call);
+		close_container(d);
+		close_container(d);
 	}
+	close_container(d);
 }
 
-static void add_counters(struct doc *d, cJSON *root, const struct counters *c)
+static void add_counters(struct doc *d, const struct counters *c)
 {
-	cJSON *o = add_obj(d, root, "counters", cJSON_CreateObject());
-	if (!o)
-		return;
-	add_int(d, o, "events", (int64_t)c->events);
-	add_int(d, o, "malformed", (int64_t)c->malformed);
-	add_int(d, o, "duplicates", (int64_t)c->duplicates);
-	add_int(d, o, "unknown", (int64_t)c->unknown);
-	add_int(d, o, "expired", (int64_t)c->expired);
-	add_int(d, o, "dropped", (int64_t)c->dropped);
-	add_int(d, o, "registered", (int64_t)c->registered);
+	open_obj(d, "counters");
+	add_int(d, "events", (int64_t)c->events);
+	add_int(d, "malformed", (int64_t)c->malformed);
+	add_int(d, "duplicates", (int64_t)c->duplicates);
+	add_int(d, "unknown", (int64_t)c->unknown);
+	add_int(d, "expired", (int64_t)c->expired);
+	add_int(d, "dropped", (int64_t)c->dropped);
+	add_int(d, "registered", (int64_t)c->registered);
+	close_container(d);
 }
 
-char *snapshot_json(const struct model_state *st, const struct settings *s)
+/* Print the document into d's buffer (reused: its text is replaced), redacted. False on
+ * allocation failure. */
+static bool render(struct doc *d, const struct model_state *st, const struct settings *s)
 {
-	struct doc d = {.ok = true};
-	cJSON *root = cJSON_CreateObject();
-	if (!root)
-		return NULL;
+	d->len = 0;
+	d->ok = true;
+	d->level = 0;
 	int64_t now_ns = state_now_ns(st);
 	int64_t now_s = floor_s(now_ns);
 	char iso[40];
 	iso_local(iso, sizeof(iso), now_s);
-	add_int(&d, root, "version", SNAPSHOT_VERSION);
-	add_int(&d, root, "now", now_s);
-	add_str(&d, root, "now_iso", iso);
-	add_str(&d, root, "source", st->source);
-	add_int(&d, root, "day_start", st->day_start_s);
-	add_feeds(&d, root, st);
-	add_lines(&d, root, st, now_ns);
-	add_queues(&d, root, st, s, now_s);
-	add_counters(&d, root, &st->counters);
-	char *text = d.ok ? cJSON_Print(root) : NULL;
-	cJSON_Delete(root);
-	if (text)
-		redact_text(text, strlen(text)); /* last guard: no token leaves the program */
-	return text;
+	open_obj(d, NULL);
+	add_int(d, "version", SNAPSHOT_VERSION);
+	add_int(d, "now", now_s);
+	add_str(d, "now_iso", iso);
+	add_str(d, "source", st->source);
+	add_int(d, "day_start", st->day_start_s);
+	add_feeds(d, st);
+	add_lines(d, st, now_ns);
+	add_queues(d, st, s, now_s);
+	add_counters(d, &st->counters);
+	close_container(d);
+	if (!d->ok)
+		return false;
+	redact_text(d->buf, d->len); /* last guard: no token leaves the program */
+	return true;
 }
 
-bool snapshot_write(const struct model_state *st, const struct settings *s, const char *path,
-                    char *err, size_t errsize)
+char *snapshot_json(const struct model_state *st, const struct settings *s)
+{
+	struct doc d = {0};
+	if (!render(&d, st, s)) {
+		free(d.buf);
+		return NULL;
+	}
+	return d.buf;
+}
+
+/* Write the document in d (its text followed by a newline) to path atomically. */
+static bool write_doc(const struct doc *d, const char *path, char *err, size_t errsize)
 {
 	static unsigned counter; /* distinct temporary names across threads of one process */
-	char *text = snapshot_json(st, s);
-	if (!text) {
-		snprintf(err, errsize, "snapshot: out of memory");
-		return false;
-	}
-	size_t len = strlen(text);
 	char tmp[SNAPSHOT_PATH_MAX + 64];
 	int fd = -1;
 	for (int tries = 0; fd < 0 && tries < 100; tries++) {
@@ -379,10 +509,9 @@ bool snapshot_write(const struct model_state *st, const struct settings *s, cons
 	if (fd < 0) {
 		snprintf(err, errsize, "cannot create a temporary file beside %s: %s", path,
 		         strerror(errno));
-		free(text);
 		return false;
 	}
-	bool ok = write_all(fd, text, len) && write_all(fd, "\n", 1) && fsync(fd) == 0;
+	bool ok = write_all(fd, d->buf, d->len) && write_all(fd, "\n", 1) && fsync(fd) == 0;
 	int saved = errno;
 	if (close(fd) != 0 && ok) {
 		ok = false;
@@ -392,7 +521,6 @@ bool snapshot_write(const struct model_state *st, const struct settings *s, cons
 		ok = false;
 		saved = errno;
 	}
-	free(text);
 	if (!ok) {
 		unlink(tmp);
 		snprintf(err, errsize, "cannot write %s: %s", path, strerror(saved));
@@ -400,6 +528,26 @@ bool snapshot_write(const struct model_state *st, const struct settings *s, cons
 	}
 	sync_parent_dir(path);
 	return true;
+}
+
+/* Render into d (a buffer kept between calls) and write it to path. */
+static bool write_state(struct doc *d, const struct model_state *st, const struct settings *s,
+                        const char *path, char *err, size_t errsize)
+{
+	if (!render(d, st, s)) {
+		snprintf(err, errsize, "snapshot: out of memory");
+		return false;
+	}
+	return write_doc(d, path, err, errsize);
+}
+
+bool snapshot_write(const struct model_state *st, const struct settings *s, const char *path,
+                    char *err, size_t errsize)
+{
+	struct doc d = {0};
+	bool ok = write_state(&d, st, s, path, err, errsize);
+	free(d.buf);
+	return ok;
 }
 
 struct snapshot_writer {
@@ -412,6 +560,7 @@ struct snapshot_writer {
 	pthread_cond_t cond;
 	bool stop;
 	struct model_state view; /* only the writer thread touches it until stop */
+	struct doc doc;          /* the text, its buffer kept from one write to the next */
 	uint64_t seen;
 	int64_t written_ns; /* monotonic time of the last write */
 	bool failed;        /* the last write failed */
@@ -427,7 +576,7 @@ static void writer_step(struct snapshot_writer *w, bool force)
 	if (!force && !moved && now - w->written_ns < HEARTBEAT_NS)
 		return;
 	char err[256];
-	w->failed = !snapshot_write(&w->view, &w->set, w->path, err, sizeof(err));
+	w->failed = !write_state(&w->doc, &w->view, &w->set, w->path, err, sizeof(err));
 	if (w->failed)
 		snprintf(w->error, sizeof(w->error), "%s", err);
 	else
@@ -477,8 +626,9 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 	model_unlock(m);
 	/* A first write now, so that a path that cannot be written is an error at start. */
 	model_view(m, &w->view, &w->seen);
-	if (!snapshot_write(&w->view, &w->set, w->path, err, errsize)) {
+	if (!write_state(&w->doc, &w->view, &w->set, w->path, err, errsize)) {
 		state_free(&w->view);
+		free(w->doc.buf);
 		free(w);
 		return NULL;
 	}
@@ -495,6 +645,7 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 		pthread_cond_destroy(&w->cond);
 		pthread_mutex_destroy(&w->lock);
 		state_free(&w->view);
+		free(w->doc.buf);
 		free(w);
 		return NULL;
 	}
@@ -516,5 +667,6 @@ void snapshot_writer_stop(struct snapshot_writer *w)
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	state_free(&w->view);
+	free(w->doc.buf);
 	free(w);
 }

@@ -366,6 +366,54 @@ static void test_rates_ignore_locale(void **state)
 	free_state(&st);
 }
 
+/* Strings are escaped as JSON wants them: quotes, backslashes and every control character,
+ * while UTF-8 passes as it is. */
+static void test_string_escapes(void **state)
+{
+	(void)state;
+	static const char nasty[] = "q\"b\\s/\b\f\n\r\t\x01\x1f\x7f Zo\xc3\xab end";
+	struct model_state st;
+	struct settings s;
+	settings_defaults(&s);
+	build_state(&st);
+	snprintf(st.lines[1].description, sizeof(st.lines[1].description), "%s", nasty);
+	snprintf(st.queues[0].agents[0].status, sizeof(st.queues[0].agents[0].status), "%s", nasty);
+	char *text = snapshot_json(&st, &s);
+	assert_non_null(text);
+	for (const char *p = text; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+			fail_msg("raw control character 0x%02x in the snapshot", (unsigned char)*p);
+	assert_non_null(strstr(text, "\\u0001\\u001f"));
+	cJSON *root = cJSON_Parse(text);
+	assert_non_null(root);
+	assert_string_equal(str_at(get(root, "lines", "#1", "description", NULL)), nasty);
+	assert_string_equal(str_at(get(root, "queues", "#0", "agents", "#0", "status", NULL)),
+	                    nasty);
+	cJSON_Delete(root);
+	free(text);
+	free_state(&st);
+}
+
+/* An empty model is a whole document: empty arrays, counters at zero. */
+static void test_empty_state(void **state)
+{
+	(void)state;
+	struct model_state st;
+	struct settings s;
+	settings_defaults(&s);
+	memset(&st, 0, sizeof(st));
+	char *text = snapshot_json(&st, &s);
+	assert_non_null(text);
+	cJSON *root = cJSON_Parse(text);
+	assert_non_null(root);
+	assert_int_equal(cJSON_GetArraySize(get(root, "feeds", NULL)), 0);
+	assert_int_equal(cJSON_GetArraySize(get(root, "lines", NULL)), 0);
+	assert_int_equal(cJSON_GetArraySize(get(root, "queues", NULL)), 0);
+	assert_int_equal(int_at(get(root, "counters", "events", NULL)), 0);
+	cJSON_Delete(root);
+	free(text);
+}
+
 static struct model *new_model(void)
 {
 	struct settings s;
@@ -551,6 +599,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_schema),
 	    cmocka_unit_test(test_rates_ignore_locale),
+	    cmocka_unit_test(test_string_escapes),
+	    cmocka_unit_test(test_empty_state),
 	    cmocka_unit_test(test_from_ingested_events),
 	    cmocka_unit_test(test_atomic_write),
 	    cmocka_unit_test(test_writer_thread),
