@@ -27,27 +27,57 @@
 #define SNAPSHOT_PATH_MAX 4096
 #define HEARTBEAT_NS      (10 * NS_PER_S) /* rewritten at least this often, so "now" stays fresh */
 
-/* The document is printed as it is walked, into one growing buffer, in the layout of
- * cJSON_Print (objects one member a line indented by tabs, "key":<tab>value, arrays inline
- * with ", "), without building a tree: a tree of 5,000 lines cost ten times the text. */
+/* The document is printed as it is walked, in the layout of cJSON_Print (objects one member a
+ * line indented by tabs, "key":<tab>value, arrays inline with ", "), without building a tree:
+ * a tree of 5,000 lines cost ten times the text. Written to a file, the text goes out in
+ * chunks of CHUNK bytes; in memory (snapshot_json) the buffer grows. */
 #define NEST_MAX 8
+#define CHUNK    (64 * 1024)
+/* Bytes held back at each flush so that a secret (shorter than 64 bytes, redact.c) cut by a
+ * chunk's end is redacted whole in the next one: redacting chunk by chunk then scrubs what
+ * redacting the whole text would. */
+#define HOLD_BACK 4096
 
 struct doc {
 	char *buf;
 	size_t len, cap;
-	bool ok;                /* false after an allocation failure */
+	int fd;                 /* the file written, or -1: the text stays in buf */
+	bool ok;                /* false after an allocation or write failure */
+	int error;              /* errno of a write failure, 0 for an allocation failure */
 	int level;              /* containers open: the indentation of their members */
 	bool obj[NEST_MAX];     /* container at each level is an object (else an array) */
 	bool started[NEST_MAX]; /* and holds a member already */
 };
 
+/* Redact what is in the buffer and write all but the last keep bytes, which move to the
+ * front. */
+static void flush(struct doc *d, size_t keep)
+{
+	if (!d->ok || d->len <= keep)
+		return;
+	redact_text(d->buf, d->len); /* last guard: no token leaves the program */
+	size_t n = d->len - keep;
+	if (!write_all(d->fd, d->buf, n)) {
+		d->ok = false;
+		d->error = errno;
+		return;
+	}
+	memmove(d->buf, d->buf + n, keep);
+	d->len = keep;
+	d->buf[d->len] = '\0';
+}
+
+/* Room for more bytes and a NUL: flush to the file first, grow the buffer if that is not
+ * enough. */
 static bool reserve(struct doc *d, size_t more)
 {
+	if (d->ok && d->cap - d->len <= more && d->fd >= 0)
+		flush(d, HOLD_BACK);
 	if (!d->ok)
 		return false;
 	if (d->cap - d->len > more)
 		return true;
-	size_t cap = d->cap ? d->cap : 64 * 1024;
+	size_t cap = d->cap ? d->cap : CHUNK + HOLD_BACK;
 	while (cap - d->len <= more)
 		cap *= 2;
 	char *b = realloc(d->buf, cap);
@@ -451,12 +481,13 @@ static void add_counters(struct doc *d, const struct counters *c)
 	close_container(d);
 }
 
-/* Print the document into d's buffer (reused: its text is replaced), redacted. False on
- * allocation failure. */
+/* Print the document into d's buffer (reused: its text is replaced), or through it into d->fd.
+ * False on failure. */
 static bool render(struct doc *d, const struct model_state *st, const struct settings *s)
 {
 	d->len = 0;
 	d->ok = true;
+	d->error = 0;
 	d->level = 0;
 	int64_t now_ns = state_now_ns(st);
 	int64_t now_s = floor_s(now_ns);
@@ -473,24 +504,24 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	add_queues(d, st, s, now_s);
 	add_counters(d, &st->counters);
 	close_container(d);
-	if (!d->ok)
-		return false;
-	redact_text(d->buf, d->len); /* last guard: no token leaves the program */
-	return true;
+	return d->ok;
 }
 
 char *snapshot_json(const struct model_state *st, const struct settings *s)
 {
-	struct doc d = {0};
+	struct doc d = {.fd = -1};
 	if (!render(&d, st, s)) {
 		free(d.buf);
 		return NULL;
 	}
+	redact_text(d.buf, d.len); /* last guard: no token leaves the program */
 	return d.buf;
 }
 
-/* Write the document in d (its text followed by a newline) to path atomically. */
-static bool write_doc(const struct doc *d, const char *path, char *err, size_t errsize)
+/* Write the document followed by a newline to path atomically, through d's buffer (kept
+ * between calls). */
+static bool write_state(struct doc *d, const struct model_state *st, const struct settings *s,
+                        const char *path, char *err, size_t errsize)
 {
 	static unsigned counter; /* distinct temporary names across threads of one process */
 	char tmp[SNAPSHOT_PATH_MAX + 64];
@@ -511,8 +542,17 @@ static bool write_doc(const struct doc *d, const char *path, char *err, size_t e
 		         strerror(errno));
 		return false;
 	}
-	bool ok = write_all(fd, d->buf, d->len) && write_all(fd, "\n", 1) && fsync(fd) == 0;
-	int saved = errno;
+	d->fd = fd;
+	if (render(d, st, s))
+		put(d, "\n", 1);
+	flush(d, 0);
+	d->fd = -1;
+	bool ok = d->ok;
+	int saved = d->error;
+	if (ok && fsync(fd) != 0) {
+		ok = false;
+		saved = errno;
+	}
 	if (close(fd) != 0 && ok) {
 		ok = false;
 		saved = errno;
@@ -523,28 +563,20 @@ static bool write_doc(const struct doc *d, const char *path, char *err, size_t e
 	}
 	if (!ok) {
 		unlink(tmp);
-		snprintf(err, errsize, "cannot write %s: %s", path, strerror(saved));
+		if (saved)
+			snprintf(err, errsize, "cannot write %s: %s", path, strerror(saved));
+		else
+			snprintf(err, errsize, "snapshot: out of memory");
 		return false;
 	}
 	sync_parent_dir(path);
 	return true;
 }
 
-/* Render into d (a buffer kept between calls) and write it to path. */
-static bool write_state(struct doc *d, const struct model_state *st, const struct settings *s,
-                        const char *path, char *err, size_t errsize)
-{
-	if (!render(d, st, s)) {
-		snprintf(err, errsize, "snapshot: out of memory");
-		return false;
-	}
-	return write_doc(d, path, err, errsize);
-}
-
 bool snapshot_write(const struct model_state *st, const struct settings *s, const char *path,
                     char *err, size_t errsize)
 {
-	struct doc d = {0};
+	struct doc d = {.fd = -1};
 	bool ok = write_state(&d, st, s, path, err, errsize);
 	free(d.buf);
 	return ok;
@@ -618,6 +650,7 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 		return NULL;
 	}
 	w->m = m;
+	w->doc.fd = -1;
 	snprintf(w->path, sizeof(w->path), "%s", path);
 	w->interval_ms = interval_ms > 0 ? interval_ms : 250;
 	w->seen = UINT64_MAX; /* the first view always copies */

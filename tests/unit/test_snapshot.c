@@ -18,6 +18,7 @@
 
 #include "ingest.h"
 #include "model.h"
+#include "redact.h"
 #include "settings.h"
 #include "snapshot.h"
 #include "stats.h"
@@ -558,6 +559,58 @@ static void test_atomic_write(void **state)
 	free_state(&st);
 }
 
+/* Count the occurrences of needle in text. */
+static int count_of(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* A document much larger than the writer's chunks, dense with secrets, one inside strings and
+ * one across a key, its separator and the start of a value: the file is the text of
+ * snapshot_json() exactly, and no secret survives whole, wherever a chunk ends. */
+static void test_large_write_is_redacted_whole(void **state)
+{
+	(void)state;
+	enum { LINES = 3000 };
+	static const char across[] = "\"description\":\t\"QXZ";
+	char path[300], err[256];
+	snprintf(path, sizeof(path), "%s/large.json", dir);
+	redact_register(TOKEN);
+	redact_register(across);
+	struct model_state st;
+	struct settings s;
+	settings_defaults(&s);
+	build_state(&st);
+	free(st.lines);
+	st.nlines = st.cap_lines = LINES;
+	st.lines = calloc(LINES, sizeof(*st.lines));
+	assert_non_null(st.lines);
+	for (int i = 0; i < LINES; i++) {
+		struct line *l = &st.lines[i];
+		snprintf(l->number, sizeof(l->number), "00339721%05d", i);
+		snprintf(l->description, sizeof(l->description), "QXZ%s%s%.*s", TOKEN, TOKEN,
+		         i % 11, "..........");
+	}
+	assert_true(snapshot_write(&st, &s, path, err, sizeof(err)));
+	char *file = slurp(path);
+	char *text = snapshot_json(&st, &s);
+	assert_non_null(file);
+	assert_non_null(text);
+	assert_true(strlen(file) > 10 * 64 * 1024);
+	assert_int_equal(strlen(file), strlen(text) + 1);
+	assert_memory_equal(file, text, strlen(text));
+	assert_null(strstr(file, TOKEN));
+	assert_null(strstr(file, across));
+	assert_int_equal(count_of(file, "********7Q9Z"), 2 * LINES);
+	assert_int_equal(count_of(file, "****\"QXZ"), LINES);
+	free(text);
+	free(file);
+	free_state(&st);
+}
+
 static void test_writer_thread(void **state)
 {
 	(void)state;
@@ -603,6 +656,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_state),
 	    cmocka_unit_test(test_from_ingested_events),
 	    cmocka_unit_test(test_atomic_write),
+	    cmocka_unit_test(test_large_write_is_redacted_whole),
 	    cmocka_unit_test(test_writer_thread),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
