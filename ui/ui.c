@@ -22,8 +22,13 @@
 #include "wake.h"
 #include "wallboard.h"
 
-/* At most this many frames a second when events pour in. */
+/* At most this many frames a second when events trickle in, */
 #define FRAME_MIN_NS (NS_PER_S / 25)
+/* and this long between two copies of the model when they pour in (a replay, a burst): each
+ * copy holds the lock that the writers wait for. */
+#define FRAME_BUSY_NS (NS_PER_S / 10)
+/* More changes of the model than this between two frames is a pour. */
+#define BUSY_CHANGES 8
 
 static bool curses_on;
 
@@ -262,13 +267,13 @@ static bool read_keys(struct console *c)
 
 /* Milliseconds to sleep: to the next whole second of the wall clock (the clock and durations
  * tick then), sooner if a frame is due or a wallboard page turns. */
-static int poll_timeout(const struct console *c, bool dirty, int64_t last_frame)
+static int poll_timeout(const struct console *c, bool dirty, int64_t next_frame)
 {
 	int64_t wall = wall_now_ns();
 	int64_t until = (wall / NS_PER_S + 1) * NS_PER_S;
 
-	if (dirty && last_frame + FRAME_MIN_NS < until)
-		until = last_frame + FRAME_MIN_NS;
+	if (dirty && next_frame < until)
+		until = next_frame;
 	if (c->view == VIEW_WALL && c->wall_next_ns && c->wall_next_ns < until)
 		until = c->wall_next_ns;
 	if (until <= wall)
@@ -280,7 +285,7 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
            volatile sig_atomic_t *stop)
 {
 	struct console c;
-	int64_t last_frame = 0;
+	int64_t next_frame = 0; /* no frame before this wall-clock time */
 	bool dirty = true;
 
 	memset(&c, 0, sizeof c);
@@ -299,9 +304,13 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 		int64_t wall = wall_now_ns();
 		int n;
 
-		if (dirty && wall - last_frame >= FRAME_MIN_NS) {
+		/* (a frame further away than a gap: the wall clock went back) */
+		if (dirty && (wall >= next_frame || next_frame - wall > FRAME_BUSY_NS)) {
+			int64_t gap = FRAME_MIN_NS;
 			if (!c.paused) {
-				model_view(m, &c.st, &c.seen);
+				uint64_t before = c.seen;
+				if (model_view(m, &c.st, &c.seen) && c.seen - before > BUSY_CHANGES)
+					gap = FRAME_BUSY_NS;
 				c.now_ns = state_now_ns(&c.st);
 			}
 			if (c.view == VIEW_WALL)
@@ -310,15 +319,19 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 			if (s->bell && c.worst_rows == ALERT_CRIT && c.worst != ALERT_CRIT)
 				beep();
 			c.worst = c.worst_rows;
-			last_frame = wall;
+			next_frame = wall + gap;
 			dirty = false;
 		}
-		n = poll(fds, m->wake_fd >= 0 ? 2 : 1, poll_timeout(&c, dirty, last_frame));
+		/* The model's wake fd is left out while a frame is pending: more changes would
+		 * only wake the thread once per event until the frame is due. */
+		if (dirty)
+			fds[1].fd = -1;
+		n = poll(fds, 2, poll_timeout(&c, dirty, next_frame));
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0)
 			dirty = true; /* the tick */
-		if (n > 0 && m->wake_fd >= 0 && (fds[1].revents & POLLIN)) {
+		if (n > 0 && (fds[1].revents & POLLIN)) {
 			wake_drain(m->wake_fd);
 			if (!c.paused)
 				dirty = true;
