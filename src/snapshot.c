@@ -155,7 +155,7 @@ static void begin(struct doc *d, const char *key)
 		if (d->started[i])
 			put(d, ",\n", 2);
 		put_tabs(d, d->level);
-		put_string(d, key);
+		put_string(d, key ? key : "");
 		put(d, ":\t", 2);
 	} else if (d->started[i]) {
 		put(d, ", ", 2);
