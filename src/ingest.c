@@ -66,7 +66,7 @@ static void note_error(struct ingest_result *res, const char *what)
 		snprintf(res->error, sizeof res->error, "%s", what);
 }
 
-typedef void event_fn(const cJSON *item, const struct event *ev, void *ctx);
+typedef void event_fn(cJSON *item, const struct event *ev, void *ctx);
 
 /* Find the events of a body (envelope, bare event or array) and call fn for each good one. */
 static void for_each_event(const char *body, size_t len, int64_t received_ns, event_fn *fn,
@@ -82,7 +82,7 @@ static void for_each_event(const char *body, size_t len, int64_t received_ns, ev
 	}
 	cJSON *root = cJSON_ParseWithLength(text, qlen);
 	free(text);
-	const cJSON *events = NULL;
+	cJSON *events = NULL;
 	if (!root) {
 		res->malformed = 1;
 		note_error(res, len == 0 ? "empty body" : "body is not JSON");
@@ -119,7 +119,7 @@ static void for_each_event(const char *body, size_t len, int64_t received_ns, ev
 	}
 	res->parsed = true;
 
-	const cJSON *item = events ? events->child : root;
+	cJSON *item = events ? events->child : root;
 	for (; item; item = events ? item->next : NULL) {
 		struct event ev;
 		char err[96];
@@ -139,7 +139,7 @@ struct parse_ctx {
 	void *ctx;
 };
 
-static void parse_one(const cJSON *item, const struct event *ev, void *ctx)
+static void parse_one(cJSON *item, const struct event *ev, void *ctx)
 {
 	(void)item;
 	struct parse_ctx *p = ctx;
@@ -161,8 +161,8 @@ struct batch {
 	bool failed; /* out of memory: apply nothing rather than part of the batch */
 };
 
-/* Journal one good event, and keep it for the batch. */
-static void collect(const cJSON *item, const struct event *ev, void *ctx)
+/* Journal one good event (its parsed item, changed by the journal), and keep it for the batch. */
+static void collect(cJSON *item, const struct event *ev, void *ctx)
 {
 	struct batch *b = ctx;
 	if (b->failed)
@@ -176,13 +176,8 @@ static void collect(const cJSON *item, const struct event *ev, void *ctx)
 		}
 		b->events = e, b->cap = cap;
 	}
-	if (b->journal) {
-		char *json = cJSON_PrintUnformatted(item);
-		if (json) {
-			journal_append(b->journal, json, strlen(json), ev->received_ns);
-			cJSON_free(json);
-		}
-	}
+	if (b->journal)
+		journal_append_event(b->journal, item, ev->received_ns);
 	b->events[b->n++] = *ev;
 }
 
