@@ -12,48 +12,59 @@
 
 #define BIG_INTEGER_DIGITS 16
 
+/* The offset just past the closing quote of the string whose body starts at i, or len. A quote
+ * closes the string unless an odd run of backslashes comes before it. */
+static size_t string_end(const char *json, size_t len, size_t i)
+{
+	const size_t body = i;
+	while (i < len) {
+		const char *q = memchr(json + i, '"', len - i);
+		if (!q)
+			return len;
+		size_t at = (size_t)(q - json), back = at;
+		while (back > body && json[back - 1] == '\\')
+			back--;
+		if ((at - back) % 2 == 0)
+			return at + 1;
+		i = at + 1;
+	}
+	return len;
+}
+
 char *json_quote_big_integers(const char *json, size_t len, size_t *outlen)
 {
 	/* every quoted number grows by 2 bytes and has at least 16 digits */
 	char *out = malloc(len + len / 8 + 2);
-	size_t o = 0;
-	bool in_string = false;
+	size_t o = 0, copied = 0; /* json[copied..i) is still to be copied */
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		char c = json[i];
-		if (in_string) {
-			out[o++] = c, i++;
-			if (c == '\\' && i < len)
-				out[o++] = json[i++];
-			else if (c == '"')
-				in_string = false;
-			continue;
-		}
 		if (c == '"') {
-			in_string = true;
-			out[o++] = c, i++;
+			i = string_end(json, len, i + 1);
 			continue;
 		}
 		if (c < '0' || c > '9') {
-			out[o++] = c, i++;
+			i++;
 			continue;
 		}
-		size_t start = i, digits = 0;
+		size_t start = i;
 		while (i < len && json[i] >= '0' && json[i] <= '9')
-			i++, digits++;
+			i++;
 		bool plain = i == len || (json[i] != '.' && json[i] != 'e' && json[i] != 'E');
 		bool negative = start > 0 && json[start - 1] == '-';
-		if (plain && !negative && digits >= BIG_INTEGER_DIGITS) {
+		if (plain && !negative && i - start >= BIG_INTEGER_DIGITS) {
+			memcpy(out + o, json + copied, start - copied);
+			o += start - copied;
 			out[o++] = '"';
-			memcpy(out + o, json + start, digits);
-			o += digits;
-			out[o++] = '"';
-		} else {
 			memcpy(out + o, json + start, i - start);
 			o += i - start;
+			out[o++] = '"';
+			copied = i;
 		}
 	}
+	memcpy(out + o, json + copied, len - copied);
+	o += len - copied;
 	out[o] = '\0';
 	*outlen = o;
 	return out;
