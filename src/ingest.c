@@ -52,8 +52,9 @@ char *json_quote_big_integers(const char *json, size_t len, size_t *outlen)
 		while (i < len && json[i] >= '0' && json[i] <= '9')
 			i++;
 		bool plain = i == len || (json[i] != '.' && json[i] != 'e' && json[i] != 'E');
-		bool negative = start > 0 && json[start - 1] == '-';
-		if (plain && !negative && i - start >= BIG_INTEGER_DIGITS) {
+		/* a run after a sign, a point or an exponent is part of a number that stays one */
+		bool whole = start == 0 || !strchr("-+.eE", json[start - 1]);
+		if (plain && whole && i - start >= BIG_INTEGER_DIGITS) {
 			memcpy(out + o, json + copied, start - copied);
 			o += start - copied;
 			out[o++] = '"';

@@ -319,7 +319,7 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 		if (n == 0)
 			dirty = true; /* the tick */
 		if (n > 0 && m->wake_fd >= 0 && (fds[1].revents & POLLIN)) {
-			wake_drain(m->wake_fd);
+			model_wake_drain(m);
 			if (!c.paused)
 				dirty = true;
 		}
