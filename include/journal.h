@@ -15,6 +15,7 @@
 
 struct model;
 struct journal;
+struct cJSON;
 
 /* Default journal directory: $XDG_STATE_HOME/ctiboard or ~/.local/state/ctiboard. */
 void journal_default_dir(char *dst, size_t dstsize);
@@ -27,8 +28,14 @@ struct journal *journal_open(const char *dir, char *err, size_t errsize);
 void journal_close(struct journal *j); /* NULL is accepted */
 
 /* Append one event object (its JSON text, len bytes) received at received_ns. The token is
- * redacted before anything is written. Thread-safe. Returns false on a write error. */
+ * redacted before anything is written. Thread-safe. Returns false on a write error or when the
+ * text is not a JSON object. */
 bool journal_append(struct journal *j, const char *event_json, size_t len, int64_t received_ns);
+
+/* The same for an event already parsed (ingest's tree, big integers already strings), printed
+ * once: the object itself is changed first (token keys redacted, "Received" set, as in the
+ * line). Returns false when event is not an object. */
+bool journal_append_event(struct journal *j, struct cJSON *event, int64_t received_ns);
 
 /* Flush to disk if the last flush is older than about a second. */
 void journal_sync(struct journal *j, bool force);

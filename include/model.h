@@ -14,6 +14,7 @@
 #define CTIBOARD_MODEL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -186,7 +187,8 @@ struct model {
 	struct model_state st;
 	struct settings set;
 	struct model_index *index;
-	int wake_fd; /* written to when the generation moves; -1 none */
+	int wake_fd;              /* written to when the generation moves; -1 none */
+	atomic_bool wake_pending; /* wake_fd written and not yet drained: no need to write again */
 };
 /* A writer that changes st directly (the feed updating its feed_status) sets m->dirty = true
  * before model_unlock(). */
@@ -203,6 +205,10 @@ void model_unlock(struct model *m);
 
 /* Apply one event (lock held). Updates counters, the log, "today" and the clock. */
 enum apply_result model_apply(struct model *m, const struct event *ev);
+
+/* For the reader of wake_fd: consume its signals. Call it before model_view(), so that a change
+ * made in between either shows in that view or signals the fd again. */
+void model_wake_drain(struct model *m);
 
 /* Expire what had no news, move "today" at midnight or shift start (lock held). */
 void model_tick(struct model *m, int64_t now_ns);

@@ -12,48 +12,60 @@
 
 #define BIG_INTEGER_DIGITS 16
 
+/* The offset just past the closing quote of the string whose body starts at i, or len. A quote
+ * closes the string unless an odd run of backslashes comes before it. */
+static size_t string_end(const char *json, size_t len, size_t i)
+{
+	const size_t body = i;
+	while (i < len) {
+		const char *q = memchr(json + i, '"', len - i);
+		if (!q)
+			return len;
+		size_t at = (size_t)(q - json), back = at;
+		while (back > body && json[back - 1] == '\\')
+			back--;
+		if ((at - back) % 2 == 0)
+			return at + 1;
+		i = at + 1;
+	}
+	return len;
+}
+
 char *json_quote_big_integers(const char *json, size_t len, size_t *outlen)
 {
 	/* every quoted number grows by 2 bytes and has at least 16 digits */
 	char *out = malloc(len + len / 8 + 2);
-	size_t o = 0;
-	bool in_string = false;
+	size_t o = 0, copied = 0; /* json[copied..i) is still to be copied */
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		char c = json[i];
-		if (in_string) {
-			out[o++] = c, i++;
-			if (c == '\\' && i < len)
-				out[o++] = json[i++];
-			else if (c == '"')
-				in_string = false;
-			continue;
-		}
 		if (c == '"') {
-			in_string = true;
-			out[o++] = c, i++;
+			i = string_end(json, len, i + 1);
 			continue;
 		}
 		if (c < '0' || c > '9') {
-			out[o++] = c, i++;
+			i++;
 			continue;
 		}
-		size_t start = i, digits = 0;
+		size_t start = i;
 		while (i < len && json[i] >= '0' && json[i] <= '9')
-			i++, digits++;
+			i++;
 		bool plain = i == len || (json[i] != '.' && json[i] != 'e' && json[i] != 'E');
-		bool negative = start > 0 && json[start - 1] == '-';
-		if (plain && !negative && digits >= BIG_INTEGER_DIGITS) {
+		/* a run after a sign, a point or an exponent is part of a number that stays one */
+		bool whole = start == 0 || !strchr("-+.eE", json[start - 1]);
+		if (plain && whole && i - start >= BIG_INTEGER_DIGITS) {
+			memcpy(out + o, json + copied, start - copied);
+			o += start - copied;
 			out[o++] = '"';
-			memcpy(out + o, json + start, digits);
-			o += digits;
-			out[o++] = '"';
-		} else {
 			memcpy(out + o, json + start, i - start);
 			o += i - start;
+			out[o++] = '"';
+			copied = i;
 		}
 	}
+	memcpy(out + o, json + copied, len - copied);
+	o += len - copied;
 	out[o] = '\0';
 	*outlen = o;
 	return out;
@@ -66,7 +78,7 @@ static void note_error(struct ingest_result *res, const char *what)
 		snprintf(res->error, sizeof res->error, "%s", what);
 }
 
-typedef void event_fn(const cJSON *item, const struct event *ev, void *ctx);
+typedef void event_fn(cJSON *item, const struct event *ev, void *ctx);
 
 /* Find the events of a body (envelope, bare event or array) and call fn for each good one. */
 static void for_each_event(const char *body, size_t len, int64_t received_ns, event_fn *fn,
@@ -82,7 +94,7 @@ static void for_each_event(const char *body, size_t len, int64_t received_ns, ev
 	}
 	cJSON *root = cJSON_ParseWithLength(text, qlen);
 	free(text);
-	const cJSON *events = NULL;
+	cJSON *events = NULL;
 	if (!root) {
 		res->malformed = 1;
 		note_error(res, len == 0 ? "empty body" : "body is not JSON");
@@ -119,7 +131,7 @@ static void for_each_event(const char *body, size_t len, int64_t received_ns, ev
 	}
 	res->parsed = true;
 
-	const cJSON *item = events ? events->child : root;
+	cJSON *item = events ? events->child : root;
 	for (; item; item = events ? item->next : NULL) {
 		struct event ev;
 		char err[96];
@@ -139,7 +151,7 @@ struct parse_ctx {
 	void *ctx;
 };
 
-static void parse_one(const cJSON *item, const struct event *ev, void *ctx)
+static void parse_one(cJSON *item, const struct event *ev, void *ctx)
 {
 	(void)item;
 	struct parse_ctx *p = ctx;
@@ -161,8 +173,8 @@ struct batch {
 	bool failed; /* out of memory: apply nothing rather than part of the batch */
 };
 
-/* Journal one good event, and keep it for the batch. */
-static void collect(const cJSON *item, const struct event *ev, void *ctx)
+/* Journal one good event (its parsed item, changed by the journal), and keep it for the batch. */
+static void collect(cJSON *item, const struct event *ev, void *ctx)
 {
 	struct batch *b = ctx;
 	if (b->failed)
@@ -176,13 +188,8 @@ static void collect(const cJSON *item, const struct event *ev, void *ctx)
 		}
 		b->events = e, b->cap = cap;
 	}
-	if (b->journal) {
-		char *json = cJSON_PrintUnformatted(item);
-		if (json) {
-			journal_append(b->journal, json, strlen(json), ev->received_ns);
-			cJSON_free(json);
-		}
-	}
+	if (b->journal)
+		journal_append_event(b->journal, item, ev->received_ns);
 	b->events[b->n++] = *ev;
 }
 

@@ -24,6 +24,7 @@
 
 #define JOURNAL_DIR_MAX  1024
 #define SYNC_INTERVAL_NS INT64_C(1000000000)
+#define LINE_BUF         4096 /* a journal line printed without malloc; longer ones are */
 
 struct journal {
 	pthread_mutex_t lock;
@@ -175,21 +176,10 @@ static bool open_day_locked(struct journal *j, int64_t received_s)
 	return true;
 }
 
-/* The journal line of one event: compact JSON with its tokens redacted and "Received" set,
- * ending in a newline. NULL when the text is not a JSON object. */
-static char *journal_line(const char *event_json, size_t len, int64_t received_ns, size_t *outlen)
+/* Make ev what the journal keeps (in place): every top-level "Token" (V1) or "token" (V2),
+ * duplicates included, replaced by its redacted label, and one "Received" key, last. */
+static bool finish_event(cJSON *ev, int64_t received_ns)
 {
-	size_t tlen;
-	char *text = json_quote_big_integers(event_json, len, &tlen);
-	if (!text)
-		return NULL;
-	cJSON *ev = cJSON_ParseWithLength(text, tlen);
-	free(text);
-	if (!ev || !cJSON_IsObject(ev)) {
-		cJSON_Delete(ev);
-		return NULL;
-	}
-	/* Every top-level "Token" (V1) or "token" (V2), duplicates included. */
 	for (cJSON *it = ev->child; it; it = it->next) {
 		if (!it->string || strcasecmp(it->string, "token") != 0)
 			continue;
@@ -200,8 +190,7 @@ static char *journal_line(const char *event_json, size_t len, int64_t received_n
 			red->string = strdup(it->string); /* the key stays; freed by cJSON_Delete */
 		if (!red || !red->string || !cJSON_ReplaceItemViaPointer(ev, it, red)) {
 			cJSON_Delete(red);
-			cJSON_Delete(ev);
-			return NULL;
+			return false;
 		}
 		it = red;
 	}
@@ -209,20 +198,28 @@ static char *journal_line(const char *event_json, size_t len, int64_t received_n
 		cJSON_DeleteItemFromObjectCaseSensitive(ev, "Received");
 	char digits[24];
 	snprintf(digits, sizeof(digits), "%lld", (long long)received_ns);
-	if (!cJSON_AddRawToObject(ev, "Received", digits)) {
-		cJSON_Delete(ev);
-		return NULL;
+	return cJSON_AddRawToObject(ev, "Received", digits) != NULL;
+}
+
+/* Compact JSON of ev and a newline into buf (size bytes) when it fits, else into a new buffer
+ * (*heap set, to free). The last guard scrubs every registered secret. NULL if out of memory. */
+static char *print_line(cJSON *ev, char *buf, size_t size, size_t *outlen, bool *heap)
+{
+	char *line = buf;
+	*heap = false;
+	/* cJSON wants 5 bytes more than it prints; one more is for the newline */
+	if (!cJSON_PrintPreallocated(ev, buf, (int)size - 1, false)) {
+		char *printed = cJSON_PrintUnformatted(ev);
+		if (!printed)
+			return NULL;
+		line = realloc(printed, strlen(printed) + 2);
+		if (!line) {
+			free(printed);
+			return NULL;
+		}
+		*heap = true;
 	}
-	char *printed = cJSON_PrintUnformatted(ev);
-	cJSON_Delete(ev);
-	if (!printed)
-		return NULL;
-	size_t n = strlen(printed);
-	char *line = realloc(printed, n + 2);
-	if (!line) {
-		free(printed);
-		return NULL;
-	}
+	size_t n = strlen(line);
 	line[n] = '\n';
 	line[n + 1] = '\0';
 	redact_text(line, n + 1);
@@ -230,14 +227,9 @@ static char *journal_line(const char *event_json, size_t len, int64_t received_n
 	return line;
 }
 
-bool journal_append(struct journal *j, const char *event_json, size_t len, int64_t received_ns)
+/* Write one finished line to the file of the local day of received_ns. */
+static bool write_line(struct journal *j, const char *line, size_t n, int64_t received_ns)
 {
-	if (!j || !event_json)
-		return false;
-	size_t n = 0;
-	char *line = journal_line(event_json, len, received_ns, &n);
-	if (!line)
-		return false;
 	int64_t received_s = received_ns / 1000000000;
 	if (received_ns < 0 && received_ns % 1000000000)
 		received_s--;
@@ -249,6 +241,36 @@ bool journal_append(struct journal *j, const char *event_json, size_t len, int64
 			sync_locked(j);
 	}
 	pthread_mutex_unlock(&j->lock);
-	free(line);
+	return ok;
+}
+
+bool journal_append_event(struct journal *j, cJSON *event, int64_t received_ns)
+{
+	if (!j || !cJSON_IsObject(event) || !finish_event(event, received_ns))
+		return false;
+	char buf[LINE_BUF];
+	size_t n = 0;
+	bool heap;
+	char *line = print_line(event, buf, sizeof(buf), &n, &heap);
+	if (!line)
+		return false;
+	bool ok = write_line(j, line, n, received_ns);
+	if (heap)
+		free(line);
+	return ok;
+}
+
+bool journal_append(struct journal *j, const char *event_json, size_t len, int64_t received_ns)
+{
+	if (!j || !event_json)
+		return false;
+	size_t tlen;
+	char *text = json_quote_big_integers(event_json, len, &tlen);
+	if (!text)
+		return false;
+	cJSON *ev = cJSON_ParseWithLength(text, tlen);
+	free(text);
+	bool ok = journal_append_event(j, ev, received_ns);
+	cJSON_Delete(ev);
 	return ok;
 }

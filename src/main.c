@@ -370,12 +370,17 @@ static void replay_today(struct model *m, const char *dir)
 		        (unsigned long long)res.malformed_lines, res.first_error);
 }
 
-/* Sleep until the model changes, a signal comes (both write the wake fd) or ms pass. */
-static void wait_for_news(int wake_fd, int ms)
+/* Sleep until the model changes, a signal comes (both write the wake fd) or ms pass. A
+ * headless run only watches for its end here, so it looks at most 50 times a second however
+ * fast the events come. */
+static void wait_for_news(struct model *m, int ms)
 {
-	struct pollfd p = {.fd = wake_fd, .events = POLLIN};
-	if (poll(&p, 1, ms) > 0)
-		wake_drain(wake_fd);
+	struct pollfd p = {.fd = m->wake_fd, .events = POLLIN};
+	if (poll(&p, 1, ms) > 0) {
+		struct timespec batch = {0, 20 * 1000000};
+		nanosleep(&batch, NULL);
+		model_wake_drain(m);
+	}
 }
 
 int main(int argc, char **argv)
@@ -482,7 +487,7 @@ int main(int argc, char **argv)
 				freeze_clock(&model);
 				break;
 			}
-			wait_for_news(model.wake_fd, 250);
+			wait_for_news(&model, 250);
 		}
 	} else if (ui_run(&model, names, &set, &stop_requested) != 0) {
 		status = 1;

@@ -274,8 +274,16 @@ void model_unlock(struct model *m)
 		m->dirty = false;
 	}
 	pthread_mutex_unlock(&m->lock);
-	if (changed)
+	/* one write wakes the reader however many changes come before it looks: a fast replay
+	 * would otherwise cost a write, a poll and a read per event */
+	if (changed && !atomic_exchange(&m->wake_pending, true))
 		wake_signal(m->wake_fd);
+}
+
+void model_wake_drain(struct model *m)
+{
+	wake_drain(m->wake_fd);
+	atomic_store(&m->wake_pending, false);
 }
 
 /* ---- today ---- */

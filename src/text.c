@@ -53,6 +53,12 @@ size_t text_sanitize(char *dst, size_t dstsize, const char *src, size_t srclen)
 	if (dstsize == 0)
 		return 0;
 	while (i < srclen && s[i]) {
+		if (s[i] >= 0x20 && s[i] < 0x7F) { /* printable ASCII, the common case */
+			if (out + 1 >= dstsize)
+				break;
+			dst[out++] = (char)s[i++];
+			continue;
+		}
 		unsigned cp;
 		size_t len = utf8_decode(s + i, srclen - i, &cp);
 		const char *piece = (const char *)s + i;
@@ -128,6 +134,21 @@ bool text_copy(char *dst, size_t dstsize, const char *src)
 	return true;
 }
 
+/* prefix then s into dst, cut to fit as snprintf would cut it. */
+static void join(char *dst, size_t dstsize, const char *prefix, const char *s)
+{
+	size_t np = strlen(prefix), ns = strlen(s);
+	if (dstsize == 0)
+		return;
+	if (np >= dstsize)
+		np = dstsize - 1;
+	if (ns >= dstsize - np)
+		ns = dstsize - np - 1;
+	memcpy(dst, prefix, np);
+	memcpy(dst + np, s, ns);
+	dst[np + ns] = '\0';
+}
+
 void phone_normalize(char *dst, size_t dstsize, const char *src)
 {
 	char digits[64];
@@ -149,11 +170,11 @@ void phone_normalize(char *dst, size_t dstsize, const char *src)
 		return;
 	}
 	if (plus)
-		snprintf(dst, dstsize, "00%s", digits);
+		join(dst, dstsize, "00", digits);
 	else if (nd == 10 && digits[0] == '0' && digits[1] != '0')
-		snprintf(dst, dstsize, "0033%s", digits + 1); /* French national number */
+		join(dst, dstsize, "0033", digits + 1); /* French national number */
 	else
-		snprintf(dst, dstsize, "%s", digits);
+		join(dst, dstsize, "", digits);
 }
 
 char *phone_display(char *dst, size_t dstsize, const char *number)

@@ -323,7 +323,7 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 			dirty = false;
 		}
 		/* The model's wake fd is left out while a frame is pending: more changes would
-		 * only wake the thread once per event until the frame is due. */
+		 * only wake the thread again before the frame is due. */
 		if (dirty)
 			fds[1].fd = -1;
 		n = poll(fds, 2, poll_timeout(&c, dirty, next_frame));
@@ -331,8 +331,8 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 			break;
 		if (n == 0)
 			dirty = true; /* the tick */
-		if (n > 0 && (fds[1].revents & POLLIN)) {
-			wake_drain(m->wake_fd);
+		if (n > 0 && m->wake_fd >= 0 && (fds[1].revents & POLLIN)) {
+			model_wake_drain(m);
 			if (!c.paused)
 				dirty = true;
 		}

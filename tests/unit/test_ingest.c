@@ -287,6 +287,17 @@ static void test_big_integers_are_quoted_outside_strings_only(void **state)
 	                    "\"f\":\"x\\\"9999999999999999\"}");
 	assert_int_equal(n, strlen(out));
 	free(out);
+	/* long digit runs inside a fraction or an exponent stay as they are: still valid JSON */
+	in = "{\"a\":0.30000000000000004,\"b\":1e1234567890123456,\"c\":-1234567890123456}";
+	out = json_quote_big_integers(in, strlen(in), &n);
+	assert_string_equal(out, in);
+	free(out);
+	struct seen s;
+	struct ingest_result r = parse("{\"Event\":\"start_calling\",\"Ressource\":\"1\",\"Data\":{"
+	                               "\"CallId\":\"c\",\"Ts\":1564687684.2300000000000001}}",
+	                               &s);
+	assert_int_equal(r.malformed, 0);
+	assert_int_equal(s.n, 1);
 }
 
 int main(void)

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <pthread.h>
 
+#include "event_json.h"
 #include "ingest.h"
 #include "journal.h"
 #include "model.h"
@@ -305,6 +306,81 @@ static int complete_lines(const char *text, size_t len)
 		p = nl + 1;
 	}
 	return n;
+}
+
+/* An event parsed as ingest parses it (big integers as strings); NULL if not JSON. */
+static cJSON *parse_as_ingest(const char *text)
+{
+	size_t n;
+	char *q = json_quote_big_integers(text, strlen(text), &n);
+	assert_non_null(q);
+	cJSON *o = cJSON_ParseWithLength(q, n);
+	free(q);
+	return o;
+}
+
+static void test_parsed_event_gives_the_same_line(void **state)
+{
+	(void)state;
+	char da[256], db[256], err[256], ev[2048], pa[512], pb[512];
+	static char big[9000];
+	fresh_dir(da, sizeof(da), "same-text");
+	fresh_dir(db, sizeof(db), "same-tree");
+	/* longer than the line buffer: printed on the heap */
+	snprintf(big, sizeof(big),
+	         "{\"Event\":\"registered\",\"token\":\"" TOKEN "\",\"Data\":{\"Body\":\"");
+	size_t n = strlen(big);
+	memset(big + n, 'y', 8000);
+	strcpy(big + n + 8000, "\"}}");
+	const char *events[] = {
+	    line_event(ev, sizeof(ev), "start_ringing", "call-1", 0),
+	    "{\"event\":\"registered\",\"token\":\"" TOKEN_V2
+	    "\",\"timestamp\":1764151200999999999}",
+	    "{\"Event\":\"registered\",\"Token\":\"x\",\"Token\":\"" TOKEN "\",\"Token\":7}",
+	    "{\"Event\":\"registered\",\"Received\":1,\"Count\":3,\"Received\":2,\"Ts\":1.5}",
+	    big,
+	};
+	struct journal *ja = journal_open(da, err, sizeof(err));
+	struct journal *jb = journal_open(db, err, sizeof(err));
+	assert_non_null(ja);
+	assert_non_null(jb);
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		int64_t rx = T0_S * NS + (int64_t)i;
+		assert_true(journal_append(ja, events[i], strlen(events[i]), rx));
+		cJSON *o = parse_as_ingest(events[i]);
+		assert_true(journal_append_event(jb, o, rx));
+		/* the tree itself now holds what the line holds */
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "Received");
+		assert_true(cJSON_IsRaw(r));
+		assert_null(r->next);
+		char *printed = cJSON_PrintUnformatted(o);
+		assert_null(strstr(printed, TOKEN));
+		assert_null(strstr(printed, TOKEN_V2));
+		free(printed);
+		cJSON_Delete(o);
+	}
+	cJSON *array = parse_as_ingest("[1,2]");
+	assert_false(journal_append_event(jb, array, T0_S * NS));
+	assert_false(journal_append_event(jb, NULL, T0_S * NS));
+	cJSON_Delete(array);
+	journal_close(ja);
+	journal_close(jb);
+	journal_path_for(pa, sizeof(pa), da, T0_S);
+	journal_path_for(pb, sizeof(pb), db, T0_S);
+	size_t la, lb;
+	char *a = slurp(pa, &la), *b = slurp(pb, &lb);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(complete_lines(b, lb), 5);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	assert_non_null(strstr(b, "\"Token\":\"...7Q9Z\",\"Token\":"));
+	assert_non_null(strstr(b, "\"token\":\"...W8X1\""));
+	assert_non_null(strstr(b, "\"timestamp\":\"1764151200999999999\""));
+	assert_non_null(strstr(b, "\"Count\":3,\"Ts\":1.5,\"Received\":1764151200000000003}\n"));
+	assert_non_null(strstr(b, "yyyy\"},\"Received\":1764151200000000004}\n"));
+	free(a);
+	free(b);
 }
 
 static void test_lines_complete_while_open(void **state)
@@ -607,6 +683,7 @@ int main(void)
 	    cmocka_unit_test(test_not_an_object_is_refused),
 	    cmocka_unit_test(test_modes),
 	    cmocka_unit_test(test_day_files_follow_received_time),
+	    cmocka_unit_test(test_parsed_event_gives_the_same_line),
 	    cmocka_unit_test(test_lines_complete_while_open),
 	    cmocka_unit_test(test_threads_share_a_journal),
 	    cmocka_unit_test(test_round_trip),
