@@ -124,7 +124,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ctiboard $(DESTDIR)$(MANDIR)/ctiboard.1
 
 format:
-	clang-format -i $(wildcard src/*.c ui/*.[ch] include/*.h tests/unit/*.[ch] tests/fuzz/*.c)
+	clang-format -i $(wildcard src/*.c ui/*.[ch] include/*.h tests/unit/*.[ch] tests/fuzz/*.[ch])
 
 clean:
 	rm -rf build build-* ctiboard

@@ -12,31 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "input_file.h"
 #include "names.h"
 #include "settings.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char path[64];
-static int fd = -1;
-
-/* Remove the temporary file of this process at exit. */
-static void remove_file(void)
-{
-	if (fd >= 0)
-		unlink(path);
-}
-
-static int open_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	snprintf(path, sizeof path, "%s/fuzz_config.XXXXXX",
-	         dir && strlen(dir) < 40 ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd >= 0)
-		atexit(remove_file);
-	return fd;
-}
 
 /* Look up and display a few numbers cut from the input itself. */
 static void look_up(const struct names *n, const uint8_t *data, size_t size)
@@ -58,19 +38,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	if (fd < 0 && open_file() < 0)
-		abort();
 	const uint8_t which = data[0];
-	data++;
-	size--;
-	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+	const char *path = input_file_write("fuzz_config", data + 1, size - 1);
+	if (!path)
 		abort();
 	char err[512];
 	err[0] = '\0';
 	if (which & 1) {
 		struct names *n = names_load(path, err, sizeof err);
 		if (n) {
-			look_up(n, data, size);
+			look_up(n, data + 1, size - 1);
 			names_free(n);
 		} else if (!err[0]) {
 			abort(); /* a refusal must say why */

@@ -12,38 +12,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "input_file.h"
 #include "journal.h"
 #include "model.h"
 #include "settings.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[64];
-static int fd = -1;
-
-/* Open the temporary file of this process, removed at exit. */
-static void remove_file(void)
-{
-	if (fd >= 0)
-		unlink(path);
-}
-
-static int open_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	snprintf(path, sizeof path, "%s/fuzz_replay.XXXXXX",
-	         dir && strlen(dir) < 40 ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd >= 0)
-		atexit(remove_file);
-	return fd;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (fd < 0 && open_file() < 0)
-		abort();
-	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+	const char *path = input_file_write("fuzz_replay", data, size);
+	if (!path)
 		abort();
 	struct settings s;
 	struct model m;
