@@ -78,18 +78,26 @@ size_t text_sanitize(char *dst, size_t dstsize, const char *src, size_t srclen)
 	return out;
 }
 
+/* Bytes and columns of the character at p (n bytes left); a bad byte counts as one column. */
+static size_t char_at(const unsigned char *p, size_t n, int *cols)
+{
+	unsigned cp;
+	size_t len = utf8_decode(p, n, &cp);
+	if (len == 0)
+		len = 1, cp = '?';
+	int w = wcwidth((wchar_t)cp);
+	*cols = w < 0 ? 1 : w;
+	return len;
+}
+
 int text_width(const char *s)
 {
-	int cols = 0;
+	int cols = 0, w;
 	size_t n = strlen(s);
 	const unsigned char *p = (const unsigned char *)s;
 	while (n > 0) {
-		unsigned cp;
-		size_t len = utf8_decode(p, n, &cp);
-		if (len == 0)
-			len = 1, cp = '?';
-		int w = wcwidth((wchar_t)cp);
-		cols += w < 0 ? 1 : w;
+		size_t len = char_at(p, n, &w);
+		cols += w;
 		p += len, n -= len;
 	}
 	return cols;
@@ -103,13 +111,8 @@ int text_fit(char *dst, size_t dstsize, const char *s, int maxcols)
 	if (dstsize == 0)
 		return 0;
 	while (n > 0) {
-		unsigned cp;
-		size_t len = utf8_decode(p, n, &cp);
-		if (len == 0)
-			len = 1, cp = '?';
-		int w = wcwidth((wchar_t)cp);
-		if (w < 0)
-			w = 1;
+		int w;
+		size_t len = char_at(p, n, &w);
 		if (cols + w > maxcols || out + len >= dstsize)
 			break;
 		memcpy(dst + out, p, len);
