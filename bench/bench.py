@@ -192,6 +192,7 @@ def bench_ingest(a, day):
     nojournal = run_tool([a.tools + "/bench_ingest", "--mode", "nojournal", day])
     parse = run_tool([a.tools + "/bench_ingest", "--mode", "parse", day])
     cjson = run_tool([a.tools + "/bench_cjson", day])
+    cjson_arena = run_tool([a.tools + "/bench_cjson", "--arena", day])
     t0 = time.monotonic()
     with open(day, "rb") as src:
         subprocess.run(["jq", "-c", "."], stdin=src, stdout=subprocess.DEVNULL, check=True)
@@ -204,6 +205,9 @@ def bench_ingest(a, day):
     ratio = float(full["seconds"]) / float(cjson["seconds"])
     row(1, "  time vs cJSON parse alone", "x%.2f" % ratio, "<= x1.5", ratio <= 1.5,
         "cJSON: %.0f/s" % float(cjson["events_per_s"]))
+    row(1, "  time vs cJSON parse alone, in ingest's arena", "x%.2f" % (
+        float(full["seconds"]) / float(cjson_arena["seconds"])), "", None,
+        "cJSON in the arena: %.0f/s" % float(cjson_arena["events_per_s"]))
     row(1, "  parse+apply (no journal), events/s", nojournal["events_per_s"], "", None,
         "x%.2f cJSON" % (float(nojournal["seconds"]) / float(cjson["seconds"])))
     row(1, "  ingest parse alone, events/s", parse["events_per_s"], "", None,

@@ -1,9 +1,11 @@
 /* journal.h: the day's events as JSON lines, and their replay.
  *
  * One event per line, as received, with the token replaced by its redacted form and the receive
- * time added as "Received" (ns). One file per local day: <dir>/YYYY-MM-DD.jsonl. Lines are
- * written with one write() each and flushed to disk at most about once a second, so a crash
- * loses at most about a second of events.
+ * time added as "Received" (ns). One file per local day: <dir>/YYYY-MM-DD.jsonl. The journal's
+ * own thread writes the lines: at once, or, while events pour in, by 64 KB or at most 50 ms
+ * later; it flushes them to disk at most about once a second, so a crash loses at most about a
+ * second of events. A slow disk holds up the thread that appends only once a megabyte of lines
+ * waits for it.
  */
 #ifndef CTIBOARD_JOURNAL_H
 #define CTIBOARD_JOURNAL_H
@@ -33,12 +35,14 @@ void journal_close(struct journal *j); /* NULL is accepted */
 bool journal_append(struct journal *j, const char *event_json, size_t len, int64_t received_ns);
 
 /* The same for an event already parsed (ingest's tree, big integers already strings), printed
- * once: the object itself is changed first (token keys redacted, "Received" set, as in the
- * line). Returns false when event is not an object. */
-bool journal_append_event(struct journal *j, struct cJSON *event, int64_t received_ns);
+ * once. The tree is not changed. Returns false when event is not an object. */
+bool journal_append_event(struct journal *j, const struct cJSON *event, int64_t received_ns);
 
-/* Flush to disk if the last flush is older than about a second. */
+/* Write the lines appended so far, and flush them to disk if force; returns when done. */
 void journal_sync(struct journal *j, bool force);
+
+/* Lines dropped because their file could not be opened or written. */
+uint64_t journal_lost(struct journal *j);
 
 /* How a replay went. */
 struct replay_result {

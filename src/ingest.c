@@ -5,30 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytescan.h"
 #include "event_json.h"
 #include "journal.h"
+#include "json_arena.h"
 #include "model.h"
 #include "text.h"
 
 #define BIG_INTEGER_DIGITS 16
 
-/* The offset just past the closing quote of the string whose body starts at i, or len. A quote
- * closes the string unless an odd run of backslashes comes before it. */
+/* The offset just past the closing quote of the string whose body starts at i, or len. A
+ * backslash escapes the byte after it; runs without either are skipped a word at a time. */
 static size_t string_end(const char *json, size_t len, size_t i)
 {
-	const size_t body = i;
-	while (i < len) {
-		const char *q = memchr(json + i, '"', len - i);
-		if (!q)
+	for (;;) {
+		while (len - i >= 8 && !word_has(word_at(json + i), '"') &&
+		       !word_has(word_at(json + i), '\\'))
+			i += 8;
+		while (i < len && json[i] != '"' && json[i] != '\\')
+			i++;
+		if (i >= len)
 			return len;
-		size_t at = (size_t)(q - json), back = at;
-		while (back > body && json[back - 1] == '\\')
-			back--;
-		if ((at - back) % 2 == 0)
-			return at + 1;
-		i = at + 1;
+		if (json[i] == '"')
+			return i + 1;
+		if (len - i <= 2) /* a backslash at the end escapes nothing left */
+			return len;
+		i += 2;
 	}
-	return len;
 }
 
 char *json_quote_big_integers(const char *json, size_t len, size_t *outlen)
@@ -80,11 +83,11 @@ static void note_error(struct ingest_result *res, const char *what)
 
 typedef void event_fn(cJSON *item, const struct event *ev, void *ctx);
 
-/* Find the events of a body (envelope, bare event or array) and call fn for each good one. */
-static void for_each_event(const char *body, size_t len, int64_t received_ns, event_fn *fn,
-                           void *ctx, struct ingest_result *res)
+/* Find the events of a body (envelope, bare event or array) and call fn for each good one.
+ * The tree is not freed: it lives in the arena of for_each_event(). */
+static void walk_events(const char *body, size_t len, int64_t received_ns, event_fn *fn, void *ctx,
+                        struct ingest_result *res)
 {
-	memset(res, 0, sizeof *res);
 	size_t qlen;
 	char *text = json_quote_big_integers(body, len, &qlen);
 	if (!text) {
@@ -115,18 +118,14 @@ static void for_each_event(const char *body, size_t len, int64_t received_ns, ev
 		if (events && !cJSON_IsArray(events) && !cJSON_IsNull(events)) {
 			res->malformed = 1;
 			note_error(res, "Events: expected an array");
-			cJSON_Delete(root);
 			return;
 		}
 		res->parsed = true;
-		if (!cJSON_IsArray(events)) { /* missing or null Events: an empty batch */
-			cJSON_Delete(root);
+		if (!cJSON_IsArray(events)) /* missing or null Events: an empty batch */
 			return;
-		}
 	} else {
 		res->malformed = 1;
 		note_error(res, "not an event, an array of events or an envelope");
-		cJSON_Delete(root);
 		return;
 	}
 	res->parsed = true;
@@ -143,7 +142,16 @@ static void for_each_event(const char *body, size_t len, int64_t received_ns, ev
 		}
 		fn(item, &ev, ctx);
 	}
-	cJSON_Delete(root);
+}
+
+/* The same, with the body's tree in this thread's arena: it is dropped whole at the end. */
+static void for_each_event(const char *body, size_t len, int64_t received_ns, event_fn *fn,
+                           void *ctx, struct ingest_result *res)
+{
+	memset(res, 0, sizeof *res);
+	json_arena_begin();
+	walk_events(body, len, received_ns, fn, ctx, res);
+	json_arena_end();
 }
 
 struct parse_ctx {

@@ -1,5 +1,9 @@
 /* journal.c: the journal writer. One event per line, token redacted, receive time added, one
- * file per local day, flushed to disk at most about once a second. The reader is replay.c.
+ * file per local day. The appending thread prints lines into a buffer; a writer thread of the
+ * journal does the write() and the fdatasync(), so a slow disk holds up the feed only once
+ * HELD_WAIT_MAX bytes wait behind a write. A buffer goes to the writer at once, or, while events
+ * pour in, when it holds HELD_MAX bytes or WRITE_INTERVAL_NS after the last one went. The
+ * reader is replay.c.
  */
 #include "journal.h"
 
@@ -20,17 +24,42 @@
 #include "clock.h"
 #include "event_json.h"
 #include "fileio.h"
+#include "jsonbuf.h"
 #include "redact.h"
+#include "thread.h"
 
-#define JOURNAL_DIR_MAX  1024
-#define SYNC_INTERVAL_NS INT64_C(1000000000)
-#define LINE_BUF         4096 /* a journal line printed without malloc; longer ones are */
+#define JOURNAL_DIR_MAX   1024
+#define SYNC_INTERVAL_NS  INT64_C(1000000000)
+#define WRITE_INTERVAL_NS (50 * INT64_C(1000000))
+#define HELD_MAX          (64 * 1024)   /* held bytes that are written without waiting */
+#define HELD_WAIT_MAX     (1024 * 1024) /* held bytes behind a write that make appenders wait */
+#define HELD_KEEP_MAX     (1024 * 1024) /* a buffer grown larger is given back once written */
 
 struct journal {
 	pthread_mutex_t lock;
+	pthread_cond_t work; /* to the writer: a buffer to write, a sync asked, or stop */
+	pthread_cond_t idle; /* from the writer: what it was given is done */
+	pthread_t writer;
 	char dir[JOURNAL_DIR_MAX];
+
+	/* the appenders' side (lock held) */
+	struct jsonbuf held;            /* lines printed and not yet handed to the writer */
+	long held_day;                  /* YYYYMMDD of the held lines */
+	int64_t held_day_s;             /* a second of that day */
+	int64_t day_start_s, day_end_s; /* the seconds of that day, [start, end) */
+	int64_t handed_ns;              /* monotonic time of the last hand-over */
+
+	/* between the two (lock held) */
+	struct jsonbuf out; /* being written: the writer's alone while busy */
+	long out_day;
+	int64_t out_day_s;
+	bool busy, stop;
+	uint64_t syncs_asked, syncs_done; /* fdatasync asked for, and done after the last ask */
+	uint64_t lost;                    /* lines a failed open or write dropped */
+
+	/* the writer's alone */
 	int fd;            /* the open day file, -1 none */
-	long day;          /* YYYYMMDD of the open file */
+	long fd_day;       /* YYYYMMDD of the open file */
 	bool unsynced;     /* written since the last fdatasync */
 	int64_t synced_ns; /* monotonic time of the last fdatasync */
 };
@@ -57,6 +86,19 @@ static long local_day(int64_t t_s, struct tm *tm)
 	if (!localtime_r(&t, tm))
 		memset(tm, 0, sizeof(*tm));
 	return (long)(tm->tm_year + 1900) * 10000 + (tm->tm_mon + 1) * 100 + tm->tm_mday;
+}
+
+/* The first second of the local day of tm and of the day after (23, 24 or 25 hours later);
+ * an empty range if mktime fails, so that every line looks the day up again. */
+static void day_bounds(const struct tm *tm, int64_t *start_s, int64_t *end_s)
+{
+	struct tm a = {
+	    .tm_year = tm->tm_year, .tm_mon = tm->tm_mon, .tm_mday = tm->tm_mday, .tm_isdst = -1};
+	struct tm b = a;
+	b.tm_mday++;
+	time_t ta = mktime(&a), tb = mktime(&b);
+	*start_s = (int64_t)ta;
+	*end_s = ta == (time_t)-1 || tb == (time_t)-1 ? *start_s : (int64_t)tb;
 }
 
 void journal_path_for(char *dst, size_t dstsize, const char *dir, int64_t t_s)
@@ -100,6 +142,126 @@ static bool make_dirs(const char *dir, char *err, size_t errsize)
 	return true;
 }
 
+/* fdatasync the open file if it was written to (writer). */
+static void sync_file(struct journal *j)
+{
+	if (j->fd >= 0 && j->unsynced)
+		fdatasync(j->fd);
+	j->unsynced = false;
+	j->synced_ns = mono_now_ns();
+}
+
+/* Make the file of day (which contains day_s) the open one (writer). */
+static bool open_day_file(struct journal *j, long day, int64_t day_s)
+{
+	if (j->fd >= 0 && j->fd_day == day)
+		return true;
+	if (j->fd >= 0) {
+		sync_file(j);
+		close(j->fd);
+	}
+	char path[JOURNAL_DIR_MAX + 64];
+	journal_path_for(path, sizeof(path), j->dir, day_s);
+	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (j->fd < 0)
+		return false;
+	sync_parent_dir(path); /* a new day's file must survive a crash too */
+	j->fd_day = day;
+	return true;
+}
+
+/* Count the lines of a buffer that could not be written. */
+static uint64_t count_lines(const struct jsonbuf *b)
+{
+	uint64_t n = 0;
+	for (const char *p = b->data, *end = p + b->len; (p = memchr(p, '\n', (size_t)(end - p)));
+	     p++)
+		n++;
+	return n;
+}
+
+/* Give the held lines to the writer (lock held, writer idle). */
+static void swap_held_locked(struct journal *j)
+{
+	struct jsonbuf spare = j->out;
+	j->out = j->held;
+	j->held = spare;
+	j->out_day = j->held_day;
+	j->out_day_s = j->held_day_s;
+	j->busy = true;
+	j->handed_ns = mono_now_ns();
+}
+
+/* Wait until the writer has something to do (lock held): lines to write, a flush to disk
+ * (asked for, or a second after an unflushed write), or stop. Lines held WRITE_INTERVAL_NS
+ * are taken here, so that none waits longer for an appender to hand them over. */
+static bool writer_wait_locked(struct journal *j, uint64_t *asked)
+{
+	for (;;) {
+		int64_t now = mono_now_ns(), wake = INT64_MAX;
+		if (j->held.len && !j->busy) {
+			if (j->held.len >= HELD_MAX || now - j->handed_ns >= WRITE_INTERVAL_NS)
+				swap_held_locked(j);
+			else
+				wake = j->handed_ns + WRITE_INTERVAL_NS;
+		}
+		*asked = j->syncs_asked;
+		bool sync = *asked > j->syncs_done ||
+		            (j->unsynced && now - j->synced_ns >= SYNC_INTERVAL_NS);
+		if (j->busy || sync || j->stop)
+			return sync;
+		if (j->unsynced && j->synced_ns + SYNC_INTERVAL_NS < wake)
+			wake = j->synced_ns + SYNC_INTERVAL_NS;
+		if (wake == INT64_MAX) {
+			pthread_cond_wait(&j->work, &j->lock);
+		} else {
+			struct timespec until = {(time_t)(wake / NS_PER_S),
+			                         (long)(wake % NS_PER_S)};
+			pthread_cond_timedwait(&j->work, &j->lock, &until);
+		}
+	}
+}
+
+/* The writer thread: writes each buffer handed over and flushes to disk, without the lock
+ * during I/O. */
+static void *writer_main(void *arg)
+{
+	struct journal *j = arg;
+	pthread_mutex_lock(&j->lock);
+	for (;;) {
+		uint64_t asked;
+		bool sync = writer_wait_locked(j, &asked);
+		bool write = j->busy;
+		if (!write && !sync) /* stop, with nothing left to do */
+			break;
+		long day = j->out_day;
+		int64_t day_s = j->out_day_s;
+		pthread_mutex_unlock(&j->lock);
+		uint64_t lost = 0;
+		if (write) {
+			/* on failure the lines are dropped: a full disk must not grow the buffer */
+			if (open_day_file(j, day, day_s) &&
+			    write_all(j->fd, j->out.data, j->out.len))
+				j->unsynced = true;
+			else
+				lost = count_lines(&j->out);
+			j->out.len = 0;
+			if (j->out.cap > HELD_KEEP_MAX)
+				jsonbuf_free(&j->out);
+		}
+		if (sync)
+			sync_file(j);
+		pthread_mutex_lock(&j->lock);
+		j->lost += lost;
+		j->busy = false;
+		if (sync)
+			j->syncs_done = asked;
+		pthread_cond_broadcast(&j->idle);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
 struct journal *journal_open(const char *dir, char *err, size_t errsize)
 {
 	if (!dir || !dir[0]) {
@@ -113,21 +275,51 @@ struct journal *journal_open(const char *dir, char *err, size_t errsize)
 		snprintf(err, errsize, "out of memory");
 		return NULL;
 	}
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->work, &attr);
+	pthread_cond_init(&j->idle, &attr);
+	pthread_condattr_destroy(&attr);
 	snprintf(j->dir, sizeof(j->dir), "%s", dir);
 	j->fd = -1;
 	j->synced_ns = mono_now_ns();
+	j->handed_ns = j->synced_ns - WRITE_INTERVAL_NS; /* the first line goes out at once */
+	if (thread_start(&j->writer, writer_main, j) != 0) {
+		snprintf(err, errsize, "cannot start the journal writer");
+		pthread_cond_destroy(&j->idle);
+		pthread_cond_destroy(&j->work);
+		pthread_mutex_destroy(&j->lock);
+		free(j);
+		return NULL;
+	}
 	return j;
 }
 
-/* fdatasync the open file if it was written to (lock held). */
-static void sync_locked(struct journal *j)
+/* Give the held lines to the writer, once it is done with the last ones (lock held). */
+static void hand_over_locked(struct journal *j)
 {
-	if (j->fd >= 0 && j->unsynced) {
-		fdatasync(j->fd);
-		j->unsynced = false;
+	while (j->held.len && j->busy)
+		pthread_cond_wait(&j->idle, &j->lock);
+	if (j->held.len) {
+		swap_held_locked(j);
+		pthread_cond_signal(&j->work);
 	}
-	j->synced_ns = mono_now_ns();
+}
+
+/* Hand the held lines over and wait until they are written, and flushed to disk if force
+ * (lock held). */
+static void drain_locked(struct journal *j, bool force)
+{
+	hand_over_locked(j);
+	uint64_t ticket = 0;
+	if (force) {
+		ticket = ++j->syncs_asked;
+		pthread_cond_signal(&j->work);
+	}
+	while (j->busy || j->syncs_done < ticket)
+		pthread_cond_wait(&j->idle, &j->lock);
 }
 
 void journal_close(struct journal *j)
@@ -135,12 +327,18 @@ void journal_close(struct journal *j)
 	if (!j)
 		return;
 	pthread_mutex_lock(&j->lock);
-	sync_locked(j);
+	drain_locked(j, true);
+	j->stop = true;
+	pthread_cond_signal(&j->work);
+	pthread_mutex_unlock(&j->lock);
+	pthread_join(j->writer, NULL);
 	if (j->fd >= 0)
 		close(j->fd);
-	j->fd = -1;
-	pthread_mutex_unlock(&j->lock);
+	pthread_cond_destroy(&j->idle);
+	pthread_cond_destroy(&j->work);
 	pthread_mutex_destroy(&j->lock);
+	jsonbuf_free(&j->held);
+	jsonbuf_free(&j->out);
 	free(j);
 }
 
@@ -149,114 +347,99 @@ void journal_sync(struct journal *j, bool force)
 	if (!j)
 		return;
 	pthread_mutex_lock(&j->lock);
-	if (force || mono_now_ns() - j->synced_ns >= SYNC_INTERVAL_NS)
-		sync_locked(j);
+	drain_locked(j, force);
 	pthread_mutex_unlock(&j->lock);
 }
 
-/* Make sure the file of the local day of received_s is the open one (lock held). */
-static bool open_day_locked(struct journal *j, int64_t received_s)
+uint64_t journal_lost(struct journal *j)
 {
+	pthread_mutex_lock(&j->lock);
+	uint64_t lost = j->lost;
+	pthread_mutex_unlock(&j->lock);
+	return lost;
+}
+
+/* Make the day of received_s the day of the held lines: those of another day go to the writer
+ * first (lock held). */
+static void hold_day_locked(struct journal *j, int64_t received_s)
+{
+	if (received_s >= j->day_start_s && received_s < j->day_end_s)
+		return;
 	struct tm tm;
 	long day = local_day(received_s, &tm);
-	if (j->fd >= 0 && day == j->day)
-		return true;
-	if (j->fd >= 0) {
-		sync_locked(j);
-		close(j->fd);
-		j->fd = -1;
-	}
-	char path[JOURNAL_DIR_MAX + 64];
-	journal_path_for(path, sizeof(path), j->dir, received_s);
-	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (j->fd < 0)
-		return false;
-	sync_parent_dir(path); /* a new day's file must survive a crash too */
-	j->day = day;
-	return true;
+	if (day != j->held_day)
+		hand_over_locked(j);
+	j->held_day = day;
+	j->held_day_s = received_s;
+	day_bounds(&tm, &j->day_start_s, &j->day_end_s);
 }
 
-/* Make ev what the journal keeps (in place): every top-level "Token" (V1) or "token" (V2),
- * duplicates included, replaced by its redacted label, and one "Received" key, last. */
-static bool finish_event(cJSON *ev, int64_t received_ns)
+/* Received as decimal digits, without printf's locale and format parsing. */
+static void put_decimal(struct jsonbuf *b, int64_t v)
 {
-	for (cJSON *it = ev->child; it; it = it->next) {
-		if (!it->string || strcasecmp(it->string, "token") != 0)
+	char digits[24], *p = digits + sizeof digits;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	jsonbuf_put(b, p, (size_t)(digits + sizeof digits - p));
+}
+
+/* The journal line of ev into b: its members in order but "Received", every top-level "Token"
+ * (V1) or "token" (V2) with its redacted label for value, then one "Received" and a newline. */
+static bool print_line(struct jsonbuf *b, const cJSON *ev, int64_t received_ns)
+{
+	bool first = true;
+	jsonbuf_put(b, "{", 1);
+	for (const cJSON *it = ev->child; it; it = it->next) {
+		const char *key = it->string ? it->string : "";
+		if (key[0] == 'R' && strcmp(key, "Received") == 0)
 			continue;
+		const cJSON *value = it;
 		char label[16];
-		redact_label(label, sizeof(label), cJSON_IsString(it) ? it->valuestring : "");
-		cJSON *red = cJSON_CreateString(label);
-		if (red)
-			red->string = strdup(it->string); /* the key stays; freed by cJSON_Delete */
-		if (!red || !red->string || !cJSON_ReplaceItemViaPointer(ev, it, red)) {
-			cJSON_Delete(red);
+		cJSON redacted = {.type = cJSON_String, .valuestring = label};
+		if ((key[0] | 0x20) == 't' && strcasecmp(key, "token") == 0) {
+			redact_label(label, sizeof label,
+			             cJSON_IsString(it) ? it->valuestring : "");
+			value = &redacted;
+		}
+		if (!jsonbuf_member(b, first, key, value))
 			return false;
-		}
-		it = red;
+		first = false;
 	}
-	while (cJSON_GetObjectItemCaseSensitive(ev, "Received"))
-		cJSON_DeleteItemFromObjectCaseSensitive(ev, "Received");
-	char digits[24];
-	snprintf(digits, sizeof(digits), "%lld", (long long)received_ns);
-	return cJSON_AddRawToObject(ev, "Received", digits) != NULL;
+	jsonbuf_put(b, first ? "\"Received\":" : ",\"Received\":", first ? 11 : 12);
+	put_decimal(b, received_ns);
+	jsonbuf_put(b, "}\n", 2);
+	return !b->failed;
 }
 
-/* Compact JSON of ev and a newline into buf (size bytes) when it fits, else into a new buffer
- * (*heap set, to free). The last guard scrubs every registered secret. NULL if out of memory. */
-static char *print_line(cJSON *ev, char *buf, size_t size, size_t *outlen, bool *heap)
+bool journal_append_event(struct journal *j, const cJSON *event, int64_t received_ns)
 {
-	char *line = buf;
-	*heap = false;
-	/* cJSON wants 5 bytes more than it prints; one more is for the newline */
-	if (!cJSON_PrintPreallocated(ev, buf, (int)size - 1, false)) {
-		char *printed = cJSON_PrintUnformatted(ev);
-		if (!printed)
-			return NULL;
-		line = realloc(printed, strlen(printed) + 2);
-		if (!line) {
-			free(printed);
-			return NULL;
-		}
-		*heap = true;
-	}
-	size_t n = strlen(line);
-	line[n] = '\n';
-	line[n + 1] = '\0';
-	redact_text(line, n + 1);
-	*outlen = n + 1;
-	return line;
-}
-
-/* Write one finished line to the file of the local day of received_ns. */
-static bool write_line(struct journal *j, const char *line, size_t n, int64_t received_ns)
-{
-	int64_t received_s = received_ns / 1000000000;
-	if (received_ns < 0 && received_ns % 1000000000)
+	if (!j || !cJSON_IsObject(event))
+		return false;
+	int64_t received_s = received_ns / NS_PER_S;
+	if (received_ns < 0 && received_ns % NS_PER_S)
 		received_s--;
 	pthread_mutex_lock(&j->lock);
-	bool ok = open_day_locked(j, received_s) && write_all(j->fd, line, n);
-	if (ok) {
-		j->unsynced = true;
-		if (mono_now_ns() - j->synced_ns >= SYNC_INTERVAL_NS)
-			sync_locked(j);
+	hold_day_locked(j, received_s);
+	size_t start = j->held.len;
+	bool ok = print_line(&j->held, event, received_ns);
+	if (ok) { /* the last guard: no registered secret leaves the program */
+		redact_text(j->held.data + start, j->held.len - start);
+		if (j->held.len >= HELD_WAIT_MAX) /* the disk is that far behind: wait for it */
+			hand_over_locked(j);
+		else if (!j->busy && (j->held.len >= HELD_MAX ||
+		                      mono_now_ns() - j->handed_ns >= WRITE_INTERVAL_NS))
+			hand_over_locked(j);
+	} else {
+		j->held.len = start;
+		j->held.failed = false;
+		if (j->held.data)
+			j->held.data[start] = '\0';
 	}
 	pthread_mutex_unlock(&j->lock);
-	return ok;
-}
-
-bool journal_append_event(struct journal *j, cJSON *event, int64_t received_ns)
-{
-	if (!j || !cJSON_IsObject(event) || !finish_event(event, received_ns))
-		return false;
-	char buf[LINE_BUF];
-	size_t n = 0;
-	bool heap;
-	char *line = print_line(event, buf, sizeof(buf), &n, &heap);
-	if (!line)
-		return false;
-	bool ok = write_line(j, line, n, received_ns);
-	if (heap)
-		free(line);
 	return ok;
 }
 

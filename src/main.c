@@ -19,6 +19,7 @@
 
 #include "feed.h"
 #include "journal.h"
+#include "json_arena.h"
 #include "model.h"
 #include "names.h"
 #include "redact.h"
@@ -391,6 +392,7 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* JSON and numbers on the wire use '.' whatever the locale */
+	json_arena_init();          /* cJSON's hooks are process-wide: set before any thread */
 	settings_defaults(&set);
 	parse_command_line(argc, argv, &opt, &set);
 	if (opt.list_keys) {
@@ -513,5 +515,6 @@ int main(int argc, char **argv)
 	wake_close(model.wake_fd);
 	model_done(&model);
 	names_free(names);
+	json_arena_release(); /* the replay of today's journal used this thread's arena */
 	return status;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "jsonbuf.h"
 #include "model.h"
 #include "redact.h"
 #include "settings.h"
@@ -108,41 +109,14 @@ static void put_tabs(struct doc *d, int n)
 	d->buf[d->len] = '\0';
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped as cJSON does; the text
- * is sanitised UTF-8 already, so other bytes are copied as they are. */
+/* A JSON string, escaped as cJSON escapes it (jsonbuf.h). */
 static void put_string(struct doc *d, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t n = strlen(s);
 	if (!reserve(d, 6 * n + 2))
 		return;
-	char *o = d->buf + d->len;
-	*o++ = '"';
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned char ch = *p;
-		if (ch >= 0x20 && ch != '"' && ch != '\\') {
-			*o++ = (char)ch;
-			continue;
-		}
-		*o++ = '\\';
-		switch (ch) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '\b': *o++ = 'b'; break;
-		case '\f': *o++ = 'f'; break;
-		case '\n': *o++ = 'n'; break;
-		case '\r': *o++ = 'r'; break;
-		case '\t': *o++ = 't'; break;
-		default:
-			memcpy(o, "u00", 3);
-			o[3] = hex[ch >> 4];
-			o[4] = hex[ch & 15];
-			o += 5;
-		}
-	}
-	*o++ = '"';
-	*o = '\0';
-	d->len = (size_t)(o - d->buf);
+	d->len += json_escape(d->buf + d->len, s, n);
+	d->buf[d->len] = '\0';
 }
 
 /* Start a value: the separator from the previous member, and in an object the indented key. */
@@ -478,6 +452,7 @@ static void add_counters(struct doc *d, const struct counters *c)
 	add_int(d, "expired", (int64_t)c->expired);
 	add_int(d, "dropped", (int64_t)c->dropped);
 	add_int(d, "registered", (int64_t)c->registered);
+	add_int(d, "journal_lost", (int64_t)c->journal_lost);
 	close_container(d);
 }
 

@@ -4,14 +4,18 @@
  * single input can drive a sequence of events through the model's state machine (ring, answer,
  * hang up, queue joins and leaves). After the bodies, the model is ticked past every expiry,
  * copied for a reader, summarised by the statistics and rendered as a snapshot: every string
- * that survived ingest goes through the code that prints it.
+ * that survived ingest goes through the code that prints it. Each body that is JSON is also
+ * printed by the journal's printer and by cJSON's: the two must agree byte for byte.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "ingest.h"
+#include "jsonbuf.h"
 #include "model.h"
 #include "settings.h"
 #include "snapshot.h"
@@ -49,6 +53,22 @@ static void read_like_a_reader(struct model *m)
 	state_free(&view);
 }
 
+/* The journal's printer and cJSON's print the same bytes; abort (a finding) if not. */
+static void print_both_ways(const char *text, size_t len)
+{
+	cJSON *doc = cJSON_ParseWithLength(text, len);
+	if (!doc)
+		return;
+	char *theirs = cJSON_PrintUnformatted(doc);
+	struct jsonbuf ours = {0};
+	bool ok = jsonbuf_value(&ours, doc);
+	if (ok != (theirs != NULL) || (theirs && strcmp(ours.data ? ours.data : "", theirs) != 0))
+		abort();
+	free(theirs);
+	jsonbuf_free(&ours);
+	cJSON_Delete(doc);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct settings s;
@@ -66,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		struct ingest_result res;
 		ingest_body(&m, NULL, p, len, received, &res);
+		print_both_ways(p, len);
 		received += NS_PER_S;
 		p += len + (nl ? 1 : 0);
 	}

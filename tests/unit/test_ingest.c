@@ -292,6 +292,19 @@ static void test_big_integers_are_quoted_outside_strings_only(void **state)
 	out = json_quote_big_integers(in, strlen(in), &n);
 	assert_string_equal(out, in);
 	free(out);
+	/* strings skipped a word at a time: escapes on either side of a word's end, digits in
+	 * long strings, and a text cut just after a backslash */
+	in = "[\"0123456\\\\\",12345678901234567,\"abcdefg\\\"1234567890123456789\","
+	     "1234567890123456]";
+	out = json_quote_big_integers(in, strlen(in), &n);
+	assert_string_equal(
+	    out, "[\"0123456\\\\\",\"12345678901234567\",\"abcdefg\\\"1234567890123456789\","
+	         "\"1234567890123456\"]");
+	free(out);
+	in = "{\"a\":\"abcdefghijklmnop\\";
+	out = json_quote_big_integers(in, strlen(in), &n);
+	assert_string_equal(out, in);
+	free(out);
 	struct seen s;
 	struct ingest_result r = parse("{\"Event\":\"start_calling\",\"Ressource\":\"1\",\"Data\":{"
 	                               "\"CallId\":\"c\",\"Ts\":1564687684.2300000000000001}}",

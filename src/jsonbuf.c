@@ -1,0 +1,163 @@
+/* jsonbuf.c: compact JSON text of cJSON items, byte for byte as cJSON prints it. */
+#include "jsonbuf.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytescan.h"
+
+#define FIRST_CAP  4096
+#define NUMBER_MAX 64 /* cJSON prints a number in at most 26 bytes, and wants 5 more */
+
+/* Grow the buffer to hold more bytes and a NUL. */
+static bool grow(struct jsonbuf *b, size_t more)
+{
+	if (b->failed)
+		return false;
+	size_t cap = b->cap ? b->cap : FIRST_CAP;
+	while (cap - b->len <= more)
+		cap *= 2;
+	char *data = realloc(b->data, cap);
+	if (!data) {
+		b->failed = true;
+		return false;
+	}
+	b->data = data;
+	b->cap = cap;
+	return true;
+}
+
+bool jsonbuf_reserve(struct jsonbuf *b, size_t more)
+{
+	return b->cap - b->len > more || grow(b, more);
+}
+
+void jsonbuf_put(struct jsonbuf *b, const char *s, size_t n)
+{
+	if (!jsonbuf_reserve(b, n))
+		return;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void jsonbuf_free(struct jsonbuf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof *b);
+}
+
+/* Does a byte of w need escaping: below 0x20, a quote or a backslash? */
+static bool word_needs_escape(uint64_t w)
+{
+	return word_has_below(w, 0x20) || word_has(w, '"') || word_has(w, '\\');
+}
+
+size_t json_escape(char *dst, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	char *o = dst;
+	*o++ = '"';
+	for (; end - p >= 8 && !word_needs_escape(word_at(p)); p += 8, o += 8)
+		memcpy(o, p, 8); /* eight clean bytes at a time */
+	while (p < end) {
+		unsigned char ch = *p++;
+		if (ch >= 0x20 && ch != '"' && ch != '\\') {
+			*o++ = (char)ch;
+			continue;
+		}
+		*o++ = '\\';
+		switch (ch) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[ch >> 4];
+			o[4] = hex[ch & 15];
+			o += 5;
+		}
+	}
+	*o++ = '"';
+	return (size_t)(o - dst);
+}
+
+void jsonbuf_string(struct jsonbuf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (!jsonbuf_reserve(b, 6 * n + 2))
+		return;
+	b->len += json_escape(b->data + b->len, s ? s : "", n);
+	b->data[b->len] = '\0';
+}
+
+/* A number through cJSON itself: its format (%d, %1.15g or %1.17g, "null" for NaN) is its own. */
+static bool put_number(struct jsonbuf *b, const cJSON *item)
+{
+	char text[NUMBER_MAX];
+	cJSON number = *item; /* cJSON's printer takes a non-const item; a number has no children */
+	if (!cJSON_PrintPreallocated(&number, text, sizeof text, false))
+		return false;
+	jsonbuf_put(b, text, strlen(text));
+	return true;
+}
+
+bool jsonbuf_member(struct jsonbuf *b, bool first, const char *key, const cJSON *item)
+{
+	bool text = (item->type & 0xFF) == cJSON_String;
+	const char *value = text && item->valuestring ? item->valuestring : "";
+	size_t kn = key ? strlen(key) : 0, vn = text ? strlen(value) : 0;
+	if (!jsonbuf_reserve(b, 6 * (kn + vn) + 6))
+		return false;
+	char *o = b->data + b->len;
+	if (!first)
+		*o++ = ',';
+	if (key) {
+		o += json_escape(o, key, kn);
+		*o++ = ':';
+	}
+	if (text)
+		o += json_escape(o, value, vn);
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	return text || jsonbuf_value(b, item);
+}
+
+/* The children of an array or an object between open and close, comma-separated. */
+static bool put_children(struct jsonbuf *b, const cJSON *parent, bool keys, char open, char close)
+{
+	jsonbuf_put(b, &open, 1);
+	for (const cJSON *it = parent->child; it; it = it->next)
+		if (!jsonbuf_member(b, it == parent->child,
+		                    keys ? (it->string ? it->string : "") : NULL, it))
+			return false;
+	jsonbuf_put(b, &close, 1);
+	return true;
+}
+
+bool jsonbuf_value(struct jsonbuf *b, const cJSON *item)
+{
+	bool ok = true;
+	switch (item->type & 0xFF) {
+	case cJSON_NULL: jsonbuf_put(b, "null", 4); break;
+	case cJSON_False: jsonbuf_put(b, "false", 5); break;
+	case cJSON_True: jsonbuf_put(b, "true", 4); break;
+	case cJSON_Number: ok = put_number(b, item); break;
+	case cJSON_String: jsonbuf_string(b, item->valuestring); break;
+	case cJSON_Raw:
+		ok = item->valuestring != NULL;
+		if (ok)
+			jsonbuf_put(b, item->valuestring, strlen(item->valuestring));
+		break;
+	case cJSON_Array: ok = put_children(b, item, false, '[', ']'); break;
+	case cJSON_Object: ok = put_children(b, item, true, '{', '}'); break;
+	default: ok = false;
+	}
+	return ok && !b->failed;
+}
