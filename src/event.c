@@ -133,17 +133,13 @@ static const struct key data_keys[D_KEYS] = {
     KEY("QueueAgentState"),
 };
 
-static bool same_key(const char *a, const char *b, size_t n)
+/* Is a (n bytes long) the key name, ignoring ASCII case? The names of the tables are letters
+ * only, and a letter's two cases differ by the 0x20 bit alone, so one OR folds both sides. */
+static bool same_key(const char *a, const char *name, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-		if ((unsigned)(x - 'A') < 26u)
-			x += 'a' - 'A';
-		if ((unsigned)(y - 'A') < 26u)
-			y += 'a' - 'A';
-		if (x != y)
+	for (size_t i = 0; i < n; i++)
+		if ((a[i] | 0x20) != (name[i] | 0x20))
 			return false;
-	}
 	return true;
 }
 

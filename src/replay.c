@@ -1,6 +1,7 @@
 /* replay.c: the journal reader. Each line of a journal (or of a file of V1 envelopes) goes
  * through ingest_body(), paced by the event times when a speed is given.
  */
+#define _GNU_SOURCE /* memmem */
 #include "journal.h"
 
 #include <errno.h>
@@ -16,19 +17,17 @@
 
 #define SLEEP_SLICE_NS INT64_C(50000000) /* a stop request is seen within this */
 
-/* The integer after "key": in line (bare or quoted digits), or 0. A cheap look that needs no
- * parse: it only paces the replay, the parse proper is ingest's. */
+/* The integer after the first "key": in line (bare or quoted digits), or 0. A cheap look that
+ * needs no parse: it only paces the replay, the parse proper is ingest's. A quoted key cannot
+ * be part of a string (a quote inside one is escaped), so one memmem finds it. */
 static int64_t peek_int(const char *line, size_t len, const char *key)
 {
-	size_t klen = strlen(key);
-	for (const char *p = line; (size_t)(p - line) + klen < len;) {
-		const char *hit = memchr(p, '"', len - (size_t)(p - line));
-		if (!hit || (size_t)(hit - line) + klen + 2 > len)
-			return 0;
-		p = hit + 1;
-		if (memcmp(p, key, klen) != 0 || p[klen] != '"')
-			continue;
-		const char *v = p + klen + 1, *end = line + len;
+	char quoted[32];
+	int qlen = snprintf(quoted, sizeof quoted, "\"%s\"", key);
+	const char *end = line + len;
+	for (const char *p = line; (p = memmem(p, (size_t)(end - p), quoted, (size_t)qlen));) {
+		const char *v = p + qlen;
+		p++;
 		while (v < end && (*v == ' ' || *v == '\t'))
 			v++;
 		if (v >= end || *v != ':')
