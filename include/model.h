@@ -119,13 +119,14 @@ struct queue {
 };
 
 struct counters {
-	uint64_t events;     /* events applied */
-	uint64_t malformed;  /* bodies or events rejected */
-	uint64_t duplicates; /* events seen twice, ignored */
-	uint64_t unknown;    /* events of an unknown kind (kept in the log) */
-	uint64_t expired;    /* calls and callers dropped for lack of news */
-	uint64_t dropped;    /* refused by a bound (too many lines, calls, ...) */
-	uint64_t registered; /* registered events */
+	uint64_t events;       /* events applied */
+	uint64_t malformed;    /* bodies or events rejected */
+	uint64_t duplicates;   /* events seen twice, ignored */
+	uint64_t unknown;      /* events of an unknown kind (kept in the log) */
+	uint64_t expired;      /* calls and callers dropped for lack of news */
+	uint64_t dropped;      /* refused by a bound (too many lines, calls, ...) */
+	uint64_t registered;   /* registered events */
+	uint64_t journal_lost; /* journal lines that could not be written */
 };
 
 /* One line of the event log (the UI's event view). */

@@ -1,4 +1,4 @@
-/* ticker.c: expiry, day rollover and journal flushing, once a second. */
+/* ticker.c: expiry, day rollover, journal flushing and its lost lines, once a second. */
 #include "ticker.h"
 
 #include <pthread.h>
@@ -31,8 +31,13 @@ static void *ticker_main(void *arg)
 		if (t->stop)
 			break;
 		pthread_mutex_unlock(&t->lock);
+		uint64_t lost = t->journal ? journal_lost(t->journal) : 0;
 		model_lock(t->model);
 		model_tick(t->model, state_now_ns(&t->model->st));
+		if (lost != t->model->st.counters.journal_lost) {
+			t->model->st.counters.journal_lost = lost;
+			t->model->dirty = true;
+		}
 		model_unlock(t->model);
 		if (t->journal)
 			journal_sync(t->journal, false);

@@ -9,12 +9,13 @@ TOKEN = "0A1B2C3D-4E5F-4A1B-8C2D-3E4F5A6B7C8D"
 LINE = "0033972101010"
 
 
-def open_console(tmp_path, server, *settings):
+def open_console(tmp_path, server, *settings, journal=None):
     tokfile = tmp_path / "token"
     tokfile.write_text(TOKEN + "\n")
     tokfile.chmod(0o600)
-    argv = [BIN, "--url", server.url, "--token-file", str(tokfile), "--no-journal",
-            "--set", "backoff_base_ms=3000", "--set", "backoff_cap_ms=3000"]
+    argv = [BIN, "--url", server.url, "--token-file", str(tokfile)]
+    argv += ["--journal", str(journal)] if journal else ["--no-journal"]
+    argv += ["--set", "backoff_base_ms=3000", "--set", "backoff_cap_ms=3000"]
     for s in settings:
         argv += ["--set", s]
     return Screen(100, 30, argv, clean_env(tmp_path, TERM="tmux-256color"))
@@ -77,3 +78,24 @@ def test_a_silent_feed_turns_stale(tmp_path):
         s.close()
         server.stop()
     assert "STALE for" in header(text)
+
+
+def test_journal_lines_not_written_are_said_in_the_header(tmp_path):
+    # the day's file is a directory (for every day near now, whatever the time zone): no line
+    # can be written, root included; the feed goes on and the header says how many were lost
+    journal = tmp_path / "journal"
+    for days in (-1, 0, 1):
+        day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + days * 86400))
+        (journal / (day + ".jsonl")).mkdir(parents=True)
+    server = OvhServer([TOKEN], hold=0.3).start()
+    s = open_console(tmp_path, server, journal=journal)
+    try:
+        s.wait_for(lambda t: "live" in header(t), "a live feed")
+        server.add_events(TOKEN, [line_event("start_ringing", LINE, "c%d" % i,
+                                             "0033612345678", TOKEN) for i in range(2)])
+        text = s.wait_for(lambda t: "JOURNAL: 2 lines not written" in header(t),
+                          "the lost lines in the header")
+    finally:
+        s.close()
+        server.stop()
+    assert "Ringing (2)" in text  # the events were applied all the same

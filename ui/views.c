@@ -196,7 +196,7 @@ static enum alert_level feeds_alert(const struct console *c)
 
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 6];
+	struct segment seg[FEEDS_MAX + 7];
 	int n = 0, used, x;
 	char clock[16];
 
@@ -218,6 +218,13 @@ void header_draw(struct console *c)
 	         (int)(c->st.events_per_s_x10 % 10));
 	seg[n].role = ROLE_HEADER;
 	seg[n++].prio = 3;
+	if (c->st.counters.journal_lost) {
+		uint64_t lost = c->st.counters.journal_lost;
+		snprintf(seg[n].text, sizeof seg[n].text, "JOURNAL: %llu line%s not written",
+		         (unsigned long long)lost, lost > 1 ? "s" : "");
+		seg[n].role = ROLE_WARN;
+		seg[n++].prio = 1;
+	}
 	if (c->alerts) {
 		snprintf(seg[n].text, sizeof seg[n].text, "%d alert%s", c->alerts,
 		         c->alerts > 1 ? "s" : "");
