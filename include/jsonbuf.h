@@ -32,7 +32,8 @@ size_t json_escape(char *dst, const char *s, size_t n);
 void jsonbuf_string(struct jsonbuf *b, const char *s);
 
 /* item (with its children) as cJSON_PrintUnformatted prints it. False for an item cJSON
- * refuses to print (an invalid type, a raw item without text) or when out of memory. */
+ * refuses to print (an invalid type, a raw item without text), for a tree deeper than cJSON
+ * parses (CJSON_NESTING_LIMIT), or when out of memory. */
 bool jsonbuf_value(struct jsonbuf *b, const cJSON *item);
 
 /* One member of an object ("key":value, key NULL for an array's element), preceded by a comma

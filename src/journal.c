@@ -428,10 +428,11 @@ bool journal_append_event(struct journal *j, const cJSON *event, int64_t receive
 	bool ok = print_line(&j->held, event, received_ns);
 	if (ok) { /* the last guard: no registered secret leaves the program */
 		redact_text(j->held.data + start, j->held.len - start);
-		if (j->held.len >= HELD_WAIT_MAX) /* the disk is that far behind: wait for it */
-			hand_over_locked(j);
-		else if (!j->busy && (j->held.len >= HELD_MAX ||
-		                      mono_now_ns() - j->handed_ns >= WRITE_INTERVAL_NS))
+		/* at once when the writer is free and the lines are due; when the disk is that far
+		 * behind, waiting for it */
+		bool due = !j->busy && (j->held.len >= HELD_MAX ||
+		                        mono_now_ns() - j->handed_ns >= WRITE_INTERVAL_NS);
+		if (due || j->held.len >= HELD_WAIT_MAX)
 			hand_over_locked(j);
 	} else {
 		j->held.len = start;

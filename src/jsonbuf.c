@@ -78,10 +78,11 @@ size_t json_escape(char *dst, const char *s, size_t n)
 		case '\r': *o++ = 'r'; break;
 		case '\t': *o++ = 't'; break;
 		default:
-			memcpy(o, "u00", 3);
-			o[3] = hex[ch >> 4];
-			o[4] = hex[ch & 15];
-			o += 5;
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[ch >> 4];
+			*o++ = hex[ch & 15];
 		}
 	}
 	*o++ = '"';
@@ -108,15 +109,20 @@ static bool put_number(struct jsonbuf *b, const cJSON *item)
 	return true;
 }
 
-bool jsonbuf_member(struct jsonbuf *b, bool first, const char *key, const cJSON *item)
+/* Before a value: a comma unless first, and the key in an object; then the value itself, or
+ * for a container with children its opening bracket (*open set: the caller walks them). One
+ * reservation covers the comma, the key and a string value, most members of an event. */
+static bool put_item(struct jsonbuf *b, bool comma, const char *key, const cJSON *it, bool *open)
 {
-	bool text = (item->type & 0xFF) == cJSON_String;
-	const char *value = text && item->valuestring ? item->valuestring : "";
+	int type = it->type & 0xFF;
+	bool text = type == cJSON_String;
+	const char *value = text && it->valuestring ? it->valuestring : "";
 	size_t kn = key ? strlen(key) : 0, vn = text ? strlen(value) : 0;
+	*open = false;
 	if (!jsonbuf_reserve(b, 6 * (kn + vn) + 6))
 		return false;
 	char *o = b->data + b->len;
-	if (!first)
+	if (comma)
 		*o++ = ',';
 	if (key) {
 		o += json_escape(o, key, kn);
@@ -126,38 +132,71 @@ bool jsonbuf_member(struct jsonbuf *b, bool first, const char *key, const cJSON 
 		o += json_escape(o, value, vn);
 	*o = '\0';
 	b->len = (size_t)(o - b->data);
-	return text || jsonbuf_value(b, item);
+	switch (type) {
+	case cJSON_String: break;
+	case cJSON_NULL: jsonbuf_put(b, "null", 4); break;
+	case cJSON_False: jsonbuf_put(b, "false", 5); break;
+	case cJSON_True: jsonbuf_put(b, "true", 4); break;
+	case cJSON_Number: return put_number(b, it) && !b->failed;
+	case cJSON_Raw:
+		if (!it->valuestring)
+			return false;
+		jsonbuf_put(b, it->valuestring, strlen(it->valuestring));
+		break;
+	case cJSON_Array:
+	case cJSON_Object:
+		*open = it->child != NULL;
+		if (*open)
+			jsonbuf_put(b, type == cJSON_Array ? "[" : "{", 1);
+		else
+			jsonbuf_put(b, type == cJSON_Array ? "[]" : "{}", 2);
+		break;
+	default: return false;
+	}
+	return !b->failed;
 }
 
-/* The children of an array or an object between open and close, comma-separated. */
-static bool put_children(struct jsonbuf *b, const cJSON *parent, bool keys, char open, char close)
+/* The key of it inside parent: its name in an object, none in an array. */
+static const char *key_in(const cJSON *parent, const cJSON *it)
 {
-	jsonbuf_put(b, &open, 1);
-	for (const cJSON *it = parent->child; it; it = it->next)
-		if (!jsonbuf_member(b, it == parent->child,
-		                    keys ? (it->string ? it->string : "") : NULL, it))
+	if ((parent->type & 0xFF) != cJSON_Object)
+		return NULL;
+	return it->string ? it->string : "";
+}
+
+bool jsonbuf_member(struct jsonbuf *b, bool first, const char *key, const cJSON *item)
+{
+	/* depth first without recursion: the containers open around it are on a stack, as deep
+	 * as cJSON parses */
+	const cJSON *parents[CJSON_NESTING_LIMIT];
+	size_t depth = 0;
+	const cJSON *it = item;
+	bool open;
+	if (!put_item(b, !first, key, it, &open))
+		return false;
+	for (;;) {
+		if (open) {
+			if (depth == CJSON_NESTING_LIMIT)
+				return false;
+			parents[depth++] = it;
+			it = it->child;
+			if (!put_item(b, false, key_in(parents[depth - 1], it), it, &open))
+				return false;
+			continue;
+		}
+		while (depth > 0 && !it->next) {
+			it = parents[--depth];
+			jsonbuf_put(b, (it->type & 0xFF) == cJSON_Array ? "]" : "}", 1);
+		}
+		if (depth == 0)
+			return !b->failed;
+		it = it->next;
+		if (!put_item(b, true, key_in(parents[depth - 1], it), it, &open))
 			return false;
-	jsonbuf_put(b, &close, 1);
-	return true;
+	}
 }
 
 bool jsonbuf_value(struct jsonbuf *b, const cJSON *item)
 {
-	bool ok = true;
-	switch (item->type & 0xFF) {
-	case cJSON_NULL: jsonbuf_put(b, "null", 4); break;
-	case cJSON_False: jsonbuf_put(b, "false", 5); break;
-	case cJSON_True: jsonbuf_put(b, "true", 4); break;
-	case cJSON_Number: ok = put_number(b, item); break;
-	case cJSON_String: jsonbuf_string(b, item->valuestring); break;
-	case cJSON_Raw:
-		ok = item->valuestring != NULL;
-		if (ok)
-			jsonbuf_put(b, item->valuestring, strlen(item->valuestring));
-		break;
-	case cJSON_Array: ok = put_children(b, item, false, '[', ']'); break;
-	case cJSON_Object: ok = put_children(b, item, true, '{', '}'); break;
-	default: ok = false;
-	}
-	return ok && !b->failed;
+	return jsonbuf_member(b, true, NULL, item);
 }

@@ -80,6 +80,29 @@ static void test_built_trees_print_as_cjson_does(void **state)
 	cJSON_Delete(doc);
 }
 
+static void test_nesting_as_deep_as_cjson_parses(void **state)
+{
+	(void)state;
+	enum { DEEP = CJSON_NESTING_LIMIT }; /* arrays in arrays, the deepest cJSON parses */
+	static char text[2 * DEEP + 8];
+	memset(text, '[', DEEP);
+	text[DEEP] = '1';
+	memset(text + DEEP + 1, ']', DEEP);
+	text[2 * DEEP + 1] = '\0';
+	cJSON *doc = cJSON_Parse(text);
+	assert_non_null(doc);
+	char *ours = print_ours(doc);
+	assert_string_equal(ours, text);
+	free(ours);
+	/* one level more than any parse gives: refused, not a stack overflow */
+	cJSON *outer = cJSON_CreateArray();
+	cJSON_AddItemToArray(outer, doc);
+	struct jsonbuf b = {0};
+	assert_false(jsonbuf_value(&b, outer));
+	jsonbuf_free(&b);
+	cJSON_Delete(outer);
+}
+
 static void test_refuses_what_cjson_refuses(void **state)
 {
 	(void)state;
@@ -232,6 +255,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_prints_as_cjson_does),
 	    cmocka_unit_test(test_built_trees_print_as_cjson_does),
+	    cmocka_unit_test(test_nesting_as_deep_as_cjson_parses),
 	    cmocka_unit_test(test_refuses_what_cjson_refuses),
 	    cmocka_unit_test(test_members_and_growth),
 	    cmocka_unit_test(test_escape_finds_the_byte_in_every_position),
