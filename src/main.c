@@ -356,12 +356,11 @@ static void *replay_main(void *arg)
 	return NULL;
 }
 
-/* Replay today's journal so that the day's counters survive a restart. */
-static void replay_today(struct model *m, const char *dir)
+/* Replay one journal file, if there is one, with a warning for what could not be read. */
+static void replay_file(struct model *m, const char *path)
 {
-	char path[SETTINGS_PATH_MAX + 32], err[512];
+	char err[512];
 	struct replay_result res;
-	journal_path_for(path, sizeof path, dir, wall_now_ns() / NS_PER_S);
 	if (access(path, R_OK) != 0)
 		return;
 	if (!journal_replay(m, path, 0, NULL, false, &res, err, sizeof err))
@@ -369,6 +368,19 @@ static void replay_today(struct model *m, const char *dir)
 	else if (res.malformed_lines)
 		fprintf(stderr, "ctiboard: warning: %s: %llu bad lines skipped (first: %s)\n", path,
 		        (unsigned long long)res.malformed_lines, res.first_error);
+}
+
+/* Replay the journal of the current day so that its counters survive a restart: today's
+ * file, after yesterday's when the day began there (a shift that starts before midnight). */
+static void replay_today(struct model *m, const char *dir)
+{
+	char first[SETTINGS_PATH_MAX + 32], today[SETTINGS_PATH_MAX + 32];
+	int64_t now_s = wall_now_ns() / NS_PER_S;
+	journal_path_for(first, sizeof first, dir, day_start_for(now_s, m->set.shift_start_min));
+	journal_path_for(today, sizeof today, dir, now_s);
+	if (strcmp(first, today) != 0)
+		replay_file(m, first);
+	replay_file(m, today);
 }
 
 /* Sleep until the model changes, a signal comes (both write the wake fd) or ms pass. A

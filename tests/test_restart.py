@@ -1,5 +1,8 @@
 """A restart on the same day: today's journal is replayed, so the day's counters and the calls
 still in progress are back before the first poll answers."""
+import json
+import time
+
 from feedlib import Ctiboard, counter, new_token
 from ovh_server import OvhServer, line_event, scripted_calls
 
@@ -36,3 +39,56 @@ def test_restart_on_the_same_day_keeps_the_counters(tmp_path):
         first.assert_no_token_written()
     finally:
         server.stop()
+
+
+def local_tz_at(hour):
+    """A fixed-offset TZ (POSIX spelling, sign inverted) in which it is now hour:xx; its
+    offset from UTC in seconds."""
+    offset = (hour - time.gmtime().tm_hour) % 24
+    if offset > 12:
+        offset -= 24
+    return "CTB%+d" % -offset, offset * 3600
+
+
+def answered_call(token, call_id, t_s):
+    """Journal lines of an answered inbound call on LINE at t_s (UTC seconds)."""
+    ns = t_s * 10**9
+    lines = []
+    for k, kind in enumerate(("start_ringing", "start_calling", "end_calling")):
+        ev = line_event(kind, LINE, call_id, "0033612345678", "...%s" % token[-4:],
+                        ns + k * 10**9)
+        ev["Received"] = ns + k * 10**9
+        lines.append(json.dumps(ev) + "\n")
+    return lines
+
+
+def test_restart_in_a_night_shift_replays_yesterday_too(tmp_path):
+    # it is 10:xx local time and "today" starts at 13:00: today began yesterday at 13:00, in
+    # yesterday's journal file
+    tz, offset = local_tz_at(10)
+    now = int(time.time())
+    local_midnight = (now + offset) // 86400 * 86400 - offset
+    yesterday, today = local_midnight - 86400, local_midnight
+    journal = tmp_path / "journal"
+    journal.mkdir()
+    token = new_token()
+    day_name = lambda t: time.strftime("%Y-%m-%d.jsonl", time.gmtime(t + offset))  # noqa: E731
+    (journal / day_name(yesterday)).write_text("".join(
+        answered_call(token, "before-the-shift", yesterday + 9 * 3600) +
+        answered_call(token, "evening", yesterday + 15 * 3600)))
+    (journal / day_name(today)).write_text("".join(
+        answered_call(token, "after-midnight", today + 2 * 3600)))
+
+    server = OvhServer([token], hold=0.3).start()
+    server.refuse(True)  # nothing from the feed: the counters come from the journal alone
+    try:
+        run = Ctiboard(tmp_path, server.url, [token], journal=True,
+                       settings={"shift_start": "13:00"}, env={"TZ": tz}).start()
+        snap = run.wait(lambda s: counter(s, "events") == 9, "the journal of the shift")
+        assert run.stop() == 0
+    finally:
+        server.stop()
+    # the call before 13:00 yesterday belongs to the day before; the two after it are today's
+    assert snap["day_start"] == yesterday + 13 * 3600
+    assert line_of(snap)["today"]["calls_in"] == 2
+    assert counter(snap, "events") == 9
