@@ -40,9 +40,8 @@
 #define HOLD_BACK 4096
 
 struct doc {
-	char *buf;
-	size_t len, cap;
-	int fd;                 /* the file written, or -1: the text stays in buf */
+	struct jsonbuf text;    /* the text printed and not yet written */
+	int fd;                 /* the file written, or -1: the text stays in text */
 	bool ok;                /* false after an allocation or write failure */
 	int error;              /* errno of a write failure, 0 for an allocation failure */
 	int level;              /* containers open: the indentation of their members */
@@ -54,69 +53,52 @@ struct doc {
  * front. */
 static void flush(struct doc *d, size_t keep)
 {
-	if (!d->ok || d->len <= keep)
+	struct jsonbuf *t = &d->text;
+	if (!d->ok || t->len <= keep)
 		return;
-	redact_text(d->buf, d->len); /* last guard: no token leaves the program */
-	size_t n = d->len - keep;
-	if (!write_all(d->fd, d->buf, n)) {
+	redact_text(t->data, t->len); /* last guard: no token leaves the program */
+	size_t n = t->len - keep;
+	if (!write_all(d->fd, t->data, n)) {
 		d->ok = false;
 		d->error = errno;
 		return;
 	}
-	memmove(d->buf, d->buf + n, keep);
-	d->len = keep;
-	d->buf[d->len] = '\0';
+	memmove(t->data, t->data + n, keep);
+	t->len = keep;
+	t->data[t->len] = '\0';
 }
 
 /* Room for more bytes and a NUL: flush to the file first, grow the buffer if that is not
  * enough. */
 static bool reserve(struct doc *d, size_t more)
 {
-	if (d->ok && d->cap - d->len <= more && d->fd >= 0)
+	if (d->ok && d->text.cap - d->text.len <= more && d->fd >= 0)
 		flush(d, HOLD_BACK);
-	if (!d->ok)
-		return false;
-	if (d->cap - d->len > more)
-		return true;
-	size_t cap = d->cap ? d->cap : CHUNK + HOLD_BACK;
-	while (cap - d->len <= more)
-		cap *= 2;
-	char *b = realloc(d->buf, cap);
-	if (!b) {
+	if (d->ok && !jsonbuf_reserve(&d->text, more))
 		d->ok = false;
-		return false;
-	}
-	d->buf = b;
-	d->cap = cap;
-	return true;
+	return d->ok;
 }
 
 static void put(struct doc *d, const char *s, size_t n)
 {
-	if (!reserve(d, n))
-		return;
-	memcpy(d->buf + d->len, s, n);
-	d->len += n;
-	d->buf[d->len] = '\0';
+	if (reserve(d, n))
+		jsonbuf_put(&d->text, s, n);
 }
 
 static void put_tabs(struct doc *d, int n)
 {
 	if (n <= 0 || !reserve(d, (size_t)n))
 		return;
-	memset(d->buf + d->len, '\t', (size_t)n);
-	d->len += (size_t)n;
-	d->buf[d->len] = '\0';
+	memset(d->text.data + d->text.len, '\t', (size_t)n);
+	d->text.len += (size_t)n;
+	d->text.data[d->text.len] = '\0';
 }
 
 /* A JSON string, escaped as cJSON escapes it (jsonbuf.h). */
 static void put_string(struct doc *d, const char *s)
 {
-	size_t n = strlen(s);
-	if (!reserve(d, 6 * n + 2))
-		return;
-	d->len += json_escape(d->buf + d->len, s, n);
-	d->buf[d->len] = '\0';
+	if (reserve(d, 6 * strlen(s) + 2))
+		jsonbuf_string(&d->text, s);
 }
 
 /* Start a value: the separator from the previous member, and in an object the indented key. */
@@ -460,8 +442,9 @@ static void add_counters(struct doc *d, const struct counters *c)
  * False on failure. */
 static bool render(struct doc *d, const struct model_state *st, const struct settings *s)
 {
-	d->len = 0;
-	d->ok = true;
+	d->text.len = 0;
+	d->text.failed = false;
+	d->ok = jsonbuf_reserve(&d->text, CHUNK + HOLD_BACK); /* written out in chunks of CHUNK */
 	d->error = 0;
 	d->level = 0;
 	int64_t now_ns = state_now_ns(st);
@@ -486,11 +469,11 @@ char *snapshot_json(const struct model_state *st, const struct settings *s)
 {
 	struct doc d = {.fd = -1};
 	if (!render(&d, st, s)) {
-		free(d.buf);
+		jsonbuf_free(&d.text);
 		return NULL;
 	}
-	redact_text(d.buf, d.len); /* last guard: no token leaves the program */
-	return d.buf;
+	redact_text(d.text.data, d.text.len); /* last guard: no token leaves the program */
+	return d.text.data;
 }
 
 /* Write the document followed by a newline to path atomically, through d's buffer (kept
@@ -553,7 +536,7 @@ bool snapshot_write(const struct model_state *st, const struct settings *s, cons
 {
 	struct doc d = {.fd = -1};
 	bool ok = write_state(&d, st, s, path, err, errsize);
-	free(d.buf);
+	jsonbuf_free(&d.text);
 	return ok;
 }
 
@@ -636,7 +619,7 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 	model_view(m, &w->view, &w->seen);
 	if (!write_state(&w->doc, &w->view, &w->set, w->path, err, errsize)) {
 		state_free(&w->view);
-		free(w->doc.buf);
+		jsonbuf_free(&w->doc.text);
 		free(w);
 		return NULL;
 	}
@@ -653,7 +636,7 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 		pthread_cond_destroy(&w->cond);
 		pthread_mutex_destroy(&w->lock);
 		state_free(&w->view);
-		free(w->doc.buf);
+		jsonbuf_free(&w->doc.text);
 		free(w);
 		return NULL;
 	}
@@ -675,6 +658,6 @@ void snapshot_writer_stop(struct snapshot_writer *w)
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	state_free(&w->view);
-	free(w->doc.buf);
+	jsonbuf_free(&w->doc.text);
 	free(w);
 }
