@@ -16,12 +16,14 @@ def line_of(snap):
 def test_restart_on_the_same_day_keeps_the_counters(tmp_path):
     token = new_token()
     server = OvhServer([token], hold=0.3).start()
+    runs = []
     try:
         events = scripted_calls(token, LINE, 3)
         events.append(line_event("start_calling", LINE, "in-progress", "0033611111111", token))
         server.add_events(token, events)
 
         first = Ctiboard(tmp_path, server.url, [token], journal=True).start()
+        runs.append(first)
         before = first.wait(lambda s: counter(s, "events") == len(events), "every event")
         assert first.stop() == 0
         assert line_of(before)["today"]["calls_in"] == 4
@@ -31,6 +33,7 @@ def test_restart_on_the_same_day_keeps_the_counters(tmp_path):
         server.refuse(True)
         (tmp_path / "s.json").unlink()
         second = Ctiboard(tmp_path, server.url, [token], journal=True).start()
+        runs.append(second)
         after = second.wait(lambda s: counter(s, "events") == len(events), "the journal")
         assert second.stop() == 0
         assert line_of(after)["today"] == line_of(before)["today"]
@@ -38,6 +41,8 @@ def test_restart_on_the_same_day_keeps_the_counters(tmp_path):
         assert after["counters"]["duplicates"] == 0
         first.assert_no_token_written()
     finally:
+        for r in runs:
+            r.kill()  # a run left by a failed wait
         server.stop()
 
 
@@ -81,12 +86,14 @@ def test_restart_in_a_night_shift_replays_yesterday_too(tmp_path):
 
     server = OvhServer([token], hold=0.3).start()
     server.refuse(True)  # nothing from the feed: the counters come from the journal alone
+    run = Ctiboard(tmp_path, server.url, [token], journal=True,
+                   settings={"shift_start": "13:00"}, env={"TZ": tz})
     try:
-        run = Ctiboard(tmp_path, server.url, [token], journal=True,
-                       settings={"shift_start": "13:00"}, env={"TZ": tz}).start()
+        run.start()
         snap = run.wait(lambda s: counter(s, "events") == 9, "the journal of the shift")
         assert run.stop() == 0
     finally:
+        run.kill()
         server.stop()
     # the call before 13:00 yesterday belongs to the day before; the two after it are today's
     assert snap["day_start"] == yesterday + 13 * 3600
