@@ -10,6 +10,26 @@
 #include <stdlib.h>
 
 #define CHUNK_MIN (64 * 1024) /* the first chunk, kept from one body to the next */
+#define ALIGN     alignof(max_align_t)
+
+/* Under AddressSanitizer the arena keeps its checks: a chunk is poisoned but for what is
+ * handed out, each allocation is followed by a red zone, and the end of a body poisons it all
+ * again, so that an overflow or a tree used after json_arena_end() is reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define REDZONE ALIGN
+#else
+#define ASAN_POISON_MEMORY_REGION(p, n)   ((void)(p), (void)(n))
+#define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#define REDZONE                           0
+#endif
 
 struct chunk {
 	struct chunk *next;
@@ -31,6 +51,7 @@ static void free_chunks(struct chunk *c)
 {
 	while (c) {
 		struct chunk *next = c->next;
+		ASAN_UNPOISON_MEMORY_REGION(c->data, c->size);
 		free(c);
 		c = next;
 	}
@@ -41,9 +62,9 @@ static void thread_exit(void *chunks)
 	free_chunks(chunks);
 }
 
-/* A new chunk for size bytes. Kept out of line, so that hook_malloc's common path (a pointer
- * bump) saves no registers. */
-__attribute__((noinline)) static void *arena_alloc_slow(size_t size)
+/* A new chunk for size bytes (asked: want). Kept out of line, so that hook_malloc's common
+ * path (a pointer bump) saves no registers. */
+__attribute__((noinline)) static void *arena_alloc_slow(size_t size, size_t want)
 {
 	size_t data = size > CHUNK_MIN ? size : CHUNK_MIN;
 	struct chunk *c = malloc(sizeof *c + data);
@@ -51,6 +72,8 @@ __attribute__((noinline)) static void *arena_alloc_slow(size_t size)
 		return NULL;
 	c->size = data;
 	c->used = size;
+	ASAN_POISON_MEMORY_REGION(c->data, data);
+	ASAN_UNPOISON_MEMORY_REGION(c->data, want);
 	if (!arena.chunks) { /* the kept chunk: its thread's exit frees it */
 		c->next = NULL;
 		arena.chunks = c;
@@ -66,18 +89,20 @@ static void *hook_malloc(size_t size)
 {
 	if (!arena.active)
 		return malloc(size);
-	if (size == 0)
-		size = 1;
-	size = (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+	if (size > SIZE_MAX / 2)
+		return NULL;
+	size_t want = size;
+	size = (size ? (size + ALIGN - 1) & ~(ALIGN - 1) : ALIGN) + REDZONE;
 	struct chunk *c = arena.chunks;
 	if (c && c->next) /* a large body: the newest chunk has the room */
 		c = c->next;
 	if (c && c->size - c->used >= size) {
 		void *p = c->data + c->used;
 		c->used += size;
+		ASAN_UNPOISON_MEMORY_REGION(p, want);
 		return p;
 	}
-	return arena_alloc_slow(size);
+	return arena_alloc_slow(size, want);
 }
 
 static bool arena_owns(const void *p)
@@ -122,6 +147,7 @@ void json_arena_end(void)
 	free_chunks(arena.chunks->next); /* a large body's chunks are not kept */
 	arena.chunks->next = NULL;
 	arena.chunks->used = 0;
+	ASAN_POISON_MEMORY_REGION(arena.chunks->data, arena.chunks->size);
 }
 
 void json_arena_release(void)

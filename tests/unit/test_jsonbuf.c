@@ -11,7 +11,10 @@
 
 #include <cJSON.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ingest.h"
 #include "json_arena.h"
@@ -249,6 +252,63 @@ static void test_arenas_are_per_thread(void **state)
 	}
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+#ifdef UNDER_ASAN
+/* Does AddressSanitizer stop a child process that does bad(), as it would any heap misuse? */
+static bool asan_stops(void (*bad)(void))
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, STDERR_FILENO); /* the report is expected */
+		bad();
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}
+
+static volatile char sink;
+
+static void read_after_the_end(void)
+{
+	json_arena_begin();
+	cJSON *doc = cJSON_Parse("{\"a\":\"hello\"}");
+	json_arena_end();
+	sink = doc->child->valuestring[0];
+}
+
+static void read_past_an_item(void)
+{
+	json_arena_begin();
+	cJSON *doc = cJSON_Parse("[1]");
+	sink = ((volatile char *)doc)[sizeof *doc + 1];
+	json_arena_end();
+}
+#endif
+
+static void test_sanitizer_still_sees_arena_misuse(void **state)
+{
+	(void)state;
+#ifdef UNDER_ASAN
+	/* the arena poisons what it has not handed out: a tree used after its body, or a read past
+	 * an item, is an error as it would be with malloc */
+	assert_true(asan_stops(read_after_the_end));
+	assert_true(asan_stops(read_past_an_item));
+#else
+	skip(); /* meaningful under AddressSanitizer only (make check-asan) */
+#endif
+}
+
 int main(void)
 {
 	json_arena_init();
@@ -262,6 +322,7 @@ int main(void)
 	    cmocka_unit_test(test_arena_trees_need_no_delete),
 	    cmocka_unit_test(test_arena_holds_a_body_larger_than_a_chunk),
 	    cmocka_unit_test(test_arenas_are_per_thread),
+	    cmocka_unit_test(test_sanitizer_still_sees_arena_misuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
