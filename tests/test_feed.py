@@ -197,9 +197,10 @@ def test_backoff_is_exponential_with_full_jitter(tmp_path, server, runs):
     server.set_mode("status", token=tok, status=500)
     run = start(runs, tmp_path, server, [tok],
                 settings={"backoff_base_ms": int(base * 1000), "backoff_cap_ms": int(cap * 1000)})
-    run.wait(lambda s: feed(s, tok)["errors"] >= 16, "16 failed polls", timeout=20)
-    s = run.snap()
-    assert feed(s, tok)["state"] == "backoff"
+    # between two failures the feed is in backoff; a snapshot may also catch a retry under way
+    # ("connecting"), never "live"
+    run.wait(lambda s: feed(s, tok)["errors"] >= 16 and feed(s, tok)["state"] == "backoff",
+             "16 failed polls, in backoff", timeout=20)
     assert run.stop() == 0
     gaps = intervals(server.requests_of(tok)[:16])
     # Never two retries closer than the base; never longer than the cap (plus scheduling).
