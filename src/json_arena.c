@@ -15,14 +15,10 @@
 /* Under AddressSanitizer the arena keeps its checks: a chunk is poisoned but for what is
  * handed out, each allocation is followed by a red zone, and the end of a body poisons it all
  * again, so that an overflow or a tree used after json_arena_end() is reported. */
-#if defined(__SANITIZE_ADDRESS__)
-#define ARENA_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_ASAN 1
+#ifndef __has_feature /* clang's test; gcc says __SANITIZE_ADDRESS__ */
+#define __has_feature(x) 0
 #endif
-#endif
-#ifdef ARENA_ASAN
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
 #include <sanitizer/asan_interface.h>
 #define REDZONE ALIGN
 #else
