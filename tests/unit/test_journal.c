@@ -413,6 +413,33 @@ static void test_lines_complete_while_open(void **state)
 	journal_close(j);
 }
 
+static void test_held_lines_go_out_without_a_sync(void **state)
+{
+	(void)state;
+	char d[256], err[256], ev[2048], path[512];
+	fresh_dir(d, sizeof(d), "held");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	journal_path_for(path, sizeof(path), d, T0_S);
+	/* the first line goes at once; the next ones, within 50 ms of it, are held: nobody calls
+	 * journal_sync, and the journal's thread must still write them out by itself */
+	for (int i = 0; i < 3; i++) {
+		line_event(ev, sizeof(ev), "start_ringing", "held", i);
+		assert_true(journal_append(j, ev, strlen(ev), (T0_S + i) * NS));
+	}
+	int lines = 0;
+	for (int tries = 0; tries < 200 && lines < 3; tries++) {
+		size_t len;
+		char *text = slurp(path, &len);
+		lines = text ? complete_lines(text, len) : 0;
+		free(text);
+		if (lines < 3)
+			usleep(10 * 1000);
+	}
+	assert_int_equal(lines, 3);
+	journal_close(j);
+}
+
 static void test_lines_that_cannot_be_written_are_counted(void **state)
 {
 	(void)state;
@@ -709,6 +736,7 @@ int main(void)
 	    cmocka_unit_test(test_token_redacted),
 	    cmocka_unit_test(test_registered_secret_scrubbed_anywhere),
 	    cmocka_unit_test(test_big_integers_keep_their_digits),
+	    cmocka_unit_test(test_held_lines_go_out_without_a_sync),
 	    cmocka_unit_test(test_lines_that_cannot_be_written_are_counted),
 	    cmocka_unit_test(test_not_an_object_is_refused),
 	    cmocka_unit_test(test_modes),
