@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "backoff.h"
 #include "feed.h"
 #include "ingest.h"
 #include "model.h"
@@ -51,13 +52,12 @@ struct conn {
 	char *body;
 	size_t len, cap;
 	bool over_cap;
-	bool busy;                /* a request is in the multi handle */
-	int64_t next_ns;          /* monotonic: the next request not before this */
-	int64_t started_ns;       /* monotonic: start of the current or last request */
-	int64_t activity_ns;      /* monotonic: last event or successful poll (or the start) */
-	int64_t healthy_since_ns; /* monotonic: first success since the last error; 0 none */
-	int failures;             /* consecutive failures, for the backoff */
-	struct feed_status st;    /* local copy, published to the model */
+	bool busy;              /* a request is in the multi handle */
+	int64_t next_ns;        /* monotonic: the next request not before this */
+	int64_t started_ns;     /* monotonic: start of the current or last request */
+	int64_t activity_ns;    /* monotonic: last event or successful poll (or the start) */
+	struct backoff backoff; /* consecutive failures, healthy since (monotonic) */
+	struct feed_status st;  /* local copy, published to the model */
 };
 
 enum v2_phase { V2_CREATE, V2_SUBSCRIBE, V2_POLL };
@@ -129,17 +129,11 @@ static void set_error(struct conn *c, const char *msg)
 	memcpy(c->st.last_error, buf, sizeof buf);
 }
 
-/* Capped exponential backoff with full jitter, floored at the base: after n consecutive
- * failures the delay is uniform in [base, min(cap, base * 2^n)]. */
+/* The delay after failures consecutive failures (backoff.h), with the feed's jitter. */
 static int64_t backoff_ms(struct feed *f, int failures)
 {
-	int64_t base = f->set.backoff_base_ms > 0 ? f->set.backoff_base_ms : 1;
-	int64_t cap = f->set.backoff_cap_ms > base ? f->set.backoff_cap_ms : base;
-	int shift = failures < 1 ? 1 : failures > 30 ? 30 : failures;
-	int64_t ceiling = base << shift;
-	if (ceiling > cap || ceiling < base)
-		ceiling = cap;
-	return base + (int64_t)(rng_next(f) % (uint64_t)(ceiling - base + 1));
+	return backoff_delay_ms(f->set.backoff_base_ms, f->set.backoff_cap_ms, failures,
+	                        rng_next(f));
 }
 
 /* libcurl write callback: collect the body, refusing to grow past the cap. */
@@ -330,7 +324,7 @@ static void conn_start(struct conn *c, int64_t now)
 	c->started_ns = now;
 	if (!ok || curl_multi_add_handle(f->multi, c->easy) != CURLM_OK) {
 		/* Nothing to retry sooner than a backoff would. */
-		c->next_ns = now + backoff_ms(f, c->failures + 1) * NS_PER_MS;
+		c->next_ns = now + backoff_ms(f, c->backoff.failures + 1) * NS_PER_MS;
 		return;
 	}
 	c->busy = true;
@@ -342,9 +336,8 @@ static void conn_start(struct conn *c, int64_t now)
 static void conn_fail(struct conn *c, int64_t now, const char *why, long retry_after_s)
 {
 	struct feed *f = c->f;
-	c->failures++;
-	c->healthy_since_ns = 0;
-	int64_t delay_ms = backoff_ms(f, c->failures);
+	backoff_failed(&c->backoff);
+	int64_t delay_ms = backoff_ms(f, c->backoff.failures);
 	if (retry_after_s > 0) {
 		if (retry_after_s > RETRY_AFTER_MAX_S)
 			retry_after_s = RETRY_AFTER_MAX_S;
@@ -364,7 +357,7 @@ static void conn_auth_failed(struct conn *c, int64_t now, long status)
 {
 	struct feed *f = c->f;
 	int64_t delay_ms = (int64_t)(f->set.auth_retry_s > 0 ? f->set.auth_retry_s : 1) * 1000;
-	c->healthy_since_ns = 0;
+	backoff_refused(&c->backoff);
 	c->session[0] = '\0';
 	c->next_ns = now + delay_ms * NS_PER_MS;
 	c->st.errors++;
@@ -382,10 +375,7 @@ static void conn_ok(struct conn *c, int64_t now, const struct ingest_result *res
 	struct feed *f = c->f;
 	if (res->has_session)
 		snprintf(c->session, sizeof c->session, "%s", res->session);
-	if (!c->healthy_since_ns)
-		c->healthy_since_ns = now;
-	if (now - c->healthy_since_ns >= (int64_t)f->set.healthy_reset_s * NS_PER_S)
-		c->failures = 0;
+	backoff_succeeded(&c->backoff, now, (int64_t)f->set.healthy_reset_s * NS_PER_S);
 	/* An answer that came back at once must not turn into a hot loop. */
 	int64_t earliest = c->started_ns + (int64_t)f->set.min_poll_interval_ms * NS_PER_MS;
 	c->next_ns = earliest > now ? earliest : now;
