@@ -434,6 +434,8 @@ bool journal_append_event(struct journal *j, const cJSON *event, int64_t receive
 		                        mono_now_ns() - j->handed_ns >= WRITE_INTERVAL_NS);
 		if (due || j->held.len >= HELD_WAIT_MAX)
 			hand_over_locked(j);
+		else if (start == 0) /* the first line held: the writer must set its deadline */
+			pthread_cond_signal(&j->work);
 	} else {
 		j->held.len = start;
 		j->held.failed = false;
