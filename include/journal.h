@@ -30,8 +30,9 @@ struct journal *journal_open(const char *dir, char *err, size_t errsize);
 void journal_close(struct journal *j); /* NULL is accepted */
 
 /* Append one event object (its JSON text, len bytes) received at received_ns. The token is
- * redacted before anything is written. Thread-safe. Returns false on a write error or when the
- * text is not a JSON object. */
+ * redacted before anything is written. Thread-safe. Returns false when the text is not a JSON
+ * object (or memory runs out); a line that the journal's thread then cannot write is counted
+ * by journal_lost(). */
 bool journal_append(struct journal *j, const char *event_json, size_t len, int64_t received_ns);
 
 /* The same for an event already parsed (ingest's tree, big integers already strings), printed
