@@ -12,6 +12,7 @@
 #include <cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct jsonbuf {
 	char *data; /* NUL-terminated once anything is written */
@@ -23,6 +24,9 @@ struct jsonbuf {
 bool jsonbuf_reserve(struct jsonbuf *b, size_t more);
 void jsonbuf_put(struct jsonbuf *b, const char *s, size_t n);
 void jsonbuf_free(struct jsonbuf *b);
+
+/* v in decimal, without printf's format parsing and locale. */
+void jsonbuf_int(struct jsonbuf *b, int64_t v);
 
 /* s (n bytes) as a quoted JSON string into dst, which has room for 6 * n + 2 bytes. Returns
  * the bytes written (no NUL). */

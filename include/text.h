@@ -26,6 +26,10 @@ int text_fit(char *dst, size_t dstsize, const char *s, int maxcols);
 /* Bounded copy that always terminates dst; returns true when src fitted whole. */
 bool text_copy(char *dst, size_t dstsize, const char *src);
 
+/* prefix then s into dst, cut to fit as snprintf("%s%s") would cut it, without its format
+ * parsing. */
+void text_join(char *dst, size_t dstsize, const char *prefix, const char *s);
+
 /* Canonical form of a phone number for matching: digits only, international numbers as
  * 00<country><number>: "+33 6 12 ..." and "0033612..." both give "0033612...". A national
  * French number "06..." becomes "00336...". Other text is kept as sanitised text. */

@@ -81,7 +81,7 @@ static void note_error(struct ingest_result *res, const char *what)
 		snprintf(res->error, sizeof res->error, "%s", what);
 }
 
-typedef void event_fn(cJSON *item, const struct event *ev, void *ctx);
+typedef void event_fn(const cJSON *item, const struct event *ev, void *ctx);
 
 /* Find the events of a body (envelope, bare event or array) and call fn for each good one.
  * The tree is not freed: it lives in the arena of for_each_event(). */
@@ -97,7 +97,7 @@ static void walk_events(const char *body, size_t len, int64_t received_ns, event
 	}
 	cJSON *root = cJSON_ParseWithLength(text, qlen);
 	free(text);
-	cJSON *events = NULL;
+	const cJSON *events = NULL;
 	if (!root) {
 		res->malformed = 1;
 		note_error(res, len == 0 ? "empty body" : "body is not JSON");
@@ -130,7 +130,7 @@ static void walk_events(const char *body, size_t len, int64_t received_ns, event
 	}
 	res->parsed = true;
 
-	cJSON *item = events ? events->child : root;
+	const cJSON *item = events ? events->child : root;
 	for (; item; item = events ? item->next : NULL) {
 		struct event ev;
 		char err[96];
@@ -159,7 +159,7 @@ struct parse_ctx {
 	void *ctx;
 };
 
-static void parse_one(cJSON *item, const struct event *ev, void *ctx)
+static void parse_one(const cJSON *item, const struct event *ev, void *ctx)
 {
 	(void)item;
 	struct parse_ctx *p = ctx;
@@ -181,8 +181,8 @@ struct batch {
 	bool failed; /* out of memory: apply nothing rather than part of the batch */
 };
 
-/* Journal one good event (its parsed item, changed by the journal), and keep it for the batch. */
-static void collect(cJSON *item, const struct event *ev, void *ctx)
+/* Journal one good event (its parsed item, printed as it is), and keep it for the batch. */
+static void collect(const cJSON *item, const struct event *ev, void *ctx)
 {
 	struct batch *b = ctx;
 	if (b->failed)

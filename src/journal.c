@@ -44,15 +44,13 @@ struct journal {
 
 	/* the appenders' side (lock held) */
 	struct jsonbuf held;            /* lines printed and not yet handed to the writer */
-	long held_day;                  /* YYYYMMDD of the held lines */
-	int64_t held_day_s;             /* a second of that day */
+	int64_t held_day_s;             /* a second of the local day of the held lines */
 	int64_t day_start_s, day_end_s; /* the seconds of that day, [start, end) */
 	int64_t handed_ns;              /* monotonic time of the last hand-over */
 
 	/* between the two (lock held) */
 	struct jsonbuf out; /* being written: the writer's alone while busy */
-	long out_day;
-	int64_t out_day_s;
+	int64_t out_day_s;  /* a second of the local day of its lines */
 	bool busy, stop;
 	uint64_t syncs_asked, syncs_done; /* fdatasync asked for, and done after the last ask */
 	uint64_t lost;                    /* lines a failed open or write dropped */
@@ -151,9 +149,11 @@ static void sync_file(struct journal *j)
 	j->synced_ns = mono_now_ns();
 }
 
-/* Make the file of day (which contains day_s) the open one (writer). */
-static bool open_day_file(struct journal *j, long day, int64_t day_s)
+/* Make the file of the local day that contains day_s the open one (writer). */
+static bool open_day_file(struct journal *j, int64_t day_s)
 {
+	struct tm tm;
+	long day = local_day(day_s, &tm);
 	if (j->fd >= 0 && j->fd_day == day)
 		return true;
 	if (j->fd >= 0) {
@@ -186,7 +186,6 @@ static void swap_held_locked(struct journal *j)
 	struct jsonbuf spare = j->out;
 	j->out = j->held;
 	j->held = spare;
-	j->out_day = j->held_day;
 	j->out_day_s = j->held_day_s;
 	j->busy = true;
 	j->handed_ns = mono_now_ns();
@@ -234,14 +233,12 @@ static void *writer_main(void *arg)
 		bool write = j->busy;
 		if (!write && !sync) /* stop, with nothing left to do */
 			break;
-		long day = j->out_day;
 		int64_t day_s = j->out_day_s;
 		pthread_mutex_unlock(&j->lock);
 		uint64_t lost = 0;
 		if (write) {
 			/* on failure the lines are dropped: a full disk must not grow the buffer */
-			if (open_day_file(j, day, day_s) &&
-			    write_all(j->fd, j->out.data, j->out.len))
+			if (open_day_file(j, day_s) && write_all(j->fd, j->out.data, j->out.len))
 				j->unsynced = true;
 			else
 				lost = count_lines(&j->out);
@@ -365,26 +362,11 @@ static void hold_day_locked(struct journal *j, int64_t received_s)
 {
 	if (received_s >= j->day_start_s && received_s < j->day_end_s)
 		return;
+	hand_over_locked(j);
 	struct tm tm;
-	long day = local_day(received_s, &tm);
-	if (day != j->held_day)
-		hand_over_locked(j);
-	j->held_day = day;
+	local_day(received_s, &tm);
 	j->held_day_s = received_s;
 	day_bounds(&tm, &j->day_start_s, &j->day_end_s);
-}
-
-/* Received as decimal digits, without printf's locale and format parsing. */
-static void put_decimal(struct jsonbuf *b, int64_t v)
-{
-	char digits[24], *p = digits + sizeof digits;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	jsonbuf_put(b, p, (size_t)(digits + sizeof digits - p));
 }
 
 /* The journal line of ev into b: its members in order but "Received", every top-level "Token"
@@ -410,7 +392,7 @@ static bool print_line(struct jsonbuf *b, const cJSON *ev, int64_t received_ns)
 		first = false;
 	}
 	jsonbuf_put(b, first ? "\"Received\":" : ",\"Received\":", first ? 11 : 12);
-	put_decimal(b, received_ns);
+	jsonbuf_int(b, received_ns);
 	jsonbuf_put(b, "}\n", 2);
 	return !b->failed;
 }

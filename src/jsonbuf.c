@@ -42,6 +42,18 @@ void jsonbuf_put(struct jsonbuf *b, const char *s, size_t n)
 	b->data[b->len] = '\0';
 }
 
+void jsonbuf_int(struct jsonbuf *b, int64_t v)
+{
+	char digits[24], *p = digits + sizeof digits;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	jsonbuf_put(b, p, (size_t)(digits + sizeof digits - p));
+}
+
 void jsonbuf_free(struct jsonbuf *b)
 {
 	free(b->data);

@@ -519,10 +519,7 @@ int main(int argc, char **argv)
 	feed_stop(feed);
 	ticker_stop(ticker);
 	snapshot_writer_stop(snap);
-	if (journal) {
-		journal_sync(journal, true);
-		journal_close(journal);
-	}
+	journal_close(journal); /* writes and flushes what is held */
 	curl_global_cleanup();
 	wake_close(model.wake_fd);
 	model_done(&model);

@@ -2,8 +2,9 @@
 #define _GNU_SOURCE /* memmem */
 #include "redact.h"
 
-#include <stdio.h>
 #include <string.h>
+
+#include "text.h"
 
 #define SECRETS_MAX 16
 
@@ -12,16 +13,8 @@ static size_t nsecrets;
 
 void redact_label(char *dst, size_t dstsize, const char *token)
 {
-	size_t n = strlen(token), keep = n >= 4 ? 4 : 0;
-	char label[8] = "...";
-	memcpy(label + 3, token + n - keep, keep);
-	size_t len = 3 + keep;
-	if (dstsize == 0)
-		return;
-	if (len >= dstsize)
-		len = dstsize - 1;
-	memcpy(dst, label, len);
-	dst[len] = '\0';
+	size_t n = strlen(token);
+	text_join(dst, dstsize, "...", n >= 4 ? token + n - 4 : "");
 }
 
 void redact_register(const char *secret)

@@ -17,15 +17,15 @@
 
 #define SLEEP_SLICE_NS INT64_C(50000000) /* a stop request is seen within this */
 
-/* The integer after the first "key": in line (bare or quoted digits), or 0. A cheap look that
- * needs no parse: it only paces the replay, the parse proper is ingest's. A quoted key cannot
- * be part of a string (a quote inside one is escaped), so one memmem finds it. */
-static int64_t peek_int(const char *line, size_t len, const char *key)
+/* The integer after the first quoted key ("\"Received\"") and a colon in line (bare or quoted
+ * digits), or 0. A cheap look that needs no parse: it only paces the replay, the parse proper
+ * is ingest's. A quoted key cannot be part of a string (a quote inside one is escaped), so one
+ * memmem finds it. */
+static int64_t peek_int(const char *line, size_t len, const char *quoted)
 {
-	char quoted[32];
-	int qlen = snprintf(quoted, sizeof quoted, "\"%s\"", key);
+	size_t qlen = strlen(quoted);
 	const char *end = line + len;
-	for (const char *p = line; (p = memmem(p, (size_t)(end - p), quoted, (size_t)qlen));) {
+	for (const char *p = line; (p = memmem(p, (size_t)(end - p), quoted, qlen));) {
 		const char *v = p + qlen;
 		p++;
 		while (v < end && (*v == ' ' || *v == '\t'))
@@ -55,11 +55,11 @@ static int64_t peek_int(const char *line, size_t len, const char *key)
 /* When this line's events happened, in ns: "Received", else the first "Timestamp"; 0 unknown. */
 static int64_t line_time_ns(const char *line, size_t len)
 {
-	int64_t t = peek_int(line, len, "Received");
+	int64_t t = peek_int(line, len, "\"Received\"");
 	if (t <= 0)
-		t = peek_int(line, len, "Timestamp");
+		t = peek_int(line, len, "\"Timestamp\"");
 	if (t <= 0)
-		t = peek_int(line, len, "timestamp"); /* V2 spelling */
+		t = peek_int(line, len, "\"timestamp\""); /* V2 spelling */
 	return t;
 }
 

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -167,9 +166,9 @@ static void add_raw(struct doc *d, const char *key, const char *text)
 /* Integers in decimal: no floating point, no locale. */
 static void add_int(struct doc *d, const char *key, int64_t v)
 {
-	char buf[24];
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	add_raw(d, key, buf);
+	begin(d, key);
+	if (reserve(d, 24))
+		jsonbuf_int(&d->text, v);
 }
 
 static void add_str(struct doc *d, const char *key, const char *s)

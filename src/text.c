@@ -137,8 +137,7 @@ bool text_copy(char *dst, size_t dstsize, const char *src)
 	return true;
 }
 
-/* prefix then s into dst, cut to fit as snprintf would cut it. */
-static void join(char *dst, size_t dstsize, const char *prefix, const char *s)
+void text_join(char *dst, size_t dstsize, const char *prefix, const char *s)
 {
 	size_t np = strlen(prefix), ns = strlen(s);
 	if (dstsize == 0)
@@ -173,11 +172,11 @@ void phone_normalize(char *dst, size_t dstsize, const char *src)
 		return;
 	}
 	if (plus)
-		join(dst, dstsize, "00", digits);
+		text_join(dst, dstsize, "00", digits);
 	else if (nd == 10 && digits[0] == '0' && digits[1] != '0')
-		join(dst, dstsize, "0033", digits + 1); /* French national number */
+		text_join(dst, dstsize, "0033", digits + 1); /* French national number */
 	else
-		join(dst, dstsize, "", digits);
+		text_join(dst, dstsize, "", digits);
 }
 
 char *phone_display(char *dst, size_t dstsize, const char *number)
