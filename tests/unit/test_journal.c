@@ -258,26 +258,29 @@ static void test_modes(void **state)
 	assert_true(err[0] != '\0');
 }
 
-static void test_day_files_follow_received_time(void **state)
+/* Lines received at before_ns, after_ns and 3 s later go to the files of their local days,
+ * before_day and after_day (YYYY-MM-DD). */
+static void assert_day_split(const char *name, int64_t before_ns, int64_t after_ns,
+                             const char *before_day, const char *after_day)
 {
-	(void)state;
-	char d[256], err[256], ev[2048], p26[512], p27[512];
-	fresh_dir(d, sizeof(d), "days");
+	char d[256], err[256], ev[2048], pa[512], pb[512], want[32];
+	fresh_dir(d, sizeof(d), name);
 	struct journal *j = journal_open(d, err, sizeof(err));
 	assert_non_null(j);
-	int64_t midnight = INT64_C(1764198000); /* 2025-11-27 00:00:00 in Paris */
-	line_event(ev, sizeof(ev), "start_ringing", "late", 0);
-	assert_true(journal_append(j, ev, strlen(ev), (midnight - 1) * NS + NS / 2));
-	line_event(ev, sizeof(ev), "end_ringing", "late", 1);
-	assert_true(journal_append(j, ev, strlen(ev), midnight * NS + NS / 2));
-	line_event(ev, sizeof(ev), "registered", "late", 2);
-	assert_true(journal_append(j, ev, strlen(ev), midnight * NS + 3 * NS));
+	line_event(ev, sizeof(ev), "start_ringing", name, 0);
+	assert_true(journal_append(j, ev, strlen(ev), before_ns));
+	line_event(ev, sizeof(ev), "end_ringing", name, 1);
+	assert_true(journal_append(j, ev, strlen(ev), after_ns));
+	line_event(ev, sizeof(ev), "registered", name, 2);
+	assert_true(journal_append(j, ev, strlen(ev), after_ns + 3 * NS));
 	journal_close(j);
-	journal_path_for(p26, sizeof(p26), d, midnight - 1);
-	journal_path_for(p27, sizeof(p27), d, midnight);
-	assert_non_null(strstr(p26, "2025-11-26.jsonl"));
-	assert_non_null(strstr(p27, "2025-11-27.jsonl"));
-	char *a = slurp(p26, NULL), *b = slurp(p27, NULL);
+	journal_path_for(pa, sizeof(pa), d, before_ns / NS);
+	journal_path_for(pb, sizeof(pb), d, after_ns / NS);
+	snprintf(want, sizeof(want), "%s.jsonl", before_day);
+	assert_non_null(strstr(pa, want));
+	snprintf(want, sizeof(want), "%s.jsonl", after_day);
+	assert_non_null(strstr(pb, want));
+	char *a = slurp(pa, NULL), *b = slurp(pb, NULL);
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_non_null(strstr(a, "start_ringing"));
@@ -287,6 +290,24 @@ static void test_day_files_follow_received_time(void **state)
 	assert_null(strstr(b, "start_ringing"));
 	free(a);
 	free(b);
+}
+
+static void test_day_files_follow_received_time(void **state)
+{
+	(void)state;
+	int64_t midnight = INT64_C(1764198000); /* 2025-11-27 00:00:00 in Paris */
+	assert_day_split("days", (midnight - 1) * NS + NS / 2, midnight * NS + NS / 2, "2025-11-26",
+	                 "2025-11-27");
+}
+
+static void test_day_files_follow_a_short_day(void **state)
+{
+	(void)state;
+	/* 2026-03-29 in Paris has 23 hours: 00:30 on the 30th is less than 24 h after the 29th
+	 * began, and still goes to the 30th's file */
+	int64_t late = INT64_C(1774819800); /* 2026-03-29 23:30 CEST */
+	int64_t next = INT64_C(1774823400); /* 2026-03-30 00:30 CEST */
+	assert_day_split("dst", late * NS, next * NS, "2026-03-29", "2026-03-30");
 }
 
 /* Every line of text is a complete JSON object; returns the number of lines. */
@@ -757,6 +778,7 @@ int main(void)
 	    cmocka_unit_test(test_not_an_object_is_refused),
 	    cmocka_unit_test(test_modes),
 	    cmocka_unit_test(test_day_files_follow_received_time),
+	    cmocka_unit_test(test_day_files_follow_a_short_day),
 	    cmocka_unit_test(test_parsed_event_gives_the_same_line),
 	    cmocka_unit_test(test_lines_complete_while_open),
 	    cmocka_unit_test(test_threads_share_a_journal),

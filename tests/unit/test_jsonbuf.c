@@ -53,18 +53,22 @@ static char *print_ours(const cJSON *doc)
 	return b.data;
 }
 
+/* jsonbuf and cJSON print doc the same; doc is freed. */
+static void assert_prints_as_cjson(cJSON *doc)
+{
+	assert_non_null(doc);
+	char *theirs = cJSON_PrintUnformatted(doc), *ours = print_ours(doc);
+	assert_string_equal(ours, theirs);
+	free(theirs);
+	free(ours);
+	cJSON_Delete(doc);
+}
+
 static void test_prints_as_cjson_does(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof documents / sizeof documents[0]; i++) {
-		cJSON *doc = cJSON_Parse(documents[i]);
-		assert_non_null(doc);
-		char *theirs = cJSON_PrintUnformatted(doc), *ours = print_ours(doc);
-		assert_string_equal(ours, theirs);
-		free(theirs);
-		free(ours);
-		cJSON_Delete(doc);
-	}
+	for (size_t i = 0; i < sizeof documents / sizeof documents[0]; i++)
+		assert_prints_as_cjson(cJSON_Parse(documents[i]));
 }
 
 static void test_built_trees_print_as_cjson_does(void **state)
@@ -76,11 +80,7 @@ static void test_built_trees_print_as_cjson_does(void **state)
 	cJSON_AddRawToObject(doc, "raw", "{\"as\":\"is\"}");
 	cJSON_AddNumberToObject(doc, "nan", 0.0 / 0.0);
 	cJSON_AddItemToObject(doc, "empty", cJSON_CreateString(""));
-	char *theirs = cJSON_PrintUnformatted(doc), *ours = print_ours(doc);
-	assert_string_equal(ours, theirs);
-	free(theirs);
-	free(ours);
-	cJSON_Delete(doc);
+	assert_prints_as_cjson(doc);
 }
 
 static void test_nesting_as_deep_as_cjson_parses(void **state)
