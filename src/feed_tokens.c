@@ -153,8 +153,7 @@ int feed_load_tokens(const struct settings *s, char tokens[][40], int max, char 
 	return tl.n;
 }
 
-/* Is host (as libcurl gives it: "[::1]" for IPv6) a loopback address or name? */
-static bool host_is_loopback(const char *host)
+bool host_is_loopback(const char *host)
 {
 	if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
 		return true;
