@@ -13,10 +13,10 @@
 
 struct api_budget {
 	int per_min;
-	double burst;    /* bucket size, requests */
-	double per_ns;   /* refill rate, requests per ns */
-	double tokens;   /* requests that may go now */
-	int64_t last_ns; /* time of the last refill */
+	double burst;                    /* bucket size, requests */
+	double per_ns;                   /* refill rate, requests per ns */
+	double tokens;                   /* requests that may go now */
+	int64_t last_ns;                 /* time of the last refill */
 	int64_t sent_ns[API_BUDGET_MAX]; /* ring of the last per_min request times */
 	int nsent, next;
 };

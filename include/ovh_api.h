@@ -23,8 +23,7 @@ struct ovh_api;
 
 /* The X-Ovh-Signature of one request (out: OVH_SIGNATURE_LEN + 1 bytes). */
 void ovh_signature(char *out, const char *application_secret, const char *consumer_key,
-                   const char *method, const char *url, const char *body,
-                   const char *timestamp);
+                   const char *method, const char *url, const char *body, const char *timestamp);
 
 struct ovh_api_options {
 	int max_per_min;       /* request budget (api_max_per_min) */
@@ -32,8 +31,8 @@ struct ovh_api_options {
 	int connect_timeout_s; /* TCP and TLS */
 	int attempts;          /* tries of one request on 429, 408 and 5xx */
 	int backoff_base_ms, backoff_cap_ms;
-	int retry_after_cap_s;    /* a longer Retry-After is an error, not a wait */
-	const atomic_bool *stop;  /* set: waits end and calls fail with OVH_STOPPED */
+	int retry_after_cap_s;   /* a longer Retry-After is an error, not a wait */
+	const atomic_bool *stop; /* set: waits end and calls fail with OVH_STOPPED */
 };
 
 /* Defaults: 50 a minute, 20 s, 10 s, 4 attempts, 1 s to 30 s, Retry-After up to 120 s. */
@@ -50,13 +49,13 @@ enum ovh_outcome {
 
 struct ovh_reply {
 	enum ovh_outcome outcome;
-	long http;        /* HTTP status, 0 without an answer */
-	cJSON *json;      /* the answer's JSON (NULL for an empty body or 204) */
-	char message[256];     /* the error's message, sanitised, secrets redacted */
-	char error_code[64];   /* legacy shape: errorCode */
-	char error_class[64];  /* current shape: class */
-	char query_id[128];    /* X-Ovh-Queryid */
-	int attempts;          /* requests sent for this call */
+	long http;            /* HTTP status, 0 without an answer */
+	cJSON *json;          /* the answer's JSON (NULL for an empty body or 204) */
+	char message[256];    /* the error's message, sanitised, secrets redacted */
+	char error_code[64];  /* legacy shape: errorCode */
+	char error_class[64]; /* current shape: class */
+	char query_id[128];   /* X-Ovh-Queryid */
+	int attempts;         /* requests sent for this call */
 };
 
 /* A client for the endpoint and keys of c (copied; the secrets are wiped by ovh_api_close).

@@ -33,8 +33,7 @@ struct ovh_credentials {
 
 /* The base URL of an endpoint: a known name (ovh-eu, ovh-ca, ovh-us, kimsufi-eu, kimsufi-ca,
  * soyoustart-eu, soyoustart-ca) or a URL, https, or plain http to a loopback host only. */
-bool ovh_endpoint_url(const char *endpoint, char *url, size_t urlsize, char *err,
-                      size_t errsize);
+bool ovh_endpoint_url(const char *endpoint, char *url, size_t urlsize, char *err, size_t errsize);
 
 /* Read the environment and the ovh.conf files. Missing keys are not an error (see
  * ovh_credentials_complete); a malformed file or endpoint is, with err naming file and line.
@@ -56,7 +55,7 @@ void ovh_conf_default_path(char *dst, size_t dstsize);
 /* Set "consumer_key = ck" in [section] of the INI file at path, keeping every other line; the
  * file (and its directory) is created if need be, and left with mode 0600. The file is
  * replaced atomically. */
-bool ovh_conf_store_consumer_key(const char *path, const char *section, const char *ck,
-                                 char *err, size_t errsize);
+bool ovh_conf_store_consumer_key(const char *path, const char *section, const char *ck, char *err,
+                                 size_t errsize);
 
 #endif

@@ -10,12 +10,10 @@
 bool secret_file_make_parents(const char *path, char *err, size_t errsize);
 
 /* Replace path by len bytes of text: a temporary file of mode 0600 beside it, then rename. */
-bool secret_file_replace(const char *path, const char *text, size_t len, char *err,
-                         size_t errsize);
+bool secret_file_replace(const char *path, const char *text, size_t len, char *err, size_t errsize);
 
 /* Append len bytes to path, creating it (0600) if need be; an existing file is made 0600. */
-bool secret_file_append(const char *path, const char *text, size_t len, char *err,
-                        size_t errsize);
+bool secret_file_append(const char *path, const char *text, size_t len, char *err, size_t errsize);
 
 /* Read a whole (small) file into a malloc'd NUL-terminated buffer; NULL with errno set. A
  * missing file gives NULL with errno ENOENT. */

@@ -32,8 +32,8 @@ struct ovh_api {
 	struct ovh_credentials cred;
 	struct ovh_api_options opt;
 	struct api_budget budget;
-	int64_t clock_offset_s;   /* server - local */
-	int64_t clock_synced_ns;  /* monotonic time of the last /auth/time; 0 never */
+	int64_t clock_offset_s;  /* server - local */
+	int64_t clock_synced_ns; /* monotonic time of the last /auth/time; 0 never */
 	uint64_t requests;
 	uint64_t rng;
 	char errbuf[CURL_ERROR_SIZE];
@@ -42,12 +42,11 @@ struct ovh_api {
 };
 
 void ovh_signature(char *out, const char *application_secret, const char *consumer_key,
-                   const char *method, const char *url, const char *body,
-                   const char *timestamp)
+                   const char *method, const char *url, const char *body, const char *timestamp)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *parts[] = {application_secret, consumer_key, method, url, body ? body : "",
-	                       timestamp};
+	const char *parts[] = {application_secret, consumer_key, method, url,
+	                       body ? body : "",   timestamp};
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -239,8 +238,8 @@ static void parse_error(struct ovh_reply *r, const struct body *b)
 }
 
 /* Send one request and fill r with what came back (no retry here). */
-static void send_once(struct ovh_api *a, const char *method, const char *path,
-                      const char *body, bool signed_call, struct ovh_reply *r)
+static void send_once(struct ovh_api *a, const char *method, const char *path, const char *body,
+                      bool signed_call, struct ovh_reply *r)
 {
 	char url[OVH_URL_MAX + 2048];
 	struct body b = {0};
@@ -370,7 +369,8 @@ static bool clock_suspect(const struct ovh_reply *r)
 	if (r->outcome != OVH_HTTP_ERROR || (r->http != 400 && r->http != 401 && r->http != 403))
 		return false;
 	return contains_nocase(r->message, "signature") || contains_nocase(r->message, "time") ||
-	       contains_nocase(r->error_code, "signature") || contains_nocase(r->error_code, "time");
+	       contains_nocase(r->error_code, "signature") ||
+	       contains_nocase(r->error_code, "time");
 }
 
 /* Wait for the budget, then send; retry 429, 408, 5xx and lost connections with waits. */

@@ -29,8 +29,7 @@ static const struct {
 
 #define NENDPOINTS (sizeof endpoints / sizeof endpoints[0])
 
-bool ovh_endpoint_url(const char *endpoint, char *url, size_t urlsize, char *err,
-                      size_t errsize)
+bool ovh_endpoint_url(const char *endpoint, char *url, size_t urlsize, char *err, size_t errsize)
 {
 	for (size_t i = 0; i < NENDPOINTS; i++)
 		if (strcmp(endpoint, endpoints[i].name) == 0)
@@ -137,7 +136,8 @@ static bool ini_parse(struct ini_file *f, const char *text, char *err, size_t er
 		if (*t == '[') {
 			char *close = strchr(t, ']');
 			if (!close || close[1] != '\0' || close == t + 1) {
-				snprintf(err, errsize, "%s:%d: expected [section]", f->path, lineno);
+				snprintf(err, errsize, "%s:%d: expected [section]", f->path,
+				         lineno);
 				return false;
 			}
 			*close = '\0';
@@ -182,7 +182,8 @@ static bool ini_parse(struct ini_file *f, const char *text, char *err, size_t er
 static const char *ini_get(const struct ini_file *f, const char *section, const char *key)
 {
 	for (int i = f->n - 1; i >= 0; i--)
-		if (strcmp(f->values[i].section, section) == 0 && strcmp(f->values[i].key, key) == 0)
+		if (strcmp(f->values[i].section, section) == 0 &&
+		    strcmp(f->values[i].key, key) == 0)
 			return f->values[i].value;
 	return NULL;
 }
@@ -344,8 +345,8 @@ static bool out_add(char **buf, size_t *len, size_t *cap, const char *s, size_t 
 	return true;
 }
 
-bool ovh_conf_store_consumer_key(const char *path, const char *section, const char *ck,
-                                 char *err, size_t errsize)
+bool ovh_conf_store_consumer_key(const char *path, const char *section, const char *ck, char *err,
+                                 size_t errsize)
 {
 	size_t inlen = 0;
 	char *in = secret_file_read(path, &inlen);

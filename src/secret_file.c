@@ -40,8 +40,7 @@ bool secret_file_make_parents(const char *path, char *err, size_t errsize)
 	return true;
 }
 
-bool secret_file_replace(const char *path, const char *text, size_t len, char *err,
-                         size_t errsize)
+bool secret_file_replace(const char *path, const char *text, size_t len, char *err, size_t errsize)
 {
 	char tmp[SETTINGS_PATH_MAX + 32];
 	if (!secret_file_make_parents(path, err, errsize))
@@ -71,8 +70,7 @@ bool secret_file_replace(const char *path, const char *text, size_t len, char *e
 	return true;
 }
 
-bool secret_file_append(const char *path, const char *text, size_t len, char *err,
-                        size_t errsize)
+bool secret_file_append(const char *path, const char *text, size_t len, char *err, size_t errsize)
 {
 	if (!secret_file_make_parents(path, err, errsize))
 		return false;

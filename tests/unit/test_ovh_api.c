@@ -133,13 +133,13 @@ static void test_endpoints_by_name_or_url(void **state)
 	assert_string_equal(url, "https://api.us.ovhcloud.com/1.0");
 	assert_true(ovh_endpoint_url("soyoustart-ca", url, sizeof url, err, sizeof err));
 	assert_string_equal(url, "https://ca.api.soyoustart.com/1.0");
-	assert_true(ovh_endpoint_url("https://eu.api.ovh.com/1.0/", url, sizeof url, err,
-	                             sizeof err));
+	assert_true(
+	    ovh_endpoint_url("https://eu.api.ovh.com/1.0/", url, sizeof url, err, sizeof err));
 	assert_string_equal(url, "https://eu.api.ovh.com/1.0");
-	assert_true(ovh_endpoint_url("http://127.0.0.1:8080/1.0", url, sizeof url, err,
-	                             sizeof err));
-	assert_false(ovh_endpoint_url("http://api.example.com/1.0", url, sizeof url, err,
-	                              sizeof err));
+	assert_true(
+	    ovh_endpoint_url("http://127.0.0.1:8080/1.0", url, sizeof url, err, sizeof err));
+	assert_false(
+	    ovh_endpoint_url("http://api.example.com/1.0", url, sizeof url, err, sizeof err));
 	assert_non_null(strstr(err, "use https"));
 	assert_false(ovh_endpoint_url("ovh-mars", url, sizeof url, err, sizeof err));
 	assert_non_null(strstr(err, "unknown name"));
@@ -226,7 +226,8 @@ static void test_credentials_from_files_then_environment(void **state)
 	/* ~/.ovh.conf as OVH's tools write it, and the per-user file before it */
 	write_file(".ovh.conf",
 	           "[default]\n; the python-ovh layout\nendpoint=ovh-ca\n\n[ovh-ca]\n"
-	           "application_key=homeAK\napplication_secret=homeSecret01\nconsumer_key=homeConsumer02\n",
+	           "application_key=homeAK\napplication_secret=homeSecret01\nconsumer_key="
+	           "homeConsumer02\n",
 	           0600);
 	write_file("xdg/ctiboard/ovh.conf", "[ovh-ca]\napplication_key = xdgAK\n", 0600);
 	assert_true(ovh_credentials_load(&c, err, sizeof err));
@@ -327,8 +328,8 @@ int main(void)
 	                                    setup_home, teardown_home),
 	    cmocka_unit_test_setup_teardown(test_a_bad_file_is_named_with_its_line, setup_home,
 	                                    teardown_home),
-	    cmocka_unit_test_setup_teardown(test_consumer_key_is_stored_in_its_section,
-	                                    setup_home, teardown_home),
+	    cmocka_unit_test_setup_teardown(test_consumer_key_is_stored_in_its_section, setup_home,
+	                                    teardown_home),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
