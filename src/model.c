@@ -57,7 +57,8 @@ struct model_index {
 	size_t nwatch, cap_watch;
 	bool watch_lost; /* a watch could not be kept (memory): sweep everything, watch again */
 	int64_t next_day_start_s;
-	int64_t last_tick_s; /* event time of the last tick done by model_apply */
+	int64_t last_tick_s;         /* event time of the last tick done by model_apply */
+	int64_t callbacks_expired_s; /* time of the last look for callbacks out of the window */
 	int64_t rate_second[RATE_WINDOW_S];
 	uint32_t rate_count[RATE_WINDOW_S];
 };
@@ -254,6 +255,7 @@ void state_free(struct model_state *st)
 	free(st->queues);
 	free(st->lines);
 	free(st->calls);
+	callbacks_free(&st->callbacks);
 	st->queues = NULL, st->lines = NULL, st->calls = NULL;
 	st->nqueues = st->cap_queues = st->nlines = st->cap_lines = st->ncalls = st->cap_calls = 0;
 }
@@ -551,6 +553,8 @@ static void call_end(struct model *m, struct line *l, struct call *c, bool misse
 static void call_finish(struct model *m, struct line *l, struct call *c, int64_t t, bool counting)
 {
 	bool missed = !c->answered && c->inbound;
+	if (!c->answered && !c->inbound)
+		callbacks_attempt(&m->st.callbacks, c->called, t / NS_PER_S, l->number);
 	if (counting) {
 		if (c->answered)
 			l->today.talk_s += seconds_between(c->answer_ns / NS_PER_S, t / NS_PER_S);
@@ -558,6 +562,17 @@ static void call_finish(struct model *m, struct line *l, struct call *c, int64_t
 			l->today.missed++;
 	}
 	call_end(m, l, c, missed);
+}
+
+/* A call was answered: the caller to call back it reaches, if any, is off the list. A call in
+ * to a queue's own number is not an answer by anyone: the queue's events tell what follows. */
+static void note_reached(struct model *m, const struct line *l, const struct call *c, int64_t t)
+{
+	struct callback_list *cb = &m->st.callbacks;
+	if (!c->inbound)
+		callbacks_reached(cb, c->called, t / NS_PER_S, CB_CALLED_BACK, l->number);
+	else if (map_find(&m->index->queues, m->st.queues, queue_key, l->number) < 0)
+		callbacks_reached(cb, c->calling, t / NS_PER_S, CB_CALLED_IN, l->number);
 }
 
 static enum apply_result apply_line(struct model *m, const struct event *ev, int64_t t,
@@ -606,6 +621,8 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 	case EV_START_CALLING:
 		if (!c->answered && c->inbound && counting)
 			l->today.answered++;
+		if (!c->answered)
+			note_reached(m, l, c, t);
 		if (c->state != CALL_ACTIVE && c->state != CALL_HELD)
 			call_set_state(l, c, CALL_ACTIVE, t);
 		break;
@@ -772,6 +789,15 @@ static void count_unanswered(struct model *m, struct queue *q, const struct even
 		q->today.abandoned++;
 }
 
+/* A caller left before an answer: one to call back. */
+static void note_left(struct model *m, const struct queue *q, const struct member *mb,
+                      const struct event *ev, int64_t left_s)
+{
+	int64_t wait = seconds_between(mb->joined_s, left_s);
+	callbacks_left(&m->st.callbacks, q->number, mb->number, mb->name, left_s, wait,
+	               callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
+}
+
 static enum apply_result apply_queue(struct model *m, const struct event *ev, int64_t t,
                                      bool counting)
 {
@@ -828,6 +854,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	case EV_BRIDGE_AGENT_START:
 		if (!mb->answered_s) {
 			mb->answered_s = ev->answered_s ? ev->answered_s : t_s;
+			callbacks_reached(&m->st.callbacks, mb->number, mb->answered_s,
+			                  CB_CALLED_IN, ev->agent);
 			if (counting) {
 				count_answer(m, q, mb, mb->answered_s);
 				if (a)
@@ -864,11 +892,15 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (!mb->answered_s && ev->cause == CAUSE_TERMINATED && ev->answered_s) {
 			/* answered, but the bridge event never came */
 			mb->answered_s = ev->answered_s;
+			callbacks_reached(&m->st.callbacks, mb->number, ev->answered_s,
+			                  CB_CALLED_IN, ev->agent);
 			if (counting)
 				count_answer(m, q, mb, ev->answered_s);
-		} else if (!mb->answered_s && counting) {
-			count_unanswered(m, q, ev, mb->joined_s,
-			                 ev->leaving_s ? ev->leaving_s : t_s);
+		} else if (!mb->answered_s) {
+			int64_t left_s = ev->leaving_s ? ev->leaving_s : t_s;
+			if (counting)
+				count_unanswered(m, q, ev, mb->joined_s, left_s);
+			note_left(m, q, mb, ev, left_s);
 		}
 		member_remove(m, q, mb);
 		break;
@@ -1037,6 +1069,18 @@ static void tick_watches(struct model *m, int64_t now_ns)
 	}
 }
 
+/* Drop the callers to call back that left the window; looked at once a minute. */
+static void expire_callbacks(struct model *m, int64_t now_s)
+{
+	if (now_s - m->index->callbacks_expired_s < 60)
+		return;
+	m->index->callbacks_expired_s = now_s;
+	size_t before = m->st.callbacks.n;
+	callbacks_expire(&m->st.callbacks, now_s - (int64_t)m->set.callback_window_h * 3600);
+	if (m->st.callbacks.n != before)
+		m->dirty = true;
+}
+
 /* When a watch was lost: look at everything, as the watches would have, and watch it all
  * again. */
 static void tick_sweep(struct model *m, int64_t now_ns)
@@ -1095,6 +1139,7 @@ static void tick_sweep(struct model *m, int64_t now_ns)
 void model_tick(struct model *m, int64_t now_ns)
 {
 	roll_day(m, now_ns / NS_PER_S);
+	expire_callbacks(m, now_ns / NS_PER_S);
 	if (m->index->watch_lost)
 		tick_sweep(m, now_ns);
 	else
@@ -1152,14 +1197,16 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 	struct line *lines = dst->lines;
 	struct call *calls = dst->calls;
 	struct queue *queues = dst->queues;
+	struct callback_list callbacks = dst->callbacks;
 	size_t cap_lines = dst->cap_lines, cap_calls = dst->cap_calls, cap_queues = dst->cap_queues;
 	*dst = *src;
 	dst->lines = lines, dst->cap_lines = cap_lines;
 	dst->calls = calls, dst->cap_calls = cap_calls;
 	dst->queues = queues, dst->cap_queues = cap_queues;
+	dst->callbacks = callbacks;
 	bool ok = grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
 	          grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
-	          copy_queues(dst, src);
+	          copy_queues(dst, src) && callbacks_copy(&dst->callbacks, &src->callbacks);
 	if (ok) {
 		if (src->nlines)
 			memcpy(dst->lines, src->lines, src->nlines * sizeof *src->lines);
@@ -1167,7 +1214,7 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 			memcpy(dst->calls, src->calls, src->ncalls * sizeof *src->calls);
 		*seen = m->generation;
 	} else {
-		dst->nlines = dst->ncalls = dst->nqueues = 0;
+		dst->nlines = dst->ncalls = dst->nqueues = dst->callbacks.n = 0;
 	}
 	model_unlock(m);
 	return ok;
