@@ -57,7 +57,7 @@ static const struct key keys[] = {
         "callers to call back stay listed this many hours after their last try or call"),
     INT("interval_min", interval_min, 1, 1440, "15",
         "the day's chart and interval report cut the day in intervals of this many minutes"),
-    INT("max_lines", max_lines, 1, 1000000, "20000", "most lines kept"),
+    INT("max_lines", max_lines, 1, 1000000, "100000", "most lines kept"),
     INT("max_queues", max_queues, 1, 100000, "2000", "most queues kept"),
     INT("max_calls", max_calls, 1, 1000000, "50000", "most calls in progress kept"),
     INT("max_members", max_members, 1, 100000, "5000", "most waiting callers kept per queue"),
