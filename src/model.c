@@ -240,6 +240,7 @@ void state_free(struct model_state *st)
 	free(st->queues);
 	free(st->lines);
 	free(st->calls);
+	alerts_free(&st->alerts);
 	st->queues = NULL, st->lines = NULL, st->calls = NULL;
 	st->nqueues = st->cap_queues = st->nlines = st->cap_lines = st->ncalls = st->cap_calls = 0;
 }
@@ -268,6 +269,12 @@ void model_lock(struct model *m)
 
 void model_unlock(struct model *m)
 {
+	if (m->dirty || m->alerts_due) {
+		m->alerts_due = false;
+		if (alerts_evaluate(&m->st.alerts, &m->st, &m->set, state_now_ns(&m->st),
+		                    m->alert_hook, m->alert_hook_ctx))
+			m->dirty = true;
+	}
 	bool changed = m->dirty;
 	if (changed) {
 		m->generation++;
@@ -850,6 +857,7 @@ void model_tick(struct model *m, int64_t now_ns)
 	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
 	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
 	roll_day(m, now_ns / NS_PER_S);
+	m->alerts_due = true;
 	for (size_t i = 0; i < st->ncalls;) {
 		struct call *c = &st->calls[i];
 		struct line *l = &st->lines[c->line];
@@ -936,12 +944,15 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 	struct line *lines = dst->lines;
 	struct call *calls = dst->calls;
 	struct queue *queues = dst->queues;
+	struct alert_list alerts = dst->alerts;
 	size_t cap_lines = dst->cap_lines, cap_calls = dst->cap_calls, cap_queues = dst->cap_queues;
 	*dst = *src;
 	dst->lines = lines, dst->cap_lines = cap_lines;
 	dst->calls = calls, dst->cap_calls = cap_calls;
 	dst->queues = queues, dst->cap_queues = cap_queues;
+	dst->alerts = alerts;
 	bool ok = grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
+	          alerts_copy(&dst->alerts, &src->alerts) &&
 	          grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
 	          copy_queues(dst, src);
 	if (ok) {
@@ -952,6 +963,7 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 		*seen = m->generation;
 	} else {
 		dst->nlines = dst->ncalls = dst->nqueues = 0;
+		dst->alerts.count = 0;
 	}
 	model_unlock(m);
 	return ok;
