@@ -7,11 +7,11 @@
  * model's lock held, after each applied batch (model_unlock() of a changed model) and on every
  * tick (model_tick()); nothing a reader does (filter, sort, pause, focus) changes it.
  *
- * An alert is identified by (scope, id, rule): a queue can have a waiting alert and a service
- * level alert at once, and counts as two. Levels go up at once; a figure that is bad when high
- * clears only once it is back below its threshold by a margin (5% of the threshold, at least 1),
- * one that is bad when low once it is back above it by the same margin, so a figure hovering on a
- * threshold does not flap.
+ * An alert is identified by (scope, id, rule), and the list is sorted on that key: a queue can
+ * have a waiting alert and a service level alert at once, and counts as two. Levels go up at once;
+ * a figure that is bad when high clears only once it is back below its threshold by a margin (5% of
+ * the threshold, at least 1), one that is bad when low once it is back above it by the same margin,
+ * so a figure hovering on a threshold does not flap.
  */
 #ifndef CTIBOARD_ALERTS_H
 #define CTIBOARD_ALERTS_H
@@ -94,8 +94,8 @@ enum alert_level alerts_worst(const struct alert_list *list);
 
 /* Call fn for each difference between an older and a newer copy of the list (what a reader
  * that samples the list sees: raised, changed level, cleared). */
-void alerts_diff(const struct alert_list *before, const struct alert_list *after,
-                 alert_hook_fn *fn, void *ctx);
+void alerts_diff(const struct alert_list *before, const struct alert_list *after, alert_hook_fn *fn,
+                 void *ctx);
 
 /* Names used in the snapshot, logs and metrics. */
 const char *alert_level_name(enum alert_level l); /* "none", "warning", "critical" */

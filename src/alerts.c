@@ -47,14 +47,47 @@ static enum alert_level level_low(int64_t v, int warn, int crit, enum alert_leve
 	return ALERT_NONE;
 }
 
-static const struct alert *find(const struct alert_list *l, enum alert_scope scope,
-                                const char *id, enum alert_rule rule)
+/* The order of a list: by scope, id, rule (so a subject's alerts are together). */
+static int compare_key(enum alert_scope scope, const char *id, enum alert_rule rule,
+                       const struct alert *b)
 {
-	for (size_t i = 0; i < l->count; i++) {
-		const struct alert *a = &l->items[i];
-		if (a->scope == scope && a->rule == rule && strcmp(a->id, id) == 0)
-			return a;
+	if (scope != b->scope)
+		return scope < b->scope ? -1 : 1;
+	int d = id ? strcmp(id, b->id) : 0;
+	if (d || rule == ALERT_RULES)
+		return d;
+	return rule < b->rule ? -1 : rule > b->rule;
+}
+
+static int compare_alerts(const void *pa, const void *pb)
+{
+	const struct alert *a = pa;
+	return compare_key(a->scope, a->id, a->rule, pb);
+}
+
+/* The first alert not before (scope, id, rule) in a sorted list; id NULL matches any id,
+ * rule ALERT_RULES any rule. */
+static size_t lower_bound(const struct alert_list *l, enum alert_scope scope, const char *id,
+                          enum alert_rule rule)
+{
+	size_t lo = 0, hi = l->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (compare_key(scope, id, rule, &l->items[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return lo;
+}
+
+/* The alert (scope, id, rule) of a sorted list, or NULL. */
+static const struct alert *find(const struct alert_list *l, enum alert_scope scope, const char *id,
+                                enum alert_rule rule)
+{
+	size_t i = lower_bound(l, scope, id, rule);
+	if (i < l->count && compare_key(scope, id, rule, &l->items[i]) == 0)
+		return &l->items[i];
 	return NULL;
 }
 
@@ -103,8 +136,8 @@ static void put(struct judged *j, enum alert_scope scope, const char *id, enum a
 }
 
 /* The rules of a queue's figures (or of all queues' for the total). */
-static void judge_queue(struct judged *j, enum alert_scope scope, const char *id,
-                        const char *name, const struct queue_stats *qs, const struct settings *s)
+static void judge_queue(struct judged *j, enum alert_scope scope, const char *id, const char *name,
+                        const struct queue_stats *qs, const struct settings *s)
 {
 	char text[DRAFT_MAX];
 	enum alert_level l;
@@ -124,15 +157,16 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 	if (qs->service_level_pm >= 0) {
 		/* per-mille against percent thresholds: compare in per-mille */
 		enum alert_level had = had_level(j, scope, id, ALERT_RULE_SERVICE_LEVEL);
-		l = level_low(qs->service_level_pm, s->alert_sl_warn * 10, s->alert_sl_crit * 10, had);
+		l = level_low(qs->service_level_pm, s->alert_sl_warn * 10, s->alert_sl_crit * 10,
+		              had);
 		int pct = (qs->service_level_pm + 5) / 10;
 		snprintf(text, sizeof text, "%s: service level %d%%", name, pct);
 		put(j, scope, id, ALERT_RULE_SERVICE_LEVEL, l, pct, j->now_s, text);
 	}
 }
 
-static void judge_queues(struct judged *j, const struct model_state *st,
-                         const struct settings *s, int64_t now_s)
+static void judge_queues(struct judged *j, const struct model_state *st, const struct settings *s,
+                         int64_t now_s)
 {
 	struct queue_stats qs;
 	char name[TEXT_MAX + NUM_MAX + 4];
@@ -140,7 +174,8 @@ static void judge_queues(struct judged *j, const struct model_state *st,
 	for (size_t i = 0; i < st->nqueues; i++) {
 		const struct queue *q = &st->queues[i];
 		queue_stats(q, s, now_s, &qs);
-		snprintf(name, sizeof name, "queue %s", q->description[0] ? q->description : q->number);
+		snprintf(name, sizeof name, "queue %s",
+		         q->description[0] ? q->description : q->number);
 		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, name, &qs, s);
 	}
 	if (st->nqueues) {
@@ -150,41 +185,48 @@ static void judge_queues(struct judged *j, const struct model_state *st,
 }
 
 /* One ringing alert per line: its oldest incoming call still ringing. */
-static void judge_lines(struct judged *j, const struct model_state *st,
-                        const struct settings *s, int64_t now_ns)
+static void judge_lines(struct judged *j, const struct model_state *st, const struct settings *s,
+                        int64_t now_ns)
 {
 	char text[DRAFT_MAX];
 
+	if (!st->ncalls)
+		return;
+	int64_t *oldest_of = calloc(st->nlines, sizeof *oldest_of);
+	if (!oldest_of) {
+		j->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < st->ncalls; i++) {
+		const struct call *c = &st->calls[i];
+		if (c->line >= st->nlines || c->state != CALL_RINGING || !c->inbound)
+			continue;
+		if (!oldest_of[c->line] || c->since_ns < oldest_of[c->line])
+			oldest_of[c->line] = c->since_ns;
+	}
 	for (size_t li = 0; li < st->nlines; li++) {
 		const struct line *ln = &st->lines[li];
-		int64_t oldest = 0;
-		if (!ln->nringing)
-			continue;
-		for (size_t i = 0; i < st->ncalls; i++) {
-			const struct call *c = &st->calls[i];
-			if (c->line != li || c->state != CALL_RINGING || !c->inbound)
-				continue;
-			if (!oldest || c->since_ns < oldest)
-				oldest = c->since_ns;
-		}
+		int64_t oldest = oldest_of[li];
 		if (!oldest)
 			continue;
 		int64_t ring_s = now_ns > oldest ? (now_ns - oldest) / NS_PER_S : 0;
-		enum alert_level l = level_high(ring_s, s->alert_ring_warn_s, s->alert_ring_crit_s,
-		                                had_level(j, ALERT_SCOPE_LINE, ln->number,
-		                                          ALERT_RULE_RINGING));
+		enum alert_level l =
+		    level_high(ring_s, s->alert_ring_warn_s, s->alert_ring_crit_s,
+		               had_level(j, ALERT_SCOPE_LINE, ln->number, ALERT_RULE_RINGING));
 		snprintf(text, sizeof text, "line %s: ringing for %lld s",
 		         ln->description[0] ? ln->description : ln->number, (long long)ring_s);
 		put(j, ALERT_SCOPE_LINE, ln->number, ALERT_RULE_RINGING, l, ring_s, j->now_s, text);
 	}
+	free(oldest_of);
 }
 
 /* A queue caller offered to an agent rings the agent's phone: judged as that phone, unless it
  * is a line of the model already judged above from its own ringing call. */
-static void judge_offers(struct judged *j, const struct model_state *st,
-                         const struct settings *s, int64_t now_ns)
+static void judge_offers(struct judged *j, const struct model_state *st, const struct settings *s,
+                         int64_t now_ns)
 {
 	char text[DRAFT_MAX];
+	size_t first = j->next->count; /* the offers' alerts start here */
 
 	for (size_t qi = 0; qi < st->nqueues; qi++) {
 		const struct queue *q = &st->queues[qi];
@@ -195,24 +237,27 @@ static void judge_offers(struct judged *j, const struct model_state *st,
 			const struct line *ln = state_find_line(st, mb->agent);
 			if (ln && ln->nringing)
 				continue;
-			int64_t ring_s = now_ns > mb->last_ns ? (now_ns - mb->last_ns) / NS_PER_S : 0;
-			const struct alert *dup =
-			    find(j->next, ALERT_SCOPE_LINE, mb->agent, ALERT_RULE_RINGING);
+			int64_t ring_s =
+			    now_ns > mb->last_ns ? (now_ns - mb->last_ns) / NS_PER_S : 0;
+			struct alert *dup = NULL;
+			for (size_t k = first; k < j->next->count && !dup; k++)
+				if (strcmp(j->next->items[k].id, mb->agent) == 0)
+					dup = &j->next->items[k];
 			if (dup && dup->value >= ring_s)
-				continue; /* offered by two queues at once: the longer ring counts */
-			enum alert_level l =
-			    level_high(ring_s, s->alert_ring_warn_s, s->alert_ring_crit_s,
-			               had_level(j, ALERT_SCOPE_LINE, mb->agent, ALERT_RULE_RINGING));
+				continue; /* offered by two queues at once: the longer ring counts
+				           */
+			enum alert_level l = level_high(
+			    ring_s, s->alert_ring_warn_s, s->alert_ring_crit_s,
+			    had_level(j, ALERT_SCOPE_LINE, mb->agent, ALERT_RULE_RINGING));
 			if (l == ALERT_NONE)
 				continue;
 			snprintf(text, sizeof text, "agent %s: ringing for %lld s (queue %s)",
 			         mb->agent, (long long)ring_s,
 			         q->description[0] ? q->description : q->number);
 			if (dup) {
-				struct alert *d = &j->next->items[dup - j->next->items];
-				d->level = l;
-				d->value = ring_s;
-				text_sanitize(d->text, sizeof d->text, text, strlen(text));
+				dup->level = l;
+				dup->value = ring_s;
+				text_sanitize(dup->text, sizeof dup->text, text, strlen(text));
 				continue;
 			}
 			put(j, ALERT_SCOPE_LINE, mb->agent, ALERT_RULE_RINGING, l, ring_s, j->now_s,
@@ -222,8 +267,7 @@ static void judge_offers(struct judged *j, const struct model_state *st,
 }
 
 /* Feeds are judged on the wall clock: they only exist live. */
-static void judge_feeds(struct judged *j, const struct model_state *st,
-                        const struct settings *s)
+static void judge_feeds(struct judged *j, const struct model_state *st, const struct settings *s)
 {
 	int64_t wall = wall_now_ns();
 	int64_t wall_s = wall / NS_PER_S;
@@ -246,19 +290,20 @@ static void judge_feeds(struct judged *j, const struct model_state *st,
 			                     : 0;
 			enum alert_level l =
 			    level_high(trying, s->alert_stale_warn_s, 0, ALERT_NONE);
-			snprintf(text, sizeof text, "feed %s: never connected in %lld s%s%s", f->label,
-			         (long long)trying, f->last_error[0] ? ": " : "", f->last_error);
+			snprintf(text, sizeof text, "feed %s: never connected in %lld s%s%s",
+			         f->label, (long long)trying, f->last_error[0] ? ": " : "",
+			         f->last_error);
 			put(j, ALERT_SCOPE_FEED, f->label, ALERT_RULE_FEED_DOWN, l, trying, wall_s,
 			    text);
 			continue;
 		}
 		int64_t silent = wall > last ? (wall - last) / NS_PER_S : 0;
-		enum alert_level l = level_high(silent, s->alert_stale_warn_s, s->alert_stale_crit_s,
-		                                ALERT_NONE);
+		enum alert_level l =
+		    level_high(silent, s->alert_stale_warn_s, s->alert_stale_crit_s, ALERT_NONE);
 		if (f->state == FEED_STALE)
 			l = ALERT_CRIT;
-		snprintf(text, sizeof text, "feed %s: stale %lld s%s%s", f->label, (long long)silent,
-		         f->last_error[0] && f->state != FEED_LIVE ? ": " : "",
+		snprintf(text, sizeof text, "feed %s: stale %lld s%s%s", f->label,
+		         (long long)silent, f->last_error[0] && f->state != FEED_LIVE ? ": " : "",
 		         f->state != FEED_LIVE ? f->last_error : "");
 		put(j, ALERT_SCOPE_FEED, f->label, ALERT_RULE_FEED_STALE, l, silent, wall_s, text);
 	}
@@ -297,6 +342,8 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 		alerts_free(&next);
 		return false;
 	}
+	if (next.count > 1)
+		qsort(next.items, next.count, sizeof *next.items, compare_alerts);
 
 	bool changed = next.count != list->count;
 	for (size_t i = 0; i < next.count; i++) {
@@ -306,7 +353,7 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 			changed = true;
 			if (hook)
 				hook(a, old ? ALERT_CHANGED : ALERT_RAISED, ctx);
-		} else if (!same(a, old) || old != &list->items[i]) {
+		} else if (!same(a, old)) {
 			changed = true;
 		}
 	}
@@ -342,15 +389,13 @@ void alerts_free(struct alert_list *list)
 	list->count = list->cap = 0;
 }
 
-enum alert_level alerts_level(const struct alert_list *list, enum alert_scope scope,
-                              const char *id)
+enum alert_level alerts_level(const struct alert_list *list, enum alert_scope scope, const char *id)
 {
 	enum alert_level worst = ALERT_NONE;
-	for (size_t i = 0; i < list->count; i++) {
-		const struct alert *a = &list->items[i];
-		if (a->scope == scope && (!id || strcmp(a->id, id) == 0) && a->level > worst)
-			worst = a->level;
-	}
+	for (size_t i = lower_bound(list, scope, id, ALERT_RULES);
+	     i < list->count && compare_key(scope, id, ALERT_RULES, &list->items[i]) == 0; i++)
+		if (list->items[i].level > worst)
+			worst = list->items[i].level;
 	return worst;
 }
 
@@ -363,8 +408,8 @@ enum alert_level alerts_worst(const struct alert_list *list)
 	return worst;
 }
 
-void alerts_diff(const struct alert_list *before, const struct alert_list *after,
-                 alert_hook_fn *fn, void *ctx)
+void alerts_diff(const struct alert_list *before, const struct alert_list *after, alert_hook_fn *fn,
+                 void *ctx)
 {
 	for (size_t i = 0; i < after->count; i++) {
 		const struct alert *a = &after->items[i];
@@ -396,7 +441,7 @@ const char *alert_scope_name(enum alert_scope s)
 const char *alert_rule_name(enum alert_rule r)
 {
 	static const char *const names[ALERT_RULES] = {
-	    "waiting",     "longest_wait", "service_level",  "nobody_answering", "ringing",
-	    "feed_stale",  "feed_down",    "token_rejected", "journal_lost"};
+	    "waiting",    "longest_wait", "service_level",  "nobody_answering", "ringing",
+	    "feed_stale", "feed_down",    "token_rejected", "journal_lost"};
 	return (unsigned)r < ALERT_RULES ? names[r] : "?";
 }
