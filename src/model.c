@@ -34,12 +34,19 @@ struct dedup {
 struct queue_index {
 	struct hashmap members; /* uuid -> position in queue.members */
 	struct hashmap agents;  /* number -> position in queue.agents */
+	bool *agent_watched;    /* parallel to queue.agents: on call, with a watch pending */
+	size_t cap_agent_watched;
 };
 
-/* A call whose ringing ended, to be counted as missed once the grace period is over. */
-struct grace_entry {
+/* Something that may end at due_ns for lack of news (or, for a call whose ringing ended, be
+ * counted as missed): found again through its index by hash (and queue). */
+enum watch_kind { WATCH_CALL_GRACE, WATCH_CALL, WATCH_MEMBER, WATCH_AGENT };
+
+struct watch {
 	int64_t due_ns;
-	uint64_t call_hash;
+	uint64_t hash;
+	uint32_t queue; /* for callers and agents */
+	enum watch_kind kind;
 };
 
 struct model_index {
@@ -49,9 +56,9 @@ struct model_index {
 	struct queue_index *queue_ix;  /* parallel to st.queues */
 	struct dedup dedup;
 	struct ended_set ended_callers; /* queue callers who left, by caller_key() */
-	struct grace_entry *grace;      /* a min-heap on due_ns */
-	size_t ngrace, cap_grace;
-	int64_t next_expiry_ns; /* no call, caller or agent can expire before this */
+	struct watch *watch; /* a min-heap on due_ns */
+	size_t nwatch, cap_watch;
+	bool watch_lost; /* a watch could not be kept (memory): sweep everything, watch again */
 	int64_t next_day_start_s;
 	int64_t last_tick_s;         /* event time of the last tick done by model_apply */
 	int64_t callbacks_expired_s; /* time of the last look for callbacks out of the window */
@@ -237,7 +244,6 @@ bool model_init(struct model *m, const struct settings *s)
 		free(m->index);
 		return false;
 	}
-	m->index->next_expiry_ns = INT64_MAX;
 	ended_set_init(&m->index->ended_callers, ENDED_CALLERS);
 	text_copy(m->st.source, sizeof m->st.source, "live");
 	return true;
@@ -274,11 +280,12 @@ void model_done(struct model *m)
 		for (size_t i = 0; i < m->st.cap_queues && ix->queue_ix; i++) {
 			hashmap_free(&ix->queue_ix[i].members);
 			hashmap_free(&ix->queue_ix[i].agents);
+			free(ix->queue_ix[i].agent_watched);
 		}
 		free(ix->queue_ix);
 		free(ix->line_ended);
 		ended_set_free(&ix->ended_callers);
-		free(ix->grace);
+		free(ix->watch);
 		free(m->index->dedup.gen[0]);
 		free(m->index->dedup.gen[1]);
 		free(m->index);
@@ -413,6 +420,54 @@ static long indexed_add(void **array, size_t *n, size_t *cap, size_t elem, size_
 	return (long)pos;
 }
 
+/* ---- watches: what may end for lack of news, in a min-heap on when ---- */
+
+static void watch_swap(struct watch *a, struct watch *b)
+{
+	struct watch t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void watch_push(struct model *m, enum watch_kind kind, int64_t due_ns, uint64_t hash,
+                       uint32_t queue)
+{
+	struct model_index *ix = m->index;
+	if (!grow((void **)&ix->watch, &ix->cap_watch, ix->nwatch + 1, sizeof *ix->watch)) {
+		ix->watch_lost = true;
+		return;
+	}
+	size_t i = ix->nwatch++;
+	ix->watch[i] = (struct watch){due_ns, hash, queue, kind};
+	while (i > 0 && ix->watch[(i - 1) / 2].due_ns > ix->watch[i].due_ns) {
+		watch_swap(&ix->watch[(i - 1) / 2], &ix->watch[i]);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct watch watch_pop(struct model_index *ix)
+{
+	struct watch top = ix->watch[0];
+	ix->watch[0] = ix->watch[--ix->nwatch];
+	for (size_t i = 0;;) {
+		size_t least = i, l = 2 * i + 1, r = l + 1;
+		if (l < ix->nwatch && ix->watch[l].due_ns < ix->watch[least].due_ns)
+			least = l;
+		if (r < ix->nwatch && ix->watch[r].due_ns < ix->watch[least].due_ns)
+			least = r;
+		if (least == i)
+			break;
+		watch_swap(&ix->watch[i], &ix->watch[least]);
+		i = least;
+	}
+	return top;
+}
+
+static int64_t expiry_of(const struct model *m, int64_t last_ns)
+{
+	return last_ns + (int64_t)m->set.expiry_s * NS_PER_S;
+}
+
 /* ---- lines and calls ---- */
 
 /* The line of an event, created if new, with the details the event carries. NULL at a bound. */
@@ -452,14 +507,6 @@ static struct call *call_find(struct model *m, uint32_t line, const char *id)
 	return NULL;
 }
 
-/* No call, caller or agent last heard of at t can expire before t + expiry. */
-static void expiry_note(struct model *m, int64_t t)
-{
-	int64_t due = t + (int64_t)m->set.expiry_s * NS_PER_S;
-	if (due < m->index->next_expiry_ns)
-		m->index->next_expiry_ns = due;
-}
-
 static void call_set_state(struct line *l, struct call *c, enum call_state s, int64_t t)
 {
 	bool was_ringing = c->state == CALL_RINGING, was_active = c->answered;
@@ -494,7 +541,7 @@ static struct call *call_new(struct model *m, struct line *l, const struct event
 	c->start_ns = c->since_ns = c->last_ns = t;
 	c->state = CALL_RING_ENDED; /* set properly by the caller through call_set_state */
 	l->ncalls++;
-	expiry_note(m, t);
+	watch_push(m, WATCH_CALL, expiry_of(m, t), call_hash(line, c->id), 0);
 	if (counting) {
 		if (c->inbound)
 			l->today.calls_in++;
@@ -543,50 +590,6 @@ static void note_reached(struct model *m, const struct line *l, const struct cal
 		callbacks_reached(cb, c->called, t / NS_PER_S, CB_CALLED_BACK, l->number);
 	else if (map_find(&m->index->queues, m->st.queues, queue_key, l->number) < 0)
 		callbacks_reached(cb, c->calling, t / NS_PER_S, CB_CALLED_IN, l->number);
-}
-
-/* ---- calls whose ringing ended: a min-heap on the end of their grace period ---- */
-
-static void grace_swap(struct grace_entry *a, struct grace_entry *b)
-{
-	struct grace_entry t = *a;
-	*a = *b;
-	*b = t;
-}
-
-/* Remember that a call may become missed at due_ns. If memory runs out, the next sweep of
- * every call (expiry_note) still finds it. */
-static void grace_push(struct model *m, int64_t due_ns, uint64_t call_hash_)
-{
-	struct model_index *ix = m->index;
-	if (!grow((void **)&ix->grace, &ix->cap_grace, ix->ngrace + 1, sizeof *ix->grace)) {
-		expiry_note(m, due_ns - (int64_t)m->set.expiry_s * NS_PER_S);
-		return;
-	}
-	size_t i = ix->ngrace++;
-	ix->grace[i] = (struct grace_entry){due_ns, call_hash_};
-	while (i > 0 && ix->grace[(i - 1) / 2].due_ns > ix->grace[i].due_ns) {
-		grace_swap(&ix->grace[(i - 1) / 2], &ix->grace[i]);
-		i = (i - 1) / 2;
-	}
-}
-
-static struct grace_entry grace_pop(struct model_index *ix)
-{
-	struct grace_entry top = ix->grace[0];
-	ix->grace[0] = ix->grace[--ix->ngrace];
-	for (size_t i = 0;;) {
-		size_t least = i, l = 2 * i + 1, r = l + 1;
-		if (l < ix->ngrace && ix->grace[l].due_ns < ix->grace[least].due_ns)
-			least = l;
-		if (r < ix->ngrace && ix->grace[r].due_ns < ix->grace[least].due_ns)
-			least = r;
-		if (least == i)
-			break;
-		grace_swap(&ix->grace[i], &ix->grace[least]);
-		i = least;
-	}
-	return top;
 }
 
 static enum apply_result apply_line(struct model *m, const struct event *ev, int64_t t,
@@ -643,8 +646,9 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 	case EV_END_RINGING:
 		if (c->state == CALL_RINGING) {
 			call_set_state(l, c, CALL_RING_ENDED, t);
-			grace_push(m, t + (int64_t)m->set.missed_grace_s * NS_PER_S,
-			           call_hash(pos, c->id));
+			watch_push(m, WATCH_CALL_GRACE,
+			           t + (int64_t)m->set.missed_grace_s * NS_PER_S,
+			           call_hash(pos, c->id), 0);
 		}
 		break;
 	case EV_START_HOLD:
@@ -714,7 +718,8 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 		text_copy(mb->uuid, sizeof mb->uuid, ev->member_uuid);
 		mb->state = MEMBER_WAITING;
 		mb->joined_s = t / NS_PER_S;
-		expiry_note(m, t);
+		watch_push(m, WATCH_MEMBER, expiry_of(m, t), hashmap_hash_str(mb->uuid),
+		           (uint32_t)(q - m->st.queues));
 		if (counting)
 			q->today.offered++;
 	}
@@ -745,6 +750,17 @@ static void member_remove(struct model *m, struct queue *q, struct member *mb)
 	*mb = q->members[last];
 }
 
+/* An agent went on a call: watch it, unless a watch is pending already. */
+static void agent_watch(struct model *m, struct queue *q, struct agent *a)
+{
+	bool *watched = &queue_ix(m, q)->agent_watched[a - q->agents];
+	if (*watched)
+		return;
+	*watched = true;
+	watch_push(m, WATCH_AGENT, expiry_of(m, a->last_ns), hashmap_hash_str(a->number),
+	           (uint32_t)(q - m->st.queues));
+}
+
 static struct agent *agent_get(struct model *m, struct queue *q, const char *number, int64_t t)
 {
 	if (!number[0])
@@ -755,10 +771,15 @@ static struct agent *agent_get(struct model *m, struct queue *q, const char *num
 		q->agents[pos].last_ns = max64(q->agents[pos].last_ns, t);
 		return &q->agents[pos];
 	}
+	struct queue_index *qx = queue_ix(m, q);
+	size_t had = qx->cap_agent_watched;
 	if (q->nagents >= (size_t)m->set.max_agents ||
 	    !grow((void **)&q->agents, &q->cap_agents, q->nagents + 1, sizeof *q->agents) ||
+	    !grow((void **)&qx->agent_watched, &qx->cap_agent_watched, q->nagents + 1,
+	          sizeof *qx->agent_watched) ||
 	    !hashmap_insert(map, hashmap_hash_str(number), (uint32_t)q->nagents))
 		return NULL;
+	memset(qx->agent_watched + had, 0, qx->cap_agent_watched - had);
 	struct agent *a = &q->agents[q->nagents++];
 	memset(a, 0, sizeof *a);
 	text_copy(a->number, sizeof a->number, number);
@@ -881,7 +902,7 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (a) {
 			a->on_call = true;
 			a->since_s = mb->answered_s;
-			expiry_note(m, a->last_ns);
+			agent_watch(m, q, a);
 		}
 		break;
 	case EV_BRIDGE_AGENT_FAIL:
@@ -1006,6 +1027,87 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	return r;
 }
 
+/* A call's watch is due: expire it, count it missed, or watch it again. Returns true if the
+ * calls changed (the probe must stop). */
+static bool tick_call(struct model *m, const struct watch *w, struct call *c, int64_t now_ns)
+{
+	struct model_state *st = &m->st;
+	struct line *l = &st->lines[c->line];
+	if (now_ns - c->last_ns > (int64_t)m->set.expiry_s * NS_PER_S) {
+		st->counters.expired++;
+		call_end(m, l, c, false);
+	} else if (c->state == CALL_RING_ENDED &&
+	           now_ns - c->since_ns > (int64_t)m->set.missed_grace_s * NS_PER_S) {
+		call_finish(m, l, c, now_ns, c->since_ns / NS_PER_S >= st->day_start_s);
+	} else {
+		if (w->kind == WATCH_CALL) /* news came since: due later */
+			watch_push(m, WATCH_CALL, expiry_of(m, c->last_ns), w->hash, 0);
+		return false;
+	}
+	m->dirty = true;
+	return true;
+}
+
+static void tick_member(struct model *m, const struct watch *w, int64_t now_ns)
+{
+	struct queue *q = &m->st.queues[w->queue];
+	uint32_t pos;
+	for (struct hashmap_probe p = hashmap_probe(&queue_ix(m, q)->members, w->hash);
+	     hashmap_probe_next(&p, &pos);) {
+		struct member *mb = &q->members[pos];
+		if (now_ns - mb->last_ns > (int64_t)m->set.expiry_s * NS_PER_S) {
+			m->st.counters.expired++;
+			member_remove(m, q, mb);
+			m->dirty = true;
+			return; /* the map changed: the probe is over */
+		}
+		watch_push(m, WATCH_MEMBER, expiry_of(m, mb->last_ns), w->hash, w->queue);
+	}
+}
+
+static void tick_agent(struct model *m, const struct watch *w, int64_t now_ns)
+{
+	struct queue *q = &m->st.queues[w->queue];
+	struct queue_index *qx = queue_ix(m, q);
+	uint32_t pos;
+	for (struct hashmap_probe p = hashmap_probe(&qx->agents, w->hash);
+	     hashmap_probe_next(&p, &pos);) {
+		struct agent *a = &q->agents[pos];
+		if (!qx->agent_watched[pos])
+			continue;
+		if (a->on_call && now_ns - a->last_ns <= (int64_t)m->set.expiry_s * NS_PER_S) {
+			watch_push(m, WATCH_AGENT, expiry_of(m, a->last_ns), w->hash, w->queue);
+			continue;
+		}
+		qx->agent_watched[pos] = false;
+		if (a->on_call) {
+			a->on_call = false;
+			m->dirty = true;
+		}
+	}
+}
+
+/* End what is due, in the order it fell due. */
+static void tick_watches(struct model *m, int64_t now_ns)
+{
+	struct model_index *ix = m->index;
+	while (ix->nwatch && ix->watch[0].due_ns < now_ns) {
+		struct watch w = watch_pop(ix);
+		uint32_t pos;
+		switch (w.kind) {
+		case WATCH_CALL:
+		case WATCH_CALL_GRACE:
+			for (struct hashmap_probe p = hashmap_probe(&ix->calls, w.hash);
+			     hashmap_probe_next(&p, &pos);)
+				if (tick_call(m, &w, &m->st.calls[pos], now_ns))
+					break; /* the map changed: the probe is over */
+			break;
+		case WATCH_MEMBER: tick_member(m, &w, now_ns); break;
+		case WATCH_AGENT: tick_agent(m, &w, now_ns); break;
+		}
+	}
+}
+
 /* Drop the callers to call back that left the window; looked at once a minute. */
 static void expire_callbacks(struct model *m, int64_t now_s)
 {
@@ -1018,45 +1120,16 @@ static void expire_callbacks(struct model *m, int64_t now_s)
 		m->dirty = true;
 }
 
-/* End the calls whose grace period is over: missed (or expired, as the sweep would). */
-static void tick_grace(struct model *m, int64_t now_ns)
+/* When a watch was lost: look at everything, as the watches would have, and watch it all
+ * again. */
+static void tick_sweep(struct model *m, int64_t now_ns)
 {
 	struct model_state *st = &m->st;
 	struct model_index *ix = m->index;
 	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
 	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
-	while (ix->ngrace && ix->grace[0].due_ns < now_ns) {
-		struct grace_entry e = grace_pop(ix);
-		uint32_t pos;
-		/* the candidates under the hash: the call itself, unless it ended or was answered
-		 * since (then this entry is stale), or another call due as well */
-		for (struct hashmap_probe p = hashmap_probe(&ix->calls, e.call_hash);
-		     hashmap_probe_next(&p, &pos);) {
-			struct call *c = &st->calls[pos];
-			struct line *l = &st->lines[c->line];
-			if (now_ns - c->last_ns > expiry) {
-				st->counters.expired++;
-				call_end(m, l, c, false);
-			} else if (c->state == CALL_RING_ENDED && now_ns - c->since_ns > grace) {
-				call_finish(m, l, c, now_ns,
-				            c->since_ns / NS_PER_S >= st->day_start_s);
-			} else {
-				continue;
-			}
-			m->dirty = true;
-			break; /* the map changed: the probe is over; any other is popped later */
-		}
-	}
-}
-
-/* Expire whatever had no news for expiry_s, looking at everything; done only when something
- * may be due, and notes when that will next be. */
-static void tick_expiry(struct model *m, int64_t now_ns)
-{
-	struct model_state *st = &m->st;
-	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
-	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
-	m->index->next_expiry_ns = INT64_MAX;
+	ix->watch_lost = false;
+	ix->nwatch = 0;
 	for (size_t i = 0; i < st->ncalls;) {
 		struct call *c = &st->calls[i];
 		struct line *l = &st->lines[c->line];
@@ -1068,29 +1141,35 @@ static void tick_expiry(struct model *m, int64_t now_ns)
 			call_finish(m, l, c, now_ns, c->since_ns / NS_PER_S >= st->day_start_s);
 			m->dirty = true;
 		} else {
-			expiry_note(m, c->last_ns);
+			uint64_t h = call_hash(c->line, c->id);
+			watch_push(m, WATCH_CALL, expiry_of(m, c->last_ns), h, 0);
+			if (c->state == CALL_RING_ENDED)
+				watch_push(m, WATCH_CALL_GRACE, c->since_ns + grace, h, 0);
 			i++;
 		}
 	}
 	for (size_t qi = 0; qi < st->nqueues; qi++) {
 		struct queue *q = &st->queues[qi];
+		struct queue_index *qx = &ix->queue_ix[qi];
 		for (size_t i = 0; i < q->nmembers;) {
 			if (now_ns - q->members[i].last_ns > expiry) {
 				st->counters.expired++;
 				member_remove(m, q, &q->members[i]);
 				m->dirty = true;
 			} else {
-				expiry_note(m, q->members[i].last_ns);
+				watch_push(m, WATCH_MEMBER, expiry_of(m, q->members[i].last_ns),
+				           hashmap_hash_str(q->members[i].uuid), (uint32_t)qi);
 				i++;
 			}
 		}
 		for (size_t i = 0; i < q->nagents; i++) {
 			struct agent *a = &q->agents[i];
+			qx->agent_watched[i] = false;
 			if (a->on_call && now_ns - a->last_ns > expiry) {
 				a->on_call = false;
 				m->dirty = true;
 			} else if (a->on_call) {
-				expiry_note(m, a->last_ns);
+				agent_watch(m, q, a);
 			}
 		}
 	}
@@ -1101,9 +1180,10 @@ void model_tick(struct model *m, int64_t now_ns)
 	roll_day(m, now_ns / NS_PER_S);
 	m->alerts_due = true; /* time moved: waits and rings grow */
 	expire_callbacks(m, now_ns / NS_PER_S);
-	tick_grace(m, now_ns);
-	if (now_ns > m->index->next_expiry_ns)
-		tick_expiry(m, now_ns);
+	if (m->index->watch_lost)
+		tick_sweep(m, now_ns);
+	else
+		tick_watches(m, now_ns);
 }
 
 int64_t state_now_ns(const struct model_state *st)

@@ -55,7 +55,7 @@ static const struct key keys[] = {
         "ringing that ended with no pick-up for this long is a missed call"),
     INT("callback_window_h", callback_window_h, 1, 24 * 400, "24",
         "callers to call back stay listed this many hours after their last try or call"),
-    INT("max_lines", max_lines, 1, 1000000, "20000", "most lines kept"),
+    INT("max_lines", max_lines, 1, 1000000, "100000", "most lines kept"),
     INT("max_queues", max_queues, 1, 100000, "2000", "most queues kept"),
     INT("max_calls", max_calls, 1, 1000000, "50000", "most calls in progress kept"),
     INT("max_members", max_members, 1, 100000, "5000", "most waiting callers kept per queue"),

@@ -327,6 +327,7 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 			if (!c.paused) {
 				uint64_t before = c.seen;
 				if (model_view(m, &c.st, &c.seen)) {
+					lookup_update(&c);
 					if (c.seen - before > BUSY_CHANGES)
 						gap = FRAME_BUSY_NS;
 					bell_on_critical(&c);
@@ -360,7 +361,10 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 	restore_terminal();
 	state_free(&c.st);
 	alerts_free(&c.rung);
-	for (int i = 0; i < PANEL_COUNT; i++)
+	lookup_free(&c);
+	for (int i = 0; i < PANEL_COUNT; i++) {
 		free(c.panels[i].rows);
+		free(c.panels[i].row_of);
+	}
 	return 0;
 }
