@@ -62,6 +62,7 @@ struct model_index {
 	int64_t next_day_start_s;
 	int64_t last_tick_s;         /* event time of the last tick done by model_apply */
 	int64_t callbacks_expired_s; /* time of the last look for callbacks out of the window */
+	int64_t waiting_minute;      /* minute of the last sparkline sample of every queue */
 	int64_t rate_second[RATE_WINDOW_S];
 	uint32_t rate_count[RATE_WINDOW_S];
 };
@@ -253,6 +254,7 @@ static void queue_free_arrays(struct queue *q)
 {
 	free(q->members);
 	free(q->agents);
+	series_free(&q->day);
 	q->members = NULL, q->agents = NULL;
 	q->nmembers = q->cap_members = q->nagents = q->cap_agents = 0;
 }
@@ -366,8 +368,11 @@ void model_reset_today(struct model *m)
 	for (size_t i = 0; i < st->nqueues; i++) {
 		struct queue *q = &st->queues[i];
 		memset(&q->today, 0, sizeof q->today);
-		for (size_t a = 0; a < q->nagents; a++)
-			q->agents[a].taken_today = 0;
+		series_reset(&q->day);
+		for (size_t a = 0; a < q->nagents; a++) {
+			q->agents[a].taken_today = q->agents[a].offers_not_taken_today = 0;
+			q->agents[a].talk_today_s = 0;
+		}
 	}
 	m->dirty = true;
 }
@@ -381,8 +386,11 @@ static bool roll_day(struct model *m, int64_t t_s)
 	if (m->st.day_start_s != 0 && t_s < ix->next_day_start_s)
 		return true;
 	int64_t start = day_start_for(t_s, m->set.shift_start_min);
-	if (m->st.day_start_s != 0)
+	if (m->st.day_start_s != 0) {
+		if (m->day_end)
+			m->day_end(m->day_end_ctx, m);
 		model_reset_today(m);
+	}
 	m->st.day_start_s = start;
 	ix->next_day_start_s = next_day_start(start, m->set.shift_start_min);
 	m->dirty = true;
@@ -702,11 +710,19 @@ static struct member *member_find(struct model *m, struct queue *q, const char *
 	return pos < 0 ? NULL : &q->members[pos];
 }
 
+/* The interval of today in which a caller who joined at joined_s counts; NULL when out of
+ * memory. */
+static struct interval_counts *interval_of(struct model *m, struct queue *q, int64_t joined_s)
+{
+	return series_slot(&q->day, m->set.interval_min, m->st.day_start_s, joined_s);
+}
+
 /* The caller of an event, created if new (and counted as offered). NULL at a bound. */
 static struct member *member_get(struct model *m, struct queue *q, const struct event *ev,
                                  int64_t t, bool counting)
 {
 	struct member *mb = member_find(m, q, ev->member_uuid);
+	bool created = !mb;
 	if (!mb) {
 		if (q->nmembers >= (size_t)m->set.max_members ||
 		    !grow((void **)&q->members, &q->cap_members, q->nmembers + 1, sizeof *mb) ||
@@ -730,6 +746,9 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 	if (ev->member_name[0])
 		text_copy(mb->name, sizeof mb->name, ev->member_name);
 	mb->last_ns = max64(mb->last_ns, t);
+	struct interval_counts *slot = created && counting ? interval_of(m, q, mb->joined_s) : NULL;
+	if (slot)
+		slot->offered++;
 	return mb;
 }
 
@@ -796,6 +815,24 @@ static void count_answer(struct model *m, struct queue *q, struct member *mb, in
 	if (wait <= m->set.sl_target_s)
 		q->today.answered_in_sl++;
 	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
+	struct interval_counts *slot = interval_of(m, q, mb->joined_s);
+	if (slot)
+		series_answered(slot, wait, m->set.sl_target_s);
+}
+
+/* Count a finished agent call of a caller who joined at joined_s. */
+static void count_talk(struct model *m, struct queue *q, struct agent *a, int64_t joined_s,
+                       int64_t talk_s)
+{
+	q->today.talks++;
+	q->today.talk_total_s += talk_s;
+	if (a)
+		a->talk_today_s += talk_s;
+	struct interval_counts *slot = interval_of(m, q, joined_s);
+	if (slot) {
+		slot->talks++;
+		slot->talk_total_s += talk_s;
+	}
 }
 
 /* Count a caller who left before an answer. */
@@ -811,6 +848,10 @@ static void count_unanswered(struct model *m, struct queue *q, const struct even
 		q->today.short_abandoned++;
 	else
 		q->today.abandoned++;
+	struct interval_counts *slot = interval_of(m, q, joined_s);
+	if (slot)
+		series_left(slot, wait,
+		            callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
 }
 
 /* A caller left before an answer: one to call back. */
@@ -865,11 +906,9 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		 * agent side may still count */
 		if (ev->kind == EV_BRIDGE_AGENT_END && a) {
 			a->on_call = false;
-			if (counting && ev->answered_s && ev->terminated_s) {
-				q->today.talks++;
-				q->today.talk_total_s +=
-				    seconds_between(ev->answered_s, ev->terminated_s);
-			}
+			if (counting && ev->answered_s && ev->terminated_s)
+				count_talk(m, q, a, ev->joined_s ? ev->joined_s : ev->answered_s,
+				           seconds_between(ev->answered_s, ev->terminated_s));
 		}
 		return APPLY_IGNORED;
 	}
@@ -908,6 +947,9 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	case EV_BRIDGE_AGENT_FAIL:
 		if (counting && agent_refused(ev->hangup_cause))
 			q->today.agent_failures++;
+		/* a ring-all loser did not refuse anything: another agent took the caller */
+		if (counting && a && agent_refused(ev->hangup_cause))
+			a->offers_not_taken_today++;
 		if (mb->state == MEMBER_OFFERED &&
 		    (!ev->agent[0] || strcmp(mb->agent, ev->agent) == 0)) {
 			mb->state = MEMBER_WAITING;
@@ -920,8 +962,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (counting) {
 			int64_t answered = ev->answered_s ? ev->answered_s : mb->answered_s;
 			int64_t ended_s = ev->terminated_s ? ev->terminated_s : t_s;
-			q->today.talks++;
-			q->today.talk_total_s += answered ? seconds_between(answered, ended_s) : 0;
+			count_talk(m, q, a, mb->joined_s,
+			           answered ? seconds_between(answered, ended_s) : 0);
 		}
 		break;
 	case EV_MEMBER_QUEUE_END:
@@ -946,6 +988,15 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	default: break;
 	}
 	return APPLY_OK;
+}
+
+/* Record the callers waiting in q at now_s for its sparkline (as stats.h counts them). */
+static void note_waiting(struct queue *q, int64_t now_s)
+{
+	int waiting = 0;
+	for (size_t i = 0; i < q->nmembers; i++)
+		waiting += q->members[i].state != MEMBER_WITH_AGENT;
+	wait_history_note(&q->waiting_h, now_s, q->count >= 0 ? q->count : waiting);
 }
 
 /* ---- applying ---- */
@@ -1005,6 +1056,11 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	enum apply_result r =
 	    ev->is_queue ? apply_queue(m, ev, t, counting) : apply_line(m, ev, t, counting);
 	m->dirty = true;
+	if (ev->is_queue && r != APPLY_DROPPED) {
+		long pos = map_find(&m->index->queues, st->queues, queue_key, ev->resource);
+		if (pos >= 0)
+			note_waiting(&st->queues[pos], t / NS_PER_S);
+	}
 	if (r == APPLY_DROPPED) {
 		st->counters.dropped++;
 		return r;
@@ -1180,6 +1236,12 @@ void model_tick(struct model *m, int64_t now_ns)
 	roll_day(m, now_ns / NS_PER_S);
 	m->alerts_due = true; /* time moved: waits and rings grow */
 	expire_callbacks(m, now_ns / NS_PER_S);
+	if (now_ns / NS_PER_S / 60 != m->index->waiting_minute) {
+		/* a new minute of the sparklines, for queues that had no event in it */
+		m->index->waiting_minute = now_ns / NS_PER_S / 60;
+		for (size_t i = 0; i < m->st.nqueues; i++)
+			note_waiting(&m->st.queues[i], now_ns / NS_PER_S);
+	}
 	if (m->index->watch_lost)
 		tick_sweep(m, now_ns);
 	else
@@ -1209,11 +1271,14 @@ static bool copy_queues(struct model_state *dst, const struct model_state *src)
 		const struct queue *s = &src->queues[i];
 		struct member *members = d->members;
 		struct agent *agents = d->agents;
+		struct day_series day = d->day;
 		size_t cap_members = d->cap_members, cap_agents = d->cap_agents;
 		*d = *s;
 		d->members = members, d->cap_members = cap_members;
 		d->agents = agents, d->cap_agents = cap_agents;
-		if (!grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
+		d->day = day;
+		if (!series_copy(&d->day, &s->day) ||
+		    !grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
 		    !grow((void **)&d->agents, &d->cap_agents, s->nagents, sizeof *s->agents)) {
 			d->nmembers = d->nagents = 0;
 			return false;
