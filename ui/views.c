@@ -191,9 +191,34 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 	}
 }
 
+/* The OVH API's own state (roster.h), apart from the feeds: a failure there never stops the
+ * events, so it is a warning, not a stale feed. */
+static void api_segment(const struct api_status *a, struct segment *sg)
+{
+	char cut[TEXT_MAX];
+	text_fit(cut, sizeof cut, a->last_error, 32);
+	sg->prio = 2;
+	sg->role = ROLE_WARN;
+	switch (a->health) {
+	case API_OK:
+		snprintf(sg->text, sizeof sg->text, "API ok, %zu agents", a->nagents);
+		sg->role = ROLE_HEADER;
+		break;
+	case API_STARTING:
+		snprintf(sg->text, sizeof sg->text, "API: reading the roster");
+		sg->role = ROLE_HEADER;
+		break;
+	case API_RATE_LIMITED: snprintf(sg->text, sizeof sg->text, "API: rate limited"); break;
+	case API_AUTH_FAILED: text_join(sg->text, sizeof sg->text, "API refused: ", cut); break;
+	case API_ERROR:
+	case API_OFF:
+	default: text_join(sg->text, sizeof sg->text, "API error: ", cut); break;
+	}
+}
+
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 7];
+	struct segment seg[FEEDS_MAX + 8];
 	int n = 0, used, x;
 	char clock[16];
 
@@ -211,6 +236,8 @@ void header_draw(struct console *c)
 	seg[n++].prio = 4;
 	for (size_t i = 0; i < c->st.nfeeds; i++)
 		feed_segment(c, &c->st.feeds[i], true, &seg[n++]);
+	if (c->st.api.health != API_OFF)
+		api_segment(&c->st.api, &seg[n++]);
 	snprintf(seg[n].text, sizeof seg[n].text, "%d.%d ev/s", (int)(c->st.events_per_s_x10 / 10),
 	         (int)(c->st.events_per_s_x10 % 10));
 	seg[n].role = ROLE_HEADER;
