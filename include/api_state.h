@@ -52,9 +52,9 @@ struct api_status {
 	enum api_health health;
 	char last_error[TEXT_MAX]; /* sanitised, secrets redacted */
 	uint64_t requests;
-	int64_t last_ok_ns;     /* wall clock of the last successful request; 0 never */
-	int64_t roster_ns;      /* wall clock of the last complete roster; 0 never */
-	int64_t statuses_ns;    /* wall clock of the last complete round of statuses; 0 never */
+	int64_t last_ok_ns;  /* wall clock of the last successful request; 0 never */
+	int64_t roster_ns;   /* wall clock of the last complete roster; 0 never */
+	int64_t statuses_ns; /* wall clock of the last complete round of statuses; 0 never */
 	size_t nagents;
 	struct api_agent agents[API_AGENTS_MAX];
 	size_t nqueues;

@@ -56,7 +56,7 @@ struct model_index {
 	struct queue_index *queue_ix;  /* parallel to st.queues */
 	struct dedup dedup;
 	struct ended_set ended_callers; /* queue callers who left, by caller_key() */
-	struct watch *watch; /* a min-heap on due_ns */
+	struct watch *watch;            /* a min-heap on due_ns */
 	size_t nwatch, cap_watch;
 	bool watch_lost; /* a watch could not be kept (memory): sweep everything, watch again */
 	int64_t next_day_start_s;

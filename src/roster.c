@@ -137,8 +137,12 @@ static int64_t parse_datetime(const char *s)
 	} else if (*p != 'Z' && *p != '\0') {
 		return 0;
 	}
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-	                .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+	struct tm tm = {.tm_year = y - 1900,
+	                .tm_mon = mo - 1,
+	                .tm_mday = d,
+	                .tm_hour = h,
+	                .tm_min = mi,
+	                .tm_sec = sec};
 	return (int64_t)timegm(&tm) - offset;
 }
 
@@ -344,8 +348,8 @@ static void publish_roster(struct roster *r)
 		struct api_agent *ag = &r->agents[i];
 		for (size_t k = 0; k < a->nagents; k++) {
 			const struct api_agent *old = &a->agents[k];
-			if (old->agent_id == ag->agent_id && strcmp(old->service, ag->service) == 0 &&
-			    old->have_status) {
+			if (old->agent_id == ag->agent_id &&
+			    strcmp(old->service, ag->service) == 0 && old->have_status) {
 				text_copy(ag->status, sizeof ag->status, old->status);
 				text_copy(ag->break_reason, sizeof ag->break_reason,
 				          old->break_reason);
@@ -393,7 +397,8 @@ static bool read_roster(struct roster *r)
 			ok = list != NULL;
 			cJSON_ArrayForEach(sn, list)
 			{
-				if (ok && cJSON_IsString(sn) && ovh_path_segment_ok(sn->valuestring))
+				if (ok && cJSON_IsString(sn) &&
+				    ovh_path_segment_ok(sn->valuestring))
 					ok = add_service(r, ba->valuestring, k, sn->valuestring);
 			}
 			cJSON_Delete(list);
@@ -480,7 +485,8 @@ static bool poll_queue(struct roster *r, size_t i)
 	model_lock(r->m);
 	struct api_status *a = &r->m->st.api;
 	for (size_t k = 0; k < a->nqueues; k++)
-		if (a->queues[k].queue_id == q->queue_id && strcmp(a->queues[k].service, q->service) == 0)
+		if (a->queues[k].queue_id == q->queue_id &&
+		    strcmp(a->queues[k].service, q->service) == 0)
 			a->queues[k] = *q;
 	r->m->dirty = true;
 	model_unlock(r->m);
@@ -521,12 +527,20 @@ static void *roster_main(void *arg)
 {
 	struct roster *r = arg;
 	int64_t next_roster = 0, next_status = 0;
+	int failures = 0;
 	while (!atomic_load(&r->stop)) {
 		int64_t now = mono_now_ns();
 		if (now >= next_roster) {
-			bool ok = read_roster(r);
-			/* a failed read is tried again within a minute */
-			int wait_s = ok || r->roster_s < 60 ? r->roster_s : 60;
+			/* a failed read is tried again after 5 s, 10 s, ... up to a minute */
+			int wait_s = r->roster_s;
+			if (read_roster(r))
+				failures = 0;
+			else if (failures < 4)
+				wait_s = 5 << failures++;
+			else
+				wait_s = 60;
+			if (wait_s > r->roster_s)
+				wait_s = r->roster_s;
 			next_roster = mono_now_ns() + (int64_t)wait_s * NS_PER_S;
 		}
 		now = mono_now_ns();
