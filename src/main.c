@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "feed.h"
+#include "hooks.h"
 #include "journal.h"
 #include "json_arena.h"
 #include "model.h"
@@ -47,6 +48,8 @@ struct options {
 	const char *snapshot;
 	bool journal_given; /* --journal DIR on the command line */
 	bool list_keys;
+	bool hooks;          /* --hooks: fire the hooks in a replay or the demo too */
+	const char *metrics; /* --metrics ADDR:PORT */
 };
 
 static const char usage_text[] =
@@ -69,6 +72,10 @@ static const char usage_text[] =
     "  --snapshot FILE        keep FILE up to date with the model as JSON\n"
     "  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
     "  --no-journal           keep no journal\n"
+    "  --metrics [ADDR:]PORT  serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+    "                         (loopback unless ADDR is given)\n"
+    "  --hooks                run the on_ring_* and on_alert_* hooks in a replay or the demo\n"
+    "                         too (a live run always does)\n"
     "\n"
     "Display:\n"
     "  --wallboard            start in wallboard mode (big digits for a TV)\n"
@@ -158,7 +165,9 @@ enum {
 	OPT_LIST_KEYS,
 	OPT_HELP,
 	OPT_VERSION,
-	OPT_TOKEN
+	OPT_TOKEN,
+	OPT_HOOKS,
+	OPT_METRICS
 };
 
 static const struct option long_options[] = {
@@ -190,6 +199,8 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {"token", optional_argument, NULL, OPT_TOKEN},
+    {"hooks", no_argument, NULL, OPT_HOOKS},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {NULL, 0, NULL, 0},
 };
 
@@ -278,6 +289,8 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 			break;
 		}
 		case OPT_LIST_KEYS: o->list_keys = true; break;
+		case OPT_HOOKS: o->hooks = true; break;
+		case OPT_METRICS: o->metrics = optarg; break;
 		case OPT_HELP: fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("ctiboard %s\n", CTIBOARD_VERSION); exit(0);
 		case OPT_TOKEN:
@@ -416,6 +429,8 @@ int main(int argc, char **argv)
 	struct names *names = NULL;
 	if (set.names_file[0] && !(names = names_load(set.names_file, err, sizeof err)))
 		fatal(err);
+	if (!hooks_check(&set, err, sizeof err))
+		fatal(err);
 
 	char tokens[TOKENS_MAX][40];
 	int ntokens = 0;
@@ -459,6 +474,7 @@ int main(int argc, char **argv)
 		journal_default_dir(dir, sizeof dir);
 	if (live && set.journal)
 		replay_today(&model, dir);
+	model.measure_latency = live; /* from here on: events as they arrive */
 	if (((live && set.journal) || (opt.demo && opt.journal_given)) &&
 	    !(journal = journal_open(dir, err, sizeof err)))
 		fatal(err);
@@ -471,6 +487,11 @@ int main(int argc, char **argv)
 	    !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
 		fatal(err);
 	struct ticker *ticker = ticker_start(&model, journal);
+	/* after today's journal was replayed: a restart pops no call twice */
+	struct hooks *hooks = NULL;
+	if ((live || opt.hooks) && hooks_configured(&set) &&
+	    !(hooks = hooks_start(&model, &set, names, opt.headless, err, sizeof err)))
+		fatal(err);
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
 	static struct replay_job replay;
@@ -507,6 +528,8 @@ int main(int argc, char **argv)
 		status = 1;
 	}
 
+	if (opt.headless && !stop_requested)
+		hooks_drain(hooks, (set.hook_timeout_s * (set.hook_retries + 1) + 2) * 1000);
 	if (opt.replay) {
 		replay.stop = 1;
 		pthread_join(replay.thread, NULL);
@@ -517,6 +540,7 @@ int main(int argc, char **argv)
 	}
 	sim_stop(sim);
 	feed_stop(feed);
+	hooks_stop(hooks);
 	ticker_stop(ticker);
 	snapshot_writer_stop(snap);
 	journal_close(journal); /* writes and flushes what is held */
