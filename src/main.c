@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "journal.h"
 #include "json_arena.h"
+#include "metrics.h"
 #include "model.h"
 #include "names.h"
 #include "redact.h"
@@ -290,7 +291,14 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		}
 		case OPT_LIST_KEYS: o->list_keys = true; break;
 		case OPT_HOOKS: o->hooks = true; break;
-		case OPT_METRICS: o->metrics = optarg; break;
+		case OPT_METRICS: {
+			char host[256], port[8], why[128];
+			if (!metrics_parse_listen(optarg ? optarg : "", host, sizeof host, port,
+			                          sizeof port, why, sizeof why))
+				usage_error("%s", why);
+			o->metrics = optarg;
+			break;
+		}
 		case OPT_HELP: fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("ctiboard %s\n", CTIBOARD_VERSION); exit(0);
 		case OPT_TOKEN:
@@ -494,6 +502,10 @@ int main(int argc, char **argv)
 	    !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
 		fatal(err);
 	struct ticker *ticker = ticker_start(&model, journal);
+	struct metrics *metrics = NULL;
+	if (opt.metrics &&
+	    !(metrics = metrics_start(&model, &set, names, opt.metrics, err, sizeof err)))
+		fatal(err);
 	/* after today's journal was replayed: a restart pops no call twice */
 	struct hooks *hooks = NULL;
 	if ((live || opt.hooks) && hooks_configured(&set) &&
@@ -549,6 +561,7 @@ int main(int argc, char **argv)
 	feed_stop(feed);
 	hooks_stop(hooks);
 	ticker_stop(ticker);
+	metrics_stop(metrics);
 	snapshot_writer_stop(snap);
 	journal_close(journal); /* writes and flushes what is held */
 	curl_global_cleanup();
