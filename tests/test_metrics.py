@@ -241,3 +241,30 @@ def test_a_live_feed_shows_its_state_latency_and_escaped_names(tmp_path, server)
         assert run.stop() == 0
     finally:
         run.kill()
+
+
+def test_the_docs_scrape_config_is_valid_and_the_dashboard_asks_only_for_exported_metrics(
+        tmp_path, procs):
+    root = HERE.parent
+    p, port = start_replay(tmp_path, procs)
+    _, text = scrape(port)
+    exported = set()
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            name, kind = line.split()[2:4]
+            exported |= {name + x for x in ("_bucket", "_sum", "_count")} \
+                if kind == "histogram" else {name}
+    dash = json.loads((root / "docs" / "grafana-dashboard.json").read_text())
+    exprs = [t["expr"] for panel in dash["panels"] for t in panel["targets"]]
+    assert exprs
+    for e in exprs:
+        for name in re.findall(r"\b(ctiboard_[a-z_]+)", e):
+            assert name in exported, "%s (in %r) is not exported" % (name, e)
+    assert "ctiboard_queue_callers_waiting" in " ".join(exprs)
+    tool = shutil.which("promtool")
+    if not tool:
+        pytest.skip("promtool not installed (Debian package prometheus, in make deps): "
+                    "docs/prometheus.yml not validated")
+    r = subprocess.run([tool, "check", "config", str(root / "docs" / "prometheus.yml")],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
