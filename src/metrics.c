@@ -19,9 +19,8 @@ struct metrics {
 	struct model *model;
 	const struct settings *set;
 	const struct names *names;
-	/* the scrape's copy of the model: one scrape at a time (MHD's single internal thread) */
-	struct model_state copy;
-	uint64_t seen;
+	/* the scrape's figures: one scrape at a time (MHD's single internal thread) */
+	struct metrics_figures figures;
 	int port;
 };
 
@@ -85,10 +84,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return answer(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", not_allowed,
 		              sizeof not_allowed - 1, MHD_RESPMEM_PERSISTENT);
-	model_view(x->model, &x->copy, &x->seen);
+	model_lock(x->model);
+	bool ok = metrics_collect(&x->figures, &x->model->st, x->set, x->names,
+	                          state_now_ns(&x->model->st));
+	model_unlock(x->model);
 	struct jsonbuf text = {0};
-	metrics_render(&text, &x->copy, x->set, x->names, state_now_ns(&x->copy));
-	if (text.failed || !text.data) {
+	if (ok)
+		metrics_render(&text, &x->figures);
+	if (!ok || text.failed || !text.data) {
 		jsonbuf_free(&text);
 		return MHD_NO;
 	}
@@ -152,6 +155,6 @@ void metrics_stop(struct metrics *x)
 	if (!x)
 		return;
 	MHD_stop_daemon(x->daemon);
-	state_free(&x->copy);
+	metrics_figures_free(&x->figures);
 	free(x);
 }

@@ -1,6 +1,7 @@
 /* metrics_text.c: the model's figures in Prometheus' text exposition format. No floating
  * point: ratios and seconds are printed from integers, so no locale can change a digit. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -9,6 +10,7 @@
 #include "model.h"
 #include "names.h"
 #include "stats.h"
+#include "text.h"
 
 static void put(struct jsonbuf *b, const char *s)
 {
@@ -95,47 +97,95 @@ static const char *name_of(const char *description, const struct names *names, c
 	return n ? n : "";
 }
 
-#define STATUSES_MAX 8
-
 /* Agents of a queue by status: on a call, else the last status the queue gave (the first
- * STATUSES_MAX - 1 distinct ones; the rest are "other"). l holds queue and name labels and room
- * for one more pair. */
-static void agent_samples(struct jsonbuf *b, const char *metric, const char **l,
-                          const struct queue *q)
+ * METRICS_STATUSES - 1 distinct ones; the rest are "other"). */
+static void count_agents(struct metrics_queue *mq, const struct queue *q)
 {
-	const char *status[STATUSES_MAX];
-	int64_t count[STATUSES_MAX] = {0};
-	int n = 0;
+	mq->nstatus = 0;
 	for (size_t a = 0; a < q->nagents; a++) {
 		const struct agent *ag = &q->agents[a];
 		const char *st = ag->on_call ? "on_call" : ag->status[0] ? ag->status : "unknown";
 		int i = 0;
-		while (i < n && strcmp(status[i], st) != 0)
+		while (i < mq->nstatus && strcmp(mq->status[i], st) != 0)
 			i++;
-		if (i == n) {
-			if (n == STATUSES_MAX - 1)
-				st = "other";
+		if (i == mq->nstatus && i == METRICS_STATUSES - 1) {
+			st = "other";
 			i = 0;
-			while (i < n && strcmp(status[i], st) != 0)
+			while (i < mq->nstatus && strcmp(mq->status[i], st) != 0)
 				i++;
-			if (i == n)
-				status[n++] = st;
 		}
-		count[i]++;
-	}
-	l[4] = "status";
-	for (int i = 0; i < n; i++) {
-		l[5] = status[i];
-		sample_int(b, metric, l, count[i]);
+		if (i == mq->nstatus) {
+			text_copy(mq->status[i], sizeof mq->status[i], st);
+			mq->agents[i] = 0;
+			mq->nstatus++;
+		}
+		mq->agents[i]++;
 	}
 }
 
-static void queue_metrics(struct jsonbuf *b, const struct model_state *st, const struct settings *s,
-                          const struct names *names, int64_t now_s)
+/* Grow an array to hold want elements. */
+static bool reserve(void **array, size_t *cap, size_t want, size_t elem)
+{
+	if (want <= *cap)
+		return true;
+	size_t n = *cap ? *cap : 16;
+	while (n < want)
+		n *= 2;
+	void *p = realloc(*array, n * elem);
+	if (!p)
+		return false;
+	*array = p;
+	*cap = n;
+	return true;
+}
+
+bool metrics_collect(struct metrics_figures *f, const struct model_state *st,
+                     const struct settings *s, const struct names *names, int64_t now_ns)
+{
+	f->nqueues = f->nlines = 0;
+	if (!reserve((void **)&f->queues, &f->cap_queues, st->nqueues, sizeof *f->queues) ||
+	    !reserve((void **)&f->lines, &f->cap_lines, st->nlines, sizeof *f->lines))
+		return false;
+	for (size_t i = 0; i < st->nqueues; i++) {
+		const struct queue *q = &st->queues[i];
+		struct metrics_queue *mq = &f->queues[f->nqueues++];
+		text_copy(mq->number, sizeof mq->number, q->number);
+		text_copy(mq->name, sizeof mq->name, name_of(q->description, names, q->number));
+		queue_stats(q, s, now_ns / NS_PER_S, &mq->qs);
+		count_agents(mq, q);
+	}
+	for (size_t i = 0; i < st->nlines; i++) {
+		const struct line *l = &st->lines[i];
+		struct metrics_line *ml = &f->lines[f->nlines++];
+		text_copy(ml->number, sizeof ml->number, l->number);
+		text_copy(ml->name, sizeof ml->name, name_of(l->description, names, l->number));
+		ml->nringing = l->nringing;
+		ml->nactive = l->nactive;
+		ml->state = line_state(l);
+	}
+	f->nfeeds = st->nfeeds < FEEDS_MAX ? st->nfeeds : FEEDS_MAX;
+	memcpy(f->feeds, st->feeds, f->nfeeds * sizeof *f->feeds);
+	f->fstats = st->fstats;
+	f->counters = st->counters;
+	f->hooks = st->hooks;
+	f->callbacks_open = st->callbacks.nopen;
+	f->day_start_s = st->day_start_s;
+	f->wall_ns = wall_now_ns();
+	return true;
+}
+
+void metrics_figures_free(struct metrics_figures *f)
+{
+	free(f->queues);
+	free(f->lines);
+	memset(f, 0, sizeof *f);
+}
+
+static void queue_metrics(struct jsonbuf *b, const struct metrics_figures *f)
 {
 	static const char *const outcomes[] = {"offered", "answered", "abandoned",
 	                                       "short_abandoned", "timed_out"};
-	const char *const families[][3] = {
+	static const char *const families[][3] = {
 	    {"ctiboard_queue_callers_waiting", "gauge", "Callers waiting in the queue now."},
 	    {"ctiboard_queue_longest_wait_seconds", "gauge",
 	     "Wait of the oldest caller not yet with an agent."},
@@ -151,21 +201,19 @@ static void queue_metrics(struct jsonbuf *b, const struct model_state *st, const
 	     "Mean talk time of agent calls, today."},
 	    {"ctiboard_queue_agents", "gauge", "Agents known to the queue, by status."},
 	};
-	for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
-		family(b, families[f][0], families[f][1], families[f][2]);
-		for (size_t i = 0; i < st->nqueues; i++) {
-			const struct queue *q = &st->queues[i];
-			struct queue_stats qs;
-			queue_stats(q, s, now_s, &qs);
-			const char *name = name_of(q->description, names, q->number);
-			const char *l[] = {"queue", q->number, "name", name, NULL, NULL, NULL};
-			const char *m = families[f][0];
-			switch (f) {
-			case 0: sample_int(b, m, l, qs.waiting); break;
-			case 1: sample_int(b, m, l, qs.longest_wait_s); break;
+	for (size_t fam = 0; fam < sizeof families / sizeof families[0]; fam++) {
+		const char *m = families[fam][0];
+		family(b, m, families[fam][1], families[fam][2]);
+		for (size_t i = 0; i < f->nqueues; i++) {
+			const struct metrics_queue *mq = &f->queues[i];
+			const struct queue_stats *qs = &mq->qs;
+			const char *l[] = {"queue", mq->number, "name", mq->name, NULL, NULL, NULL};
+			switch (fam) {
+			case 0: sample_int(b, m, l, qs->waiting); break;
+			case 1: sample_int(b, m, l, qs->longest_wait_s); break;
 			case 2: {
-				const uint32_t v[] = {qs.offered, qs.answered, qs.abandoned,
-				                      qs.short_abandoned, qs.timed_out};
+				const uint32_t v[] = {qs->offered, qs->answered, qs->abandoned,
+				                      qs->short_abandoned, qs->timed_out};
 				l[4] = "outcome";
 				for (size_t o = 0; o < sizeof v / sizeof v[0]; o++) {
 					l[5] = outcomes[o];
@@ -174,32 +222,38 @@ static void queue_metrics(struct jsonbuf *b, const struct model_state *st, const
 				break;
 			}
 			case 3:
-				if (qs.service_level_pm >= 0)
-					sample_fixed(b, m, l, qs.service_level_pm, 1000, 3);
+				if (qs->service_level_pm >= 0)
+					sample_fixed(b, m, l, qs->service_level_pm, 1000, 3);
 				break;
 			case 4:
-				if (qs.abandon_rate_pm >= 0)
-					sample_fixed(b, m, l, qs.abandon_rate_pm, 1000, 3);
+				if (qs->abandon_rate_pm >= 0)
+					sample_fixed(b, m, l, qs->abandon_rate_pm, 1000, 3);
 				break;
 			case 5:
-				if (qs.avg_wait_s >= 0)
-					sample_int(b, m, l, qs.avg_wait_s);
+				if (qs->avg_wait_s >= 0)
+					sample_int(b, m, l, qs->avg_wait_s);
 				break;
 			case 6:
-				if (qs.avg_talk_s >= 0)
-					sample_int(b, m, l, qs.avg_talk_s);
+				if (qs->avg_talk_s >= 0)
+					sample_int(b, m, l, qs->avg_talk_s);
 				break;
-			default: agent_samples(b, m, l, q); break;
+			default:
+				l[4] = "status";
+				for (int k = 0; k < mq->nstatus; k++) {
+					l[5] = mq->status[k];
+					sample_int(b, m, l, mq->agents[k]);
+				}
+				break;
 			}
 		}
 	}
 }
 
-static void line_metrics(struct jsonbuf *b, const struct model_state *st, const struct names *names)
+static void line_metrics(struct jsonbuf *b, const struct metrics_figures *f)
 {
 	int64_t by_state[3] = {0};
-	for (size_t i = 0; i < st->nlines; i++)
-		by_state[line_state(&st->lines[i])]++;
+	for (size_t i = 0; i < f->nlines; i++)
+		by_state[f->lines[i].state]++;
 	family(b, "ctiboard_lines", "gauge", "Lines by state: idle, ringing, in_call.");
 	for (int s = 0; s < 3; s++) {
 		const char *l[] = {"state", line_state_name((enum line_state)s), NULL};
@@ -207,37 +261,36 @@ static void line_metrics(struct jsonbuf *b, const struct model_state *st, const 
 	}
 	family(b, "ctiboard_line_calls", "gauge",
 	       "Calls in progress on a line, ringing or answered.");
-	for (size_t i = 0; i < st->nlines; i++) {
-		const struct line *ln = &st->lines[i];
-		const char *name = name_of(ln->description, names, ln->number);
-		const char *l[] = {"line", ln->number, "name", name, "state", "ringing", NULL};
-		sample_int(b, "ctiboard_line_calls", l, ln->nringing);
+	for (size_t i = 0; i < f->nlines; i++) {
+		const struct metrics_line *ml = &f->lines[i];
+		const char *l[] = {"line", ml->number, "name", ml->name, "state", "ringing", NULL};
+		sample_int(b, "ctiboard_line_calls", l, ml->nringing);
 		l[5] = "in_call";
-		sample_int(b, "ctiboard_line_calls", l, ln->nactive);
+		sample_int(b, "ctiboard_line_calls", l, ml->nactive);
 	}
 }
 
-static void feed_metrics(struct jsonbuf *b, const struct model_state *st)
+static void feed_metrics(struct jsonbuf *b, const struct metrics_figures *f)
 {
-	int64_t wall = wall_now_ns();
 	family(b, "ctiboard_feed_up", "gauge",
 	       "1 when the feed of a token is live, 0 when connecting, backing off, rejected or "
 	       "stale.");
-	for (size_t i = 0; i < st->nfeeds && i < FEEDS_MAX; i++) {
-		const char *l[] = {"feed", st->feeds[i].label, NULL};
-		sample_int(b, "ctiboard_feed_up", l, st->feeds[i].state == FEED_LIVE);
+	for (size_t i = 0; i < f->nfeeds; i++) {
+		const char *l[] = {"feed", f->feeds[i].label, NULL};
+		sample_int(b, "ctiboard_feed_up", l, f->feeds[i].state == FEED_LIVE);
 	}
 	family(b, "ctiboard_feed_last_event_age_seconds", "gauge",
 	       "Time since the feed of a token last brought an event.");
-	for (size_t i = 0; i < st->nfeeds && i < FEEDS_MAX; i++) {
-		const struct feed_status *f = &st->feeds[i];
-		const char *l[] = {"feed", f->label, NULL};
-		if (f->last_event_ns)
+	for (size_t i = 0; i < f->nfeeds; i++) {
+		const struct feed_status *fd = &f->feeds[i];
+		const char *l[] = {"feed", fd->label, NULL};
+		if (fd->last_event_ns)
 			sample_int(b, "ctiboard_feed_last_event_age_seconds", l,
-			           wall > f->last_event_ns ? (wall - f->last_event_ns) / NS_PER_S
-			                                   : 0);
+			           f->wall_ns > fd->last_event_ns
+			               ? (f->wall_ns - fd->last_event_ns) / NS_PER_S
+			               : 0);
 	}
-	const struct feed_stats *fs = &st->fstats;
+	const struct feed_stats *fs = &f->fstats;
 	family(b, "ctiboard_feed_latency_seconds", "histogram",
 	       "Delay from an event's Timestamp to its reception, live feeds.");
 	for (int i = 0; i < LATENCY_BUCKETS; i++) {
@@ -267,54 +320,50 @@ static void feed_metrics(struct jsonbuf *b, const struct model_state *st)
 	family(b, "ctiboard_events_rejected_total", "counter",
 	       "Events not applied: malformed, duplicate, or refused by a bound.");
 	const char *const reasons[] = {"malformed", "duplicate", "dropped"};
-	const uint64_t counts[] = {st->counters.malformed, st->counters.duplicates,
-	                           st->counters.dropped};
+	const uint64_t counts[] = {f->counters.malformed, f->counters.duplicates,
+	                           f->counters.dropped};
 	for (int r = 0; r < 3; r++) {
 		const char *l[] = {"reason", reasons[r], NULL};
 		sample_int(b, "ctiboard_events_rejected_total", l, (int64_t)counts[r]);
 	}
 	family(b, "ctiboard_journal_lines_lost_total", "counter",
 	       "Journal lines that could not be written.");
-	sample_int(b, "ctiboard_journal_lines_lost_total", NULL,
-	           (int64_t)st->counters.journal_lost);
+	sample_int(b, "ctiboard_journal_lines_lost_total", NULL, (int64_t)f->counters.journal_lost);
 }
 
-static void other_metrics(struct jsonbuf *b, const struct model_state *st)
+static void other_metrics(struct jsonbuf *b, const struct metrics_figures *f)
 {
 	family(b, "ctiboard_callbacks_open", "gauge",
-	       "Callers who left a queue unanswered and "
-	       "have not been reached yet.");
-	sample_int(b, "ctiboard_callbacks_open", NULL, (int64_t)st->callbacks.nopen);
+	       "Callers who left a queue unanswered and have not been reached yet.");
+	sample_int(b, "ctiboard_callbacks_open", NULL, (int64_t)f->callbacks_open);
 
 	static const char *const kinds[HOOK_KINDS] = {"ring", "alert"};
 	family(b, "ctiboard_hook_notifications_total", "counter",
 	       "Screen-pops and alert notifications, by result: sent, failed, dropped.");
 	for (int k = 0; k < HOOK_KINDS; k++) {
 		const char *l[] = {"hook", kinds[k], "result", "sent", NULL};
-		sample_int(b, "ctiboard_hook_notifications_total", l, (int64_t)st->hooks.sent[k]);
+		sample_int(b, "ctiboard_hook_notifications_total", l, (int64_t)f->hooks.sent[k]);
 		l[3] = "failed";
-		sample_int(b, "ctiboard_hook_notifications_total", l, (int64_t)st->hooks.failed[k]);
+		sample_int(b, "ctiboard_hook_notifications_total", l, (int64_t)f->hooks.failed[k]);
 		l[3] = "dropped";
-		sample_int(b, "ctiboard_hook_notifications_total", l,
-		           (int64_t)st->hooks.dropped[k]);
+		sample_int(b, "ctiboard_hook_notifications_total", l, (int64_t)f->hooks.dropped[k]);
 	}
 	family(b, "ctiboard_day_start_timestamp_seconds", "gauge",
 	       "Start of \"today\" for the daily figures, Unix time.");
-	sample_int(b, "ctiboard_day_start_timestamp_seconds", NULL, st->day_start_s);
+	sample_int(b, "ctiboard_day_start_timestamp_seconds", NULL, f->day_start_s);
 	family(b, "ctiboard_build_info", "gauge", "The program's version.");
 	const char *l[] = {"version", CTIBOARD_VERSION, NULL};
 	sample_int(b, "ctiboard_build_info", l, 1);
 }
 
-void metrics_render(struct jsonbuf *out, const struct model_state *st, const struct settings *s,
-                    const struct names *names, int64_t now_ns)
+void metrics_render(struct jsonbuf *out, const struct metrics_figures *f)
 {
 	out->len = 0;
 	out->failed = false;
 	if (out->data)
 		out->data[0] = '\0';
-	queue_metrics(out, st, s, names, now_ns / NS_PER_S);
-	line_metrics(out, st, names);
-	feed_metrics(out, st);
-	other_metrics(out, st);
+	queue_metrics(out, f);
+	line_metrics(out, f);
+	feed_metrics(out, f);
+	other_metrics(out, f);
 }

@@ -67,7 +67,9 @@ static void test_exposition_escapes_labels_and_prints_ratios_without_locale(void
 	/* answered 9 s after joining (queue_ev names the queue "Support") */
 	queue_ev(&m, "bridge-agent-start", 10, "m1", times(extra, sizeof extra, 1, 10, 0, 0));
 	struct jsonbuf out = {0};
-	metrics_render(&out, &m.st, &m.set, NULL, (T0 + 20) * NS_PER_S);
+	struct metrics_figures f = {0};
+	assert_true(metrics_collect(&f, &m.st, &m.set, NULL, (T0 + 20) * NS_PER_S));
+	metrics_render(&out, &f);
 	assert_false(out.failed);
 	assert_non_null(strstr(out.data, "ctiboard_queue_calls_today{queue=\"" QUEUE
 	                                 "\",name=\"Support\",outcome=\"answered\"} 1\n"));
@@ -78,7 +80,8 @@ static void test_exposition_escapes_labels_and_prints_ratios_without_locale(void
 
 	model_setup(&m);
 	ingest_body(&m, NULL, body, strlen(body), T0 * NS_PER_S, &r);
-	metrics_render(&out, &m.st, &m.set, NULL, T0 * NS_PER_S);
+	assert_true(metrics_collect(&f, &m.st, &m.set, NULL, T0 * NS_PER_S));
+	metrics_render(&out, &f);
 	assert_non_null(strstr(out.data, "name=\"Sup\\\"port \\\\ A\""));
 	assert_non_null(strstr(out.data, "# TYPE ctiboard_feed_latency_seconds histogram\n"));
 	assert_non_null(strstr(out.data, "ctiboard_feed_latency_seconds_bucket{le=\"0.05\"} 0\n"));
@@ -88,6 +91,7 @@ static void test_exposition_escapes_labels_and_prints_ratios_without_locale(void
 	/* no data yet: no service-level sample rather than a made-up one */
 	assert_null(strstr(out.data, "ctiboard_queue_service_level_ratio{"));
 	jsonbuf_free(&out);
+	metrics_figures_free(&f);
 	model_done(&m);
 }
 
