@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "event.h"
 #include "feedstats.h"
+#include "series.h"
 #include "settings.h"
 
 #define LOG_MAX   512
@@ -88,7 +89,9 @@ struct agent {
 	bool on_call;
 	char status[32]; /* last agent-status-change / agent-state-change, if any */
 	uint32_t taken_today;
-	int64_t since_s; /* on a call since */
+	uint32_t offers_not_taken_today; /* bridge-agent-fail, ring-all losers excepted */
+	int64_t talk_today_s;            /* finished calls' talk time */
+	int64_t since_s;                 /* on a call since */
 	int64_t last_ns;
 };
 
@@ -118,6 +121,8 @@ struct queue {
 	size_t nagents, cap_agents;
 	struct agent *agents;
 	struct queue_today today;
+	struct day_series day;         /* today per interval (series.h) */
+	struct wait_history waiting_h; /* callers waiting over the last hour */
 };
 
 struct counters {
@@ -207,6 +212,10 @@ struct model {
 	struct model_index *index;
 	int wake_fd;              /* written to when the generation moves; -1 none */
 	atomic_bool wake_pending; /* wake_fd written and not yet drained: no need to write again */
+	/* called (lock held) when "today" is about to move on, before its counters are reset:
+	 * the report reads each day there; NULL in the live program */
+	void (*day_end)(void *ctx, struct model *m);
+	void *day_end_ctx;
 	bool measure_latency;     /* count the feed latency of the events applied (live runs) */
 	/* Called by model_apply() under the lock for each event that changed the model (not for
 	 * duplicates, late events about what has ended, nor events refused by a bound), after the

@@ -25,6 +25,7 @@
 #include "model.h"
 #include "names.h"
 #include "redact.h"
+#include "report.h"
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
@@ -55,6 +56,7 @@ struct options {
 
 static const char usage_text[] =
     "Usage: ctiboard [OPTION]...\n"
+    "       ctiboard report [OPTION]... [FILE]...\n"
     "A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
     "\n"
     "Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
@@ -94,6 +96,7 @@ static const char usage_text[] =
     "  --list-keys            list the configuration keys with their defaults\n"
     "  --help, --version\n"
     "\n"
+    "Reports: ctiboard report --help (the day by queue, agent, line, interval or callback).\n"
     "Keys: press ? in the program. Manual: man ctiboard.\n";
 
 /* A bad command line: one line naming the problem, a hint, exit 2. */
@@ -433,6 +436,8 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* JSON and numbers on the wire use '.' whatever the locale */
 	json_arena_init();          /* cJSON's hooks are process-wide: set before any thread */
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return report_main(argc - 1, argv + 1);
 	settings_defaults(&set);
 	parse_command_line(argc, argv, &opt, &set);
 	if (opt.list_keys) {

@@ -32,12 +32,19 @@ struct queue_index {
 	struct ended_ring ended;
 	struct hashmap members; /* uuid -> position in queue.members */
 	struct hashmap agents;  /* number -> position in queue.agents */
+	bool *agent_watched;    /* parallel to queue.agents: on call, with a watch pending */
+	size_t cap_agent_watched;
 };
 
-/* A call whose ringing ended, to be counted as missed once the grace period is over. */
-struct grace_entry {
+/* Something that may end at due_ns for lack of news (or, for a call whose ringing ended, be
+ * counted as missed): found again through its index by hash (and queue). */
+enum watch_kind { WATCH_CALL_GRACE, WATCH_CALL, WATCH_MEMBER, WATCH_AGENT };
+
+struct watch {
 	int64_t due_ns;
-	uint64_t call_hash;
+	uint64_t hash;
+	uint32_t queue; /* for callers and agents */
+	enum watch_kind kind;
 };
 
 struct model_index {
@@ -46,12 +53,13 @@ struct model_index {
 	struct ended_ring *line_ended; /* parallel to st.lines */
 	struct queue_index *queue_ix;  /* parallel to st.queues */
 	struct dedup dedup;
-	struct grace_entry *grace; /* a min-heap on due_ns */
-	size_t ngrace, cap_grace;
-	int64_t next_expiry_ns; /* no call, caller or agent can expire before this */
+	struct watch *watch; /* a min-heap on due_ns */
+	size_t nwatch, cap_watch;
+	bool watch_lost; /* a watch could not be kept (memory): sweep everything, watch again */
 	int64_t next_day_start_s;
 	int64_t last_tick_s;         /* event time of the last tick done by model_apply */
 	int64_t callbacks_expired_s; /* time of the last look for callbacks out of the window */
+	int64_t waiting_minute;      /* minute of the last sparkline sample of every queue */
 	int64_t rate_second[RATE_WINDOW_S];
 	uint32_t rate_count[RATE_WINDOW_S];
 };
@@ -229,7 +237,6 @@ bool model_init(struct model *m, const struct settings *s)
 		free(m->index);
 		return false;
 	}
-	m->index->next_expiry_ns = INT64_MAX;
 	text_copy(m->st.source, sizeof m->st.source, "live");
 	return true;
 }
@@ -238,6 +245,7 @@ static void queue_free_arrays(struct queue *q)
 {
 	free(q->members);
 	free(q->agents);
+	series_free(&q->day);
 	q->members = NULL, q->agents = NULL;
 	q->nmembers = q->cap_members = q->nagents = q->cap_agents = 0;
 }
@@ -264,10 +272,11 @@ void model_done(struct model *m)
 		for (size_t i = 0; i < m->st.cap_queues && ix->queue_ix; i++) {
 			hashmap_free(&ix->queue_ix[i].members);
 			hashmap_free(&ix->queue_ix[i].agents);
+			free(ix->queue_ix[i].agent_watched);
 		}
 		free(ix->queue_ix);
 		free(ix->line_ended);
-		free(ix->grace);
+		free(ix->watch);
 		free(m->index->dedup.gen[0]);
 		free(m->index->dedup.gen[1]);
 		free(m->index);
@@ -342,8 +351,11 @@ void model_reset_today(struct model *m)
 	for (size_t i = 0; i < st->nqueues; i++) {
 		struct queue *q = &st->queues[i];
 		memset(&q->today, 0, sizeof q->today);
-		for (size_t a = 0; a < q->nagents; a++)
-			q->agents[a].taken_today = 0;
+		series_reset(&q->day);
+		for (size_t a = 0; a < q->nagents; a++) {
+			q->agents[a].taken_today = q->agents[a].offers_not_taken_today = 0;
+			q->agents[a].talk_today_s = 0;
+		}
 	}
 	m->dirty = true;
 }
@@ -357,8 +369,11 @@ static bool roll_day(struct model *m, int64_t t_s)
 	if (m->st.day_start_s != 0 && t_s < ix->next_day_start_s)
 		return true;
 	int64_t start = day_start_for(t_s, m->set.shift_start_min);
-	if (m->st.day_start_s != 0)
+	if (m->st.day_start_s != 0) {
+		if (m->day_end)
+			m->day_end(m->day_end_ctx, m);
 		model_reset_today(m);
+	}
 	m->st.day_start_s = start;
 	ix->next_day_start_s = next_day_start(start, m->set.shift_start_min);
 	m->dirty = true;
@@ -394,6 +409,54 @@ static long indexed_add(void **array, size_t *n, size_t *cap, size_t elem, size_
 	memset((char *)*side + pos * side_elem, 0, side_elem);
 	hashmap_insert(map, hashmap_hash_str(number), (uint32_t)pos); /* room reserved above */
 	return (long)pos;
+}
+
+/* ---- watches: what may end for lack of news, in a min-heap on when ---- */
+
+static void watch_swap(struct watch *a, struct watch *b)
+{
+	struct watch t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void watch_push(struct model *m, enum watch_kind kind, int64_t due_ns, uint64_t hash,
+                       uint32_t queue)
+{
+	struct model_index *ix = m->index;
+	if (!grow((void **)&ix->watch, &ix->cap_watch, ix->nwatch + 1, sizeof *ix->watch)) {
+		ix->watch_lost = true;
+		return;
+	}
+	size_t i = ix->nwatch++;
+	ix->watch[i] = (struct watch){due_ns, hash, queue, kind};
+	while (i > 0 && ix->watch[(i - 1) / 2].due_ns > ix->watch[i].due_ns) {
+		watch_swap(&ix->watch[(i - 1) / 2], &ix->watch[i]);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct watch watch_pop(struct model_index *ix)
+{
+	struct watch top = ix->watch[0];
+	ix->watch[0] = ix->watch[--ix->nwatch];
+	for (size_t i = 0;;) {
+		size_t least = i, l = 2 * i + 1, r = l + 1;
+		if (l < ix->nwatch && ix->watch[l].due_ns < ix->watch[least].due_ns)
+			least = l;
+		if (r < ix->nwatch && ix->watch[r].due_ns < ix->watch[least].due_ns)
+			least = r;
+		if (least == i)
+			break;
+		watch_swap(&ix->watch[i], &ix->watch[least]);
+		i = least;
+	}
+	return top;
+}
+
+static int64_t expiry_of(const struct model *m, int64_t last_ns)
+{
+	return last_ns + (int64_t)m->set.expiry_s * NS_PER_S;
 }
 
 /* ---- lines and calls ---- */
@@ -435,14 +498,6 @@ static struct call *call_find(struct model *m, uint32_t line, const char *id)
 	return NULL;
 }
 
-/* No call, caller or agent last heard of at t can expire before t + expiry. */
-static void expiry_note(struct model *m, int64_t t)
-{
-	int64_t due = t + (int64_t)m->set.expiry_s * NS_PER_S;
-	if (due < m->index->next_expiry_ns)
-		m->index->next_expiry_ns = due;
-}
-
 static void call_set_state(struct line *l, struct call *c, enum call_state s, int64_t t)
 {
 	bool was_ringing = c->state == CALL_RINGING, was_active = c->answered;
@@ -477,7 +532,7 @@ static struct call *call_new(struct model *m, struct line *l, const struct event
 	c->start_ns = c->since_ns = c->last_ns = t;
 	c->state = CALL_RING_ENDED; /* set properly by the caller through call_set_state */
 	l->ncalls++;
-	expiry_note(m, t);
+	watch_push(m, WATCH_CALL, expiry_of(m, t), call_hash(line, c->id), 0);
 	if (counting) {
 		if (c->inbound)
 			l->today.calls_in++;
@@ -526,50 +581,6 @@ static void note_reached(struct model *m, const struct line *l, const struct cal
 		callbacks_reached(cb, c->called, t / NS_PER_S, CB_CALLED_BACK, l->number);
 	else if (map_find(&m->index->queues, m->st.queues, queue_key, l->number) < 0)
 		callbacks_reached(cb, c->calling, t / NS_PER_S, CB_CALLED_IN, l->number);
-}
-
-/* ---- calls whose ringing ended: a min-heap on the end of their grace period ---- */
-
-static void grace_swap(struct grace_entry *a, struct grace_entry *b)
-{
-	struct grace_entry t = *a;
-	*a = *b;
-	*b = t;
-}
-
-/* Remember that a call may become missed at due_ns. If memory runs out, the next sweep of
- * every call (expiry_note) still finds it. */
-static void grace_push(struct model *m, int64_t due_ns, uint64_t call_hash_)
-{
-	struct model_index *ix = m->index;
-	if (!grow((void **)&ix->grace, &ix->cap_grace, ix->ngrace + 1, sizeof *ix->grace)) {
-		expiry_note(m, due_ns - (int64_t)m->set.expiry_s * NS_PER_S);
-		return;
-	}
-	size_t i = ix->ngrace++;
-	ix->grace[i] = (struct grace_entry){due_ns, call_hash_};
-	while (i > 0 && ix->grace[(i - 1) / 2].due_ns > ix->grace[i].due_ns) {
-		grace_swap(&ix->grace[(i - 1) / 2], &ix->grace[i]);
-		i = (i - 1) / 2;
-	}
-}
-
-static struct grace_entry grace_pop(struct model_index *ix)
-{
-	struct grace_entry top = ix->grace[0];
-	ix->grace[0] = ix->grace[--ix->ngrace];
-	for (size_t i = 0;;) {
-		size_t least = i, l = 2 * i + 1, r = l + 1;
-		if (l < ix->ngrace && ix->grace[l].due_ns < ix->grace[least].due_ns)
-			least = l;
-		if (r < ix->ngrace && ix->grace[r].due_ns < ix->grace[least].due_ns)
-			least = r;
-		if (least == i)
-			break;
-		grace_swap(&ix->grace[i], &ix->grace[least]);
-		i = least;
-	}
-	return top;
 }
 
 static enum apply_result apply_line(struct model *m, const struct event *ev, int64_t t,
@@ -626,8 +637,9 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 	case EV_END_RINGING:
 		if (c->state == CALL_RINGING) {
 			call_set_state(l, c, CALL_RING_ENDED, t);
-			grace_push(m, t + (int64_t)m->set.missed_grace_s * NS_PER_S,
-			           call_hash(pos, c->id));
+			watch_push(m, WATCH_CALL_GRACE,
+			           t + (int64_t)m->set.missed_grace_s * NS_PER_S,
+			           call_hash(pos, c->id), 0);
 		}
 		break;
 	case EV_START_HOLD:
@@ -681,11 +693,19 @@ static struct member *member_find(struct model *m, struct queue *q, const char *
 	return pos < 0 ? NULL : &q->members[pos];
 }
 
+/* The interval of today in which a caller who joined at joined_s counts; NULL when out of
+ * memory. */
+static struct interval_counts *interval_of(struct model *m, struct queue *q, int64_t joined_s)
+{
+	return series_slot(&q->day, m->set.interval_min, m->st.day_start_s, joined_s);
+}
+
 /* The caller of an event, created if new (and counted as offered). NULL at a bound. */
 static struct member *member_get(struct model *m, struct queue *q, const struct event *ev,
                                  int64_t t, bool counting)
 {
 	struct member *mb = member_find(m, q, ev->member_uuid);
+	bool created = !mb;
 	if (!mb) {
 		if (q->nmembers >= (size_t)m->set.max_members ||
 		    !grow((void **)&q->members, &q->cap_members, q->nmembers + 1, sizeof *mb) ||
@@ -697,7 +717,8 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 		text_copy(mb->uuid, sizeof mb->uuid, ev->member_uuid);
 		mb->state = MEMBER_WAITING;
 		mb->joined_s = t / NS_PER_S;
-		expiry_note(m, t);
+		watch_push(m, WATCH_MEMBER, expiry_of(m, t), hashmap_hash_str(mb->uuid),
+		           (uint32_t)(q - m->st.queues));
 		if (counting)
 			q->today.offered++;
 	}
@@ -708,6 +729,9 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 	if (ev->member_name[0])
 		text_copy(mb->name, sizeof mb->name, ev->member_name);
 	mb->last_ns = max64(mb->last_ns, t);
+	struct interval_counts *slot = created && counting ? interval_of(m, q, mb->joined_s) : NULL;
+	if (slot)
+		slot->offered++;
 	return mb;
 }
 
@@ -721,6 +745,17 @@ static void member_remove(struct model *m, struct queue *q, struct member *mb)
 	*mb = q->members[last];
 }
 
+/* An agent went on a call: watch it, unless a watch is pending already. */
+static void agent_watch(struct model *m, struct queue *q, struct agent *a)
+{
+	bool *watched = &queue_ix(m, q)->agent_watched[a - q->agents];
+	if (*watched)
+		return;
+	*watched = true;
+	watch_push(m, WATCH_AGENT, expiry_of(m, a->last_ns), hashmap_hash_str(a->number),
+	           (uint32_t)(q - m->st.queues));
+}
+
 static struct agent *agent_get(struct model *m, struct queue *q, const char *number, int64_t t)
 {
 	if (!number[0])
@@ -731,10 +766,15 @@ static struct agent *agent_get(struct model *m, struct queue *q, const char *num
 		q->agents[pos].last_ns = max64(q->agents[pos].last_ns, t);
 		return &q->agents[pos];
 	}
+	struct queue_index *qx = queue_ix(m, q);
+	size_t had = qx->cap_agent_watched;
 	if (q->nagents >= (size_t)m->set.max_agents ||
 	    !grow((void **)&q->agents, &q->cap_agents, q->nagents + 1, sizeof *q->agents) ||
+	    !grow((void **)&qx->agent_watched, &qx->cap_agent_watched, q->nagents + 1,
+	          sizeof *qx->agent_watched) ||
 	    !hashmap_insert(map, hashmap_hash_str(number), (uint32_t)q->nagents))
 		return NULL;
+	memset(qx->agent_watched + had, 0, qx->cap_agent_watched - had);
 	struct agent *a = &q->agents[q->nagents++];
 	memset(a, 0, sizeof *a);
 	text_copy(a->number, sizeof a->number, number);
@@ -751,6 +791,24 @@ static void count_answer(struct model *m, struct queue *q, struct member *mb, in
 	if (wait <= m->set.sl_target_s)
 		q->today.answered_in_sl++;
 	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
+	struct interval_counts *slot = interval_of(m, q, mb->joined_s);
+	if (slot)
+		series_answered(slot, wait, m->set.sl_target_s);
+}
+
+/* Count a finished agent call of a caller who joined at joined_s. */
+static void count_talk(struct model *m, struct queue *q, struct agent *a, int64_t joined_s,
+                       int64_t talk_s)
+{
+	q->today.talks++;
+	q->today.talk_total_s += talk_s;
+	if (a)
+		a->talk_today_s += talk_s;
+	struct interval_counts *slot = interval_of(m, q, joined_s);
+	if (slot) {
+		slot->talks++;
+		slot->talk_total_s += talk_s;
+	}
 }
 
 /* Count a caller who left before an answer. */
@@ -766,6 +824,10 @@ static void count_unanswered(struct model *m, struct queue *q, const struct even
 		q->today.short_abandoned++;
 	else
 		q->today.abandoned++;
+	struct interval_counts *slot = interval_of(m, q, joined_s);
+	if (slot)
+		series_left(slot, wait,
+		            callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
 }
 
 /* A caller left before an answer: one to call back. */
@@ -805,11 +867,9 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		/* a late event about a caller who has left: only the agent side may still count */
 		if (ev->kind == EV_BRIDGE_AGENT_END && a) {
 			a->on_call = false;
-			if (counting && ev->answered_s && ev->terminated_s) {
-				q->today.talks++;
-				q->today.talk_total_s +=
-				    seconds_between(ev->answered_s, ev->terminated_s);
-			}
+			if (counting && ev->answered_s && ev->terminated_s)
+				count_talk(m, q, a, ev->joined_s ? ev->joined_s : ev->answered_s,
+				           seconds_between(ev->answered_s, ev->terminated_s));
 		}
 		return APPLY_IGNORED;
 	}
@@ -846,12 +906,16 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (a) {
 			a->on_call = true;
 			a->since_s = mb->answered_s;
-			expiry_note(m, a->last_ns);
+			agent_watch(m, q, a);
 		}
 		break;
 	case EV_BRIDGE_AGENT_FAIL:
 		if (counting)
 			q->today.agent_failures++;
+		/* a ring-all loser did not refuse anything: another agent took the caller */
+		if (counting && a && strcmp(ev->hangup_cause, "LOSE_RACE") != 0 &&
+		    strcmp(ev->hangup_cause, "ORIGINATOR_CANCEL") != 0)
+			a->offers_not_taken_today++;
 		if (mb->state == MEMBER_OFFERED) {
 			mb->state = MEMBER_WAITING;
 			mb->agent[0] = '\0';
@@ -863,8 +927,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (counting) {
 			int64_t answered = ev->answered_s ? ev->answered_s : mb->answered_s;
 			int64_t ended_s = ev->terminated_s ? ev->terminated_s : t_s;
-			q->today.talks++;
-			q->today.talk_total_s += answered ? seconds_between(answered, ended_s) : 0;
+			count_talk(m, q, a, mb->joined_s,
+			           answered ? seconds_between(answered, ended_s) : 0);
 		}
 		break;
 	case EV_MEMBER_QUEUE_END:
@@ -886,6 +950,15 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	default: break;
 	}
 	return APPLY_OK;
+}
+
+/* Record the callers waiting in q at now_s for its sparkline (as stats.h counts them). */
+static void note_waiting(struct queue *q, int64_t now_s)
+{
+	int waiting = 0;
+	for (size_t i = 0; i < q->nmembers; i++)
+		waiting += q->members[i].state != MEMBER_WITH_AGENT;
+	wait_history_note(&q->waiting_h, now_s, q->count >= 0 ? q->count : waiting);
 }
 
 /* ---- applying ---- */
@@ -945,6 +1018,11 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	enum apply_result r =
 	    ev->is_queue ? apply_queue(m, ev, t, counting) : apply_line(m, ev, t, counting);
 	m->dirty = true;
+	if (ev->is_queue && r != APPLY_DROPPED) {
+		long pos = map_find(&m->index->queues, st->queues, queue_key, ev->resource);
+		if (pos >= 0)
+			note_waiting(&st->queues[pos], t / NS_PER_S);
+	}
 	if (r == APPLY_DROPPED) {
 		st->counters.dropped++;
 		return r;
@@ -970,6 +1048,87 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	return r;
 }
 
+/* A call's watch is due: expire it, count it missed, or watch it again. Returns true if the
+ * calls changed (the probe must stop). */
+static bool tick_call(struct model *m, const struct watch *w, struct call *c, int64_t now_ns)
+{
+	struct model_state *st = &m->st;
+	struct line *l = &st->lines[c->line];
+	if (now_ns - c->last_ns > (int64_t)m->set.expiry_s * NS_PER_S) {
+		st->counters.expired++;
+		call_end(m, l, c, false);
+	} else if (c->state == CALL_RING_ENDED &&
+	           now_ns - c->since_ns > (int64_t)m->set.missed_grace_s * NS_PER_S) {
+		call_finish(m, l, c, now_ns, c->since_ns / NS_PER_S >= st->day_start_s);
+	} else {
+		if (w->kind == WATCH_CALL) /* news came since: due later */
+			watch_push(m, WATCH_CALL, expiry_of(m, c->last_ns), w->hash, 0);
+		return false;
+	}
+	m->dirty = true;
+	return true;
+}
+
+static void tick_member(struct model *m, const struct watch *w, int64_t now_ns)
+{
+	struct queue *q = &m->st.queues[w->queue];
+	uint32_t pos;
+	for (struct hashmap_probe p = hashmap_probe(&queue_ix(m, q)->members, w->hash);
+	     hashmap_probe_next(&p, &pos);) {
+		struct member *mb = &q->members[pos];
+		if (now_ns - mb->last_ns > (int64_t)m->set.expiry_s * NS_PER_S) {
+			m->st.counters.expired++;
+			member_remove(m, q, mb);
+			m->dirty = true;
+			return; /* the map changed: the probe is over */
+		}
+		watch_push(m, WATCH_MEMBER, expiry_of(m, mb->last_ns), w->hash, w->queue);
+	}
+}
+
+static void tick_agent(struct model *m, const struct watch *w, int64_t now_ns)
+{
+	struct queue *q = &m->st.queues[w->queue];
+	struct queue_index *qx = queue_ix(m, q);
+	uint32_t pos;
+	for (struct hashmap_probe p = hashmap_probe(&qx->agents, w->hash);
+	     hashmap_probe_next(&p, &pos);) {
+		struct agent *a = &q->agents[pos];
+		if (!qx->agent_watched[pos])
+			continue;
+		if (a->on_call && now_ns - a->last_ns <= (int64_t)m->set.expiry_s * NS_PER_S) {
+			watch_push(m, WATCH_AGENT, expiry_of(m, a->last_ns), w->hash, w->queue);
+			continue;
+		}
+		qx->agent_watched[pos] = false;
+		if (a->on_call) {
+			a->on_call = false;
+			m->dirty = true;
+		}
+	}
+}
+
+/* End what is due, in the order it fell due. */
+static void tick_watches(struct model *m, int64_t now_ns)
+{
+	struct model_index *ix = m->index;
+	while (ix->nwatch && ix->watch[0].due_ns < now_ns) {
+		struct watch w = watch_pop(ix);
+		uint32_t pos;
+		switch (w.kind) {
+		case WATCH_CALL:
+		case WATCH_CALL_GRACE:
+			for (struct hashmap_probe p = hashmap_probe(&ix->calls, w.hash);
+			     hashmap_probe_next(&p, &pos);)
+				if (tick_call(m, &w, &m->st.calls[pos], now_ns))
+					break; /* the map changed: the probe is over */
+			break;
+		case WATCH_MEMBER: tick_member(m, &w, now_ns); break;
+		case WATCH_AGENT: tick_agent(m, &w, now_ns); break;
+		}
+	}
+}
+
 /* Drop the callers to call back that left the window; looked at once a minute. */
 static void expire_callbacks(struct model *m, int64_t now_s)
 {
@@ -982,45 +1141,16 @@ static void expire_callbacks(struct model *m, int64_t now_s)
 		m->dirty = true;
 }
 
-/* End the calls whose grace period is over: missed (or expired, as the sweep would). */
-static void tick_grace(struct model *m, int64_t now_ns)
+/* When a watch was lost: look at everything, as the watches would have, and watch it all
+ * again. */
+static void tick_sweep(struct model *m, int64_t now_ns)
 {
 	struct model_state *st = &m->st;
 	struct model_index *ix = m->index;
 	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
 	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
-	while (ix->ngrace && ix->grace[0].due_ns < now_ns) {
-		struct grace_entry e = grace_pop(ix);
-		uint32_t pos;
-		/* the candidates under the hash: the call itself, unless it ended or was answered
-		 * since (then this entry is stale), or another call due as well */
-		for (struct hashmap_probe p = hashmap_probe(&ix->calls, e.call_hash);
-		     hashmap_probe_next(&p, &pos);) {
-			struct call *c = &st->calls[pos];
-			struct line *l = &st->lines[c->line];
-			if (now_ns - c->last_ns > expiry) {
-				st->counters.expired++;
-				call_end(m, l, c, false);
-			} else if (c->state == CALL_RING_ENDED && now_ns - c->since_ns > grace) {
-				call_finish(m, l, c, now_ns,
-				            c->since_ns / NS_PER_S >= st->day_start_s);
-			} else {
-				continue;
-			}
-			m->dirty = true;
-			break; /* the map changed: the probe is over; any other is popped later */
-		}
-	}
-}
-
-/* Expire whatever had no news for expiry_s, looking at everything; done only when something
- * may be due, and notes when that will next be. */
-static void tick_expiry(struct model *m, int64_t now_ns)
-{
-	struct model_state *st = &m->st;
-	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
-	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
-	m->index->next_expiry_ns = INT64_MAX;
+	ix->watch_lost = false;
+	ix->nwatch = 0;
 	for (size_t i = 0; i < st->ncalls;) {
 		struct call *c = &st->calls[i];
 		struct line *l = &st->lines[c->line];
@@ -1032,29 +1162,35 @@ static void tick_expiry(struct model *m, int64_t now_ns)
 			call_finish(m, l, c, now_ns, c->since_ns / NS_PER_S >= st->day_start_s);
 			m->dirty = true;
 		} else {
-			expiry_note(m, c->last_ns);
+			uint64_t h = call_hash(c->line, c->id);
+			watch_push(m, WATCH_CALL, expiry_of(m, c->last_ns), h, 0);
+			if (c->state == CALL_RING_ENDED)
+				watch_push(m, WATCH_CALL_GRACE, c->since_ns + grace, h, 0);
 			i++;
 		}
 	}
 	for (size_t qi = 0; qi < st->nqueues; qi++) {
 		struct queue *q = &st->queues[qi];
+		struct queue_index *qx = &ix->queue_ix[qi];
 		for (size_t i = 0; i < q->nmembers;) {
 			if (now_ns - q->members[i].last_ns > expiry) {
 				st->counters.expired++;
 				member_remove(m, q, &q->members[i]);
 				m->dirty = true;
 			} else {
-				expiry_note(m, q->members[i].last_ns);
+				watch_push(m, WATCH_MEMBER, expiry_of(m, q->members[i].last_ns),
+				           hashmap_hash_str(q->members[i].uuid), (uint32_t)qi);
 				i++;
 			}
 		}
 		for (size_t i = 0; i < q->nagents; i++) {
 			struct agent *a = &q->agents[i];
+			qx->agent_watched[i] = false;
 			if (a->on_call && now_ns - a->last_ns > expiry) {
 				a->on_call = false;
 				m->dirty = true;
 			} else if (a->on_call) {
-				expiry_note(m, a->last_ns);
+				agent_watch(m, q, a);
 			}
 		}
 	}
@@ -1064,9 +1200,16 @@ void model_tick(struct model *m, int64_t now_ns)
 {
 	roll_day(m, now_ns / NS_PER_S);
 	expire_callbacks(m, now_ns / NS_PER_S);
-	tick_grace(m, now_ns);
-	if (now_ns > m->index->next_expiry_ns)
-		tick_expiry(m, now_ns);
+	if (now_ns / NS_PER_S / 60 != m->index->waiting_minute) {
+		/* a new minute of the sparklines, for queues that had no event in it */
+		m->index->waiting_minute = now_ns / NS_PER_S / 60;
+		for (size_t i = 0; i < m->st.nqueues; i++)
+			note_waiting(&m->st.queues[i], now_ns / NS_PER_S);
+	}
+	if (m->index->watch_lost)
+		tick_sweep(m, now_ns);
+	else
+		tick_watches(m, now_ns);
 }
 
 int64_t state_now_ns(const struct model_state *st)
@@ -1092,11 +1235,14 @@ static bool copy_queues(struct model_state *dst, const struct model_state *src)
 		const struct queue *s = &src->queues[i];
 		struct member *members = d->members;
 		struct agent *agents = d->agents;
+		struct day_series day = d->day;
 		size_t cap_members = d->cap_members, cap_agents = d->cap_agents;
 		*d = *s;
 		d->members = members, d->cap_members = cap_members;
 		d->agents = agents, d->cap_agents = cap_agents;
-		if (!grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
+		d->day = day;
+		if (!series_copy(&d->day, &s->day) ||
+		    !grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
 		    !grow((void **)&d->agents, &d->cap_agents, s->nagents, sizeof *s->agents)) {
 			d->nmembers = d->nagents = 0;
 			return false;
