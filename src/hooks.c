@@ -300,7 +300,7 @@ static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, c
 }
 
 /* The answer's body is not wanted. */
-static size_t discard(char *data, size_t size, size_t n, void *ctx)
+static size_t discard(char *data, size_t size, size_t n, void *ctx) /* NOLINT: curl's type */
 {
 	(void)data, (void)ctx;
 	return size * n;

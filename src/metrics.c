@@ -72,7 +72,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, cons
 /* One request: the figures for GET or HEAD /metrics, 404 and 405 for the rest. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_size, void **ctx)
+                                  size_t *upload_size, void **ctx) /* NOLINT: MHD's type */
 {
 	(void)version, (void)upload_data, (void)upload_size, (void)ctx;
 	struct metrics *x = cls;
@@ -141,7 +141,7 @@ struct metrics *metrics_start(struct model *m, const struct settings *s, const s
 	}
 	const union MHD_DaemonInfo *info =
 	    MHD_get_daemon_info(x->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	x->port = info ? info->port : atoi(port);
+	x->port = info ? info->port : (int)strtol(port, NULL, 10);
 	return x;
 }
 
