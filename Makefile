@@ -99,8 +99,14 @@ check-unit: $(TEST_BIN) $(BUILD)/locale/fr_FR.UTF-8/LC_NUMERIC
 		LOCPATH=$(abspath $(BUILD)/locale) CTIBOARD_TEST_LOCALE=1 $$t || fail=1; done; \
 	if [ $$fail -ne 0 ]; then echo "unit tests: FAILED"; exit 1; fi
 
-check-py: $(BIN)
-	CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests
+# The LD_PRELOAD shim of tests/shim/faults.c: faults the tests cannot make otherwise.
+$(BUILD)/tests/libfaults.so: tests/shim/faults.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O1 -g -fPIC -shared $(CORE_CFLAGS) -o $@ $< -ldl
+
+check-py: $(BIN) $(BUILD)/tests/libfaults.so
+	CTIBOARD_BIN=$(abspath $(BIN)) CTIBOARD_FAULTS=$(abspath $(BUILD)/tests/libfaults.so) \
+		$(PYTHON) -m pytest -q tests
 
 demo: deps $(BIN)
 	./$(BIN) --demo
@@ -228,6 +234,7 @@ fuzz: fuzz-build
 		$(SAN_ENV) $(FUZZ_BUILD)/$$t -seed=$(FUZZ_SEED) -max_total_time=$(FUZZ_TIME) \
 			-timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
+			$$(case $$t in fuzz_config) ;; *) echo -dict=tests/fuzz/events.dict;; esac) \
 			$(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t > $(FUZZ_BUILD)/$$t.log 2>&1; \
 		rc=$$?; grep -E '^(#[0-9]+ +DONE|Done [0-9]+ runs|stat::peak_rss)' $(FUZZ_BUILD)/$$t.log; \
 		if [ $$rc -ne 0 ]; then tail -60 $(FUZZ_BUILD)/$$t.log; \

@@ -23,8 +23,9 @@
 #include "event.h"
 #include "settings.h"
 
-#define LOG_MAX   512
-#define FEEDS_MAX TOKENS_MAX
+#define LOG_MAX         512
+#define NOTICE_TEXT_MAX 256
+#define FEEDS_MAX       TOKENS_MAX
 
 enum call_state {
 	CALL_RINGING,    /* start_ringing seen */
@@ -127,7 +128,12 @@ struct counters {
 	uint64_t dropped;      /* refused by a bound (too many lines, calls, ...) */
 	uint64_t registered;   /* registered events */
 	uint64_t journal_lost; /* journal lines that could not be written */
+	uint64_t future;       /* events dated after their receipt (+ FUTURE_TOLERANCE_S): their
+	                          time was clamped to the receipt */
 };
+
+/* How far ahead of its receipt an event may be dated (clocks disagree a little). */
+#define FUTURE_TOLERANCE_S 300
 
 /* One line of the event log (the UI's event view). */
 struct log_entry {
@@ -174,9 +180,11 @@ struct model_state {
 	struct feed_status feeds[FEEDS_MAX];
 	size_t nfeeds;
 	struct model_clock clock;
-	char source[64];          /* "live", "demo", "replay of FILE": shown in the header */
-	int64_t day_start_s;      /* start of "today" for the counters */
-	int64_t events_per_s_x10; /* recent event rate, tenths of an event per second */
+	char source[64];              /* "live", "demo", "replay of FILE": shown in the header */
+	int64_t day_start_s;          /* start of "today" for the counters */
+	int64_t events_per_s_x10;     /* recent event rate, tenths of an event per second */
+	char notice[NOTICE_TEXT_MAX]; /* the last warning to show in the header, or "" */
+	char journal_error[NOTICE_TEXT_MAX]; /* why the journal cannot write now, or "" */
 };
 
 struct model_index; /* private: number -> position maps, duplicate filter */
@@ -210,6 +218,10 @@ enum apply_result model_apply(struct model *m, const struct event *ev);
 /* For the reader of wake_fd: consume its signals. Call it before model_view(), so that a change
  * made in between either shows in that view or signals the fd again. */
 void model_wake_drain(struct model *m);
+
+/* Say something of the program itself (lock held): in the event log as an entry of kind
+ * "ctiboard", and, for a warning, in the header until the next one. */
+void model_notice(struct model *m, const char *text, bool warning);
 
 /* Expire what had no news, move "today" at midnight or shift start (lock held). */
 void model_tick(struct model *m, int64_t now_ns);

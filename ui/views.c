@@ -196,8 +196,8 @@ static enum alert_level feeds_alert(const struct console *c)
 
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 7];
-	int n = 0, used, x;
+	struct segment seg[FEEDS_MAX + 8];
+	int n = 0, used, x, notice = -1;
 	char clock[16];
 
 	draw_fill(0, 0, c->cols, ROLE_HEADER);
@@ -218,12 +218,22 @@ void header_draw(struct console *c)
 	         (int)(c->st.events_per_s_x10 % 10));
 	seg[n].role = ROLE_HEADER;
 	seg[n++].prio = 3;
-	if (c->st.counters.journal_lost) {
+	if (c->st.counters.journal_lost || c->st.journal_error[0]) {
 		uint64_t lost = c->st.counters.journal_lost;
-		snprintf(seg[n].text, sizeof seg[n].text, "JOURNAL: %llu line%s not written",
-		         (unsigned long long)lost, lost > 1 ? "s" : "");
+		if (lost) /* why: in the event log */
+			snprintf(seg[n].text, sizeof seg[n].text,
+			         "JOURNAL: %llu line%s not written", (unsigned long long)lost,
+			         lost > 1 ? "s" : "");
+		else
+			snprintf(seg[n].text, sizeof seg[n].text, "NO JOURNAL");
 		seg[n].role = ROLE_WARN;
 		seg[n++].prio = 1;
+	}
+	if (c->st.notice[0]) { /* the first to go, then cut to the room left; whole in the log */
+		notice = n;
+		text_join(seg[n].text, sizeof seg[n].text, "WARNING: ", c->st.notice);
+		seg[n].role = ROLE_WARN;
+		seg[n++].prio = 9;
 	}
 	if (c->alerts) {
 		snprintf(seg[n].text, sizeof seg[n].text, "%d alert%s", c->alerts,
@@ -250,6 +260,12 @@ void header_draw(struct console *c)
 		if (used <= c->cols || worst < 0)
 			break;
 		seg[worst].prio = -1;
+	}
+	if (notice >= 0 && seg[notice].prio < 0 && c->cols - used >= 3 + 20) {
+		char cut[sizeof seg[notice].text];
+		text_fit(cut, sizeof cut, seg[notice].text, c->cols - used - 3);
+		memcpy(seg[notice].text, cut, sizeof cut);
+		seg[notice].prio = 9;
 	}
 	x = 1;
 	for (int i = 0; i < n && x < c->cols; i++) {
