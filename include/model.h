@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "callbacks.h"
 #include "clock.h"
 #include "event.h"
 #include "settings.h"
@@ -180,10 +181,11 @@ struct model_state {
 	struct feed_status feeds[FEEDS_MAX];
 	size_t nfeeds;
 	struct model_clock clock;
-	char source[64];              /* "live", "demo", "replay of FILE": shown in the header */
-	int64_t day_start_s;          /* start of "today" for the counters */
-	int64_t events_per_s_x10;     /* recent event rate, tenths of an event per second */
-	char notice[NOTICE_TEXT_MAX]; /* the last warning to show in the header, or "" */
+	char source[64];                /* "live", "demo", "replay of FILE": shown in the header */
+	int64_t day_start_s;            /* start of "today" for the counters */
+	int64_t events_per_s_x10;       /* recent event rate, tenths of an event per second */
+	struct callback_list callbacks; /* callers to call back (callbacks.h); not reset daily */
+	char notice[NOTICE_TEXT_MAX];   /* the last warning to show in the header, or "" */
 	char journal_error[NOTICE_TEXT_MAX]; /* why the journal cannot write now, or "" */
 };
 

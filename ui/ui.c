@@ -309,8 +309,11 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 			int64_t gap = FRAME_MIN_NS;
 			if (!c.paused) {
 				uint64_t before = c.seen;
-				if (model_view(m, &c.st, &c.seen) && c.seen - before > BUSY_CHANGES)
-					gap = FRAME_BUSY_NS;
+				if (model_view(m, &c.st, &c.seen)) {
+					lookup_update(&c);
+					if (c.seen - before > BUSY_CHANGES)
+						gap = FRAME_BUSY_NS;
+				}
 				c.now_ns = state_now_ns(&c.st);
 			}
 			if (c.view == VIEW_WALL)
@@ -342,7 +345,10 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 	}
 	restore_terminal();
 	state_free(&c.st);
-	for (int i = 0; i < PANEL_COUNT; i++)
+	lookup_free(&c);
+	for (int i = 0; i < PANEL_COUNT; i++) {
 		free(c.panels[i].rows);
+		free(c.panels[i].row_of);
+	}
 	return 0;
 }

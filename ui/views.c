@@ -611,12 +611,12 @@ void detail_draw(struct console *c, int y, int h)
 	struct tbuf b = {0};
 
 	if (c->detail_queue) {
-		const struct queue *q = state_find_queue(&c->st, c->detail_number);
+		const struct queue *q = lookup_queue(c, c->detail_number);
 
 		if (q)
 			detail_queue(c, q, &b);
 	} else {
-		const struct line *l = state_find_line(&c->st, c->detail_number);
+		const struct line *l = lookup_line(c, c->detail_number);
 
 		if (l)
 			detail_line(c, l, &b);
