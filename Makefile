@@ -4,12 +4,14 @@
 #   make demo       install what is missing, build, run the built-in demo call centre
 #   make check      build and run every test
 #   make deps       install the Debian packages the build and the tests need
-#   make install    install into $(DESTDIR)$(PREFIX)
+#   make install    install the program, its man page and the wallboard's systemd unit into
+#                   $(DESTDIR)$(PREFIX)
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man/man1
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -121,13 +123,19 @@ deps:
 	echo "deps: installing$$missing"; \
 	$$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing
 
+# The wallboard's systemd unit goes where systemd looks for the units of PREFIX
+# (/usr/local/lib/systemd/system by default), its ExecStart pointing at BINDIR.
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/ctiboard
 	install -m 644 ctiboard.1 $(DESTDIR)$(MANDIR)/ctiboard.1
+	sed 's|^ExecStart=/usr/local/bin/ctiboard |ExecStart=$(BINDIR)/ctiboard |' \
+		docs/ctiboard-wallboard.service > $(DESTDIR)$(UNITDIR)/ctiboard-wallboard.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/ctiboard-wallboard.service
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ctiboard $(DESTDIR)$(MANDIR)/ctiboard.1
+	rm -f $(DESTDIR)$(BINDIR)/ctiboard $(DESTDIR)$(MANDIR)/ctiboard.1 \
+		$(DESTDIR)$(UNITDIR)/ctiboard-wallboard.service
 
 format:
 	clang-format -i $(wildcard src/*.c ui/*.[ch] include/*.h tests/unit/*.[ch] tests/fuzz/*.[ch])

@@ -184,10 +184,7 @@ static bool fail(struct reader *r, const char *key, const char *what)
 static void copy_redacted(char *dst, size_t size, const char *src)
 {
 	char tmp[ID_MAX + TEXT_MAX + 64];
-	size_t len = strlen(src);
-	size_t take = size - 1 + 64 < sizeof tmp ? size - 1 + 64 : sizeof tmp;
-	if (len < take)
-		take = len;
+	size_t take = strnlen(src, size - 1 + 64 < sizeof tmp ? size - 1 + 64 : sizeof tmp);
 	memcpy(tmp, src, take);
 	redact_text(tmp, take);
 	text_sanitize(dst, size, tmp, take);

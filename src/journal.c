@@ -170,11 +170,19 @@ static bool end_torn_line(int fd)
 /* YYYYMMDD of a day file's name "YYYY-MM-DD.jsonl"; 0 for any other name. */
 static long day_of_name(const char *name)
 {
-	int y, mo, d, end = 0;
-	if (strlen(name) != 16 || sscanf(name, "%4d-%2d-%2d.jsonl%n", &y, &mo, &d, &end) != 3 ||
-	    end != 16)
-		return 0;
-	return (long)y * 10000 + mo * 100 + d;
+	static const char shape[] = "dddd-dd-dd.jsonl";
+	long day = 0;
+	for (size_t i = 0; i < sizeof shape; i++) {
+		char c = name[i];
+		if (shape[i] == 'd') {
+			if (c < '0' || c > '9')
+				return 0;
+			day = day * 10 + (c - '0');
+		} else if (c != shape[i]) { /* the NUL of both ends the name */
+			return 0;
+		}
+	}
+	return day;
 }
 
 void journal_prune(const char *dir, int64_t now_s, int keep_days)

@@ -648,38 +648,35 @@ static void *writer_main(void *arg)
 static bool snapshot_target(const char *path, char *dst, size_t dstsize, char *err, size_t errsize)
 {
 	struct stat sb;
-	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
-		char *real = realpath(path, NULL);
-		if (!real && errno == ENOENT) { /* a link to a file yet to be made */
-			char target[SNAPSHOT_PATH_MAX];
-			ssize_t n = readlink(path, target, sizeof target - 1);
-			if (n > 0 && target[0] == '/') {
-				target[n] = '\0';
-				return snapshot_target(target, dst, dstsize, err, errsize);
-			}
-		}
-		if (!real) {
-			snprintf(err, errsize,
-			         "--snapshot %s: a symbolic link that cannot be followed: %s", path,
-			         strerror(errno));
-			return false;
-		}
-		bool fits = text_copy(dst, dstsize, real);
-		free(real);
-		if (!fits) {
-			snprintf(err, errsize, "--snapshot %s: the link's target name is too long",
-			         path);
-			return false;
-		}
-		path = dst;
-	} else if (!text_copy(dst, dstsize, path)) {
+	const char *given = path;
+	if (!text_copy(dst, dstsize, path)) {
 		snprintf(err, errsize, "snapshot: file name too long");
 		return false;
+	}
+	/* each link in turn (realpath() would refuse a link to a file not made yet) */
+	for (int hops = 0; lstat(dst, &sb) == 0 && S_ISLNK(sb.st_mode); hops++) {
+		char target[SNAPSHOT_PATH_MAX];
+		ssize_t n = readlink(dst, target, sizeof target - 1);
+		if (n <= 0 || hops == 40) {
+			snprintf(err, errsize,
+			         "--snapshot %s: a symbolic link that cannot be followed", given);
+			return false;
+		}
+		target[n] = '\0';
+		/* a relative target is beside the link: keep the link's directory */
+		const char *slash = strrchr(dst, '/');
+		size_t keep = target[0] == '/' || !slash ? 0 : (size_t)(slash + 1 - dst);
+		if (keep + (size_t)n >= dstsize) {
+			snprintf(err, errsize, "--snapshot %s: the link's target name is too long",
+			         given);
+			return false;
+		}
+		memcpy(dst + keep, target, (size_t)n + 1);
 	}
 	if (stat(dst, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		snprintf(err, errsize,
 		         "--snapshot %s: not a regular file (%s): the snapshot never replaces one",
-		         path,
+		         given,
 		         S_ISDIR(sb.st_mode)                          ? "a directory"
 		         : S_ISFIFO(sb.st_mode)                       ? "a FIFO"
 		         : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device"

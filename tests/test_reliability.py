@@ -297,6 +297,12 @@ def test_snapshot_through_a_symlink_writes_the_target(tmp_path):
     assert r.returncode == 0, r.stderr
     assert link.is_symlink()
     assert json.loads(target.read_text())["counters"]["events"] == 47
+    relative = tmp_path / "sub" / "rel.json"  # a relative link: to a file beside it
+    relative.parent.mkdir()
+    (relative.parent / "to.json").write_text("")
+    relative.symlink_to("to.json")
+    assert replay_to(tmp_path, relative).returncode == 0
+    assert relative.is_symlink() and (relative.parent / "to.json").stat().st_size > 100
     dangling = tmp_path / "dangling.json"
     dangling.symlink_to(tmp_path / "missing" / "x.json")
     r = replay_to(tmp_path, dangling)  # followed: its target's directory is missing

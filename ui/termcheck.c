@@ -42,8 +42,7 @@ bool ui_check_terminal(char *err, size_t errsize)
 		    term);
 		return false;
 	}
-	const char *cup = tigetstr("cup");
-	bool usable = cup != NULL && cup != (const char *)-1;
+	bool usable = cursor_address != NULL; /* "cup": moving the cursor anywhere */
 	del_curterm(cur_term);
 	if (!usable) {
 		snprintf(
