@@ -26,6 +26,7 @@ struct settings {
 	int expiry_s;          /* a call or caller with no news for this long is expired */
 	int missed_grace_s;    /* end_ringing with no pick-up after this long is a missed call */
 	int callback_window_h; /* callers to call back are kept this many hours */
+	int interval_min;      /* the day per interval of this many minutes (charts, reports) */
 	/* bounds against a hostile feed */
 	int max_lines, max_queues, max_calls, max_members, max_agents;
 	/* names */
@@ -51,6 +52,9 @@ struct settings {
 	int min_poll_interval_ms; /* rate limit for answers that come back at once */
 	int watchdog_s;           /* no event and no successful poll for this long: stale */
 	int body_cap_bytes;
+	/* OVH API */
+	int api_max_per_min; /* request budget */
+	int api_timeout_s;   /* one request */
 	/* journal */
 	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
 	bool journal;

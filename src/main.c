@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "feed.h"
 #include "journal.h"
 #include "json_arena.h"
@@ -27,6 +28,7 @@
 #include "names.h"
 #include "notice.h"
 #include "redact.h"
+#include "report.h"
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
@@ -59,7 +61,15 @@ struct options {
 
 static const char usage_text[] =
     "Usage: ctiboard [OPTION]...\n"
+    "       ctiboard report [OPTION]... [FILE]...\n"
+    "       ctiboard api login [--actions]\n"
+    "       ctiboard token list|create|revoke [--billing-account NAME] [--service NAME]\n"
     "A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
+    "\n"
+    "Commands (OVH API credentials from OVH_* variables or ovh.conf; see --help of each):\n"
+    "  api login              get a consumer key for the OVH API and store it in ovh.conf\n"
+    "  token list|create|revoke   the event tokens of a billing account; create appends\n"
+    "                         the new token to $XDG_CONFIG_HOME/ctiboard/tokens\n"
     "\n"
     "Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
     "  --demo                 run on the built-in simulated call centre (no token)\n"
@@ -69,7 +79,8 @@ static const char usage_text[] =
     "  --replay FILE          replay a journal (or a file of V1 envelopes, one a line)\n"
     "  --speed X              replay: 1 real time, 10 ten times faster, 0 at once\n"
     "  --url URL              event stream endpoint (default https://events.voip.ovh.net/)\n"
-    "  --token-file FILE      file of tokens, one a line (repeatable)\n"
+    "  --token-file FILE      file of tokens, one a line (repeatable; default\n"
+    "                         $XDG_CONFIG_HOME/ctiboard/tokens when no token is given)\n"
     "  --protocol v1|v2       event protocol (default v1)\n"
     "\n"
     "Output:\n"
@@ -94,6 +105,7 @@ static const char usage_text[] =
     "  --list-keys            list the configuration keys with their defaults\n"
     "  --help, --version\n"
     "\n"
+    "Reports: ctiboard report --help (the day by queue, agent, line, interval or callback).\n"
     "Keys: press ? in the program. Manual: man ctiboard.\n";
 
 /* A bad command line: one line naming the problem, a hint, exit 2. */
@@ -498,6 +510,17 @@ static void say_headless(const struct options *o, bool journal)
 		        journal ? "events go to the journal only" : "events are counted, not kept");
 }
 
+/* --headless: one line on stderr for each alert raised, changed or cleared (called under the
+ * model's lock, at the moment of the change, so a fast replay misses none). */
+static void report_alert(const struct alert *a, enum alert_change change, void *ctx)
+{
+	static const char *const words[] = {"raised", "changed", "cleared"};
+	(void)ctx;
+	fprintf(stderr, "ctiboard: alert %s: %s %s %s %s: %s\n", words[change],
+	        alert_level_name(a->level), alert_scope_name(a->scope), a->id,
+	        alert_rule_name(a->rule), a->text);
+}
+
 int main(int argc, char **argv)
 {
 	struct settings set;
@@ -514,6 +537,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	json_arena_init(); /* cJSON's hooks are process-wide: set before any thread */
+	if (argc > 1 && (strcmp(argv[1], "report") == 0 || command_is(argv[1]))) {
+		int rc = strcmp(argv[1], "report") == 0 ? report_main(argc - 1, argv + 1)
+		         : strcmp(argv[1], "api") == 0  ? command_api(argc - 1, argv + 1)
+		                                        : command_token(argc - 1, argv + 1);
+		curl_global_cleanup();
+		return rc;
+	}
 	settings_defaults(&set);
 	parse_command_line(argc, argv, &opt, &set);
 	if (opt.list_keys) {
@@ -539,8 +569,8 @@ int main(int argc, char **argv)
 		if (ntokens < 0)
 			fatal(err);
 		if (ntokens == 0)
-			fatal("no token: set CTIBOARD_TOKEN or use --token-file FILE "
-			      "(or try the built-in demo: ctiboard --demo)");
+			fatal("no token: run 'ctiboard token create', set CTIBOARD_TOKEN or use "
+			      "--token-file FILE (or try the built-in demo: ctiboard --demo)");
 	}
 	/* From here on the tokens live in tokens[], then in the feed only: the settings are
 	 * copied into the model, the snapshot writer and the feed, which need none. */
@@ -551,6 +581,8 @@ int main(int argc, char **argv)
 	if (!model_init(&model, &set))
 		fatal("out of memory");
 	model.wake_fd = signal_wake_fd = wake_open();
+	if (opt.headless)
+		model.alert_hook = report_alert;
 	if (opt.replay) {
 		char copy[SETTINGS_PATH_MAX];
 		text_copy(copy, sizeof copy, opt.replay);

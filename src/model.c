@@ -3,13 +3,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "ended.h"
 #include "hashmap.h"
 #include "text.h"
 #include "wake.h"
 
-#define ENDED_MAX        8    /* recently ended calls or callers remembered per line or queue */
+#define ENDED_MAX        8    /* recently ended calls remembered per line */
+#define ENDED_CALLERS    8192 /* ended queue callers remembered (within the expiry window) */
 #define DEDUP_GENERATION 8192 /* fingerprints per generation of the duplicate filter */
 #define RATE_WINDOW_S    10
 
@@ -29,7 +32,6 @@ struct dedup {
 
 /* What a queue's callers and agents are found by, parallel to st.queues. */
 struct queue_index {
-	struct ended_ring ended;
 	struct hashmap members; /* uuid -> position in queue.members */
 	struct hashmap agents;  /* number -> position in queue.agents */
 	bool *agent_watched;    /* parallel to queue.agents: on call, with a watch pending */
@@ -53,12 +55,14 @@ struct model_index {
 	struct ended_ring *line_ended; /* parallel to st.lines */
 	struct queue_index *queue_ix;  /* parallel to st.queues */
 	struct dedup dedup;
+	struct ended_set ended_callers; /* queue callers who left, by caller_key() */
 	struct watch *watch; /* a min-heap on due_ns */
 	size_t nwatch, cap_watch;
 	bool watch_lost; /* a watch could not be kept (memory): sweep everything, watch again */
 	int64_t next_day_start_s;
 	int64_t last_tick_s;         /* event time of the last tick done by model_apply */
 	int64_t callbacks_expired_s; /* time of the last look for callbacks out of the window */
+	int64_t waiting_minute;      /* minute of the last sparkline sample of every queue */
 	int64_t rate_second[RATE_WINDOW_S];
 	uint32_t rate_count[RATE_WINDOW_S];
 };
@@ -194,13 +198,18 @@ static bool dedup_seen(struct dedup *d, uint64_t fp)
 	return false;
 }
 
-/* Fingerprint of what makes an event the same event: kind, number, call or caller, time. */
+/* Fingerprint of what makes an event the same event: kind, number, call or caller, agent,
+ * count, time. Equal times happen for different events (offers of one caller to two agents,
+ * two counts): a duplicate is the same event, not the same time. */
 static uint64_t event_fingerprint(const struct event *ev)
 {
-	uint64_t h = hash_bytes(0xcbf29ce484222325ULL, ev->kind_name, strlen(ev->kind_name) + 1);
+	const char *kind = ev->kind == EV_UNKNOWN ? ev->kind_name : event_kind_name(ev->kind);
+	uint64_t h = hash_bytes(0xcbf29ce484222325ULL, kind, strlen(kind) + 1);
 	h = hash_bytes(h, ev->resource, strlen(ev->resource) + 1);
 	h = hash_bytes(h, ev->call_id, strlen(ev->call_id) + 1);
 	h = hash_bytes(h, ev->member_uuid, strlen(ev->member_uuid) + 1);
+	h = hash_bytes(h, ev->agent, strlen(ev->agent) + 1);
+	h = hash_bytes(h, &ev->count, sizeof ev->count);
 	int64_t t = ev->timestamp_ns ? ev->timestamp_ns : ev->ts_ns;
 	h = hash_bytes(h, &t, sizeof t);
 	return h ? h : 1;
@@ -236,6 +245,7 @@ bool model_init(struct model *m, const struct settings *s)
 		free(m->index);
 		return false;
 	}
+	ended_set_init(&m->index->ended_callers, ENDED_CALLERS);
 	text_copy(m->st.source, sizeof m->st.source, "live");
 	return true;
 }
@@ -244,6 +254,7 @@ static void queue_free_arrays(struct queue *q)
 {
 	free(q->members);
 	free(q->agents);
+	series_free(&q->day);
 	q->members = NULL, q->agents = NULL;
 	q->nmembers = q->cap_members = q->nagents = q->cap_agents = 0;
 }
@@ -255,6 +266,7 @@ void state_free(struct model_state *st)
 	free(st->queues);
 	free(st->lines);
 	free(st->calls);
+	alerts_free(&st->alerts);
 	callbacks_free(&st->callbacks);
 	st->queues = NULL, st->lines = NULL, st->calls = NULL;
 	st->nqueues = st->cap_queues = st->nlines = st->cap_lines = st->ncalls = st->cap_calls = 0;
@@ -274,6 +286,7 @@ void model_done(struct model *m)
 		}
 		free(ix->queue_ix);
 		free(ix->line_ended);
+		ended_set_free(&ix->ended_callers);
 		free(ix->watch);
 		free(m->index->dedup.gen[0]);
 		free(m->index->dedup.gen[1]);
@@ -292,6 +305,12 @@ void model_lock(struct model *m)
 
 void model_unlock(struct model *m)
 {
+	if (m->dirty || m->alerts_due) {
+		m->alerts_due = false;
+		if (alerts_evaluate(&m->st.alerts, &m->st, &m->set, state_now_ns(&m->st),
+		                    m->alert_hook, m->alert_hook_ctx))
+			m->dirty = true;
+	}
 	bool changed = m->dirty;
 	if (changed) {
 		m->generation++;
@@ -349,8 +368,11 @@ void model_reset_today(struct model *m)
 	for (size_t i = 0; i < st->nqueues; i++) {
 		struct queue *q = &st->queues[i];
 		memset(&q->today, 0, sizeof q->today);
-		for (size_t a = 0; a < q->nagents; a++)
-			q->agents[a].taken_today = 0;
+		series_reset(&q->day);
+		for (size_t a = 0; a < q->nagents; a++) {
+			q->agents[a].taken_today = q->agents[a].offers_not_taken_today = 0;
+			q->agents[a].talk_today_s = 0;
+		}
 	}
 	m->dirty = true;
 }
@@ -364,8 +386,11 @@ static bool roll_day(struct model *m, int64_t t_s)
 	if (m->st.day_start_s != 0 && t_s < ix->next_day_start_s)
 		return true;
 	int64_t start = day_start_for(t_s, m->set.shift_start_min);
-	if (m->st.day_start_s != 0)
+	if (m->st.day_start_s != 0) {
+		if (m->day_end)
+			m->day_end(m->day_end_ctx, m);
 		model_reset_today(m);
+	}
 	m->st.day_start_s = start;
 	ix->next_day_start_s = next_day_start(start, m->set.shift_start_min);
 	m->dirty = true;
@@ -685,11 +710,19 @@ static struct member *member_find(struct model *m, struct queue *q, const char *
 	return pos < 0 ? NULL : &q->members[pos];
 }
 
+/* The interval of today in which a caller who joined at joined_s counts; NULL when out of
+ * memory. */
+static struct interval_counts *interval_of(struct model *m, struct queue *q, int64_t joined_s)
+{
+	return series_slot(&q->day, m->set.interval_min, m->st.day_start_s, joined_s);
+}
+
 /* The caller of an event, created if new (and counted as offered). NULL at a bound. */
 static struct member *member_get(struct model *m, struct queue *q, const struct event *ev,
                                  int64_t t, bool counting)
 {
 	struct member *mb = member_find(m, q, ev->member_uuid);
+	bool created = !mb;
 	if (!mb) {
 		if (q->nmembers >= (size_t)m->set.max_members ||
 		    !grow((void **)&q->members, &q->cap_members, q->nmembers + 1, sizeof *mb) ||
@@ -713,13 +746,23 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 	if (ev->member_name[0])
 		text_copy(mb->name, sizeof mb->name, ev->member_name);
 	mb->last_ns = max64(mb->last_ns, t);
+	struct interval_counts *slot = created && counting ? interval_of(m, q, mb->joined_s) : NULL;
+	if (slot)
+		slot->offered++;
 	return mb;
 }
 
+/* The key of a caller of a queue among the ended callers. */
+static uint64_t caller_key(const struct queue *q, const char *uuid)
+{
+	return hashmap_hash(hashmap_hash_str(q->number), uuid, strlen(uuid));
+}
+
+/* Remove a caller; remember them for the expiry window so that late events change nothing. */
 static void member_remove(struct model *m, struct queue *q, struct member *mb)
 {
 	struct queue_index *qx = queue_ix(m, q);
-	ended_add(&qx->ended, hash_str(mb->uuid), false);
+	ended_set_add(&m->index->ended_callers, caller_key(q, mb->uuid), mb->last_ns);
 	size_t pos = (size_t)(mb - q->members), last = --q->nmembers;
 	map_swap_remove(&qx->members, hashmap_hash_str(mb->uuid),
 	                hashmap_hash_str(q->members[last].uuid), pos, last);
@@ -772,6 +815,24 @@ static void count_answer(struct model *m, struct queue *q, struct member *mb, in
 	if (wait <= m->set.sl_target_s)
 		q->today.answered_in_sl++;
 	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
+	struct interval_counts *slot = interval_of(m, q, mb->joined_s);
+	if (slot)
+		series_answered(slot, wait, m->set.sl_target_s);
+}
+
+/* Count a finished agent call of a caller who joined at joined_s. */
+static void count_talk(struct model *m, struct queue *q, struct agent *a, int64_t joined_s,
+                       int64_t talk_s)
+{
+	q->today.talks++;
+	q->today.talk_total_s += talk_s;
+	if (a)
+		a->talk_today_s += talk_s;
+	struct interval_counts *slot = interval_of(m, q, joined_s);
+	if (slot) {
+		slot->talks++;
+		slot->talk_total_s += talk_s;
+	}
 }
 
 /* Count a caller who left before an answer. */
@@ -787,6 +848,10 @@ static void count_unanswered(struct model *m, struct queue *q, const struct even
 		q->today.short_abandoned++;
 	else
 		q->today.abandoned++;
+	struct interval_counts *slot = interval_of(m, q, joined_s);
+	if (slot)
+		series_left(slot, wait,
+		            callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
 }
 
 /* A caller left before an answer: one to call back. */
@@ -796,6 +861,14 @@ static void note_left(struct model *m, const struct queue *q, const struct membe
 	int64_t wait = seconds_between(mb->joined_s, left_s);
 	callbacks_left(&m->st.callbacks, q->number, mb->number, mb->name, left_s, wait,
 	               callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
+}
+
+/* Did an offered agent refuse the call? Not when the agent lost a ring-all race (LOSE_RACE) or
+ * the offer was withdrawn (ORIGINATOR_CANCEL: another agent answered, or the caller left). */
+static bool agent_refused(const char *hangup_cause)
+{
+	return strcasecmp(hangup_cause, "LOSE_RACE") != 0 &&
+	       strcasecmp(hangup_cause, "ORIGINATOR_CANCEL") != 0;
 }
 
 static enum apply_result apply_queue(struct model *m, const struct event *ev, int64_t t,
@@ -819,24 +892,25 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	}
 
 	int64_t t_s = t / NS_PER_S;
-	struct ended_ring *ended = &queue_ix(m, q)->ended;
+	struct ended_set *ended = &m->index->ended_callers;
+	int64_t window_ns = (int64_t)m->set.expiry_s * NS_PER_S;
 	struct member *mb = member_find(m, q, ev->member_uuid);
 	struct agent *a = agent_get(m, q, ev->agent, t);
-	if (!mb && ended_find(ended, hash_str(ev->member_uuid)) >= 0) {
-		/* a late event about a caller who has left: only the agent side may still count */
+	/* A caller is created by member-queue-start, or by a later event that carries a joined
+	 * time inside the expiry window; never by a late event about a caller who has left. */
+	bool joined_recently =
+	    ev->joined_s > 0 && ev->joined_s <= t_s + 60 && t_s - ev->joined_s <= m->set.expiry_s;
+	if (!mb && (ended_set_has(ended, caller_key(q, ev->member_uuid), t, window_ns) ||
+	            (ev->kind != EV_MEMBER_QUEUE_START && !joined_recently))) {
+		/* a late event about a caller who has left, or about one never seen: only the
+		 * agent side may still count */
 		if (ev->kind == EV_BRIDGE_AGENT_END && a) {
 			a->on_call = false;
-			if (counting && ev->answered_s && ev->terminated_s) {
-				q->today.talks++;
-				q->today.talk_total_s +=
-				    seconds_between(ev->answered_s, ev->terminated_s);
-			}
+			if (counting && ev->answered_s && ev->terminated_s)
+				count_talk(m, q, a, ev->joined_s ? ev->joined_s : ev->answered_s,
+				           seconds_between(ev->answered_s, ev->terminated_s));
 		}
 		return APPLY_IGNORED;
-	}
-	if (!mb && ev->kind == EV_MEMBER_QUEUE_END && !ev->joined_s) {
-		ended_add(ended, hash_str(ev->member_uuid), false);
-		return APPLY_IGNORED; /* an end with nothing to end and no times to count */
 	}
 	mb = member_get(m, q, ev, t, counting);
 	if (!mb)
@@ -871,9 +945,13 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		}
 		break;
 	case EV_BRIDGE_AGENT_FAIL:
-		if (counting)
+		if (counting && agent_refused(ev->hangup_cause))
 			q->today.agent_failures++;
-		if (mb->state == MEMBER_OFFERED) {
+		/* a ring-all loser did not refuse anything: another agent took the caller */
+		if (counting && a && agent_refused(ev->hangup_cause))
+			a->offers_not_taken_today++;
+		if (mb->state == MEMBER_OFFERED &&
+		    (!ev->agent[0] || strcmp(mb->agent, ev->agent) == 0)) {
 			mb->state = MEMBER_WAITING;
 			mb->agent[0] = '\0';
 		}
@@ -884,8 +962,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (counting) {
 			int64_t answered = ev->answered_s ? ev->answered_s : mb->answered_s;
 			int64_t ended_s = ev->terminated_s ? ev->terminated_s : t_s;
-			q->today.talks++;
-			q->today.talk_total_s += answered ? seconds_between(answered, ended_s) : 0;
+			count_talk(m, q, a, mb->joined_s,
+			           answered ? seconds_between(answered, ended_s) : 0);
 		}
 		break;
 	case EV_MEMBER_QUEUE_END:
@@ -894,8 +972,11 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 			mb->answered_s = ev->answered_s;
 			callbacks_reached(&m->st.callbacks, mb->number, ev->answered_s,
 			                  CB_CALLED_IN, ev->agent);
-			if (counting)
+			if (counting) {
 				count_answer(m, q, mb, ev->answered_s);
+				if (a)
+					a->taken_today++;
+			}
 		} else if (!mb->answered_s) {
 			int64_t left_s = ev->leaving_s ? ev->leaving_s : t_s;
 			if (counting)
@@ -907,6 +988,15 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	default: break;
 	}
 	return APPLY_OK;
+}
+
+/* Record the callers waiting in q at now_s for its sparkline (as stats.h counts them). */
+static void note_waiting(struct queue *q, int64_t now_s)
+{
+	int waiting = 0;
+	for (size_t i = 0; i < q->nmembers; i++)
+		waiting += q->members[i].state != MEMBER_WITH_AGENT;
+	wait_history_note(&q->waiting_h, now_s, q->count >= 0 ? q->count : waiting);
 }
 
 /* ---- applying ---- */
@@ -992,6 +1082,11 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	enum apply_result r =
 	    ev->is_queue ? apply_queue(m, ev, t, counting) : apply_line(m, ev, t, counting);
 	m->dirty = true;
+	if (ev->is_queue && r != APPLY_DROPPED) {
+		long pos = map_find(&m->index->queues, st->queues, queue_key, ev->resource);
+		if (pos >= 0)
+			note_waiting(&st->queues[pos], t / NS_PER_S);
+	}
 	if (r == APPLY_DROPPED) {
 		st->counters.dropped++;
 		return r;
@@ -1165,7 +1260,14 @@ static void tick_sweep(struct model *m, int64_t now_ns)
 void model_tick(struct model *m, int64_t now_ns)
 {
 	roll_day(m, now_ns / NS_PER_S);
+	m->alerts_due = true; /* time moved: waits and rings grow */
 	expire_callbacks(m, now_ns / NS_PER_S);
+	if (now_ns / NS_PER_S / 60 != m->index->waiting_minute) {
+		/* a new minute of the sparklines, for queues that had no event in it */
+		m->index->waiting_minute = now_ns / NS_PER_S / 60;
+		for (size_t i = 0; i < m->st.nqueues; i++)
+			note_waiting(&m->st.queues[i], now_ns / NS_PER_S);
+	}
 	if (m->index->watch_lost)
 		tick_sweep(m, now_ns);
 	else
@@ -1195,11 +1297,14 @@ static bool copy_queues(struct model_state *dst, const struct model_state *src)
 		const struct queue *s = &src->queues[i];
 		struct member *members = d->members;
 		struct agent *agents = d->agents;
+		struct day_series day = d->day;
 		size_t cap_members = d->cap_members, cap_agents = d->cap_agents;
 		*d = *s;
 		d->members = members, d->cap_members = cap_members;
 		d->agents = agents, d->cap_agents = cap_agents;
-		if (!grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
+		d->day = day;
+		if (!series_copy(&d->day, &s->day) ||
+		    !grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
 		    !grow((void **)&d->agents, &d->cap_agents, s->nagents, sizeof *s->agents)) {
 			d->nmembers = d->nagents = 0;
 			return false;
@@ -1223,14 +1328,17 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 	struct line *lines = dst->lines;
 	struct call *calls = dst->calls;
 	struct queue *queues = dst->queues;
+	struct alert_list alerts = dst->alerts;
 	struct callback_list callbacks = dst->callbacks;
 	size_t cap_lines = dst->cap_lines, cap_calls = dst->cap_calls, cap_queues = dst->cap_queues;
 	*dst = *src;
 	dst->lines = lines, dst->cap_lines = cap_lines;
 	dst->calls = calls, dst->cap_calls = cap_calls;
 	dst->queues = queues, dst->cap_queues = cap_queues;
+	dst->alerts = alerts;
 	dst->callbacks = callbacks;
 	bool ok = grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
+	          alerts_copy(&dst->alerts, &src->alerts) &&
 	          grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
 	          copy_queues(dst, src) && callbacks_copy(&dst->callbacks, &src->callbacks);
 	if (ok) {
@@ -1241,6 +1349,7 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 		*seen = m->generation;
 	} else {
 		dst->nlines = dst->ncalls = dst->nqueues = dst->callbacks.n = 0;
+		dst->alerts.count = 0;
 	}
 	model_unlock(m);
 	return ok;
