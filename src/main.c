@@ -22,8 +22,10 @@
 
 #include "commands.h"
 #include "feed.h"
+#include "hooks.h"
 #include "journal.h"
 #include "json_arena.h"
+#include "metrics.h"
 #include "model.h"
 #include "names.h"
 #include "notice.h"
@@ -55,6 +57,8 @@ struct options {
 	const char *snapshot;
 	bool journal_given; /* --journal DIR on the command line */
 	bool list_keys;
+	bool hooks;          /* --hooks: fire the hooks in a replay or the demo too */
+	const char *metrics; /* --metrics ADDR:PORT */
 	/* options given that belong to one source only: refused with another */
 	const char *demo_only, *replay_only, *live_only;
 };
@@ -88,6 +92,10 @@ static const char usage_text[] =
     "  --snapshot FILE        keep FILE (a regular file, 0600) up to date with the model as JSON\n"
     "  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
     "  --no-journal           keep no journal\n"
+    "  --metrics [ADDR:]PORT  serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+    "                         (loopback unless ADDR is given)\n"
+    "  --hooks                run the on_ring_* and on_alert_* hooks in a replay or the demo\n"
+    "                         too (a live run always does)\n"
     "\n"
     "Display:\n"
     "  --wallboard            start in wallboard mode (big digits for a TV)\n"
@@ -178,7 +186,9 @@ enum {
 	OPT_LIST_KEYS,
 	OPT_HELP,
 	OPT_VERSION,
-	OPT_TOKEN
+	OPT_TOKEN,
+	OPT_HOOKS,
+	OPT_METRICS
 };
 
 static const struct option long_options[] = {
@@ -210,6 +220,8 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {"token", optional_argument, NULL, OPT_TOKEN},
+    {"hooks", no_argument, NULL, OPT_HOOKS},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {NULL, 0, NULL, 0},
 };
 
@@ -313,6 +325,15 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 			break;
 		}
 		case OPT_LIST_KEYS: o->list_keys = true; break;
+		case OPT_HOOKS: o->hooks = true; break;
+		case OPT_METRICS: {
+			char host[256], port[8], why[128];
+			if (!metrics_parse_listen(optarg ? optarg : "", host, sizeof host, port,
+			                          sizeof port, why, sizeof why))
+				usage_error("%s", why);
+			o->metrics = optarg;
+			break;
+		}
 		case OPT_HELP: fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("ctiboard %s\n", CTIBOARD_VERSION); exit(0);
 		case OPT_TOKEN:
@@ -559,6 +580,8 @@ int main(int argc, char **argv)
 	struct names *names = NULL;
 	if (set.names_file[0] && !(names = names_load(set.names_file, err, sizeof err)))
 		fatal(err);
+	if (!hooks_check(&set, err, sizeof err))
+		fatal(err);
 
 	char tokens[TOKENS_MAX][40];
 	int ntokens = 0;
@@ -605,6 +628,7 @@ int main(int argc, char **argv)
 		journal_default_dir(dir, sizeof dir);
 	if (live && set.journal)
 		replay_today(&model, dir);
+	model.measure_latency = live; /* from here on: events as they arrive */
 	if ((live && set.journal) || (opt.demo && opt.journal_given)) {
 		if (!(journal = journal_open(dir, err, sizeof err)))
 			fatal(err);
@@ -625,6 +649,15 @@ int main(int argc, char **argv)
 	struct ticker *ticker = ticker_start(&model, journal);
 	if (!ticker)
 		fatal("cannot start the ticker thread (expiry, day change)");
+	struct metrics *metrics = NULL;
+	if (opt.metrics &&
+	    !(metrics = metrics_start(&model, &set, names, opt.metrics, err, sizeof err)))
+		fatal(err);
+	/* after today's journal was replayed: a restart pops no call twice */
+	struct hooks *hooks = NULL;
+	if ((live || opt.hooks) && hooks_configured(&set) &&
+	    !(hooks = hooks_start(&model, &set, names, opt.headless, err, sizeof err)))
+		fatal(err);
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
 	static struct replay_job replay;
@@ -665,6 +698,8 @@ int main(int argc, char **argv)
 		status = 1;
 	}
 
+	if (opt.headless && !stop_requested)
+		hooks_drain(hooks, (set.hook_timeout_s * (set.hook_retries + 1) + 2) * 1000);
 	if (opt.replay) {
 		replay.stop = 1;
 		pthread_join(replay.thread, NULL);
@@ -675,7 +710,9 @@ int main(int argc, char **argv)
 	}
 	sim_stop(sim);
 	feed_stop(feed);
+	hooks_stop(hooks);
 	ticker_stop(ticker);
+	metrics_stop(metrics);
 	/* the last snapshot comes after the journal is closed, so that it counts every line the
 	 * journal lost, the last second's too */
 	if (journal) {
