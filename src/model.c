@@ -1095,6 +1095,9 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	st->counters.events++;
 	if (r == APPLY_UNKNOWN)
 		st->counters.unknown++;
+	feed_stats_note(&st->fstats, ev, m->measure_latency);
+	if (m->observer && r == APPLY_OK)
+		m->observer(m->observer_ctx, st, ev);
 	log_event(st, ev, t);
 	if (t > st->clock.event_ns) {
 		st->clock.event_ns = t;

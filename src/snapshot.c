@@ -483,6 +483,33 @@ static void add_counters(struct doc *d, const struct counters *c)
 	close_container(d);
 }
 
+/* The feed's latency over the last minutes (wall clock: receptions are wall-clock times). */
+static void add_feed_latency(struct doc *d, const struct feed_stats *fs)
+{
+	int64_t wall = wall_now_ns();
+	open_obj(d, "feed_latency");
+	add_int(d, "window_min", LATENCY_WINDOW_MIN);
+	add_int_or_null(d, "median_ms", feed_latency_ms(fs, wall, 0.5));
+	add_int_or_null(d, "p95_ms", feed_latency_ms(fs, wall, 0.95));
+	close_container(d);
+}
+
+static void add_hooks(struct doc *d, const struct hook_status *h)
+{
+	static const char *const kinds[HOOK_KINDS] = {"ring", "alert"};
+	open_obj(d, "hooks");
+	for (int k = 0; k < HOOK_KINDS; k++) {
+		open_obj(d, kinds[k]);
+		add_int(d, "sent", (int64_t)h->sent[k]);
+		add_int(d, "failed", (int64_t)h->failed[k]);
+		add_int(d, "dropped", (int64_t)h->dropped[k]);
+		close_container(d);
+	}
+	add_str(d, "last_error", h->last_error);
+	add_age(d, "last_error_age_s", wall_now_ns(), h->last_error_ns);
+	close_container(d);
+}
+
 /* The alert list (alerts.h), as everything else reads it. */
 static void add_alerts(struct doc *d, const struct alert_list *l)
 {
@@ -527,6 +554,8 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	add_queues(d, st, s, now_s);
 	add_callbacks(d, &st->callbacks);
 	add_counters(d, &st->counters);
+	add_feed_latency(d, &st->fstats);
+	add_hooks(d, &st->hooks);
 	close_container(d);
 	return d->ok;
 }
