@@ -1359,6 +1359,45 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 	return ok;
 }
 
+/* ---- the roster from the OVH API ---- */
+
+/* An event that only names a resource, for line_get() and queue_get(). */
+static void roster_event(struct event *ev, const char *number, const char *description)
+{
+	memset(ev, 0, sizeof *ev);
+	text_copy(ev->resource, sizeof ev->resource, number);
+	text_copy(ev->description, sizeof ev->description, description);
+	ev->simultaneous = -1;
+}
+
+bool model_roster_line(struct model *m, const char *number, const char *description)
+{
+	struct event ev;
+	roster_event(&ev, number, description);
+	bool ok = line_get(m, &ev) != NULL;
+	m->dirty = true;
+	return ok;
+}
+
+bool model_roster_queue(struct model *m, const char *number, const char *description)
+{
+	struct event ev;
+	roster_event(&ev, number, description);
+	bool ok = queue_get(m, &ev) != NULL;
+	m->dirty = true;
+	return ok;
+}
+
+bool model_roster_agent(struct model *m, const char *queue, const char *agent)
+{
+	struct event ev;
+	roster_event(&ev, queue, "");
+	struct queue *q = queue_get(m, &ev);
+	bool ok = q && agent_get(m, q, agent, 0) != NULL;
+	m->dirty = true;
+	return ok;
+}
+
 /* ---- derived ---- */
 
 enum line_state line_state(const struct line *l)
