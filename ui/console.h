@@ -72,6 +72,7 @@ struct console {
 	uint64_t seen;
 	struct hashmap line_ix, queue_ix; /* number -> position in st, see lookup.c */
 	size_t line_ix_n, queue_ix_n;     /* positions indexed */
+	uint64_t line_ix_evicted;         /* st.counters.evicted when the lines were indexed */
 	int64_t now_ns;
 
 	enum view view, back; /* back: the view under help / detail */
