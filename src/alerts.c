@@ -462,6 +462,6 @@ const char *alert_rule_name(enum alert_rule r)
 {
 	static const char *const names[ALERT_RULES] = {
 	    "waiting",    "longest_wait", "service_level",  "nobody_answering", "ringing",
-	    "feed_stale", "feed_down",    "token_rejected", "journal_lost", "no_agent"};
+	    "feed_stale", "feed_down",    "token_rejected", "journal_lost",     "no_agent"};
 	return (unsigned)r < ALERT_RULES ? names[r] : "?";
 }

@@ -50,7 +50,8 @@ static void test_waiting_with_no_agent_available(void **state)
 	assert_int_equal(a->level, ALERT_CRIT);
 	assert_int_equal(a->scope, ALERT_SCOPE_QUEUE);
 	assert_string_equal(a->id, QUEUE);
-	assert_non_null(strstr(a->text, "no agent available (0 on a call, 1 on break, 1 logged out)"));
+	assert_non_null(
+	    strstr(a->text, "no agent available (0 on a call, 1 on break, 1 logged out)"));
 	assert_string_equal(alert_rule_name(ALERT_RULE_NO_AGENT), "no_agent");
 
 	/* one on a call: a warning, the call will be taken when it ends */
