@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "callbacks.h"
 #include "clock.h"
 #include "event.h"
 #include "settings.h"
@@ -174,9 +175,10 @@ struct model_state {
 	struct feed_status feeds[FEEDS_MAX];
 	size_t nfeeds;
 	struct model_clock clock;
-	char source[64];          /* "live", "demo", "replay of FILE": shown in the header */
-	int64_t day_start_s;      /* start of "today" for the counters */
-	int64_t events_per_s_x10; /* recent event rate, tenths of an event per second */
+	char source[64];                /* "live", "demo", "replay of FILE": shown in the header */
+	int64_t day_start_s;            /* start of "today" for the counters */
+	int64_t events_per_s_x10;       /* recent event rate, tenths of an event per second */
+	struct callback_list callbacks; /* callers to call back (callbacks.h); not reset daily */
 };
 
 struct model_index; /* private: number -> position maps, duplicate filter */

@@ -21,10 +21,11 @@ struct settings {
 	/* statistics */
 	int sl_target_s; /* service-level threshold T */
 	enum sl_formula sl_formula;
-	int short_abandon_s; /* abandons quicker than this are counted apart */
-	int shift_start_min; /* "today" starts this many minutes after local midnight */
-	int expiry_s;        /* a call or caller with no news for this long is expired */
-	int missed_grace_s;  /* end_ringing with no pick-up after this long is a missed call */
+	int short_abandon_s;   /* abandons quicker than this are counted apart */
+	int shift_start_min;   /* "today" starts this many minutes after local midnight */
+	int expiry_s;          /* a call or caller with no news for this long is expired */
+	int missed_grace_s;    /* end_ringing with no pick-up after this long is a missed call */
+	int callback_window_h; /* callers to call back are kept this many hours */
 	/* bounds against a hostile feed */
 	int max_lines, max_queues, max_calls, max_members, max_agents;
 	/* names */

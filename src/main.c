@@ -370,17 +370,24 @@ static void replay_file(struct model *m, const char *path)
 		        (unsigned long long)res.malformed_lines, res.first_error);
 }
 
-/* Replay the journal of the current day so that its counters survive a restart: today's
- * file, after yesterday's when the day began there (a shift that starts before midnight). */
+/* Replay the journal so that what the model keeps survives a restart: the current day's
+ * counters (from the file where the day began, after yesterday's when a shift starts before
+ * midnight) and the callers to call back (every day file of their window). */
 static void replay_today(struct model *m, const char *dir)
 {
-	char first[SETTINGS_PATH_MAX + 32], today[SETTINGS_PATH_MAX + 32];
+	char path[SETTINGS_PATH_MAX + 32], last[SETTINGS_PATH_MAX + 32] = "";
 	int64_t now_s = wall_now_ns() / NS_PER_S;
-	journal_path_for(first, sizeof first, dir, day_start_for(now_s, m->set.shift_start_min));
-	journal_path_for(today, sizeof today, dir, now_s);
-	if (strcmp(first, today) != 0)
-		replay_file(m, first);
-	replay_file(m, today);
+	int64_t from = now_s - (int64_t)m->set.callback_window_h * 3600;
+	int64_t day = day_start_for(now_s, m->set.shift_start_min);
+	if (day < from)
+		from = day;
+	/* one file per local day, from the day of `from` to today */
+	for (int64_t t = day_start_for(from, 0); t <= now_s; t = day_start_for(t + 26 * 3600, 0)) {
+		journal_path_for(path, sizeof path, dir, t);
+		if (strcmp(path, last) != 0)
+			replay_file(m, path);
+		text_copy(last, sizeof last, path);
+	}
 }
 
 /* Sleep until the model changes, a signal comes (both write the wake fd) or ms pass. A

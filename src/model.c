@@ -5,18 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "hashmap.h"
 #include "text.h"
 #include "wake.h"
 
 #define ENDED_MAX        8    /* recently ended calls or callers remembered per line or queue */
 #define DEDUP_GENERATION 8192 /* fingerprints per generation of the duplicate filter */
 #define RATE_WINDOW_S    10
-
-/* number -> position in an array of the state (open addressing, positions + 1, 0 empty) */
-struct number_map {
-	uint32_t *slots;
-	size_t cap; /* a power of two */
-};
 
 /* Keys of calls or callers that ended, so that a late event does not bring them back. */
 struct ended_ring {
@@ -32,13 +27,31 @@ struct dedup {
 	size_t count; /* in gen[0] */
 };
 
+/* What a queue's callers and agents are found by, parallel to st.queues. */
+struct queue_index {
+	struct ended_ring ended;
+	struct hashmap members; /* uuid -> position in queue.members */
+	struct hashmap agents;  /* number -> position in queue.agents */
+};
+
+/* A call whose ringing ended, to be counted as missed once the grace period is over. */
+struct grace_entry {
+	int64_t due_ns;
+	uint64_t call_hash;
+};
+
 struct model_index {
-	struct number_map lines, queues;
-	struct ended_ring *line_ended;  /* parallel to st.lines */
-	struct ended_ring *queue_ended; /* parallel to st.queues */
+	struct hashmap lines, queues;  /* number -> position */
+	struct hashmap calls;          /* (line, call id) -> position in st.calls */
+	struct ended_ring *line_ended; /* parallel to st.lines */
+	struct queue_index *queue_ix;  /* parallel to st.queues */
 	struct dedup dedup;
+	struct grace_entry *grace; /* a min-heap on due_ns */
+	size_t ngrace, cap_grace;
+	int64_t next_expiry_ns; /* no call, caller or agent can expire before this */
 	int64_t next_day_start_s;
-	int64_t last_tick_s; /* event time of the last tick done by model_apply */
+	int64_t last_tick_s;         /* event time of the last tick done by model_apply */
+	int64_t callbacks_expired_s; /* time of the last look for callbacks out of the window */
 	int64_t rate_second[RATE_WINDOW_S];
 	uint32_t rate_count[RATE_WINDOW_S];
 };
@@ -84,7 +97,7 @@ static int64_t seconds_between(int64_t from_s, int64_t to_s)
 	return to_s > from_s ? to_s - from_s : 0;
 }
 
-/* ---- number map ---- */
+/* ---- indexes ---- */
 
 typedef const char *key_of_fn(const void *array, uint32_t pos);
 
@@ -98,47 +111,42 @@ static const char *queue_key(const void *array, uint32_t pos)
 	return ((const struct queue *)array)[pos].number;
 }
 
-/* Position of number in array via map, or -1. */
-static long map_find(const struct number_map *map, const void *array, key_of_fn *key,
-                     const char *number)
+static const char *member_key(const void *array, uint32_t pos)
 {
-	if (!map->cap)
-		return -1;
-	for (size_t i = hash_str(number) & (map->cap - 1);; i = (i + 1) & (map->cap - 1)) {
-		uint32_t v = map->slots[i];
-		if (v == 0)
-			return -1;
-		if (strcmp(key(array, v - 1), number) == 0)
-			return (long)(v - 1);
-	}
+	return ((const struct member *)array)[pos].uuid;
 }
 
-static void map_put(struct number_map *map, const char *number, uint32_t pos)
+static const char *agent_key(const void *array, uint32_t pos)
 {
-	size_t i = hash_str(number) & (map->cap - 1);
-	while (map->slots[i])
-		i = (i + 1) & (map->cap - 1);
-	map->slots[i] = pos + 1;
+	return ((const struct agent *)array)[pos].number;
 }
 
-/* Make room for count entries (load at most one half), rehashing from the array. The last
- * of the count entries is the one being added: the caller puts it after. */
-static bool map_reserve(struct number_map *map, const void *array, key_of_fn *key, size_t count)
+/* Position of key in array via map, or -1. */
+static long map_find(const struct hashmap *map, const void *array, key_of_fn *key_of,
+                     const char *key)
 {
-	if (count * 2 <= map->cap)
-		return true;
-	size_t cap = map->cap ? map->cap * 2 : 64;
-	while (count * 2 > cap)
-		cap *= 2;
-	uint32_t *slots = calloc(cap, sizeof *slots);
-	if (!slots)
-		return false;
-	free(map->slots);
-	map->slots = slots;
-	map->cap = cap;
-	for (uint32_t pos = 0; pos + 1 < count; pos++)
-		map_put(map, key(array, pos), pos);
-	return true;
+	uint32_t pos;
+	for (struct hashmap_probe p = hashmap_probe(map, hashmap_hash_str(key));
+	     hashmap_probe_next(&p, &pos);)
+		if (strcmp(key_of(array, pos), key) == 0)
+			return (long)pos;
+	return -1;
+}
+
+/* The hash a call is indexed by: its call id on its line. */
+static uint64_t call_hash(uint32_t line, const char *id)
+{
+	return hashmap_hash(hashmap_hash_str(id), &line, sizeof line);
+}
+
+/* The item at pos of an indexed array leaves and the last one takes its place: tell the map.
+ * The caller moves the element itself. */
+static void map_swap_remove(struct hashmap *map, uint64_t leaving_hash, uint64_t last_hash,
+                            size_t pos, size_t last)
+{
+	hashmap_remove(map, leaving_hash, (uint32_t)pos);
+	if (pos != last)
+		hashmap_move(map, last_hash, (uint32_t)last, (uint32_t)pos);
 }
 
 /* ---- duplicate filter ---- */
@@ -221,6 +229,7 @@ bool model_init(struct model *m, const struct settings *s)
 		free(m->index);
 		return false;
 	}
+	m->index->next_expiry_ns = INT64_MAX;
 	text_copy(m->st.source, sizeof m->st.source, "live");
 	return true;
 }
@@ -240,22 +249,30 @@ void state_free(struct model_state *st)
 	free(st->queues);
 	free(st->lines);
 	free(st->calls);
+	callbacks_free(&st->callbacks);
 	st->queues = NULL, st->lines = NULL, st->calls = NULL;
 	st->nqueues = st->cap_queues = st->nlines = st->cap_lines = st->ncalls = st->cap_calls = 0;
 }
 
 void model_done(struct model *m)
 {
-	state_free(&m->st);
 	if (m->index) {
-		free(m->index->lines.slots);
-		free(m->index->queues.slots);
-		free(m->index->line_ended);
-		free(m->index->queue_ended);
+		struct model_index *ix = m->index;
+		hashmap_free(&ix->lines);
+		hashmap_free(&ix->queues);
+		hashmap_free(&ix->calls);
+		for (size_t i = 0; i < m->st.cap_queues && ix->queue_ix; i++) {
+			hashmap_free(&ix->queue_ix[i].members);
+			hashmap_free(&ix->queue_ix[i].agents);
+		}
+		free(ix->queue_ix);
+		free(ix->line_ended);
+		free(ix->grace);
 		free(m->index->dedup.gen[0]);
 		free(m->index->dedup.gen[1]);
 		free(m->index);
 	}
+	state_free(&m->st);
 	pthread_mutex_destroy(&m->lock);
 	memset(m, 0, sizeof *m);
 	m->wake_fd = -1;
@@ -351,35 +368,31 @@ static bool roll_day(struct model *m, int64_t t_s)
 /* ---- lines and queues: arrays indexed by number ---- */
 
 /* Append a zeroed element for number to an array of the state that has a number map and a
- * parallel array of ended rings (lines, queues). Returns its position, or -1 at the bound max
+ * parallel array of side data (lines, queues). Returns its position, or -1 at the bound max
  * or when memory runs out (then nothing changed). */
-static long indexed_add(void **array, size_t *n, size_t *cap, size_t elem, size_t max,
-                        struct ended_ring **ended, struct number_map *map, key_of_fn *key,
-                        const char *number)
+static long indexed_add(void **array, size_t *n, size_t *cap, size_t elem, size_t max, void **side,
+                        size_t side_elem, struct hashmap *map, const char *number)
 {
-	if (*n >= max)
+	if (*n >= max || !hashmap_reserve(map, *n + 1))
 		return -1;
 	size_t old_cap = *cap;
 	if (!grow(array, cap, *n + 1, elem))
 		return -1;
 	if (*cap != old_cap) {
-		struct ended_ring *e = realloc(*ended, *cap * sizeof *e);
+		void *e = realloc(*side, *cap * side_elem);
 		if (!e) {
-			*cap = old_cap; /* the rings must cover the capacity: claim no more */
+			*cap = old_cap; /* the side data must cover the capacity: claim no more */
 			return -1;
 		}
-		*ended = e;
+		*side = e;
 		/* unused slots stay zeroed, so that state_free() may walk the whole capacity */
 		memset((char *)*array + old_cap * elem, 0, (*cap - old_cap) * elem);
+		memset((char *)*side + old_cap * side_elem, 0, (*cap - old_cap) * side_elem);
 	}
 	size_t pos = (*n)++;
 	memset((char *)*array + pos * elem, 0, elem);
-	memset(&(*ended)[pos], 0, sizeof **ended);
-	if (!map_reserve(map, *array, key, *n)) {
-		(*n)--;
-		return -1;
-	}
-	map_put(map, number, (uint32_t)pos);
+	memset((char *)*side + pos * side_elem, 0, side_elem);
+	hashmap_insert(map, hashmap_hash_str(number), (uint32_t)pos); /* room reserved above */
 	return (long)pos;
 }
 
@@ -392,9 +405,10 @@ static struct line *line_get(struct model *m, const struct event *ev)
 	struct model_index *ix = m->index;
 	long pos = map_find(&ix->lines, st->lines, line_key, ev->resource);
 	if (pos < 0) {
-		pos = indexed_add((void **)&st->lines, &st->nlines, &st->cap_lines,
-		                  sizeof *st->lines, (size_t)m->set.max_lines, &ix->line_ended,
-		                  &ix->lines, line_key, ev->resource);
+		pos =
+		    indexed_add((void **)&st->lines, &st->nlines, &st->cap_lines, sizeof *st->lines,
+		                (size_t)m->set.max_lines, (void **)&ix->line_ended,
+		                sizeof *ix->line_ended, &ix->lines, ev->resource);
 		if (pos < 0)
 			return NULL;
 		text_copy(st->lines[pos].number, sizeof st->lines[pos].number, ev->resource);
@@ -410,12 +424,23 @@ static struct line *line_get(struct model *m, const struct event *ev)
 	return l;
 }
 
-static struct call *call_find(struct model_state *st, uint32_t line, const char *id)
+static struct call *call_find(struct model *m, uint32_t line, const char *id)
 {
-	for (size_t i = 0; i < st->ncalls; i++)
-		if (st->calls[i].line == line && strcmp(st->calls[i].id, id) == 0)
-			return &st->calls[i];
+	struct model_state *st = &m->st;
+	uint32_t pos;
+	for (struct hashmap_probe p = hashmap_probe(&m->index->calls, call_hash(line, id));
+	     hashmap_probe_next(&p, &pos);)
+		if (st->calls[pos].line == line && strcmp(st->calls[pos].id, id) == 0)
+			return &st->calls[pos];
 	return NULL;
+}
+
+/* No call, caller or agent last heard of at t can expire before t + expiry. */
+static void expiry_note(struct model *m, int64_t t)
+{
+	int64_t due = t + (int64_t)m->set.expiry_s * NS_PER_S;
+	if (due < m->index->next_expiry_ns)
+		m->index->next_expiry_ns = due;
 }
 
 static void call_set_state(struct line *l, struct call *c, enum call_state s, int64_t t)
@@ -437,19 +462,22 @@ static struct call *call_new(struct model *m, struct line *l, const struct event
                              bool counting)
 {
 	struct model_state *st = &m->st;
+	uint32_t line = (uint32_t)(l - st->lines);
 	if (st->ncalls >= (size_t)m->set.max_calls ||
-	    !grow((void **)&st->calls, &st->cap_calls, st->ncalls + 1, sizeof *st->calls))
+	    !grow((void **)&st->calls, &st->cap_calls, st->ncalls + 1, sizeof *st->calls) ||
+	    !hashmap_insert(&m->index->calls, call_hash(line, ev->call_id), (uint32_t)st->ncalls))
 		return NULL;
 	struct call *c = &st->calls[st->ncalls++];
 	memset(c, 0, sizeof *c);
 	text_copy(c->id, sizeof c->id, ev->call_id);
-	c->line = (uint32_t)(l - st->lines);
+	c->line = line;
 	text_copy(c->calling, sizeof c->calling, ev->calling);
 	text_copy(c->called, sizeof c->called, ev->called);
 	c->inbound = strcmp(ev->calling, l->number) != 0;
 	c->start_ns = c->since_ns = c->last_ns = t;
 	c->state = CALL_RING_ENDED; /* set properly by the caller through call_set_state */
 	l->ncalls++;
+	expiry_note(m, t);
 	if (counting) {
 		if (c->inbound)
 			l->today.calls_in++;
@@ -467,13 +495,19 @@ static void call_end(struct model *m, struct line *l, struct call *c, bool misse
 	l->ncalls--;
 	l->nringing -= c->state == CALL_RINGING;
 	l->nactive -= c->answered;
-	*c = st->calls[--st->ncalls];
+	size_t pos = (size_t)(c - st->calls), last = --st->ncalls;
+	const struct call *moved = &st->calls[last];
+	map_swap_remove(&m->index->calls, call_hash(c->line, c->id),
+	                call_hash(moved->line, moved->id), pos, last);
+	*c = *moved;
 }
 
 /* Finish a call at time t: talk time, or a missed call. */
 static void call_finish(struct model *m, struct line *l, struct call *c, int64_t t, bool counting)
 {
 	bool missed = !c->answered && c->inbound;
+	if (!c->answered && !c->inbound)
+		callbacks_attempt(&m->st.callbacks, c->called, t / NS_PER_S, l->number);
 	if (counting) {
 		if (c->answered)
 			l->today.talk_s += seconds_between(c->answer_ns / NS_PER_S, t / NS_PER_S);
@@ -481,6 +515,61 @@ static void call_finish(struct model *m, struct line *l, struct call *c, int64_t
 			l->today.missed++;
 	}
 	call_end(m, l, c, missed);
+}
+
+/* A call was answered: the caller to call back it reaches, if any, is off the list. A call in
+ * to a queue's own number is not an answer by anyone: the queue's events tell what follows. */
+static void note_reached(struct model *m, const struct line *l, const struct call *c, int64_t t)
+{
+	struct callback_list *cb = &m->st.callbacks;
+	if (!c->inbound)
+		callbacks_reached(cb, c->called, t / NS_PER_S, CB_CALLED_BACK, l->number);
+	else if (map_find(&m->index->queues, m->st.queues, queue_key, l->number) < 0)
+		callbacks_reached(cb, c->calling, t / NS_PER_S, CB_CALLED_IN, l->number);
+}
+
+/* ---- calls whose ringing ended: a min-heap on the end of their grace period ---- */
+
+static void grace_swap(struct grace_entry *a, struct grace_entry *b)
+{
+	struct grace_entry t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* Remember that a call may become missed at due_ns. If memory runs out, the next sweep of
+ * every call (expiry_note) still finds it. */
+static void grace_push(struct model *m, int64_t due_ns, uint64_t call_hash_)
+{
+	struct model_index *ix = m->index;
+	if (!grow((void **)&ix->grace, &ix->cap_grace, ix->ngrace + 1, sizeof *ix->grace)) {
+		expiry_note(m, due_ns - (int64_t)m->set.expiry_s * NS_PER_S);
+		return;
+	}
+	size_t i = ix->ngrace++;
+	ix->grace[i] = (struct grace_entry){due_ns, call_hash_};
+	while (i > 0 && ix->grace[(i - 1) / 2].due_ns > ix->grace[i].due_ns) {
+		grace_swap(&ix->grace[(i - 1) / 2], &ix->grace[i]);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct grace_entry grace_pop(struct model_index *ix)
+{
+	struct grace_entry top = ix->grace[0];
+	ix->grace[0] = ix->grace[--ix->ngrace];
+	for (size_t i = 0;;) {
+		size_t least = i, l = 2 * i + 1, r = l + 1;
+		if (l < ix->ngrace && ix->grace[l].due_ns < ix->grace[least].due_ns)
+			least = l;
+		if (r < ix->ngrace && ix->grace[r].due_ns < ix->grace[least].due_ns)
+			least = r;
+		if (least == i)
+			break;
+		grace_swap(&ix->grace[i], &ix->grace[least]);
+		i = least;
+	}
+	return top;
 }
 
 static enum apply_result apply_line(struct model *m, const struct event *ev, int64_t t,
@@ -499,7 +588,7 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 	if (ev->kind == EV_UNKNOWN)
 		return APPLY_UNKNOWN;
 
-	struct call *c = call_find(&m->st, pos, ev->call_id);
+	struct call *c = call_find(m, pos, ev->call_id);
 	struct ended_ring *ended = &m->index->line_ended[pos];
 	if (!c) {
 		int e = ended_find(ended, hash_str(ev->call_id));
@@ -529,12 +618,17 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 	case EV_START_CALLING:
 		if (!c->answered && c->inbound && counting)
 			l->today.answered++;
+		if (!c->answered)
+			note_reached(m, l, c, t);
 		if (c->state != CALL_ACTIVE && c->state != CALL_HELD)
 			call_set_state(l, c, CALL_ACTIVE, t);
 		break;
 	case EV_END_RINGING:
-		if (c->state == CALL_RINGING)
+		if (c->state == CALL_RINGING) {
 			call_set_state(l, c, CALL_RING_ENDED, t);
+			grace_push(m, t + (int64_t)m->set.missed_grace_s * NS_PER_S,
+			           call_hash(pos, c->id));
+		}
 		break;
 	case EV_START_HOLD:
 		if (c->answered)
@@ -560,8 +654,9 @@ static struct queue *queue_get(struct model *m, const struct event *ev)
 	long pos = map_find(&ix->queues, st->queues, queue_key, ev->resource);
 	if (pos < 0) {
 		pos = indexed_add((void **)&st->queues, &st->nqueues, &st->cap_queues,
-		                  sizeof *st->queues, (size_t)m->set.max_queues, &ix->queue_ended,
-		                  &ix->queues, queue_key, ev->resource);
+		                  sizeof *st->queues, (size_t)m->set.max_queues,
+		                  (void **)&ix->queue_ix, sizeof *ix->queue_ix, &ix->queues,
+		                  ev->resource);
 		if (pos < 0)
 			return NULL;
 		text_copy(st->queues[pos].number, sizeof st->queues[pos].number, ev->resource);
@@ -575,28 +670,34 @@ static struct queue *queue_get(struct model *m, const struct event *ev)
 	return q;
 }
 
-static struct member *member_find(struct queue *q, const char *uuid)
+static struct queue_index *queue_ix(struct model *m, const struct queue *q)
 {
-	for (size_t i = 0; i < q->nmembers; i++)
-		if (strcmp(q->members[i].uuid, uuid) == 0)
-			return &q->members[i];
-	return NULL;
+	return &m->index->queue_ix[q - m->st.queues];
+}
+
+static struct member *member_find(struct model *m, struct queue *q, const char *uuid)
+{
+	long pos = map_find(&queue_ix(m, q)->members, q->members, member_key, uuid);
+	return pos < 0 ? NULL : &q->members[pos];
 }
 
 /* The caller of an event, created if new (and counted as offered). NULL at a bound. */
 static struct member *member_get(struct model *m, struct queue *q, const struct event *ev,
                                  int64_t t, bool counting)
 {
-	struct member *mb = member_find(q, ev->member_uuid);
+	struct member *mb = member_find(m, q, ev->member_uuid);
 	if (!mb) {
 		if (q->nmembers >= (size_t)m->set.max_members ||
-		    !grow((void **)&q->members, &q->cap_members, q->nmembers + 1, sizeof *mb))
+		    !grow((void **)&q->members, &q->cap_members, q->nmembers + 1, sizeof *mb) ||
+		    !hashmap_insert(&queue_ix(m, q)->members, hashmap_hash_str(ev->member_uuid),
+		                    (uint32_t)q->nmembers))
 			return NULL;
 		mb = &q->members[q->nmembers++];
 		memset(mb, 0, sizeof *mb);
 		text_copy(mb->uuid, sizeof mb->uuid, ev->member_uuid);
 		mb->state = MEMBER_WAITING;
 		mb->joined_s = t / NS_PER_S;
+		expiry_note(m, t);
 		if (counting)
 			q->today.offered++;
 	}
@@ -612,21 +713,27 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 
 static void member_remove(struct model *m, struct queue *q, struct member *mb)
 {
-	ended_add(&m->index->queue_ended[q - m->st.queues], hash_str(mb->uuid), false);
-	*mb = q->members[--q->nmembers];
+	struct queue_index *qx = queue_ix(m, q);
+	ended_add(&qx->ended, hash_str(mb->uuid), false);
+	size_t pos = (size_t)(mb - q->members), last = --q->nmembers;
+	map_swap_remove(&qx->members, hashmap_hash_str(mb->uuid),
+	                hashmap_hash_str(q->members[last].uuid), pos, last);
+	*mb = q->members[last];
 }
 
 static struct agent *agent_get(struct model *m, struct queue *q, const char *number, int64_t t)
 {
 	if (!number[0])
 		return NULL;
-	for (size_t i = 0; i < q->nagents; i++)
-		if (strcmp(q->agents[i].number, number) == 0) {
-			q->agents[i].last_ns = max64(q->agents[i].last_ns, t);
-			return &q->agents[i];
-		}
+	struct hashmap *map = &queue_ix(m, q)->agents;
+	long pos = map_find(map, q->agents, agent_key, number);
+	if (pos >= 0) {
+		q->agents[pos].last_ns = max64(q->agents[pos].last_ns, t);
+		return &q->agents[pos];
+	}
 	if (q->nagents >= (size_t)m->set.max_agents ||
-	    !grow((void **)&q->agents, &q->cap_agents, q->nagents + 1, sizeof *q->agents))
+	    !grow((void **)&q->agents, &q->cap_agents, q->nagents + 1, sizeof *q->agents) ||
+	    !hashmap_insert(map, hashmap_hash_str(number), (uint32_t)q->nagents))
 		return NULL;
 	struct agent *a = &q->agents[q->nagents++];
 	memset(a, 0, sizeof *a);
@@ -661,6 +768,15 @@ static void count_unanswered(struct model *m, struct queue *q, const struct even
 		q->today.abandoned++;
 }
 
+/* A caller left before an answer: one to call back. */
+static void note_left(struct model *m, const struct queue *q, const struct member *mb,
+                      const struct event *ev, int64_t left_s)
+{
+	int64_t wait = seconds_between(mb->joined_s, left_s);
+	callbacks_left(&m->st.callbacks, q->number, mb->number, mb->name, left_s, wait,
+	               callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
+}
+
 static enum apply_result apply_queue(struct model *m, const struct event *ev, int64_t t,
                                      bool counting)
 {
@@ -682,8 +798,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	}
 
 	int64_t t_s = t / NS_PER_S;
-	struct ended_ring *ended = &m->index->queue_ended[q - m->st.queues];
-	struct member *mb = member_find(q, ev->member_uuid);
+	struct ended_ring *ended = &queue_ix(m, q)->ended;
+	struct member *mb = member_find(m, q, ev->member_uuid);
 	struct agent *a = agent_get(m, q, ev->agent, t);
 	if (!mb && ended_find(ended, hash_str(ev->member_uuid)) >= 0) {
 		/* a late event about a caller who has left: only the agent side may still count */
@@ -717,6 +833,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	case EV_BRIDGE_AGENT_START:
 		if (!mb->answered_s) {
 			mb->answered_s = ev->answered_s ? ev->answered_s : t_s;
+			callbacks_reached(&m->st.callbacks, mb->number, mb->answered_s,
+			                  CB_CALLED_IN, ev->agent);
 			if (counting) {
 				count_answer(m, q, mb, mb->answered_s);
 				if (a)
@@ -728,6 +846,7 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (a) {
 			a->on_call = true;
 			a->since_s = mb->answered_s;
+			expiry_note(m, a->last_ns);
 		}
 		break;
 	case EV_BRIDGE_AGENT_FAIL:
@@ -752,11 +871,15 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (!mb->answered_s && ev->cause == CAUSE_TERMINATED && ev->answered_s) {
 			/* answered, but the bridge event never came */
 			mb->answered_s = ev->answered_s;
+			callbacks_reached(&m->st.callbacks, mb->number, ev->answered_s,
+			                  CB_CALLED_IN, ev->agent);
 			if (counting)
 				count_answer(m, q, mb, ev->answered_s);
-		} else if (!mb->answered_s && counting) {
-			count_unanswered(m, q, ev, mb->joined_s,
-			                 ev->leaving_s ? ev->leaving_s : t_s);
+		} else if (!mb->answered_s) {
+			int64_t left_s = ev->leaving_s ? ev->leaving_s : t_s;
+			if (counting)
+				count_unanswered(m, q, ev, mb->joined_s, left_s);
+			note_left(m, q, mb, ev, left_s);
 		}
 		member_remove(m, q, mb);
 		break;
@@ -844,12 +967,57 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	return r;
 }
 
-void model_tick(struct model *m, int64_t now_ns)
+/* Drop the callers to call back that left the window; looked at once a minute. */
+static void expire_callbacks(struct model *m, int64_t now_s)
+{
+	if (now_s - m->index->callbacks_expired_s < 60)
+		return;
+	m->index->callbacks_expired_s = now_s;
+	size_t before = m->st.callbacks.n;
+	callbacks_expire(&m->st.callbacks, now_s - (int64_t)m->set.callback_window_h * 3600);
+	if (m->st.callbacks.n != before)
+		m->dirty = true;
+}
+
+/* End the calls whose grace period is over: missed (or expired, as the sweep would). */
+static void tick_grace(struct model *m, int64_t now_ns)
+{
+	struct model_state *st = &m->st;
+	struct model_index *ix = m->index;
+	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
+	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
+	while (ix->ngrace && ix->grace[0].due_ns < now_ns) {
+		struct grace_entry e = grace_pop(ix);
+		uint32_t pos;
+		/* the candidates under the hash: the call itself, unless it ended or was answered
+		 * since (then this entry is stale), or another call due as well */
+		for (struct hashmap_probe p = hashmap_probe(&ix->calls, e.call_hash);
+		     hashmap_probe_next(&p, &pos);) {
+			struct call *c = &st->calls[pos];
+			struct line *l = &st->lines[c->line];
+			if (now_ns - c->last_ns > expiry) {
+				st->counters.expired++;
+				call_end(m, l, c, false);
+			} else if (c->state == CALL_RING_ENDED && now_ns - c->since_ns > grace) {
+				call_finish(m, l, c, now_ns,
+				            c->since_ns / NS_PER_S >= st->day_start_s);
+			} else {
+				continue;
+			}
+			m->dirty = true;
+			break; /* the map changed: the probe is over; any other is popped later */
+		}
+	}
+}
+
+/* Expire whatever had no news for expiry_s, looking at everything; done only when something
+ * may be due, and notes when that will next be. */
+static void tick_expiry(struct model *m, int64_t now_ns)
 {
 	struct model_state *st = &m->st;
 	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
 	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
-	roll_day(m, now_ns / NS_PER_S);
+	m->index->next_expiry_ns = INT64_MAX;
 	for (size_t i = 0; i < st->ncalls;) {
 		struct call *c = &st->calls[i];
 		struct line *l = &st->lines[c->line];
@@ -861,6 +1029,7 @@ void model_tick(struct model *m, int64_t now_ns)
 			call_finish(m, l, c, now_ns, c->since_ns / NS_PER_S >= st->day_start_s);
 			m->dirty = true;
 		} else {
+			expiry_note(m, c->last_ns);
 			i++;
 		}
 	}
@@ -872,6 +1041,7 @@ void model_tick(struct model *m, int64_t now_ns)
 				member_remove(m, q, &q->members[i]);
 				m->dirty = true;
 			} else {
+				expiry_note(m, q->members[i].last_ns);
 				i++;
 			}
 		}
@@ -880,9 +1050,20 @@ void model_tick(struct model *m, int64_t now_ns)
 			if (a->on_call && now_ns - a->last_ns > expiry) {
 				a->on_call = false;
 				m->dirty = true;
+			} else if (a->on_call) {
+				expiry_note(m, a->last_ns);
 			}
 		}
 	}
+}
+
+void model_tick(struct model *m, int64_t now_ns)
+{
+	roll_day(m, now_ns / NS_PER_S);
+	expire_callbacks(m, now_ns / NS_PER_S);
+	tick_grace(m, now_ns);
+	if (now_ns > m->index->next_expiry_ns)
+		tick_expiry(m, now_ns);
 }
 
 int64_t state_now_ns(const struct model_state *st)
@@ -936,14 +1117,16 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 	struct line *lines = dst->lines;
 	struct call *calls = dst->calls;
 	struct queue *queues = dst->queues;
+	struct callback_list callbacks = dst->callbacks;
 	size_t cap_lines = dst->cap_lines, cap_calls = dst->cap_calls, cap_queues = dst->cap_queues;
 	*dst = *src;
 	dst->lines = lines, dst->cap_lines = cap_lines;
 	dst->calls = calls, dst->cap_calls = cap_calls;
 	dst->queues = queues, dst->cap_queues = cap_queues;
+	dst->callbacks = callbacks;
 	bool ok = grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
 	          grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
-	          copy_queues(dst, src);
+	          copy_queues(dst, src) && callbacks_copy(&dst->callbacks, &src->callbacks);
 	if (ok) {
 		if (src->nlines)
 			memcpy(dst->lines, src->lines, src->nlines * sizeof *src->lines);
@@ -951,7 +1134,7 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 			memcpy(dst->calls, src->calls, src->ncalls * sizeof *src->calls);
 		*seen = m->generation;
 	} else {
-		dst->nlines = dst->ncalls = dst->nqueues = 0;
+		dst->nlines = dst->ncalls = dst->nqueues = dst->callbacks.n = 0;
 	}
 	model_unlock(m);
 	return ok;

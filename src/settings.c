@@ -53,6 +53,8 @@ static const struct key keys[] = {
         "a call or caller with no news for this long is expired"),
     INT("missed_grace_s", missed_grace_s, 1, 3600, "15",
         "ringing that ended with no pick-up for this long is a missed call"),
+    INT("callback_window_h", callback_window_h, 1, 24 * 400, "24",
+        "callers to call back stay listed this many hours after their last try or call"),
     INT("max_lines", max_lines, 1, 1000000, "20000", "most lines kept"),
     INT("max_queues", max_queues, 1, 100000, "2000", "most queues kept"),
     INT("max_calls", max_calls, 1, 1000000, "50000", "most calls in progress kept"),

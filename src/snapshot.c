@@ -423,6 +423,43 @@ static void add_queues(struct doc *d, const struct model_state *st, const struct
 	close_container(d);
 }
 
+/* The callers to call back, in the order of the Callbacks view (short abandons included). */
+static void add_callbacks(struct doc *d, const struct callback_list *cb)
+{
+	size_t *order = cb->n ? malloc(cb->n * sizeof *order) : NULL;
+	size_t n = order ? callbacks_order(cb, true, order) : 0;
+	if (cb->n && !order)
+		d->ok = false;
+	open_arr(d, "callbacks");
+	for (size_t i = 0; d->ok && i < n; i++) {
+		const struct callback *e = &cb->entries[order[i]];
+		char display[TEXT_MAX];
+		if (e->display[0])
+			text_copy(display, sizeof display, e->display);
+		else
+			phone_display(display, sizeof display, e->caller);
+		open_obj(d, NULL);
+		add_str(d, "caller", e->caller);
+		add_str(d, "display", display);
+		add_str(d, "queue", e->queue);
+		add_int(d, "left_at", e->left_at_s);
+		add_int(d, "wait_s", e->wait_s);
+		add_str(d, "outcome", cb_outcome_name(e->outcome));
+		add_int(d, "tries", e->tries);
+		add_str(d, "status", cb_status_name(e->status));
+		if (e->status == CB_OPEN) {
+			add_null(d, "closed_by");
+			add_null(d, "closed_at");
+		} else {
+			add_str(d, "closed_by", e->closed_by);
+			add_int(d, "closed_at", e->closed_at_s);
+		}
+		close_container(d);
+	}
+	close_container(d);
+	free(order);
+}
+
 static void add_counters(struct doc *d, const struct counters *c)
 {
 	open_obj(d, "counters");
@@ -459,6 +496,7 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	add_feeds(d, st);
 	add_lines(d, st, now_ns);
 	add_queues(d, st, s, now_s);
+	add_callbacks(d, &st->callbacks);
 	add_counters(d, &st->counters);
 	close_container(d);
 	return d->ok;
