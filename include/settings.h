@@ -26,6 +26,7 @@ struct settings {
 	int expiry_s;          /* a call or caller with no news for this long is expired */
 	int missed_grace_s;    /* end_ringing with no pick-up after this long is a missed call */
 	int callback_window_h; /* callers to call back are kept this many hours */
+	int interval_min;      /* the day per interval of this many minutes (charts, reports) */
 	/* bounds against a hostile feed */
 	int max_lines, max_queues, max_calls, max_members, max_agents;
 	/* names */

@@ -23,6 +23,7 @@
 #include "model.h"
 #include "names.h"
 #include "redact.h"
+#include "report.h"
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
@@ -51,6 +52,7 @@ struct options {
 
 static const char usage_text[] =
     "Usage: ctiboard [OPTION]...\n"
+    "       ctiboard report [OPTION]... [FILE]...\n"
     "A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
     "\n"
     "Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
@@ -86,6 +88,7 @@ static const char usage_text[] =
     "  --list-keys            list the configuration keys with their defaults\n"
     "  --help, --version\n"
     "\n"
+    "Reports: ctiboard report --help (the day by queue, agent, line, interval or callback).\n"
     "Keys: press ? in the program. Manual: man ctiboard.\n";
 
 /* A bad command line: one line naming the problem, a hint, exit 2. */
@@ -403,6 +406,17 @@ static void wait_for_news(struct model *m, int ms)
 	}
 }
 
+/* --headless: one line on stderr for each alert raised, changed or cleared (called under the
+ * model's lock, at the moment of the change, so a fast replay misses none). */
+static void report_alert(const struct alert *a, enum alert_change change, void *ctx)
+{
+	static const char *const words[] = {"raised", "changed", "cleared"};
+	(void)ctx;
+	fprintf(stderr, "ctiboard: alert %s: %s %s %s %s: %s\n", words[change],
+	        alert_level_name(a->level), alert_scope_name(a->scope), a->id,
+	        alert_rule_name(a->rule), a->text);
+}
+
 int main(int argc, char **argv)
 {
 	struct settings set;
@@ -412,6 +426,8 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* JSON and numbers on the wire use '.' whatever the locale */
 	json_arena_init();          /* cJSON's hooks are process-wide: set before any thread */
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return report_main(argc - 1, argv + 1);
 	settings_defaults(&set);
 	parse_command_line(argc, argv, &opt, &set);
 	if (opt.list_keys) {
@@ -445,6 +461,8 @@ int main(int argc, char **argv)
 	if (!model_init(&model, &set))
 		fatal("out of memory");
 	model.wake_fd = signal_wake_fd = wake_open();
+	if (opt.headless)
+		model.alert_hook = report_alert;
 	if (opt.replay) {
 		char copy[SETTINGS_PATH_MAX];
 		text_copy(copy, sizeof copy, opt.replay);

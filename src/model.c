@@ -3,13 +3,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "ended.h"
 #include "hashmap.h"
 #include "text.h"
 #include "wake.h"
 
-#define ENDED_MAX        8    /* recently ended calls or callers remembered per line or queue */
+#define ENDED_MAX        8    /* recently ended calls remembered per line */
+#define ENDED_CALLERS    8192 /* ended queue callers remembered (within the expiry window) */
 #define DEDUP_GENERATION 8192 /* fingerprints per generation of the duplicate filter */
 #define RATE_WINDOW_S    10
 
@@ -29,15 +32,21 @@ struct dedup {
 
 /* What a queue's callers and agents are found by, parallel to st.queues. */
 struct queue_index {
-	struct ended_ring ended;
 	struct hashmap members; /* uuid -> position in queue.members */
 	struct hashmap agents;  /* number -> position in queue.agents */
+	bool *agent_watched;    /* parallel to queue.agents: on call, with a watch pending */
+	size_t cap_agent_watched;
 };
 
-/* A call whose ringing ended, to be counted as missed once the grace period is over. */
-struct grace_entry {
+/* Something that may end at due_ns for lack of news (or, for a call whose ringing ended, be
+ * counted as missed): found again through its index by hash (and queue). */
+enum watch_kind { WATCH_CALL_GRACE, WATCH_CALL, WATCH_MEMBER, WATCH_AGENT };
+
+struct watch {
 	int64_t due_ns;
-	uint64_t call_hash;
+	uint64_t hash;
+	uint32_t queue; /* for callers and agents */
+	enum watch_kind kind;
 };
 
 struct model_index {
@@ -46,12 +55,14 @@ struct model_index {
 	struct ended_ring *line_ended; /* parallel to st.lines */
 	struct queue_index *queue_ix;  /* parallel to st.queues */
 	struct dedup dedup;
-	struct grace_entry *grace; /* a min-heap on due_ns */
-	size_t ngrace, cap_grace;
-	int64_t next_expiry_ns; /* no call, caller or agent can expire before this */
+	struct ended_set ended_callers; /* queue callers who left, by caller_key() */
+	struct watch *watch; /* a min-heap on due_ns */
+	size_t nwatch, cap_watch;
+	bool watch_lost; /* a watch could not be kept (memory): sweep everything, watch again */
 	int64_t next_day_start_s;
 	int64_t last_tick_s;         /* event time of the last tick done by model_apply */
 	int64_t callbacks_expired_s; /* time of the last look for callbacks out of the window */
+	int64_t waiting_minute;      /* minute of the last sparkline sample of every queue */
 	int64_t rate_second[RATE_WINDOW_S];
 	uint32_t rate_count[RATE_WINDOW_S];
 };
@@ -187,13 +198,18 @@ static bool dedup_seen(struct dedup *d, uint64_t fp)
 	return false;
 }
 
-/* Fingerprint of what makes an event the same event: kind, number, call or caller, time. */
+/* Fingerprint of what makes an event the same event: kind, number, call or caller, agent,
+ * count, time. Equal times happen for different events (offers of one caller to two agents,
+ * two counts): a duplicate is the same event, not the same time. */
 static uint64_t event_fingerprint(const struct event *ev)
 {
-	uint64_t h = hash_bytes(0xcbf29ce484222325ULL, ev->kind_name, strlen(ev->kind_name) + 1);
+	const char *kind = ev->kind == EV_UNKNOWN ? ev->kind_name : event_kind_name(ev->kind);
+	uint64_t h = hash_bytes(0xcbf29ce484222325ULL, kind, strlen(kind) + 1);
 	h = hash_bytes(h, ev->resource, strlen(ev->resource) + 1);
 	h = hash_bytes(h, ev->call_id, strlen(ev->call_id) + 1);
 	h = hash_bytes(h, ev->member_uuid, strlen(ev->member_uuid) + 1);
+	h = hash_bytes(h, ev->agent, strlen(ev->agent) + 1);
+	h = hash_bytes(h, &ev->count, sizeof ev->count);
 	int64_t t = ev->timestamp_ns ? ev->timestamp_ns : ev->ts_ns;
 	h = hash_bytes(h, &t, sizeof t);
 	return h ? h : 1;
@@ -229,7 +245,7 @@ bool model_init(struct model *m, const struct settings *s)
 		free(m->index);
 		return false;
 	}
-	m->index->next_expiry_ns = INT64_MAX;
+	ended_set_init(&m->index->ended_callers, ENDED_CALLERS);
 	text_copy(m->st.source, sizeof m->st.source, "live");
 	return true;
 }
@@ -238,6 +254,7 @@ static void queue_free_arrays(struct queue *q)
 {
 	free(q->members);
 	free(q->agents);
+	series_free(&q->day);
 	q->members = NULL, q->agents = NULL;
 	q->nmembers = q->cap_members = q->nagents = q->cap_agents = 0;
 }
@@ -249,6 +266,7 @@ void state_free(struct model_state *st)
 	free(st->queues);
 	free(st->lines);
 	free(st->calls);
+	alerts_free(&st->alerts);
 	callbacks_free(&st->callbacks);
 	st->queues = NULL, st->lines = NULL, st->calls = NULL;
 	st->nqueues = st->cap_queues = st->nlines = st->cap_lines = st->ncalls = st->cap_calls = 0;
@@ -264,10 +282,12 @@ void model_done(struct model *m)
 		for (size_t i = 0; i < m->st.cap_queues && ix->queue_ix; i++) {
 			hashmap_free(&ix->queue_ix[i].members);
 			hashmap_free(&ix->queue_ix[i].agents);
+			free(ix->queue_ix[i].agent_watched);
 		}
 		free(ix->queue_ix);
 		free(ix->line_ended);
-		free(ix->grace);
+		ended_set_free(&ix->ended_callers);
+		free(ix->watch);
 		free(m->index->dedup.gen[0]);
 		free(m->index->dedup.gen[1]);
 		free(m->index);
@@ -285,6 +305,12 @@ void model_lock(struct model *m)
 
 void model_unlock(struct model *m)
 {
+	if (m->dirty || m->alerts_due) {
+		m->alerts_due = false;
+		if (alerts_evaluate(&m->st.alerts, &m->st, &m->set, state_now_ns(&m->st),
+		                    m->alert_hook, m->alert_hook_ctx))
+			m->dirty = true;
+	}
 	bool changed = m->dirty;
 	if (changed) {
 		m->generation++;
@@ -342,8 +368,11 @@ void model_reset_today(struct model *m)
 	for (size_t i = 0; i < st->nqueues; i++) {
 		struct queue *q = &st->queues[i];
 		memset(&q->today, 0, sizeof q->today);
-		for (size_t a = 0; a < q->nagents; a++)
-			q->agents[a].taken_today = 0;
+		series_reset(&q->day);
+		for (size_t a = 0; a < q->nagents; a++) {
+			q->agents[a].taken_today = q->agents[a].offers_not_taken_today = 0;
+			q->agents[a].talk_today_s = 0;
+		}
 	}
 	m->dirty = true;
 }
@@ -357,8 +386,11 @@ static bool roll_day(struct model *m, int64_t t_s)
 	if (m->st.day_start_s != 0 && t_s < ix->next_day_start_s)
 		return true;
 	int64_t start = day_start_for(t_s, m->set.shift_start_min);
-	if (m->st.day_start_s != 0)
+	if (m->st.day_start_s != 0) {
+		if (m->day_end)
+			m->day_end(m->day_end_ctx, m);
 		model_reset_today(m);
+	}
 	m->st.day_start_s = start;
 	ix->next_day_start_s = next_day_start(start, m->set.shift_start_min);
 	m->dirty = true;
@@ -394,6 +426,54 @@ static long indexed_add(void **array, size_t *n, size_t *cap, size_t elem, size_
 	memset((char *)*side + pos * side_elem, 0, side_elem);
 	hashmap_insert(map, hashmap_hash_str(number), (uint32_t)pos); /* room reserved above */
 	return (long)pos;
+}
+
+/* ---- watches: what may end for lack of news, in a min-heap on when ---- */
+
+static void watch_swap(struct watch *a, struct watch *b)
+{
+	struct watch t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void watch_push(struct model *m, enum watch_kind kind, int64_t due_ns, uint64_t hash,
+                       uint32_t queue)
+{
+	struct model_index *ix = m->index;
+	if (!grow((void **)&ix->watch, &ix->cap_watch, ix->nwatch + 1, sizeof *ix->watch)) {
+		ix->watch_lost = true;
+		return;
+	}
+	size_t i = ix->nwatch++;
+	ix->watch[i] = (struct watch){due_ns, hash, queue, kind};
+	while (i > 0 && ix->watch[(i - 1) / 2].due_ns > ix->watch[i].due_ns) {
+		watch_swap(&ix->watch[(i - 1) / 2], &ix->watch[i]);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct watch watch_pop(struct model_index *ix)
+{
+	struct watch top = ix->watch[0];
+	ix->watch[0] = ix->watch[--ix->nwatch];
+	for (size_t i = 0;;) {
+		size_t least = i, l = 2 * i + 1, r = l + 1;
+		if (l < ix->nwatch && ix->watch[l].due_ns < ix->watch[least].due_ns)
+			least = l;
+		if (r < ix->nwatch && ix->watch[r].due_ns < ix->watch[least].due_ns)
+			least = r;
+		if (least == i)
+			break;
+		watch_swap(&ix->watch[i], &ix->watch[least]);
+		i = least;
+	}
+	return top;
+}
+
+static int64_t expiry_of(const struct model *m, int64_t last_ns)
+{
+	return last_ns + (int64_t)m->set.expiry_s * NS_PER_S;
 }
 
 /* ---- lines and calls ---- */
@@ -435,14 +515,6 @@ static struct call *call_find(struct model *m, uint32_t line, const char *id)
 	return NULL;
 }
 
-/* No call, caller or agent last heard of at t can expire before t + expiry. */
-static void expiry_note(struct model *m, int64_t t)
-{
-	int64_t due = t + (int64_t)m->set.expiry_s * NS_PER_S;
-	if (due < m->index->next_expiry_ns)
-		m->index->next_expiry_ns = due;
-}
-
 static void call_set_state(struct line *l, struct call *c, enum call_state s, int64_t t)
 {
 	bool was_ringing = c->state == CALL_RINGING, was_active = c->answered;
@@ -477,7 +549,7 @@ static struct call *call_new(struct model *m, struct line *l, const struct event
 	c->start_ns = c->since_ns = c->last_ns = t;
 	c->state = CALL_RING_ENDED; /* set properly by the caller through call_set_state */
 	l->ncalls++;
-	expiry_note(m, t);
+	watch_push(m, WATCH_CALL, expiry_of(m, t), call_hash(line, c->id), 0);
 	if (counting) {
 		if (c->inbound)
 			l->today.calls_in++;
@@ -526,50 +598,6 @@ static void note_reached(struct model *m, const struct line *l, const struct cal
 		callbacks_reached(cb, c->called, t / NS_PER_S, CB_CALLED_BACK, l->number);
 	else if (map_find(&m->index->queues, m->st.queues, queue_key, l->number) < 0)
 		callbacks_reached(cb, c->calling, t / NS_PER_S, CB_CALLED_IN, l->number);
-}
-
-/* ---- calls whose ringing ended: a min-heap on the end of their grace period ---- */
-
-static void grace_swap(struct grace_entry *a, struct grace_entry *b)
-{
-	struct grace_entry t = *a;
-	*a = *b;
-	*b = t;
-}
-
-/* Remember that a call may become missed at due_ns. If memory runs out, the next sweep of
- * every call (expiry_note) still finds it. */
-static void grace_push(struct model *m, int64_t due_ns, uint64_t call_hash_)
-{
-	struct model_index *ix = m->index;
-	if (!grow((void **)&ix->grace, &ix->cap_grace, ix->ngrace + 1, sizeof *ix->grace)) {
-		expiry_note(m, due_ns - (int64_t)m->set.expiry_s * NS_PER_S);
-		return;
-	}
-	size_t i = ix->ngrace++;
-	ix->grace[i] = (struct grace_entry){due_ns, call_hash_};
-	while (i > 0 && ix->grace[(i - 1) / 2].due_ns > ix->grace[i].due_ns) {
-		grace_swap(&ix->grace[(i - 1) / 2], &ix->grace[i]);
-		i = (i - 1) / 2;
-	}
-}
-
-static struct grace_entry grace_pop(struct model_index *ix)
-{
-	struct grace_entry top = ix->grace[0];
-	ix->grace[0] = ix->grace[--ix->ngrace];
-	for (size_t i = 0;;) {
-		size_t least = i, l = 2 * i + 1, r = l + 1;
-		if (l < ix->ngrace && ix->grace[l].due_ns < ix->grace[least].due_ns)
-			least = l;
-		if (r < ix->ngrace && ix->grace[r].due_ns < ix->grace[least].due_ns)
-			least = r;
-		if (least == i)
-			break;
-		grace_swap(&ix->grace[i], &ix->grace[least]);
-		i = least;
-	}
-	return top;
 }
 
 static enum apply_result apply_line(struct model *m, const struct event *ev, int64_t t,
@@ -626,8 +654,9 @@ static enum apply_result apply_line(struct model *m, const struct event *ev, int
 	case EV_END_RINGING:
 		if (c->state == CALL_RINGING) {
 			call_set_state(l, c, CALL_RING_ENDED, t);
-			grace_push(m, t + (int64_t)m->set.missed_grace_s * NS_PER_S,
-			           call_hash(pos, c->id));
+			watch_push(m, WATCH_CALL_GRACE,
+			           t + (int64_t)m->set.missed_grace_s * NS_PER_S,
+			           call_hash(pos, c->id), 0);
 		}
 		break;
 	case EV_START_HOLD:
@@ -681,11 +710,19 @@ static struct member *member_find(struct model *m, struct queue *q, const char *
 	return pos < 0 ? NULL : &q->members[pos];
 }
 
+/* The interval of today in which a caller who joined at joined_s counts; NULL when out of
+ * memory. */
+static struct interval_counts *interval_of(struct model *m, struct queue *q, int64_t joined_s)
+{
+	return series_slot(&q->day, m->set.interval_min, m->st.day_start_s, joined_s);
+}
+
 /* The caller of an event, created if new (and counted as offered). NULL at a bound. */
 static struct member *member_get(struct model *m, struct queue *q, const struct event *ev,
                                  int64_t t, bool counting)
 {
 	struct member *mb = member_find(m, q, ev->member_uuid);
+	bool created = !mb;
 	if (!mb) {
 		if (q->nmembers >= (size_t)m->set.max_members ||
 		    !grow((void **)&q->members, &q->cap_members, q->nmembers + 1, sizeof *mb) ||
@@ -697,7 +734,8 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 		text_copy(mb->uuid, sizeof mb->uuid, ev->member_uuid);
 		mb->state = MEMBER_WAITING;
 		mb->joined_s = t / NS_PER_S;
-		expiry_note(m, t);
+		watch_push(m, WATCH_MEMBER, expiry_of(m, t), hashmap_hash_str(mb->uuid),
+		           (uint32_t)(q - m->st.queues));
 		if (counting)
 			q->today.offered++;
 	}
@@ -708,17 +746,38 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 	if (ev->member_name[0])
 		text_copy(mb->name, sizeof mb->name, ev->member_name);
 	mb->last_ns = max64(mb->last_ns, t);
+	struct interval_counts *slot = created && counting ? interval_of(m, q, mb->joined_s) : NULL;
+	if (slot)
+		slot->offered++;
 	return mb;
 }
 
+/* The key of a caller of a queue among the ended callers. */
+static uint64_t caller_key(const struct queue *q, const char *uuid)
+{
+	return hashmap_hash(hashmap_hash_str(q->number), uuid, strlen(uuid));
+}
+
+/* Remove a caller; remember them for the expiry window so that late events change nothing. */
 static void member_remove(struct model *m, struct queue *q, struct member *mb)
 {
 	struct queue_index *qx = queue_ix(m, q);
-	ended_add(&qx->ended, hash_str(mb->uuid), false);
+	ended_set_add(&m->index->ended_callers, caller_key(q, mb->uuid), mb->last_ns);
 	size_t pos = (size_t)(mb - q->members), last = --q->nmembers;
 	map_swap_remove(&qx->members, hashmap_hash_str(mb->uuid),
 	                hashmap_hash_str(q->members[last].uuid), pos, last);
 	*mb = q->members[last];
+}
+
+/* An agent went on a call: watch it, unless a watch is pending already. */
+static void agent_watch(struct model *m, struct queue *q, struct agent *a)
+{
+	bool *watched = &queue_ix(m, q)->agent_watched[a - q->agents];
+	if (*watched)
+		return;
+	*watched = true;
+	watch_push(m, WATCH_AGENT, expiry_of(m, a->last_ns), hashmap_hash_str(a->number),
+	           (uint32_t)(q - m->st.queues));
 }
 
 static struct agent *agent_get(struct model *m, struct queue *q, const char *number, int64_t t)
@@ -731,10 +790,15 @@ static struct agent *agent_get(struct model *m, struct queue *q, const char *num
 		q->agents[pos].last_ns = max64(q->agents[pos].last_ns, t);
 		return &q->agents[pos];
 	}
+	struct queue_index *qx = queue_ix(m, q);
+	size_t had = qx->cap_agent_watched;
 	if (q->nagents >= (size_t)m->set.max_agents ||
 	    !grow((void **)&q->agents, &q->cap_agents, q->nagents + 1, sizeof *q->agents) ||
+	    !grow((void **)&qx->agent_watched, &qx->cap_agent_watched, q->nagents + 1,
+	          sizeof *qx->agent_watched) ||
 	    !hashmap_insert(map, hashmap_hash_str(number), (uint32_t)q->nagents))
 		return NULL;
+	memset(qx->agent_watched + had, 0, qx->cap_agent_watched - had);
 	struct agent *a = &q->agents[q->nagents++];
 	memset(a, 0, sizeof *a);
 	text_copy(a->number, sizeof a->number, number);
@@ -751,6 +815,24 @@ static void count_answer(struct model *m, struct queue *q, struct member *mb, in
 	if (wait <= m->set.sl_target_s)
 		q->today.answered_in_sl++;
 	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
+	struct interval_counts *slot = interval_of(m, q, mb->joined_s);
+	if (slot)
+		series_answered(slot, wait, m->set.sl_target_s);
+}
+
+/* Count a finished agent call of a caller who joined at joined_s. */
+static void count_talk(struct model *m, struct queue *q, struct agent *a, int64_t joined_s,
+                       int64_t talk_s)
+{
+	q->today.talks++;
+	q->today.talk_total_s += talk_s;
+	if (a)
+		a->talk_today_s += talk_s;
+	struct interval_counts *slot = interval_of(m, q, joined_s);
+	if (slot) {
+		slot->talks++;
+		slot->talk_total_s += talk_s;
+	}
 }
 
 /* Count a caller who left before an answer. */
@@ -766,6 +848,10 @@ static void count_unanswered(struct model *m, struct queue *q, const struct even
 		q->today.short_abandoned++;
 	else
 		q->today.abandoned++;
+	struct interval_counts *slot = interval_of(m, q, joined_s);
+	if (slot)
+		series_left(slot, wait,
+		            callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
 }
 
 /* A caller left before an answer: one to call back. */
@@ -775,6 +861,14 @@ static void note_left(struct model *m, const struct queue *q, const struct membe
 	int64_t wait = seconds_between(mb->joined_s, left_s);
 	callbacks_left(&m->st.callbacks, q->number, mb->number, mb->name, left_s, wait,
 	               callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
+}
+
+/* Did an offered agent refuse the call? Not when the agent lost a ring-all race (LOSE_RACE) or
+ * the offer was withdrawn (ORIGINATOR_CANCEL: another agent answered, or the caller left). */
+static bool agent_refused(const char *hangup_cause)
+{
+	return strcasecmp(hangup_cause, "LOSE_RACE") != 0 &&
+	       strcasecmp(hangup_cause, "ORIGINATOR_CANCEL") != 0;
 }
 
 static enum apply_result apply_queue(struct model *m, const struct event *ev, int64_t t,
@@ -798,24 +892,25 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	}
 
 	int64_t t_s = t / NS_PER_S;
-	struct ended_ring *ended = &queue_ix(m, q)->ended;
+	struct ended_set *ended = &m->index->ended_callers;
+	int64_t window_ns = (int64_t)m->set.expiry_s * NS_PER_S;
 	struct member *mb = member_find(m, q, ev->member_uuid);
 	struct agent *a = agent_get(m, q, ev->agent, t);
-	if (!mb && ended_find(ended, hash_str(ev->member_uuid)) >= 0) {
-		/* a late event about a caller who has left: only the agent side may still count */
+	/* A caller is created by member-queue-start, or by a later event that carries a joined
+	 * time inside the expiry window; never by a late event about a caller who has left. */
+	bool joined_recently =
+	    ev->joined_s > 0 && ev->joined_s <= t_s + 60 && t_s - ev->joined_s <= m->set.expiry_s;
+	if (!mb && (ended_set_has(ended, caller_key(q, ev->member_uuid), t, window_ns) ||
+	            (ev->kind != EV_MEMBER_QUEUE_START && !joined_recently))) {
+		/* a late event about a caller who has left, or about one never seen: only the
+		 * agent side may still count */
 		if (ev->kind == EV_BRIDGE_AGENT_END && a) {
 			a->on_call = false;
-			if (counting && ev->answered_s && ev->terminated_s) {
-				q->today.talks++;
-				q->today.talk_total_s +=
-				    seconds_between(ev->answered_s, ev->terminated_s);
-			}
+			if (counting && ev->answered_s && ev->terminated_s)
+				count_talk(m, q, a, ev->joined_s ? ev->joined_s : ev->answered_s,
+				           seconds_between(ev->answered_s, ev->terminated_s));
 		}
 		return APPLY_IGNORED;
-	}
-	if (!mb && ev->kind == EV_MEMBER_QUEUE_END && !ev->joined_s) {
-		ended_add(ended, hash_str(ev->member_uuid), false);
-		return APPLY_IGNORED; /* an end with nothing to end and no times to count */
 	}
 	mb = member_get(m, q, ev, t, counting);
 	if (!mb)
@@ -846,13 +941,17 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (a) {
 			a->on_call = true;
 			a->since_s = mb->answered_s;
-			expiry_note(m, a->last_ns);
+			agent_watch(m, q, a);
 		}
 		break;
 	case EV_BRIDGE_AGENT_FAIL:
-		if (counting)
+		if (counting && agent_refused(ev->hangup_cause))
 			q->today.agent_failures++;
-		if (mb->state == MEMBER_OFFERED) {
+		/* a ring-all loser did not refuse anything: another agent took the caller */
+		if (counting && a && agent_refused(ev->hangup_cause))
+			a->offers_not_taken_today++;
+		if (mb->state == MEMBER_OFFERED &&
+		    (!ev->agent[0] || strcmp(mb->agent, ev->agent) == 0)) {
 			mb->state = MEMBER_WAITING;
 			mb->agent[0] = '\0';
 		}
@@ -863,8 +962,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (counting) {
 			int64_t answered = ev->answered_s ? ev->answered_s : mb->answered_s;
 			int64_t ended_s = ev->terminated_s ? ev->terminated_s : t_s;
-			q->today.talks++;
-			q->today.talk_total_s += answered ? seconds_between(answered, ended_s) : 0;
+			count_talk(m, q, a, mb->joined_s,
+			           answered ? seconds_between(answered, ended_s) : 0);
 		}
 		break;
 	case EV_MEMBER_QUEUE_END:
@@ -873,8 +972,11 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 			mb->answered_s = ev->answered_s;
 			callbacks_reached(&m->st.callbacks, mb->number, ev->answered_s,
 			                  CB_CALLED_IN, ev->agent);
-			if (counting)
+			if (counting) {
 				count_answer(m, q, mb, ev->answered_s);
+				if (a)
+					a->taken_today++;
+			}
 		} else if (!mb->answered_s) {
 			int64_t left_s = ev->leaving_s ? ev->leaving_s : t_s;
 			if (counting)
@@ -886,6 +988,15 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	default: break;
 	}
 	return APPLY_OK;
+}
+
+/* Record the callers waiting in q at now_s for its sparkline (as stats.h counts them). */
+static void note_waiting(struct queue *q, int64_t now_s)
+{
+	int waiting = 0;
+	for (size_t i = 0; i < q->nmembers; i++)
+		waiting += q->members[i].state != MEMBER_WITH_AGENT;
+	wait_history_note(&q->waiting_h, now_s, q->count >= 0 ? q->count : waiting);
 }
 
 /* ---- applying ---- */
@@ -945,6 +1056,11 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	enum apply_result r =
 	    ev->is_queue ? apply_queue(m, ev, t, counting) : apply_line(m, ev, t, counting);
 	m->dirty = true;
+	if (ev->is_queue && r != APPLY_DROPPED) {
+		long pos = map_find(&m->index->queues, st->queues, queue_key, ev->resource);
+		if (pos >= 0)
+			note_waiting(&st->queues[pos], t / NS_PER_S);
+	}
 	if (r == APPLY_DROPPED) {
 		st->counters.dropped++;
 		return r;
@@ -967,6 +1083,87 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	return r;
 }
 
+/* A call's watch is due: expire it, count it missed, or watch it again. Returns true if the
+ * calls changed (the probe must stop). */
+static bool tick_call(struct model *m, const struct watch *w, struct call *c, int64_t now_ns)
+{
+	struct model_state *st = &m->st;
+	struct line *l = &st->lines[c->line];
+	if (now_ns - c->last_ns > (int64_t)m->set.expiry_s * NS_PER_S) {
+		st->counters.expired++;
+		call_end(m, l, c, false);
+	} else if (c->state == CALL_RING_ENDED &&
+	           now_ns - c->since_ns > (int64_t)m->set.missed_grace_s * NS_PER_S) {
+		call_finish(m, l, c, now_ns, c->since_ns / NS_PER_S >= st->day_start_s);
+	} else {
+		if (w->kind == WATCH_CALL) /* news came since: due later */
+			watch_push(m, WATCH_CALL, expiry_of(m, c->last_ns), w->hash, 0);
+		return false;
+	}
+	m->dirty = true;
+	return true;
+}
+
+static void tick_member(struct model *m, const struct watch *w, int64_t now_ns)
+{
+	struct queue *q = &m->st.queues[w->queue];
+	uint32_t pos;
+	for (struct hashmap_probe p = hashmap_probe(&queue_ix(m, q)->members, w->hash);
+	     hashmap_probe_next(&p, &pos);) {
+		struct member *mb = &q->members[pos];
+		if (now_ns - mb->last_ns > (int64_t)m->set.expiry_s * NS_PER_S) {
+			m->st.counters.expired++;
+			member_remove(m, q, mb);
+			m->dirty = true;
+			return; /* the map changed: the probe is over */
+		}
+		watch_push(m, WATCH_MEMBER, expiry_of(m, mb->last_ns), w->hash, w->queue);
+	}
+}
+
+static void tick_agent(struct model *m, const struct watch *w, int64_t now_ns)
+{
+	struct queue *q = &m->st.queues[w->queue];
+	struct queue_index *qx = queue_ix(m, q);
+	uint32_t pos;
+	for (struct hashmap_probe p = hashmap_probe(&qx->agents, w->hash);
+	     hashmap_probe_next(&p, &pos);) {
+		struct agent *a = &q->agents[pos];
+		if (!qx->agent_watched[pos])
+			continue;
+		if (a->on_call && now_ns - a->last_ns <= (int64_t)m->set.expiry_s * NS_PER_S) {
+			watch_push(m, WATCH_AGENT, expiry_of(m, a->last_ns), w->hash, w->queue);
+			continue;
+		}
+		qx->agent_watched[pos] = false;
+		if (a->on_call) {
+			a->on_call = false;
+			m->dirty = true;
+		}
+	}
+}
+
+/* End what is due, in the order it fell due. */
+static void tick_watches(struct model *m, int64_t now_ns)
+{
+	struct model_index *ix = m->index;
+	while (ix->nwatch && ix->watch[0].due_ns < now_ns) {
+		struct watch w = watch_pop(ix);
+		uint32_t pos;
+		switch (w.kind) {
+		case WATCH_CALL:
+		case WATCH_CALL_GRACE:
+			for (struct hashmap_probe p = hashmap_probe(&ix->calls, w.hash);
+			     hashmap_probe_next(&p, &pos);)
+				if (tick_call(m, &w, &m->st.calls[pos], now_ns))
+					break; /* the map changed: the probe is over */
+			break;
+		case WATCH_MEMBER: tick_member(m, &w, now_ns); break;
+		case WATCH_AGENT: tick_agent(m, &w, now_ns); break;
+		}
+	}
+}
+
 /* Drop the callers to call back that left the window; looked at once a minute. */
 static void expire_callbacks(struct model *m, int64_t now_s)
 {
@@ -979,45 +1176,16 @@ static void expire_callbacks(struct model *m, int64_t now_s)
 		m->dirty = true;
 }
 
-/* End the calls whose grace period is over: missed (or expired, as the sweep would). */
-static void tick_grace(struct model *m, int64_t now_ns)
+/* When a watch was lost: look at everything, as the watches would have, and watch it all
+ * again. */
+static void tick_sweep(struct model *m, int64_t now_ns)
 {
 	struct model_state *st = &m->st;
 	struct model_index *ix = m->index;
 	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
 	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
-	while (ix->ngrace && ix->grace[0].due_ns < now_ns) {
-		struct grace_entry e = grace_pop(ix);
-		uint32_t pos;
-		/* the candidates under the hash: the call itself, unless it ended or was answered
-		 * since (then this entry is stale), or another call due as well */
-		for (struct hashmap_probe p = hashmap_probe(&ix->calls, e.call_hash);
-		     hashmap_probe_next(&p, &pos);) {
-			struct call *c = &st->calls[pos];
-			struct line *l = &st->lines[c->line];
-			if (now_ns - c->last_ns > expiry) {
-				st->counters.expired++;
-				call_end(m, l, c, false);
-			} else if (c->state == CALL_RING_ENDED && now_ns - c->since_ns > grace) {
-				call_finish(m, l, c, now_ns,
-				            c->since_ns / NS_PER_S >= st->day_start_s);
-			} else {
-				continue;
-			}
-			m->dirty = true;
-			break; /* the map changed: the probe is over; any other is popped later */
-		}
-	}
-}
-
-/* Expire whatever had no news for expiry_s, looking at everything; done only when something
- * may be due, and notes when that will next be. */
-static void tick_expiry(struct model *m, int64_t now_ns)
-{
-	struct model_state *st = &m->st;
-	int64_t expiry = (int64_t)m->set.expiry_s * NS_PER_S;
-	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
-	m->index->next_expiry_ns = INT64_MAX;
+	ix->watch_lost = false;
+	ix->nwatch = 0;
 	for (size_t i = 0; i < st->ncalls;) {
 		struct call *c = &st->calls[i];
 		struct line *l = &st->lines[c->line];
@@ -1029,29 +1197,35 @@ static void tick_expiry(struct model *m, int64_t now_ns)
 			call_finish(m, l, c, now_ns, c->since_ns / NS_PER_S >= st->day_start_s);
 			m->dirty = true;
 		} else {
-			expiry_note(m, c->last_ns);
+			uint64_t h = call_hash(c->line, c->id);
+			watch_push(m, WATCH_CALL, expiry_of(m, c->last_ns), h, 0);
+			if (c->state == CALL_RING_ENDED)
+				watch_push(m, WATCH_CALL_GRACE, c->since_ns + grace, h, 0);
 			i++;
 		}
 	}
 	for (size_t qi = 0; qi < st->nqueues; qi++) {
 		struct queue *q = &st->queues[qi];
+		struct queue_index *qx = &ix->queue_ix[qi];
 		for (size_t i = 0; i < q->nmembers;) {
 			if (now_ns - q->members[i].last_ns > expiry) {
 				st->counters.expired++;
 				member_remove(m, q, &q->members[i]);
 				m->dirty = true;
 			} else {
-				expiry_note(m, q->members[i].last_ns);
+				watch_push(m, WATCH_MEMBER, expiry_of(m, q->members[i].last_ns),
+				           hashmap_hash_str(q->members[i].uuid), (uint32_t)qi);
 				i++;
 			}
 		}
 		for (size_t i = 0; i < q->nagents; i++) {
 			struct agent *a = &q->agents[i];
+			qx->agent_watched[i] = false;
 			if (a->on_call && now_ns - a->last_ns > expiry) {
 				a->on_call = false;
 				m->dirty = true;
 			} else if (a->on_call) {
-				expiry_note(m, a->last_ns);
+				agent_watch(m, q, a);
 			}
 		}
 	}
@@ -1060,10 +1234,18 @@ static void tick_expiry(struct model *m, int64_t now_ns)
 void model_tick(struct model *m, int64_t now_ns)
 {
 	roll_day(m, now_ns / NS_PER_S);
+	m->alerts_due = true; /* time moved: waits and rings grow */
 	expire_callbacks(m, now_ns / NS_PER_S);
-	tick_grace(m, now_ns);
-	if (now_ns > m->index->next_expiry_ns)
-		tick_expiry(m, now_ns);
+	if (now_ns / NS_PER_S / 60 != m->index->waiting_minute) {
+		/* a new minute of the sparklines, for queues that had no event in it */
+		m->index->waiting_minute = now_ns / NS_PER_S / 60;
+		for (size_t i = 0; i < m->st.nqueues; i++)
+			note_waiting(&m->st.queues[i], now_ns / NS_PER_S);
+	}
+	if (m->index->watch_lost)
+		tick_sweep(m, now_ns);
+	else
+		tick_watches(m, now_ns);
 }
 
 int64_t state_now_ns(const struct model_state *st)
@@ -1089,11 +1271,14 @@ static bool copy_queues(struct model_state *dst, const struct model_state *src)
 		const struct queue *s = &src->queues[i];
 		struct member *members = d->members;
 		struct agent *agents = d->agents;
+		struct day_series day = d->day;
 		size_t cap_members = d->cap_members, cap_agents = d->cap_agents;
 		*d = *s;
 		d->members = members, d->cap_members = cap_members;
 		d->agents = agents, d->cap_agents = cap_agents;
-		if (!grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
+		d->day = day;
+		if (!series_copy(&d->day, &s->day) ||
+		    !grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
 		    !grow((void **)&d->agents, &d->cap_agents, s->nagents, sizeof *s->agents)) {
 			d->nmembers = d->nagents = 0;
 			return false;
@@ -1117,14 +1302,17 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 	struct line *lines = dst->lines;
 	struct call *calls = dst->calls;
 	struct queue *queues = dst->queues;
+	struct alert_list alerts = dst->alerts;
 	struct callback_list callbacks = dst->callbacks;
 	size_t cap_lines = dst->cap_lines, cap_calls = dst->cap_calls, cap_queues = dst->cap_queues;
 	*dst = *src;
 	dst->lines = lines, dst->cap_lines = cap_lines;
 	dst->calls = calls, dst->cap_calls = cap_calls;
 	dst->queues = queues, dst->cap_queues = cap_queues;
+	dst->alerts = alerts;
 	dst->callbacks = callbacks;
 	bool ok = grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
+	          alerts_copy(&dst->alerts, &src->alerts) &&
 	          grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
 	          copy_queues(dst, src) && callbacks_copy(&dst->callbacks, &src->callbacks);
 	if (ok) {
@@ -1135,6 +1323,7 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 		*seen = m->generation;
 	} else {
 		dst->nlines = dst->ncalls = dst->nqueues = dst->callbacks.n = 0;
+		dst->alerts.count = 0;
 	}
 	model_unlock(m);
 	return ok;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hashmap.h"
 #include "model.h"
 #include "stats.h"
 
@@ -35,10 +36,19 @@ struct row {
 	char key[KEY_ID_MAX]; /* stable identity, to keep the selection across updates */
 };
 
-/* The rows of a panel, rebuilt from the state at each frame. */
+/* The rows of a panel, built from the state. The Queues, Ringing and Active panels are rebuilt
+ * at each frame; the Lines panel (which may hold 100,000 rows, none of whose sort orders
+ * depends on the clock) only when the copy, the filter or its sort changed, its ringing rows
+ * re-aged in between. */
 struct panel {
 	struct row *rows;
 	int nrows, cap;
+	bool built;          /* rows valid for the three below */
+	uint64_t built_seen; /* the copy they were built from */
+	int built_sort;      /* the sort they are in */
+	char built_filter[FILTER_MAX];
+	int *row_of; /* Lines: row of each line of the copy, -1 filtered out */
+	size_t cap_row_of;
 	int total;    /* rows before the filter */
 	int sel, top; /* selected row, first row shown */
 	char sel_key[KEY_ID_MAX];
@@ -60,6 +70,8 @@ struct console {
 
 	struct model_state st; /* the copy drawn; owned here */
 	uint64_t seen;
+	struct hashmap line_ix, queue_ix; /* number -> position in st, see lookup.c */
+	size_t line_ix_n, queue_ix_n;     /* positions indexed */
 	int64_t now_ns;
 
 	enum view view, back; /* back: the view under help / detail */
@@ -85,10 +97,7 @@ struct console {
 	int wall_page, wall_pages;
 	int64_t wall_next_ns; /* wall clock of the next page turn */
 
-	enum alert_level
-	    worst; /* worst alert of the last frame (the bell rings on entering crit) */
-	enum alert_level worst_rows; /* worst alert among the rows built */
-	int alerts;                  /* rows in alert in the last frame */
+	struct alert_list rung; /* the alerts of the last view, to ring the bell on a new crit */
 	char status[128];            /* a one-off message for the footer */
 };
 
@@ -112,6 +121,12 @@ void help_draw(struct console *c, int y, int h);
 void scroller_move(struct scroller *sc, int delta);
 /* The latest events (registered left out) in the box (y, x, h, w), newest first. */
 void recent_draw(struct console *c, int y, int x, int h, int w);
+
+/* Lookups by number on the copy (lookup.c): call lookup_update() after each new copy. */
+void lookup_update(struct console *c);
+void lookup_free(struct console *c);
+const struct line *lookup_line(const struct console *c, const char *number);
+const struct queue *lookup_queue(const struct console *c, const char *number);
 
 /* Names (panels.c) */
 const char *line_name(const struct console *c, const struct line *l, char *dst, size_t dstsize);

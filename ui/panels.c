@@ -47,9 +47,9 @@ const char *party_display(const struct console *c, const char *number, char *dst
 	const struct line *l;
 	const struct queue *q;
 
-	if (!n && (l = state_find_line(&c->st, number)) && l->description[0])
+	if (!n && (l = lookup_line(c, number)) && l->description[0])
 		n = l->description;
-	if (!n && (q = state_find_queue(&c->st, number)) && q->description[0])
+	if (!n && (q = lookup_queue(c, number)) && q->description[0])
 		n = q->description;
 	if (n && *n)
 		snprintf(dst, dstsize, "%s", n);
@@ -372,7 +372,7 @@ static void build_queues(struct console *c, struct panel *p)
 		if (!filter_match(c->filter, r.name, q->number))
 			continue;
 		queue_stats(q, c->s, now_s, &r.qs);
-		r.alert = queue_alert(&r.qs, c->s);
+		r.alert = alerts_level(&c->st.alerts, ALERT_SCOPE_QUEUE, q->number);
 		snprintf(r.key, sizeof r.key, "q:%s", q->number);
 		row_push(p, &r);
 	}
@@ -399,7 +399,9 @@ static void build_call_rows(struct console *c, struct panel *p, bool ringing)
 		    !filter_match(c->filter, party, other_party(call)))
 			continue;
 		r.age_s = seconds_since(c, call->since_ns);
-		r.alert = ringing ? ring_alert(r.age_s, c->s) : ALERT_NONE;
+		r.alert = ringing && call->inbound
+		              ? alerts_level(&c->st.alerts, ALERT_SCOPE_LINE, l->number)
+		              : ALERT_NONE;
 		snprintf(r.key, sizeof r.key, "c:%s:%s", l->number, call->id);
 		row_push(p, &r);
 	}
@@ -428,7 +430,7 @@ static void build_ringing(struct console *c, struct panel *p)
 			    !filter_match(c->filter, mb->name, NULL))
 				continue;
 			r.age_s = seconds_since(c, mb->last_ns);
-			r.alert = ring_alert(r.age_s, c->s);
+			r.alert = alerts_level(&c->st.alerts, ALERT_SCOPE_LINE, mb->agent);
 			snprintf(r.key, sizeof r.key, "m:%s", mb->uuid);
 			row_push(p, &r);
 		}
@@ -438,6 +440,31 @@ static void build_ringing(struct console *c, struct panel *p)
 static void build_active(struct console *c, struct panel *p)
 {
 	build_call_rows(c, p, false);
+}
+
+/* Age the rows of the Lines panel whose line rings, by its longest-ringing call: one pass over
+ * the calls, whatever the number of lines. */
+static void age_ringing_lines(struct console *c, struct panel *p)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < c->st.ncalls; k++) {
+			const struct call *call = &c->st.calls[k];
+			struct row *r;
+
+			if (call->state != CALL_RINGING || call->line >= p->cap_row_of ||
+			    p->row_of[call->line] < 0)
+				continue;
+			r = &p->rows[p->row_of[call->line]];
+			if (pass == 0) {
+				r->age_s = 0;
+			} else {
+				int64_t a = seconds_since(c, call->since_ns);
+
+				if (a > r->age_s)
+					r->age_s = a;
+			}
+		}
+	}
 }
 
 static void build_lines(struct console *c, struct panel *p)
@@ -450,18 +477,28 @@ static void build_lines(struct console *c, struct panel *p)
 		p->total++;
 		if (!filter_match(c->filter, r.name, l->number))
 			continue;
-		/* a ringing line is aged by its longest-ringing call */
-		for (size_t k = 0; l->nringing > 0 && k < c->st.ncalls; k++) {
-			const struct call *call = &c->st.calls[k];
-			int64_t a = seconds_since(c, call->since_ns);
-
-			if (call->line == i && call->state == CALL_RINGING && a > r.age_s)
-				r.age_s = a;
-		}
-		r.alert = r.age_s ? ring_alert(r.age_s, c->s) : ALERT_NONE;
+		r.alert = alerts_level(&c->st.alerts, ALERT_SCOPE_LINE, l->number);
 		snprintf(r.key, sizeof r.key, "l:%s", l->number);
 		row_push(p, &r);
 	}
+}
+
+/* Where each line's row is, after sorting; false if memory runs out. */
+static bool map_line_rows(struct console *c, struct panel *p)
+{
+	if (p->cap_row_of < c->st.nlines) {
+		int *row_of = realloc(p->row_of, c->st.nlines * sizeof *row_of);
+
+		if (!row_of)
+			return false;
+		p->row_of = row_of;
+		p->cap_row_of = c->st.nlines;
+	}
+	for (size_t i = 0; i < p->cap_row_of; i++)
+		p->row_of[i] = -1;
+	for (int k = 0; k < p->nrows; k++)
+		p->row_of[p->rows[k].l - c->st.lines] = k;
+	return true;
 }
 
 /* ---- sorting (qsort has no context: the order in use is kept here, UI thread only) ---- */
@@ -537,34 +574,41 @@ static void reselect(struct panel *p)
 	panel_clamp(p);
 }
 
+/* Are the panel's rows still those of the copy, filter and sort in use? */
+static bool rows_current(const struct console *c, const struct panel *p)
+{
+	return p->built && p->built_seen == c->seen && p->total == (int)c->st.nlines &&
+	       p->built_sort == p->sort && strcmp(p->built_filter, c->filter) == 0;
+}
+
 void panels_build(struct console *c)
 {
 	static void (*const build[PANEL_COUNT])(struct console *, struct panel *) = {
 	    build_queues, build_ringing, build_active, build_lines};
-	int alerts = 0;
-	enum alert_level worst = ALERT_NONE;
-
 	for (int i = 0; i < PANEL_COUNT; i++) {
 		struct panel *p = &c->panels[i];
 
+		if (i == PANEL_LINES && rows_current(c, p)) {
+			age_ringing_lines(c, p);
+			panel_clamp(p);
+			continue;
+		}
 		p->nrows = p->total = 0;
 		build[i](c, p);
 		sort_panel = (enum panel_id)i;
 		sort_order = p->sort;
 		if (p->nrows > 1)
 			qsort(p->rows, (size_t)p->nrows, sizeof p->rows[0], cmp_rows);
-		reselect(p);
-		if (i == PANEL_QUEUES || i == PANEL_RINGING) {
-			for (int k = 0; k < p->nrows; k++) {
-				if (p->rows[k].alert != ALERT_NONE)
-					alerts++;
-				if (p->rows[k].alert > worst)
-					worst = p->rows[k].alert;
-			}
+		if (i == PANEL_LINES) {
+			p->built = map_line_rows(c, p);
+			p->built_seen = c->seen;
+			p->built_sort = p->sort;
+			snprintf(p->built_filter, sizeof p->built_filter, "%s", c->filter);
+			if (p->built)
+				age_ringing_lines(c, p);
 		}
+		reselect(p);
 	}
-	c->alerts = alerts;
-	c->worst_rows = worst;
 }
 
 void panel_clamp(struct panel *p)
@@ -774,11 +818,12 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 		struct row tr = {0};
 
 		queue_stats_total(&c->st, c->s, c->now_ns / NS_PER_S, &qs);
-		tr.alert = ALERT_NONE;
+		tr.alert = alerts_level(&c->st.alerts, ALERT_SCOPE_TOTAL, NULL);
 		snprintf(tr.name, sizeof tr.name, "All queues");
 		memset(cell, 0, sizeof cell);
 		queue_cells(&tr, &qs, cell);
-		draw_cells(d, &lo, y + h - 1, x, w, cell, ROLE_COLUMN_HEAD);
+		draw_cells(d, &lo, y + h - 1, x, w, cell,
+		           tr.alert != ALERT_NONE ? alert_role(tr.alert) : ROLE_COLUMN_HEAD);
 	}
 }
 

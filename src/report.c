@@ -1,0 +1,584 @@
+/* report.c: a range of days through the model, read day by day, printed as tables and charts. */
+#include "report.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "callbacks.h"
+#include "chart.h"
+#include "journal.h"
+#include "json_arena.h"
+#include "model.h"
+#include "series.h"
+#include "stats.h"
+#include "table.h"
+#include "text.h"
+
+/* ---- what each day leaves ---- */
+
+struct day_queue {
+	char day[11];
+	char number[NUM_MAX];
+	char name[TEXT_MAX];
+	int64_t day_s;
+	struct day_series series;
+};
+
+struct day_line {
+	char day[11];
+	char number[NUM_MAX];
+	char name[TEXT_MAX];
+	struct line_today today;
+};
+
+struct day_agent {
+	char day[11];
+	char number[NUM_MAX];
+	char name[TEXT_MAX];
+	uint32_t taken, offers_not_taken;
+	int64_t talk_s;
+	char queues[CELL_TEXT_MAX]; /* the queue numbers, space-separated */
+};
+
+struct gather {
+	const struct report_request *rq;
+	struct day_queue *queues;
+	size_t nqueues, cap_queues;
+	struct day_line *lines;
+	size_t nlines, cap_lines;
+	struct day_agent *agents;
+	size_t nagents, cap_agents;
+	char first_day[11], last_day[11]; /* of the days taken */
+	bool failed;                      /* out of memory */
+};
+
+/* Room for one more element in a growing array; false when out of memory. */
+static bool room(void **v, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 32;
+	void *p = realloc(*v, c * elem);
+	if (!p)
+		return false;
+	*v = p;
+	*cap = c;
+	return true;
+}
+
+/* The local date a day is known by: the date at its middle, so that a shift starting late
+ * the evening before carries the date of the day it mostly covers. */
+static void day_label(char dst[11], int64_t day_s)
+{
+	time_t t = (time_t)(day_s + 12 * 3600);
+	struct tm tm;
+	if (!localtime_r(&t, &tm) || strftime(dst, 11, "%Y-%m-%d", &tm) == 0)
+		text_copy(dst, 11, "?");
+}
+
+static bool in_range(const struct report_request *rq, const char *day)
+{
+	return (!rq->from[0] || strcmp(day, rq->from) >= 0) &&
+	       (!rq->to[0] || strcmp(day, rq->to) <= 0);
+}
+
+static bool line_active(const struct line_today *t)
+{
+	return t->calls_in || t->calls_out || t->answered || t->missed || t->talk_s;
+}
+
+static struct day_agent *agent_row(struct gather *g, const char *day, const char *number)
+{
+	for (size_t i = g->nagents; i-- > 0 && strcmp(g->agents[i].day, day) == 0;)
+		if (strcmp(g->agents[i].number, number) == 0)
+			return &g->agents[i];
+	if (!room((void **)&g->agents, g->nagents, &g->cap_agents, sizeof *g->agents))
+		return NULL;
+	struct day_agent *a = &g->agents[g->nagents++];
+	memset(a, 0, sizeof *a);
+	text_copy(a->day, sizeof a->day, day);
+	text_copy(a->number, sizeof a->number, number);
+	return a;
+}
+
+/* The model's day is over (or the input is): keep what the report needs of it. */
+static void take_day(void *ctx, struct model *m)
+{
+	struct gather *g = ctx;
+	const struct model_state *st = &m->st;
+	char day[11];
+	if (!st->day_start_s)
+		return;
+	day_label(day, st->day_start_s);
+	if (!in_range(g->rq, day))
+		return;
+	if (!g->first_day[0] || strcmp(day, g->first_day) < 0)
+		text_copy(g->first_day, sizeof g->first_day, day);
+	if (strcmp(day, g->last_day) > 0)
+		text_copy(g->last_day, sizeof g->last_day, day);
+	for (size_t i = 0; i < st->nqueues; i++) {
+		const struct queue *q = &st->queues[i];
+		if (q->day.slots && q->today.offered) {
+			if (!room((void **)&g->queues, g->nqueues, &g->cap_queues,
+			          sizeof *g->queues)) {
+				g->failed = true;
+				return;
+			}
+			struct day_queue *d = &g->queues[g->nqueues];
+			memset(d, 0, sizeof *d);
+			if (!series_copy(&d->series, &q->day)) {
+				g->failed = true;
+				return;
+			}
+			g->nqueues++;
+			text_copy(d->day, sizeof d->day, day);
+			text_copy(d->number, sizeof d->number, q->number);
+			text_copy(d->name, sizeof d->name, q->description);
+			d->day_s = st->day_start_s;
+		}
+		for (size_t k = 0; k < q->nagents; k++) {
+			const struct agent *ag = &q->agents[k];
+			if (!ag->taken_today && !ag->offers_not_taken_today && !ag->talk_today_s)
+				continue;
+			struct day_agent *a = agent_row(g, day, ag->number);
+			if (!a) {
+				g->failed = true;
+				return;
+			}
+			a->taken += ag->taken_today;
+			a->offers_not_taken += ag->offers_not_taken_today;
+			a->talk_s += ag->talk_today_s;
+			if (!a->name[0]) {
+				const struct line *l = state_find_line(st, ag->number);
+				if (l)
+					text_copy(a->name, sizeof a->name, l->description);
+			}
+			size_t len = strlen(a->queues);
+			if (len + 1 + strlen(q->number) < sizeof a->queues)
+				text_join(a->queues + len, sizeof a->queues - len, len ? " " : "",
+				          q->number);
+		}
+	}
+	for (size_t i = 0; i < st->nlines; i++) {
+		const struct line *l = &st->lines[i];
+		if (!line_active(&l->today))
+			continue;
+		if (!room((void **)&g->lines, g->nlines, &g->cap_lines, sizeof *g->lines)) {
+			g->failed = true;
+			return;
+		}
+		struct day_line *d = &g->lines[g->nlines++];
+		text_copy(d->day, sizeof d->day, day);
+		text_copy(d->number, sizeof d->number, l->number);
+		text_copy(d->name, sizeof d->name, l->description);
+		d->today = l->today;
+	}
+}
+
+static void gather_free(struct gather *g)
+{
+	for (size_t i = 0; i < g->nqueues; i++)
+		series_free(&g->queues[i].series);
+	free(g->queues);
+	free(g->lines);
+	free(g->agents);
+}
+
+/* ---- tables ---- */
+
+static const struct column queue_cols[] = {
+    {"day", "Day", COL_TEXT},
+    {"queue", "Queue", COL_TEXT},
+    {"name", "Name", COL_TEXT},
+    {"offered", "Offered", COL_COUNT},
+    {"answered", "Answered", COL_COUNT},
+    {"abandoned", "Abandoned", COL_COUNT},
+    {"short_abandoned", "Short", COL_COUNT},
+    {"timed_out", "Timed out", COL_COUNT},
+    {"left_by_key", "By key", COL_COUNT},
+    {"abandon_rate", "Aband.", COL_RATE},
+    {"service_level", "SL", COL_RATE},
+    {"sl_target_s", "SL target", COL_SECONDS},
+    {"avg_wait_s", "Avg wait", COL_SECONDS},
+    {"avg_talk_s", "Avg talk", COL_SECONDS},
+    {"longest_wait_s", "Longest", COL_SECONDS},
+};
+
+/* One row of queue figures from summed counts. */
+static void queue_row(struct table *t, const struct settings *s, const char *day,
+                      const char *number, const char *name, const struct interval_counts *c)
+{
+	struct cell *r = table_row(t);
+	if (!r)
+		return;
+	struct queue_stats qs;
+	series_stats(c, s, &qs);
+	cell_text(&r[0], day);
+	cell_text(&r[1], number);
+	cell_text(&r[2], name);
+	cell_int(&r[3], c->offered);
+	cell_int(&r[4], c->answered);
+	cell_int(&r[5], c->abandoned);
+	cell_int(&r[6], c->short_abandoned);
+	cell_int(&r[7], c->timed_out);
+	cell_int(&r[8], c->left_by_key);
+	cell_int_or_null(&r[9], qs.abandon_rate_pm);
+	cell_int_or_null(&r[10], qs.service_level_pm);
+	cell_int(&r[11], s->sl_target_s);
+	cell_int_or_null(&r[12], qs.avg_wait_s);
+	cell_int_or_null(&r[13], qs.avg_talk_s);
+	cell_int(&r[14], c->worst_wait_s);
+}
+
+static void add_counts(struct interval_counts *sum, const struct interval_counts *c)
+{
+	sum->offered += c->offered;
+	sum->answered += c->answered;
+	sum->answered_in_sl += c->answered_in_sl;
+	sum->abandoned += c->abandoned;
+	sum->short_abandoned += c->short_abandoned;
+	sum->timed_out += c->timed_out;
+	sum->left_by_key += c->left_by_key;
+	sum->talks += c->talks;
+	sum->wait_total_s += c->wait_total_s;
+	sum->talk_total_s += c->talk_total_s;
+	if (c->worst_wait_s > sum->worst_wait_s)
+		sum->worst_wait_s = c->worst_wait_s;
+}
+
+/* Per queue per day, a total per day, and a total of the range when it spans days. */
+static void build_queues(struct table *t, const struct gather *g, const struct settings *s)
+{
+	struct interval_counts all = {0}, day_sum = {0};
+	size_t days = 0;
+	for (size_t i = 0; i < g->nqueues; i++) {
+		const struct day_queue *d = &g->queues[i];
+		struct interval_counts c;
+		series_sum(&d->series, 0, d->series.nslots, &c);
+		queue_row(t, s, d->day, d->number, d->name, &c);
+		add_counts(&day_sum, &c);
+		add_counts(&all, &c);
+		if (i + 1 == g->nqueues || strcmp(g->queues[i + 1].day, d->day) != 0) {
+			queue_row(t, s, d->day, "total", "All queues", &day_sum);
+			memset(&day_sum, 0, sizeof day_sum);
+			days++;
+		}
+	}
+	if (days > 1) {
+		char range[32];
+		snprintf(range, sizeof range, "%s/%s", g->queues[0].day,
+		         g->queues[g->nqueues - 1].day);
+		queue_row(t, s, range, "total", "All queues", &all);
+	}
+}
+
+static const struct column interval_cols[] = {
+    {"day", "Day", COL_TEXT},
+    {"queue", "Queue", COL_TEXT},
+    {"name", "Name", COL_TEXT},
+    {"start", "From", COL_TEXT},
+    {"end", "To", COL_TEXT},
+    {"offered", "Offered", COL_COUNT},
+    {"answered", "Answered", COL_COUNT},
+    {"abandoned", "Abandoned", COL_COUNT},
+    {"service_level", "SL", COL_RATE},
+    {"longest_wait_s", "Longest", COL_SECONDS},
+};
+
+static void hhmm(char dst[8], int64_t t_s)
+{
+	time_t t = (time_t)t_s;
+	struct tm tm;
+	if (!localtime_r(&t, &tm) || strftime(dst, 8, "%H:%M", &tm) == 0)
+		text_copy(dst, 8, "?");
+}
+
+/* Every interval from the first to the last with callers, per queue per day. */
+static void build_intervals(struct table *t, const struct gather *g, const struct settings *s)
+{
+	for (size_t i = 0; i < g->nqueues; i++) {
+		const struct day_queue *d = &g->queues[i];
+		const struct day_series *ds = &d->series;
+		uint32_t first = UINT32_MAX, last = 0;
+		for (uint32_t k = 0; k < ds->nslots; k++)
+			if (ds->slots[k].offered) {
+				if (first == UINT32_MAX)
+					first = k;
+				last = k;
+			}
+		for (uint32_t k = first; first != UINT32_MAX && k <= last; k++) {
+			const struct interval_counts *c = &ds->slots[k];
+			struct cell *r = table_row(t);
+			if (!r)
+				return;
+			struct queue_stats qs;
+			series_stats(c, s, &qs);
+			char from[8], to[8];
+			hhmm(from, d->day_s + (int64_t)k * ds->interval_s);
+			hhmm(to, d->day_s + (int64_t)(k + 1) * ds->interval_s);
+			cell_text(&r[0], d->day);
+			cell_text(&r[1], d->number);
+			cell_text(&r[2], d->name);
+			cell_text(&r[3], from);
+			cell_text(&r[4], to);
+			cell_int(&r[5], c->offered);
+			cell_int(&r[6], c->answered);
+			cell_int(&r[7], c->abandoned);
+			cell_int_or_null(&r[8], qs.service_level_pm);
+			cell_int(&r[9], c->worst_wait_s);
+		}
+	}
+}
+
+static const struct column line_cols[] = {
+    {"day", "Day", COL_TEXT},        {"line", "Line", COL_TEXT},
+    {"name", "Name", COL_TEXT},      {"calls_in", "In", COL_COUNT},
+    {"calls_out", "Out", COL_COUNT}, {"answered", "Answered", COL_COUNT},
+    {"missed", "Missed", COL_COUNT}, {"talk_s", "Talk", COL_SECONDS},
+};
+
+static void build_lines(struct table *t, const struct gather *g)
+{
+	for (size_t i = 0; i < g->nlines; i++) {
+		const struct day_line *d = &g->lines[i];
+		struct cell *r = table_row(t);
+		if (!r)
+			return;
+		cell_text(&r[0], d->day);
+		cell_text(&r[1], d->number);
+		cell_text(&r[2], d->name);
+		cell_int(&r[3], d->today.calls_in);
+		cell_int(&r[4], d->today.calls_out);
+		cell_int(&r[5], d->today.answered);
+		cell_int(&r[6], d->today.missed);
+		cell_int(&r[7], d->today.talk_s);
+	}
+}
+
+static const struct column agent_cols[] = {
+    {"day", "Day", COL_TEXT},
+    {"agent", "Agent", COL_TEXT},
+    {"name", "Name", COL_TEXT},
+    {"calls_taken", "Taken", COL_COUNT},
+    {"talk_s", "Talk", COL_SECONDS},
+    {"avg_talk_s", "Avg talk", COL_SECONDS},
+    {"offers_not_taken", "Not taken", COL_COUNT},
+    {"queues", "Queues", COL_TEXT},
+};
+
+static void build_agents(struct table *t, const struct gather *g)
+{
+	for (size_t i = 0; i < g->nagents; i++) {
+		const struct day_agent *a = &g->agents[i];
+		struct cell *r = table_row(t);
+		if (!r)
+			return;
+		cell_text(&r[0], a->day);
+		cell_text(&r[1], a->number);
+		cell_text(&r[2], a->name);
+		cell_int(&r[3], a->taken);
+		cell_int(&r[4], a->talk_s);
+		if (a->taken)
+			cell_int(&r[5], (a->talk_s + a->taken / 2) / a->taken);
+		cell_int(&r[6], a->offers_not_taken);
+		cell_text(&r[7], a->queues);
+	}
+}
+
+static const struct column callback_cols[] = {
+    {"caller", "Caller", COL_TEXT},    {"display", "Name", COL_TEXT},
+    {"queue", "Queue", COL_TEXT},      {"left_at", "Left at", COL_TEXT},
+    {"wait_s", "Waited", COL_SECONDS}, {"outcome", "Outcome", COL_TEXT},
+    {"tries", "Tries", COL_COUNT},     {"attempts", "Attempts", COL_COUNT},
+    {"status", "Status", COL_TEXT},    {"closed_by", "By", COL_TEXT},
+    {"closed_at", "At", COL_TEXT},
+};
+
+/* Local time as "2025-11-26 09:03:10": a spreadsheet reads it as a date and time. */
+static void local_time(char dst[24], int64_t t_s)
+{
+	time_t t = (time_t)t_s;
+	struct tm tm;
+	if (!localtime_r(&t, &tm) || strftime(dst, 24, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		text_copy(dst, 24, "?");
+}
+
+static void build_callbacks(struct table *t, const struct report_request *rq,
+                            const struct callback_list *cb)
+{
+	size_t *order = cb->n ? malloc(cb->n * sizeof *order) : NULL;
+	size_t n = order ? callbacks_order(cb, true, order) : 0;
+	if (cb->n && !order)
+		t->failed = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct callback *e = &cb->entries[order[i]];
+		char day[11], when[24];
+		day_label(day, e->left_at_s - 12 * 3600);
+		if (!in_range(rq, day))
+			continue;
+		struct cell *r = table_row(t);
+		if (!r)
+			break;
+		cell_text(&r[0], e->caller);
+		if (e->display[0])
+			cell_text(&r[1], e->display);
+		else
+			cell_text(&r[1], phone_display(when, sizeof when, e->caller));
+		cell_text(&r[2], e->queue);
+		local_time(when, e->left_at_s);
+		cell_text(&r[3], when);
+		cell_int(&r[4], e->wait_s);
+		cell_text(&r[5], cb_outcome_name(e->outcome));
+		cell_int(&r[6], e->tries);
+		cell_int(&r[7], e->attempts);
+		cell_text(&r[8], cb_status_name(e->status));
+		if (e->status != CB_OPEN) {
+			cell_text(&r[9], e->closed_by);
+			local_time(when, e->closed_at_s);
+			cell_text(&r[10], when);
+		}
+	}
+	free(order);
+}
+
+/* ---- output ---- */
+
+static const char *by_name(enum report_by by)
+{
+	static const char *const names[] = {"queue", "agent", "line", "interval", "callback"};
+	return names[by];
+}
+
+/* The chart of each queue's day, after the interval table. */
+static void print_charts(const struct gather *g, const struct report_request *rq, FILE *out)
+{
+	enum { W = 100, H = 14 };
+	struct chart_cell *grid = malloc(W * H * sizeof *grid);
+	if (!grid)
+		return;
+	for (size_t i = 0; i < g->nqueues; i++) {
+		const struct day_queue *d = &g->queues[i];
+		if (!chart_layout(&d->series, d->day_s, &rq->set, rq->ascii, W, H, grid))
+			continue;
+		fprintf(out, "\n%s %s%s%s, per %d min\n", d->day, d->name, d->name[0] ? " " : "",
+		        d->number, rq->set.interval_min);
+		chart_print(grid, W, H, out);
+	}
+	free(grid);
+}
+
+static bool print_table(const struct table *t, const struct report_request *rq,
+                        const struct gather *g, FILE *out)
+{
+	/* the range asked for, else the days found in the files */
+	const char *from = rq->from[0] ? rq->from : g->first_day;
+	const char *to = rq->to[0] ? rq->to : g->last_day;
+	if (rq->format == FORMAT_CSV)
+		return table_print_csv(t, out);
+	if (rq->format == FORMAT_TEXT) {
+		fprintf(out, "ctiboard report by %s, %s to %s", by_name(rq->by), from, to);
+		if (rq->by == BY_QUEUE || rq->by == BY_INTERVAL)
+			fprintf(out, "; service level: answered within %d s / %s",
+			        rq->set.sl_target_s,
+			        rq->set.sl_formula == SL_ANSWERED_ONLY ? "answered"
+			                                               : "(answered + abandoned)");
+		fputs("\n\n", out);
+		if (t->nrows == 0)
+			fputs("(nothing in this range)\n", out);
+		else
+			table_print_text(t, out);
+		if (rq->by == BY_INTERVAL)
+			print_charts(g, rq, out);
+		return !ferror(out);
+	}
+	cJSON *doc = cJSON_CreateObject();
+	bool ok = doc && cJSON_AddStringToObject(doc, "report", by_name(rq->by)) &&
+	          cJSON_AddStringToObject(doc, "from", from) &&
+	          cJSON_AddStringToObject(doc, "to", to) &&
+	          cJSON_AddNumberToObject(doc, "sl_target_s", rq->set.sl_target_s) &&
+	          cJSON_AddNumberToObject(doc, "interval_min", rq->set.interval_min) &&
+	          table_add_json(t, doc, "rows");
+	char *text = ok ? cJSON_PrintUnformatted(doc) : NULL;
+	if (text) {
+		fputs(text, out);
+		fputc('\n', out);
+	}
+	cJSON_free(text);
+	cJSON_Delete(doc);
+	return text && !ferror(out);
+}
+
+int report_run(const struct report_request *rq, FILE *out, FILE *err)
+{
+	static struct model m; /* large; one report per process */
+	struct gather g = {.rq = rq};
+	struct settings set = rq->set;
+	set.callback_window_h = 24 * 400; /* every entry of the range stays */
+	set.journal = false;
+	if (!model_init(&m, &set)) {
+		fputs("ctiboard: out of memory\n", err);
+		return 1;
+	}
+	m.st.clock.replay = true;
+	m.st.clock.speed = 0;
+	m.day_end = take_day;
+	m.day_end_ctx = &g;
+	size_t read = 0;
+	for (size_t i = 0; i < rq->nfiles; i++) {
+		struct replay_result res;
+		char msg[512];
+		if (!journal_replay(&m, rq->files[i], 0, NULL, true, &res, msg, sizeof msg)) {
+			fprintf(err, "ctiboard: %s\n", msg);
+			continue;
+		}
+		read++;
+	}
+	int status = 0;
+	if (read == 0 && rq->nfiles > 0) {
+		status = 1;
+	} else {
+		model_lock(&m);
+		take_day(&g, &m); /* the last day ends with the input */
+		struct table t;
+		switch (rq->by) {
+		case BY_QUEUE:
+			table_init(&t, queue_cols, sizeof queue_cols / sizeof queue_cols[0]);
+			build_queues(&t, &g, &rq->set);
+			break;
+		case BY_INTERVAL:
+			table_init(&t, interval_cols,
+			           sizeof interval_cols / sizeof interval_cols[0]);
+			build_intervals(&t, &g, &rq->set);
+			break;
+		case BY_LINE:
+			table_init(&t, line_cols, sizeof line_cols / sizeof line_cols[0]);
+			build_lines(&t, &g);
+			break;
+		case BY_AGENT:
+			table_init(&t, agent_cols, sizeof agent_cols / sizeof agent_cols[0]);
+			build_agents(&t, &g);
+			break;
+		case BY_CALLBACK:
+		default:
+			table_init(&t, callback_cols,
+			           sizeof callback_cols / sizeof callback_cols[0]);
+			build_callbacks(&t, rq, &m.st.callbacks);
+			break;
+		}
+		model_unlock(&m);
+		if (g.failed || t.failed) {
+			fputs("ctiboard: out of memory\n", err);
+			status = 1;
+		} else if (!print_table(&t, rq, &g, out) || fflush(out) != 0) {
+			fputs("ctiboard: report: cannot write the output\n", err);
+			status = 1;
+		}
+		table_free(&t);
+	}
+	gather_free(&g);
+	model_done(&m);
+	json_arena_release();
+	return status;
+}

@@ -1,0 +1,216 @@
+"""`ctiboard report`: the sample day and a multi-day journal, field by field, in text, CSV
+(read back with Python's csv module) and JSON; what-if settings; the interval chart."""
+import csv
+import io
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from callgen import CAMILLE, MARIE, SUPPORT, VENTES, Journal, callbacks_day, paris
+
+HERE = Path(__file__).resolve().parent
+BIN = os.environ.get("CTIBOARD_BIN", str(HERE.parent / "ctiboard"))
+DAY = HERE / "data" / "day.jsonl"
+QUEUE_KEYS = ["day", "queue", "name", "offered", "answered", "abandoned", "short_abandoned",
+              "timed_out", "left_by_key", "abandon_rate", "service_level", "sl_target_s",
+              "avg_wait_s", "avg_talk_s", "longest_wait_s"]
+
+
+def report(*args, ok=True):
+    env = dict(os.environ, TZ="Europe/Paris", XDG_CONFIG_HOME="/nonexistent",
+               XDG_STATE_HOME="/nonexistent")
+    r = subprocess.run([BIN, "report", *map(str, args)], env=env, capture_output=True,
+                       timeout=60)
+    # decoded by hand: text mode would turn CSV's CRLF into LF
+    r.stdout, r.stderr = r.stdout.decode(), r.stderr.decode()
+    if ok:
+        assert r.returncode == 0, r.stderr
+    return r
+
+
+def csv_rows(*args):
+    out = report("--format", "csv", *args).stdout
+    assert "\r\n" in out  # RFC 4180 line ends
+    return list(csv.DictReader(io.StringIO(out, newline="")))
+
+
+def test_sample_day_by_queue_in_csv_matches_the_figures_computed_by_hand():
+    rows = csv_rows(DAY)
+    assert list(rows[0]) == QUEUE_KEYS
+    support, ventes, total = rows
+    assert support == {"day": "2025-11-26", "queue": "0033972200000", "name": "Support",
+                       "offered": "6", "answered": "2", "abandoned": "1",
+                       "short_abandoned": "1", "timed_out": "1", "left_by_key": "0",
+                       "abandon_rate": "0.333", "service_level": "0.333", "sl_target_s": "20",
+                       "avg_wait_s": "25", "avg_talk_s": "210", "longest_wait_s": "300"}
+    assert (ventes["offered"], ventes["answered"], ventes["abandoned"]) == ("2", "1", "1")
+    assert (ventes["service_level"], ventes["avg_wait_s"], ventes["avg_talk_s"]) == \
+        ("0.500", "15", "360")
+    assert (total["queue"], total["offered"], total["answered"], total["abandoned"]) == \
+        ("total", "8", "3", "2")
+    assert (total["abandon_rate"], total["avg_talk_s"], total["longest_wait_s"]) == \
+        ("0.400", "260", "300")
+
+
+def test_sample_day_in_text_and_json_say_the_same():
+    text = report(DAY).stdout.splitlines()
+    assert text[0].startswith("ctiboard report by queue, 2025-11-26 to 2025-11-26")
+    header = text[2].split()
+    assert header[:5] == ["Day", "Queue", "Name", "Offered", "Answered"]
+    support = text[3].split()
+    assert support[:9] == ["2025-11-26", "0033972200000", "Support", "6", "2", "1", "1", "1",
+                           "0"]
+    assert support[9:] == ["33.3%", "33.3%", "0:20", "0:25", "3:30", "5:00"]
+    doc = json.loads(report("--format", "json", DAY).stdout)
+    assert (doc["report"], doc["from"], doc["to"], doc["sl_target_s"]) == \
+        ("queue", "2025-11-26", "2025-11-26", 20)
+    assert list(doc["rows"][0]) == QUEUE_KEYS
+    assert doc["rows"][0]["service_level"] == pytest.approx(0.333)
+    assert doc["rows"][0]["avg_talk_s"] == 210
+    assert doc["rows"][2]["queue"] == "total"
+
+
+def test_what_if_recomputes_with_other_definitions():
+    # M2 waited 40 s: answered within a 45 s target, not within 20 s
+    base = csv_rows(DAY)[0]
+    wider = csv_rows("--set", "sl_target_s=45", DAY)[0]
+    assert (base["service_level"], wider["service_level"]) == ("0.333", "0.667")
+    assert wider["sl_target_s"] == "45"
+    only = csv_rows("--set", "sl_target_s=45", "--set", "sl_formula=answered_only", DAY)[0]
+    assert only["service_level"] == "1.000"
+    # a longer short-abandon threshold turns M3's 30 s abandon into a short one
+    short = csv_rows("--set", "short_abandon_s=31", DAY)[0]
+    assert (short["abandoned"], short["short_abandoned"], short["abandon_rate"]) == \
+        ("0", "2", "0.000")
+    bad = report("--set", "sl_target_s=zero", DAY, ok=False)
+    assert bad.returncode == 2 and "sl_target_s" in bad.stderr
+
+
+def test_sample_day_by_line_and_agent():
+    lines = {r["name"]: r for r in csv_rows("--by", "line", DAY)}
+    assert lines["Accueil"] == {"day": "2025-11-26", "line": "0033972101010",
+                                "name": "Accueil", "calls_in": "3", "calls_out": "1",
+                                "answered": "1", "missed": "1", "talk_s": "480"}
+    agents = csv_rows("--by", "agent", DAY)
+    assert list(agents[0]) == ["day", "agent", "name", "calls_taken", "talk_s", "avg_talk_s",
+                               "offers_not_taken", "queues"]
+    assert sum(int(a["calls_taken"]) for a in agents) == 3
+    assert sum(int(a["talk_s"]) for a in agents) == 300 + 120 + 360
+
+
+def test_by_interval_lists_each_interval_and_ends_with_the_chart():
+    rows = csv_rows("--by", "interval", DAY)
+    assert list(rows[0]) == ["day", "queue", "name", "start", "end", "offered", "answered",
+                             "abandoned", "service_level", "longest_wait_s"]
+    support = [r for r in rows if r["name"] == "Support"]
+    assert sum(int(r["offered"]) for r in support) == 6
+    assert sum(int(r["answered"]) for r in support) == 2
+    assert all(r["end"] > r["start"] for r in rows)
+    hourly = csv_rows("--by", "interval", "--interval", "60", DAY)
+    assert [(r["start"], r["end"]) for r in hourly if r["name"] == "Support"][0][1][-2:] == "00"
+    text = report("--by", "interval", DAY).stdout
+    tail = text[text.index("Support 0033972200000, per 15 min"):]
+    assert "█" in tail and "◆ service level" in tail and "100%" in tail
+    ascii_text = report("--by", "interval", "--ascii", DAY).stdout
+    assert "█" not in ascii_text and "* service level" in ascii_text
+
+
+def test_by_callback_lists_the_callers_with_their_status(tmp_path):
+    path = tmp_path / "cb.jsonl"
+    callbacks_day().write(path)
+    rows = csv_rows("--by", "callback", path)
+    assert list(rows[0]) == ["caller", "display", "queue", "left_at", "wait_s", "outcome",
+                             "tries", "attempts", "status", "closed_by", "closed_at"]
+    by = {r["caller"]: r for r in rows}
+    assert by["0033612345678"] == {
+        "caller": "0033612345678", "display": "Jean Petit", "queue": SUPPORT,
+        "left_at": "2025-11-26 09:03:10", "wait_s": "70", "outcome": "abandoned",
+        "tries": "1", "attempts": "0", "status": "called_back", "closed_by": CAMILLE,
+        "closed_at": "2025-11-26 09:10:08"}
+    sophie = by["0033698765432"]
+    assert (sophie["status"], sophie["attempts"], sophie["closed_by"]) == ("open", "1", "")
+    assert by["0033655500011"]["tries"] == "2"
+    assert [r["status"] for r in rows][:4] == ["open"] * 4
+
+
+def multi_day_journal(tmp_path):
+    """Three days in a journal directory, the middle one missing."""
+    d = tmp_path / "journal"
+    d.mkdir()
+    day1, day3 = Journal(), Journal()
+    at1 = lambda h, m, s=0: paris(2025, 11, 24, h, m, s)  # noqa: E731
+    at3 = lambda h, m, s=0: paris(2025, 11, 26, h, m, s)  # noqa: E731
+    day1.answered(SUPPORT, "a1", "0611000001", "", at1(9, 0), at1(9, 0, 10), at1(9, 5), CAMILLE)
+    day1.answered(SUPPORT, "a2", "0611000002", "", at1(9, 1), at1(9, 1, 30), at1(9, 3), MARIE)
+    day1.abandoned(SUPPORT, "b1", "0611000003", "", at1(10, 0), at1(10, 1))
+    # late in the evening: left by key, called back after midnight from day 2's file
+    day1.abandoned(VENTES, "b2", "0611000004", "Nuit", at1(23, 50), at1(23, 51), "EXIT_WITH_KEY")
+    day2 = Journal()
+    day2.outbound(MARIE, "cb", "+33611000004", paris(2025, 11, 25, 0, 20), answered=True)
+    day3.answered(VENTES, "a3", "0611000005", "", at3(14, 0), at3(14, 0, 5), at3(14, 2), MARIE)
+    day3.abandoned(VENTES, "b3", "0611000006", "", at3(14, 10), at3(14, 12), "TIMEOUT")
+    day1.write(d / "2025-11-24.jsonl")
+    day3.write(d / "2025-11-26.jsonl")
+    return d, day2
+
+
+def test_multi_day_journal_gives_one_row_per_queue_per_day(tmp_path):
+    d, _ = multi_day_journal(tmp_path)
+    r = report("--format", "csv", "--journal", d, "--from", "2025-11-24", "--to", "2025-11-26")
+    assert "no journal for that day" in r.stderr and "2025-11-25.jsonl" in r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout, newline="")))
+    got = [(x["day"], x["name"], x["offered"], x["answered"], x["abandoned"], x["timed_out"],
+            x["left_by_key"]) for x in rows]
+    assert got == [
+        ("2025-11-24", "Support", "3", "2", "1", "0", "0"),
+        ("2025-11-24", "Ventes", "1", "0", "0", "0", "1"),
+        ("2025-11-24", "All queues", "4", "2", "1", "0", "1"),
+        ("2025-11-26", "Ventes", "2", "1", "0", "1", "0"),
+        ("2025-11-26", "All queues", "2", "1", "0", "1", "0"),
+        ("2025-11-24/2025-11-26", "All queues", "6", "3", "1", "1", "1"),
+    ]
+    day1 = rows[0]
+    assert (day1["avg_wait_s"], day1["service_level"], day1["longest_wait_s"]) == \
+        ("20", "0.333", "60")  # waits 10 and 30 s (one within 20 s) over 2 + 1 abandon
+    # one day of the range only
+    only = csv_rows("--journal", d, "--from", "2025-11-26", "--to", "2025-11-26")
+    assert [x["day"] for x in only] == ["2025-11-26", "2025-11-26"]
+
+
+def test_multi_day_callback_closed_after_midnight(tmp_path):
+    d, day2 = multi_day_journal(tmp_path)
+    day2.write(d / "2025-11-25.jsonl")
+    rows = csv_rows("--by", "callback", "--journal", d, "--from", "2025-11-24",
+                    "--to", "2025-11-26")
+    by = {r["caller"]: r for r in rows}
+    night = by["0033611000004"]
+    assert (night["outcome"], night["status"], night["closed_by"], night["closed_at"]) == \
+        ("left_by_key", "called_back", MARIE, "2025-11-25 00:20:08")
+
+
+def test_bad_requests_are_named():
+    r = report("--from", "2025-02-30", ok=False)
+    assert r.returncode == 2 and "--from" in r.stderr and "2025-02-30" in r.stderr
+    r = report("--by", "week", ok=False)
+    assert r.returncode == 2 and "--by" in r.stderr
+    r = report("--format", "xls", ok=False)
+    assert r.returncode == 2 and "--format" in r.stderr
+    r = report("--from", "2025-11-26", "--to", "2025-11-20", ok=False)
+    assert r.returncode == 2 and "after" in r.stderr
+    r = report("--journal", "/nonexistent/j", "--from", "2025-11-26", ok=False)
+    assert r.returncode == 1 and "no journal" in r.stderr
+    r = report("/nonexistent/file.jsonl", ok=False)
+    assert r.returncode == 1 and "/nonexistent/file.jsonl" in r.stderr
+    assert "--by WHAT" in report("--help").stdout
+
+
+def test_a_bad_line_is_named_and_the_rest_reported(tmp_path):
+    path = tmp_path / "j.jsonl"
+    lines = DAY.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[:5]) + "{not json\n" + "".join(lines[5:]))
+    r = report("--format", "csv", path)
+    assert "j.jsonl:6" in r.stderr
+    assert list(csv.DictReader(io.StringIO(r.stdout, newline="")))[0]["offered"] == "6"
