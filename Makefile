@@ -183,6 +183,7 @@ screenshot-deps:
 #   make valgrind     memcheck on a replay run and a live run against tests/ovh_server.py
 #   make soak         minutes of events at a high rate with reconnects; RSS, fds, threads
 #   make bench        the benchmark table (docs/bench.md); make bench-deps installs its peers
+#   make bench-scale  its scale figures alone (ONLY=ingest,bound,console,memory,snapshot)
 #   make check-warnings  every program built with gcc and clang at -O0, -O2, -O3 and -Werror
 # ==================================================================================================
 
@@ -201,7 +202,7 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_a
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
            TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=66
 .PHONY: check-full check-asan check-tsan fuzz fuzz-build fuzz-regress lint cppcheck clang-tidy \
-        valgrind soak bench bench-deps quality-deps programs check-warnings
+        valgrind soak bench bench-scale bench-deps quality-deps programs check-warnings
 
 check-full: check-asan check-tsan fuzz lint valgrind
 
@@ -314,6 +315,11 @@ $(BENCH_BUILD)/%: bench/%.c $(BUILD)/libctiboard.a
 
 bench: $(BIN) $(BENCH_BIN)
 	$(PYTHON) bench/bench.py --bin ./$(BIN) --tools $(BENCH_BUILD) --work $(BUILD)/bench-data
+
+# the scale figures alone (figure 9 of make bench), a few minutes
+bench-scale: $(BIN) $(BENCH_BUILD)/bench_ingest
+	$(PYTHON) bench/bench_scale.py --bin ./$(BIN) --tools $(BENCH_BUILD) \
+		--work $(BUILD)/bench-data $(if $(ONLY),--only $(ONLY))
 
 # Every program of the tree in the current build: the dashboard, unit tests, fuzz regressions and
 # benchmarks.
