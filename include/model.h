@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "alerts.h"
+#include "api_state.h"
 #include "callbacks.h"
 #include "clock.h"
 #include "event.h"
@@ -200,6 +201,7 @@ struct model_state {
 	int64_t events_per_s_x10;       /* recent event rate, tenths of an event per second */
 	struct callback_list callbacks; /* callers to call back (callbacks.h); not reset daily */
 	struct alert_list alerts;       /* the active alerts (alerts.h), evaluated by the model */
+	struct api_status api;          /* what the OVH API says (api_state.h, roster.h) */
 	struct feed_stats fstats;       /* events by kind, feed latency */
 	struct hook_status hooks;       /* the integration hooks' results */
 };
@@ -273,6 +275,12 @@ const char *line_state_name(enum line_state s); /* "idle", "ringing", "in_call" 
 const char *call_state_name(enum call_state s);
 const char *member_state_name(enum member_state s);
 const char *feed_state_name(enum feed_state s); /* "connecting", "live", ... */
+
+/* The roster from the OVH API (lock held): a line or a queue known before any event, with
+ * its description (kept when empty); an agent of a queue. False at a bound. */
+bool model_roster_line(struct model *m, const char *number, const char *description);
+bool model_roster_queue(struct model *m, const char *number, const char *description);
+bool model_roster_agent(struct model *m, const char *queue, const char *agent);
 
 /* Lookups on a state (NULL when absent). */
 const struct line *state_find_line(const struct model_state *st, const char *number);

@@ -25,8 +25,10 @@
 #include "metrics.h"
 #include "model.h"
 #include "names.h"
+#include "ovh_conf.h"
 #include "redact.h"
 #include "report.h"
+#include "roster.h"
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
@@ -51,6 +53,7 @@ struct options {
 	const char *snapshot;
 	bool journal_given; /* --journal DIR on the command line */
 	bool list_keys;
+	bool no_api;
 	bool hooks;          /* --hooks: fire the hooks in a replay or the demo too */
 	const char *metrics; /* --metrics ADDR:PORT */
 };
@@ -78,6 +81,8 @@ static const char usage_text[] =
     "  --token-file FILE      file of tokens, one a line (repeatable; default\n"
     "                         $XDG_CONFIG_HOME/ctiboard/tokens when no token is given)\n"
     "  --protocol v1|v2       event protocol (default v1)\n"
+    "  --no-api               do not read the roster and agents' status from the OVH API\n"
+    "                         (read when OVH API credentials are there)\n"
     "\n"
     "Output:\n"
     "  --headless             no user interface\n"
@@ -179,6 +184,7 @@ enum {
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_TOKEN,
+	OPT_NO_API,
 	OPT_HOOKS,
 	OPT_METRICS
 };
@@ -212,6 +218,7 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {"token", optional_argument, NULL, OPT_TOKEN},
+    {"no-api", no_argument, NULL, OPT_NO_API},
     {"hooks", no_argument, NULL, OPT_HOOKS},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {NULL, 0, NULL, 0},
@@ -283,6 +290,7 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_ASCII: s->ascii = true; break;
 		case OPT_NO_MOUSE: s->mouse = false; break;
 		case OPT_BELL: s->bell = true; break;
+		case OPT_NO_API: o->no_api = true; break;
 		case OPT_CONFIG: break; /* read above */
 		case OPT_NAMES: set_or_die(s, "names_file", optarg); break;
 		case OPT_SET: {
@@ -456,6 +464,21 @@ static void report_alert(const struct alert *a, enum alert_change change, void *
 	        alert_rule_name(a->rule), a->text);
 }
 
+/* The OVH API thread, when credentials are there; a problem with them is a warning, never a
+ * reason not to show the events. */
+static struct roster *start_roster(struct model *m, const struct settings *s)
+{
+	struct ovh_credentials c;
+	char err[SETTINGS_PATH_MAX + 256];
+	struct roster *r = NULL;
+	if (!ovh_credentials_load(&c, err, sizeof err))
+		fprintf(stderr, "ctiboard: warning: %s: the OVH API is not used\n", err);
+	else if (ovh_credentials_complete(&c) && !(r = roster_start(m, s, &c, err, sizeof err)))
+		fprintf(stderr, "ctiboard: warning: %s\n", err);
+	ovh_credentials_wipe(&c);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct settings set;
@@ -558,6 +581,7 @@ int main(int argc, char **argv)
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
 	static struct replay_job replay;
+	struct roster *roster = live && !opt.no_api ? start_roster(&model, &set) : NULL;
 	if (live && !(feed = feed_start(&model, journal, &set, tokens, ntokens, err, sizeof err)))
 		fatal(err);
 	secret_wipe(tokens, sizeof tokens);
@@ -603,6 +627,7 @@ int main(int argc, char **argv)
 	}
 	sim_stop(sim);
 	feed_stop(feed);
+	roster_stop(roster);
 	model_lock(&model);
 	listeners.hooks = NULL;
 	model_unlock(&model);

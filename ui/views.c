@@ -191,6 +191,31 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 	}
 }
 
+/* The OVH API's own state (roster.h), apart from the feeds: a failure there never stops the
+ * events, so it is a warning, not a stale feed. */
+static void api_segment(const struct api_status *a, struct segment *sg)
+{
+	char cut[TEXT_MAX];
+	text_fit(cut, sizeof cut, a->last_error, 32);
+	sg->prio = 2;
+	sg->role = ROLE_WARN;
+	switch (a->health) {
+	case API_OK:
+		snprintf(sg->text, sizeof sg->text, "API ok, %zu agents", a->nagents);
+		sg->role = ROLE_HEADER;
+		break;
+	case API_STARTING:
+		snprintf(sg->text, sizeof sg->text, "API: reading the roster");
+		sg->role = ROLE_HEADER;
+		break;
+	case API_RATE_LIMITED: snprintf(sg->text, sizeof sg->text, "API: rate limited"); break;
+	case API_AUTH_FAILED: text_join(sg->text, sizeof sg->text, "API refused: ", cut); break;
+	case API_ERROR:
+	case API_OFF:
+	default: text_join(sg->text, sizeof sg->text, "API error: ", cut); break;
+	}
+}
+
 /* "latency 120 ms, p95 450 ms": the feed latency's median and 95th percentile. */
 static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_ms)
 {
@@ -202,7 +227,7 @@ static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_m
 
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 9];
+	struct segment seg[FEEDS_MAX + 10];
 	int n = 0, used, x;
 	char clock[16];
 
@@ -220,6 +245,8 @@ void header_draw(struct console *c)
 	seg[n++].prio = 4;
 	for (size_t i = 0; i < c->st.nfeeds; i++)
 		feed_segment(c, &c->st.feeds[i], true, &seg[n++]);
+	if (c->st.api.health != API_OFF)
+		api_segment(&c->st.api, &seg[n++]);
 	snprintf(seg[n].text, sizeof seg[n].text, "%d.%d ev/s", (int)(c->st.events_per_s_x10 / 10),
 	         (int)(c->st.events_per_s_x10 % 10));
 	seg[n].role = ROLE_HEADER;
