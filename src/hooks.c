@@ -62,6 +62,8 @@ struct alert_key {
 	int64_t sent_ns; /* monotonic; 0 never */
 	char sent_state[16];
 	int sent_level;
+	char promised_state[16]; /* of the last notification queued to go at once, or sent */
+	int promised_level;
 	bool busy; /* a worker is sending one of its notifications */
 	int64_t used_ns;
 };
@@ -534,6 +536,10 @@ static bool alert_still_news(struct hooks *h, const struct job *j)
 	a->sent_ns = mono_now_ns();
 	a->sent_level = level;
 	text_copy(a->sent_state, sizeof a->sent_state, state ? state : "");
+	if (j->held) { /* nothing was queued after it: it is the latest the receiver will see */
+		a->promised_level = level;
+		text_copy(a->promised_state, sizeof a->promised_state, state ? state : "");
+	}
 	return true;
 }
 
@@ -746,13 +752,20 @@ static void queue_alert_locked(struct hooks *h, const char *key, const struct ho
 		h->status.dropped[HOOK_ALERT]++;
 		return;
 	}
-	const struct alert_key *a = &h->alerts[slot];
+	struct alert_key *a = &h->alerts[slot];
+	const char *state = hook_field_get(f, "state");
 	struct job *held = find_alert_job(h, slot, true);
+	if (urgent) {
+		text_copy(a->promised_state, sizeof a->promised_state, state ? state : "");
+		a->promised_level = alert_level_rank(hook_field_get(f, "level"));
+	}
 	if (held) {
 		/* a later state already waits for the window: the latest replaces it */
 		held->fields = *f;
-		if (urgent)
+		if (urgent) {
 			held->not_before_ns = now;
+			held->held = false;
+		}
 		pthread_cond_signal(&h->cond);
 		return;
 	}
@@ -763,6 +776,10 @@ static void queue_alert_locked(struct hooks *h, const char *key, const struct ho
 		gate = now + h->alert_min_ns > gate ? now + h->alert_min_ns : gate;
 	j.not_before_ns = urgent || gate <= now ? now : gate;
 	j.held = j.not_before_ns > now;
+	if (!j.held) {
+		text_copy(a->promised_state, sizeof a->promised_state, state ? state : "");
+		a->promised_level = alert_level_rank(hook_field_get(f, "level"));
+	}
 	push_locked(h, &j);
 }
 
@@ -810,10 +827,10 @@ void hooks_alert_changed(const struct alert *a, enum alert_change change, void *
 	for (int i = 0; i < ALERT_KEYS_MAX && slot < 0; i++)
 		if (h->alerts[i].used_ns && strcmp(h->alerts[i].key, key) == 0)
 			slot = i;
-	/* turning worse than what was last sent goes out at once */
+	/* turning worse than what was last sent, or is about to be, goes out at once */
 	bool urgent = change != ALERT_CLEARED &&
-	              (slot < 0 || strcmp(h->alerts[slot].sent_state, "raised") != 0 ||
-	               (int)a->level > h->alerts[slot].sent_level);
+	              (slot < 0 || strcmp(h->alerts[slot].promised_state, "raised") != 0 ||
+	               (int)a->level > h->alerts[slot].promised_level);
 	queue_alert_locked(h, key, &f, urgent);
 	pthread_mutex_unlock(&h->lock);
 }
