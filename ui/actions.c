@@ -15,6 +15,7 @@ static struct scroller *current_scroller(struct console *c)
 	case VIEW_LOG: return &c->log;
 	case VIEW_DETAIL: return &c->detail;
 	case VIEW_HELP: return &c->help;
+	case VIEW_CALLBACKS: return c->cb_history ? &c->cb_hist : NULL;
 	default: return NULL;
 	}
 }
@@ -24,9 +25,15 @@ static void move_by(struct console *c, int delta)
 {
 	struct scroller *sc = current_scroller(c);
 
-	if (sc)
+	if (sc) {
 		scroller_move(sc, delta);
-	else if (c->view == VIEW_MAIN)
+	} else if (c->view == VIEW_CALLBACKS) {
+		long sel = (long)c->cb_sel + delta;
+		c->cb_sel = sel < 0         ? 0
+		            : sel > 1000000 ? 1000000
+		                            : (int)sel; /* clamped when drawn */
+		c->cb_key[0] = '\0';
+	} else if (c->view == VIEW_MAIN)
 		panel_move(&c->panels[c->focus], delta);
 }
 
@@ -34,7 +41,9 @@ static void move_by(struct console *c, int delta)
 static int page_rows(struct console *c)
 {
 	struct scroller *sc = current_scroller(c);
-	int h = sc ? sc->height : c->panels[c->focus].h - 1;
+	int h = sc                          ? sc->height
+	        : c->view == VIEW_CALLBACKS ? c->cb_rows
+	                                    : c->panels[c->focus].h - 1;
 
 	return h > 1 ? h - 1 : 1;
 }
@@ -84,6 +93,11 @@ static void act_detail(struct console *c)
 	struct panel *p = &c->panels[c->focus];
 	const struct row *r;
 
+	if (c->view == VIEW_CALLBACKS) {
+		c->cb_history = true;
+		c->cb_hist.top = 0;
+		return;
+	}
 	if (p->sel < 0 || p->sel >= p->nrows) {
 		snprintf(c->status, sizeof c->status, "nothing selected");
 		return;
@@ -109,6 +123,14 @@ static void act_back(struct console *c)
 	case VIEW_HELP: c->view = c->back; break;
 	case VIEW_LOG:
 	case VIEW_DETAIL: c->view = VIEW_MAIN; break;
+	case VIEW_CALLBACKS:
+		if (c->cb_history)
+			c->cb_history = false;
+		else if (c->filter[0])
+			c->filter[0] = '\0';
+		else
+			c->view = VIEW_MAIN;
+		break;
 	case VIEW_WALL: break;
 	}
 }
@@ -141,6 +163,23 @@ static void act_log_all(struct console *c)
 {
 	c->log_all = !c->log_all;
 	c->log.top = 0;
+}
+
+static void act_callbacks(struct console *c)
+{
+	if (c->view == VIEW_CALLBACKS) {
+		c->view = VIEW_MAIN;
+	} else {
+		c->view = VIEW_CALLBACKS;
+		c->cb_history = false;
+	}
+}
+
+static void act_cb_short(struct console *c)
+{
+	c->cb_short = !c->cb_short;
+	snprintf(c->status, sizeof c->status, "short abandons %s",
+	         c->cb_short ? "listed" : "hidden");
 }
 
 static void act_wall(struct console *c)
@@ -187,7 +226,7 @@ static const struct action table[ACT_COUNT] = {
      "Up k",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS,
      0,
      act_up,
      "move up one row"},
@@ -196,7 +235,7 @@ static const struct action table[ACT_COUNT] = {
      "Down j",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS,
      0,
      act_down,
      "move down one row"},
@@ -205,7 +244,7 @@ static const struct action table[ACT_COUNT] = {
      "PgUp",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS,
      0,
      act_page_up,
      "move up one page"},
@@ -214,7 +253,7 @@ static const struct action table[ACT_COUNT] = {
      "PgDn",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS,
      0,
      act_page_down,
      "move down one page"},
@@ -223,7 +262,7 @@ static const struct action table[ACT_COUNT] = {
      "Home g",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS,
      0,
      act_home,
      "go to the first row"},
@@ -232,7 +271,7 @@ static const struct action table[ACT_COUNT] = {
      "End G",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS,
      0,
      act_end,
      "go to the last row"},
@@ -259,8 +298,8 @@ static const struct action table[ACT_COUNT] = {
      "Enter",
      "Enter",
      "Detail",
-     CTX_MAIN,
-     CTX_MAIN,
+     CTX_MAIN | CTX_CALLBACKS,
+     CTX_MAIN | CTX_CALLBACKS,
      act_detail,
      "detail of the selected line or queue"},
     {ACT_BACK,
@@ -268,8 +307,8 @@ static const struct action table[ACT_COUNT] = {
      "Esc Backspace",
      "Esc",
      "Back",
-     CTX_MAIN | CTX_TEXT,
-     CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS,
+     CTX_TEXT | CTX_CALLBACKS,
      act_back,
      "back to the panels; clear the filter"},
     {ACT_FILTER,
@@ -277,8 +316,8 @@ static const struct action table[ACT_COUNT] = {
      "/",
      "/",
      "Filter",
-     CTX_MAIN,
-     CTX_MAIN,
+     CTX_MAIN | CTX_CALLBACKS,
+     CTX_MAIN | CTX_CALLBACKS,
      act_filter,
      "filter by number or name as you type (Enter keeps it, Esc clears it)"},
     {ACT_SORT,
@@ -344,6 +383,24 @@ static const struct action table[ACT_COUNT] = {
      CTX_ALL,
      act_help,
      "this help, with the definitions of the figures"},
+    {ACT_CALLBACKS,
+     {'c'},
+     "c",
+     "c",
+     "Callbacks",
+     CTX_MAIN | CTX_CALLBACKS | CTX_LOG | CTX_DETAIL,
+     CTX_MAIN | CTX_CALLBACKS,
+     act_callbacks,
+     "callers to call back, open ones oldest first; Enter: a caller's history"},
+    {ACT_CB_SHORT,
+     {'a'},
+     "a",
+     "a",
+     "Short",
+     CTX_CALLBACKS,
+     CTX_CALLBACKS,
+     act_cb_short,
+     "in Callbacks: list or hide the short abandons"},
     {ACT_QUIT, {'q', K(KEY_F(10))}, "q F10", "F10", "Quit", CTX_ALL, CTX_ALL, act_quit, "quit"},
 };
 
@@ -371,6 +428,7 @@ int console_ctx(const struct console *c)
 	case VIEW_DETAIL: return CTX_DETAIL;
 	case VIEW_HELP: return CTX_HELP;
 	case VIEW_WALL: return CTX_WALL;
+	case VIEW_CALLBACKS: return CTX_CALLBACKS;
 	default: return CTX_MAIN;
 	}
 }

@@ -20,8 +20,9 @@ enum {
 	CTX_DETAIL = 1 << 2,
 	CTX_HELP = 1 << 3,
 	CTX_WALL = 1 << 4,
+	CTX_CALLBACKS = 1 << 5,
 	CTX_TEXT = CTX_LOG | CTX_DETAIL | CTX_HELP,
-	CTX_ALL = CTX_MAIN | CTX_TEXT | CTX_WALL,
+	CTX_ALL = CTX_MAIN | CTX_TEXT | CTX_WALL | CTX_CALLBACKS,
 };
 
 enum action_id {
@@ -43,6 +44,8 @@ enum action_id {
 	ACT_PAUSE,
 	ACT_RESET,
 	ACT_HELP,
+	ACT_CALLBACKS,
+	ACT_CB_SHORT,
 	ACT_QUIT,
 	ACT_COUNT
 };
