@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alerts.h"
 #include "callbacks.h"
 #include "clock.h"
 #include "event.h"
@@ -154,6 +155,7 @@ struct feed_status {
 	int64_t last_event_ns; /* wall clock of the last event received; 0 never */
 	int64_t last_ok_ns;    /* wall clock of the last successful poll; 0 never */
 	int64_t retry_at_ns;   /* in FEED_BACKOFF / FEED_AUTH_FAILED: next attempt */
+	int64_t started_ns;    /* wall clock the feed started trying */
 	char last_error[TEXT_MAX];
 };
 
@@ -184,6 +186,7 @@ struct model_state {
 	int64_t day_start_s;            /* start of "today" for the counters */
 	int64_t events_per_s_x10;       /* recent event rate, tenths of an event per second */
 	struct callback_list callbacks; /* callers to call back (callbacks.h); not reset daily */
+	struct alert_list alerts;       /* the active alerts (alerts.h), evaluated by the model */
 };
 
 struct model_index; /* private: number -> position maps, duplicate filter */
@@ -195,6 +198,9 @@ struct model {
 	struct model_state st;
 	struct settings set;
 	struct model_index *index;
+	bool alerts_due;          /* time moved (a tick): evaluate the alerts at unlock */
+	alert_hook_fn *alert_hook; /* told of each alert raised, changed or cleared; may be NULL */
+	void *alert_hook_ctx;
 	int wake_fd;              /* written to when the generation moves; -1 none */
 	atomic_bool wake_pending; /* wake_fd written and not yet drained: no need to write again */
 	/* called (lock held) when "today" is about to move on, before its counters are reset:
@@ -212,7 +218,8 @@ bool model_init(struct model *m, const struct settings *s);
 void model_done(struct model *m);
 
 void model_lock(struct model *m);
-/* Release the lock; if anything changed, bump the generation and wake the reader. */
+/* Release the lock; if anything changed or time moved, evaluate the alerts (alerts.h); if
+ * anything changed, bump the generation and wake the reader. */
 void model_unlock(struct model *m);
 
 /* Apply one event (lock held). Updates counters, the log, "today" and the clock. */

@@ -39,15 +39,4 @@ struct stat_definition {
  * formula). Returns the count. */
 size_t stats_definitions(const struct settings *s, struct stat_definition *out, size_t max);
 
-enum alert_level { ALERT_NONE, ALERT_WARN, ALERT_CRIT };
-
-/* Alert level of a queue's figures against the thresholds of the settings. */
-enum alert_level queue_alert(const struct queue_stats *qs, const struct settings *s);
-
-/* Alert level of a line ringing for ring_s seconds. */
-enum alert_level ring_alert(int64_t ring_s, const struct settings *s);
-
-/* Alert level of a feed silent for silent_s seconds (stale watchdog). */
-enum alert_level stale_alert(int64_t silent_s, const struct settings *s);
-
 #endif

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -29,14 +30,17 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 
 enum event_kind event_kind_from_name(const char *name)
 {
+	/* names are matched ignoring case, like the keys */
 	for (int k = 1; k < EV_KIND_COUNT; k++)
-		if (strcmp(name, kind_names[k]) == 0)
+		if (strcasecmp(name, kind_names[k]) == 0)
 			return (enum event_kind)k;
 	/* the other spellings seen in the wild */
-	if (strcmp(name, "member-count") == 0)
+	if (strcasecmp(name, "member-count") == 0)
 		return EV_MEMBERS_COUNT;
-	if (strcmp(name, "bridge-agent-failed") == 0)
+	if (strcasecmp(name, "bridge-agent-failed") == 0)
 		return EV_BRIDGE_AGENT_FAIL;
+	if (strcasecmp(name, "register") == 0) /* the word of OVH's own guide */
+		return EV_REGISTERED;
 	return EV_UNKNOWN;
 }
 

@@ -392,16 +392,32 @@ static void conn_ok(struct conn *c, int64_t now, const struct ingest_result *res
 	publish(c);
 }
 
+/* The kind of a transfer error in a word a supervisor knows, before libcurl's details. */
+static const char *error_class(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY: return "DNS: ";
+	case CURLE_COULDNT_CONNECT: return "refused: ";
+	case CURLE_OPERATION_TIMEDOUT: return "timeout: ";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE: return "TLS: ";
+	default: return "";
+	}
+}
+
 /* Words for a transfer error; libcurl's own message when it has one (it names no query). */
 static void describe_error(const struct conn *c, CURLcode rc, char *dst, size_t size)
 {
 	if (c->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(dst, size, "answer larger than the body cap (%d bytes)",
 		         c->f->set.body_cap_bytes);
-	else if (c->errbuf[0])
-		snprintf(dst, size, "%s", c->errbuf);
 	else
-		snprintf(dst, size, "%s", curl_easy_strerror(rc));
+		snprintf(dst, size, "%s%s", error_class(rc),
+		         c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
 }
 
 /* The Retry-After of a 429 or 503 answer, in seconds; 0 when absent. */
@@ -695,6 +711,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		c->next_ns = now;
 		c->activity_ns = now;
 		c->st.state = FEED_CONNECTING;
+		c->st.started_ns = wall_now_ns();
 		redact_label(c->st.label, sizeof c->st.label, c->token);
 		f->n++;
 		if (!f->v2 && !setup_easy(c)) {
@@ -709,6 +726,7 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		f->x.next_ns = now;
 		f->x.activity_ns = now;
 		f->x.st.state = FEED_CONNECTING;
+		f->x.st.started_ns = wall_now_ns();
 		if (!setup_easy(&f->x)) {
 			snprintf(err, errsize, "cannot set up libcurl");
 			feed_free(f);

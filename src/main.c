@@ -406,6 +406,17 @@ static void wait_for_news(struct model *m, int ms)
 	}
 }
 
+/* --headless: one line on stderr for each alert raised, changed or cleared (called under the
+ * model's lock, at the moment of the change, so a fast replay misses none). */
+static void report_alert(const struct alert *a, enum alert_change change, void *ctx)
+{
+	static const char *const words[] = {"raised", "changed", "cleared"};
+	(void)ctx;
+	fprintf(stderr, "ctiboard: alert %s: %s %s %s %s: %s\n", words[change],
+	        alert_level_name(a->level), alert_scope_name(a->scope), a->id,
+	        alert_rule_name(a->rule), a->text);
+}
+
 int main(int argc, char **argv)
 {
 	struct settings set;
@@ -450,6 +461,8 @@ int main(int argc, char **argv)
 	if (!model_init(&model, &set))
 		fatal("out of memory");
 	model.wake_fd = signal_wake_fd = wake_open();
+	if (opt.headless)
+		model.alert_hook = report_alert;
 	if (opt.replay) {
 		char copy[SETTINGS_PATH_MAX];
 		text_copy(copy, sizeof copy, opt.replay);

@@ -3,13 +3,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "ended.h"
 #include "hashmap.h"
 #include "text.h"
 #include "wake.h"
 
-#define ENDED_MAX        8    /* recently ended calls or callers remembered per line or queue */
+#define ENDED_MAX        8    /* recently ended calls remembered per line */
+#define ENDED_CALLERS    8192 /* ended queue callers remembered (within the expiry window) */
 #define DEDUP_GENERATION 8192 /* fingerprints per generation of the duplicate filter */
 #define RATE_WINDOW_S    10
 
@@ -29,7 +32,6 @@ struct dedup {
 
 /* What a queue's callers and agents are found by, parallel to st.queues. */
 struct queue_index {
-	struct ended_ring ended;
 	struct hashmap members; /* uuid -> position in queue.members */
 	struct hashmap agents;  /* number -> position in queue.agents */
 	bool *agent_watched;    /* parallel to queue.agents: on call, with a watch pending */
@@ -53,6 +55,7 @@ struct model_index {
 	struct ended_ring *line_ended; /* parallel to st.lines */
 	struct queue_index *queue_ix;  /* parallel to st.queues */
 	struct dedup dedup;
+	struct ended_set ended_callers; /* queue callers who left, by caller_key() */
 	struct watch *watch; /* a min-heap on due_ns */
 	size_t nwatch, cap_watch;
 	bool watch_lost; /* a watch could not be kept (memory): sweep everything, watch again */
@@ -195,13 +198,18 @@ static bool dedup_seen(struct dedup *d, uint64_t fp)
 	return false;
 }
 
-/* Fingerprint of what makes an event the same event: kind, number, call or caller, time. */
+/* Fingerprint of what makes an event the same event: kind, number, call or caller, agent,
+ * count, time. Equal times happen for different events (offers of one caller to two agents,
+ * two counts): a duplicate is the same event, not the same time. */
 static uint64_t event_fingerprint(const struct event *ev)
 {
-	uint64_t h = hash_bytes(0xcbf29ce484222325ULL, ev->kind_name, strlen(ev->kind_name) + 1);
+	const char *kind = ev->kind == EV_UNKNOWN ? ev->kind_name : event_kind_name(ev->kind);
+	uint64_t h = hash_bytes(0xcbf29ce484222325ULL, kind, strlen(kind) + 1);
 	h = hash_bytes(h, ev->resource, strlen(ev->resource) + 1);
 	h = hash_bytes(h, ev->call_id, strlen(ev->call_id) + 1);
 	h = hash_bytes(h, ev->member_uuid, strlen(ev->member_uuid) + 1);
+	h = hash_bytes(h, ev->agent, strlen(ev->agent) + 1);
+	h = hash_bytes(h, &ev->count, sizeof ev->count);
 	int64_t t = ev->timestamp_ns ? ev->timestamp_ns : ev->ts_ns;
 	h = hash_bytes(h, &t, sizeof t);
 	return h ? h : 1;
@@ -237,6 +245,7 @@ bool model_init(struct model *m, const struct settings *s)
 		free(m->index);
 		return false;
 	}
+	ended_set_init(&m->index->ended_callers, ENDED_CALLERS);
 	text_copy(m->st.source, sizeof m->st.source, "live");
 	return true;
 }
@@ -257,6 +266,7 @@ void state_free(struct model_state *st)
 	free(st->queues);
 	free(st->lines);
 	free(st->calls);
+	alerts_free(&st->alerts);
 	callbacks_free(&st->callbacks);
 	st->queues = NULL, st->lines = NULL, st->calls = NULL;
 	st->nqueues = st->cap_queues = st->nlines = st->cap_lines = st->ncalls = st->cap_calls = 0;
@@ -276,6 +286,7 @@ void model_done(struct model *m)
 		}
 		free(ix->queue_ix);
 		free(ix->line_ended);
+		ended_set_free(&ix->ended_callers);
 		free(ix->watch);
 		free(m->index->dedup.gen[0]);
 		free(m->index->dedup.gen[1]);
@@ -294,6 +305,12 @@ void model_lock(struct model *m)
 
 void model_unlock(struct model *m)
 {
+	if (m->dirty || m->alerts_due) {
+		m->alerts_due = false;
+		if (alerts_evaluate(&m->st.alerts, &m->st, &m->set, state_now_ns(&m->st),
+		                    m->alert_hook, m->alert_hook_ctx))
+			m->dirty = true;
+	}
 	bool changed = m->dirty;
 	if (changed) {
 		m->generation++;
@@ -735,10 +752,17 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 	return mb;
 }
 
+/* The key of a caller of a queue among the ended callers. */
+static uint64_t caller_key(const struct queue *q, const char *uuid)
+{
+	return hashmap_hash(hashmap_hash_str(q->number), uuid, strlen(uuid));
+}
+
+/* Remove a caller; remember them for the expiry window so that late events change nothing. */
 static void member_remove(struct model *m, struct queue *q, struct member *mb)
 {
 	struct queue_index *qx = queue_ix(m, q);
-	ended_add(&qx->ended, hash_str(mb->uuid), false);
+	ended_set_add(&m->index->ended_callers, caller_key(q, mb->uuid), mb->last_ns);
 	size_t pos = (size_t)(mb - q->members), last = --q->nmembers;
 	map_swap_remove(&qx->members, hashmap_hash_str(mb->uuid),
 	                hashmap_hash_str(q->members[last].uuid), pos, last);
@@ -839,6 +863,14 @@ static void note_left(struct model *m, const struct queue *q, const struct membe
 	               callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
 }
 
+/* Did an offered agent refuse the call? Not when the agent lost a ring-all race (LOSE_RACE) or
+ * the offer was withdrawn (ORIGINATOR_CANCEL: another agent answered, or the caller left). */
+static bool agent_refused(const char *hangup_cause)
+{
+	return strcasecmp(hangup_cause, "LOSE_RACE") != 0 &&
+	       strcasecmp(hangup_cause, "ORIGINATOR_CANCEL") != 0;
+}
+
 static enum apply_result apply_queue(struct model *m, const struct event *ev, int64_t t,
                                      bool counting)
 {
@@ -860,11 +892,18 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	}
 
 	int64_t t_s = t / NS_PER_S;
-	struct ended_ring *ended = &queue_ix(m, q)->ended;
+	struct ended_set *ended = &m->index->ended_callers;
+	int64_t window_ns = (int64_t)m->set.expiry_s * NS_PER_S;
 	struct member *mb = member_find(m, q, ev->member_uuid);
 	struct agent *a = agent_get(m, q, ev->agent, t);
-	if (!mb && ended_find(ended, hash_str(ev->member_uuid)) >= 0) {
-		/* a late event about a caller who has left: only the agent side may still count */
+	/* A caller is created by member-queue-start, or by a later event that carries a joined
+	 * time inside the expiry window; never by a late event about a caller who has left. */
+	bool joined_recently =
+	    ev->joined_s > 0 && ev->joined_s <= t_s + 60 && t_s - ev->joined_s <= m->set.expiry_s;
+	if (!mb && (ended_set_has(ended, caller_key(q, ev->member_uuid), t, window_ns) ||
+	            (ev->kind != EV_MEMBER_QUEUE_START && !joined_recently))) {
+		/* a late event about a caller who has left, or about one never seen: only the
+		 * agent side may still count */
 		if (ev->kind == EV_BRIDGE_AGENT_END && a) {
 			a->on_call = false;
 			if (counting && ev->answered_s && ev->terminated_s)
@@ -872,10 +911,6 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 				           seconds_between(ev->answered_s, ev->terminated_s));
 		}
 		return APPLY_IGNORED;
-	}
-	if (!mb && ev->kind == EV_MEMBER_QUEUE_END && !ev->joined_s) {
-		ended_add(ended, hash_str(ev->member_uuid), false);
-		return APPLY_IGNORED; /* an end with nothing to end and no times to count */
 	}
 	mb = member_get(m, q, ev, t, counting);
 	if (!mb)
@@ -910,13 +945,13 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		}
 		break;
 	case EV_BRIDGE_AGENT_FAIL:
-		if (counting)
+		if (counting && agent_refused(ev->hangup_cause))
 			q->today.agent_failures++;
 		/* a ring-all loser did not refuse anything: another agent took the caller */
-		if (counting && a && strcmp(ev->hangup_cause, "LOSE_RACE") != 0 &&
-		    strcmp(ev->hangup_cause, "ORIGINATOR_CANCEL") != 0)
+		if (counting && a && agent_refused(ev->hangup_cause))
 			a->offers_not_taken_today++;
-		if (mb->state == MEMBER_OFFERED) {
+		if (mb->state == MEMBER_OFFERED &&
+		    (!ev->agent[0] || strcmp(mb->agent, ev->agent) == 0)) {
 			mb->state = MEMBER_WAITING;
 			mb->agent[0] = '\0';
 		}
@@ -937,8 +972,11 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 			mb->answered_s = ev->answered_s;
 			callbacks_reached(&m->st.callbacks, mb->number, ev->answered_s,
 			                  CB_CALLED_IN, ev->agent);
-			if (counting)
+			if (counting) {
 				count_answer(m, q, mb, ev->answered_s);
+				if (a)
+					a->taken_today++;
+			}
 		} else if (!mb->answered_s) {
 			int64_t left_s = ev->leaving_s ? ev->leaving_s : t_s;
 			if (counting)
@@ -1196,6 +1234,7 @@ static void tick_sweep(struct model *m, int64_t now_ns)
 void model_tick(struct model *m, int64_t now_ns)
 {
 	roll_day(m, now_ns / NS_PER_S);
+	m->alerts_due = true; /* time moved: waits and rings grow */
 	expire_callbacks(m, now_ns / NS_PER_S);
 	if (now_ns / NS_PER_S / 60 != m->index->waiting_minute) {
 		/* a new minute of the sparklines, for queues that had no event in it */
@@ -1263,14 +1302,17 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 	struct line *lines = dst->lines;
 	struct call *calls = dst->calls;
 	struct queue *queues = dst->queues;
+	struct alert_list alerts = dst->alerts;
 	struct callback_list callbacks = dst->callbacks;
 	size_t cap_lines = dst->cap_lines, cap_calls = dst->cap_calls, cap_queues = dst->cap_queues;
 	*dst = *src;
 	dst->lines = lines, dst->cap_lines = cap_lines;
 	dst->calls = calls, dst->cap_calls = cap_calls;
 	dst->queues = queues, dst->cap_queues = cap_queues;
+	dst->alerts = alerts;
 	dst->callbacks = callbacks;
 	bool ok = grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
+	          alerts_copy(&dst->alerts, &src->alerts) &&
 	          grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
 	          copy_queues(dst, src) && callbacks_copy(&dst->callbacks, &src->callbacks);
 	if (ok) {
@@ -1281,6 +1323,7 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 		*seen = m->generation;
 	} else {
 		dst->nlines = dst->ncalls = dst->nqueues = dst->callbacks.n = 0;
+		dst->alerts.count = 0;
 	}
 	model_unlock(m);
 	return ok;

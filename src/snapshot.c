@@ -474,6 +474,25 @@ static void add_counters(struct doc *d, const struct counters *c)
 	close_container(d);
 }
 
+/* The alert list (alerts.h), as everything else reads it. */
+static void add_alerts(struct doc *d, const struct alert_list *l)
+{
+	open_arr(d, "alerts");
+	for (size_t i = 0; i < l->count; i++) {
+		const struct alert *a = &l->items[i];
+		open_obj(d, NULL);
+		add_str(d, "scope", alert_scope_name(a->scope));
+		add_str(d, "id", a->id);
+		add_str(d, "level", alert_level_name(a->level));
+		add_str(d, "rule", alert_rule_name(a->rule));
+		add_str(d, "text", a->text);
+		add_int(d, "since", a->since_s);
+		add_int(d, "value", a->value);
+		close_container(d);
+	}
+	close_container(d);
+}
+
 /* Print the document into d's buffer (reused: its text is replaced), or through it into d->fd.
  * False on failure. */
 static bool render(struct doc *d, const struct model_state *st, const struct settings *s)
@@ -493,6 +512,7 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	add_str(d, "now_iso", iso);
 	add_str(d, "source", st->source);
 	add_int(d, "day_start", st->day_start_s);
+	add_alerts(d, &st->alerts);
 	add_feeds(d, st);
 	add_lines(d, st, now_ns);
 	add_queues(d, st, s, now_s);

@@ -103,10 +103,7 @@ struct console {
 	int wall_page, wall_pages;
 	int64_t wall_next_ns; /* wall clock of the next page turn */
 
-	enum alert_level
-	    worst; /* worst alert of the last frame (the bell rings on entering crit) */
-	enum alert_level worst_rows; /* worst alert among the rows built */
-	int alerts;                  /* rows in alert in the last frame */
+	struct alert_list rung; /* the alerts of the last view, to ring the bell on a new crit */
 	char status[128];            /* a one-off message for the footer */
 };
 

@@ -376,7 +376,7 @@ static void build_queues(struct console *c, struct panel *p)
 		if (!filter_match(c->filter, r.name, q->number))
 			continue;
 		queue_stats(q, c->s, now_s, &r.qs);
-		r.alert = queue_alert(&r.qs, c->s);
+		r.alert = alerts_level(&c->st.alerts, ALERT_SCOPE_QUEUE, q->number);
 		snprintf(r.key, sizeof r.key, "q:%s", q->number);
 		row_push(p, &r);
 	}
@@ -403,7 +403,9 @@ static void build_call_rows(struct console *c, struct panel *p, bool ringing)
 		    !filter_match(c->filter, party, other_party(call)))
 			continue;
 		r.age_s = seconds_since(c, call->since_ns);
-		r.alert = ringing ? ring_alert(r.age_s, c->s) : ALERT_NONE;
+		r.alert = ringing && call->inbound
+		              ? alerts_level(&c->st.alerts, ALERT_SCOPE_LINE, l->number)
+		              : ALERT_NONE;
 		snprintf(r.key, sizeof r.key, "c:%s:%s", l->number, call->id);
 		row_push(p, &r);
 	}
@@ -432,7 +434,7 @@ static void build_ringing(struct console *c, struct panel *p)
 			    !filter_match(c->filter, mb->name, NULL))
 				continue;
 			r.age_s = seconds_since(c, mb->last_ns);
-			r.alert = ring_alert(r.age_s, c->s);
+			r.alert = alerts_level(&c->st.alerts, ALERT_SCOPE_LINE, mb->agent);
 			snprintf(r.key, sizeof r.key, "m:%s", mb->uuid);
 			row_push(p, &r);
 		}
@@ -464,7 +466,6 @@ static void age_ringing_lines(struct console *c, struct panel *p)
 
 				if (a > r->age_s)
 					r->age_s = a;
-				r->alert = r->age_s ? ring_alert(r->age_s, c->s) : ALERT_NONE;
 			}
 		}
 	}
@@ -480,7 +481,7 @@ static void build_lines(struct console *c, struct panel *p)
 		p->total++;
 		if (!filter_match(c->filter, r.name, l->number))
 			continue;
-		r.alert = ALERT_NONE;
+		r.alert = alerts_level(&c->st.alerts, ALERT_SCOPE_LINE, l->number);
 		snprintf(r.key, sizeof r.key, "l:%s", l->number);
 		row_push(p, &r);
 	}
@@ -588,9 +589,6 @@ void panels_build(struct console *c)
 {
 	static void (*const build[PANEL_COUNT])(struct console *, struct panel *) = {
 	    build_queues, build_ringing, build_active, build_lines};
-	int alerts = 0;
-	enum alert_level worst = ALERT_NONE;
-
 	for (int i = 0; i < PANEL_COUNT; i++) {
 		struct panel *p = &c->panels[i];
 
@@ -614,17 +612,7 @@ void panels_build(struct console *c)
 				age_ringing_lines(c, p);
 		}
 		reselect(p);
-		if (i == PANEL_QUEUES || i == PANEL_RINGING) {
-			for (int k = 0; k < p->nrows; k++) {
-				if (p->rows[k].alert != ALERT_NONE)
-					alerts++;
-				if (p->rows[k].alert > worst)
-					worst = p->rows[k].alert;
-			}
-		}
 	}
-	c->alerts = alerts;
-	c->worst_rows = worst;
 }
 
 void panel_clamp(struct panel *p)
@@ -854,11 +842,12 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 		struct row tr = {0};
 
 		queue_stats_total(&c->st, c->s, c->now_ns / NS_PER_S, &qs);
-		tr.alert = ALERT_NONE;
+		tr.alert = alerts_level(&c->st.alerts, ALERT_SCOPE_TOTAL, NULL);
 		snprintf(tr.name, sizeof tr.name, "All queues");
 		memset(cell, 0, sizeof cell);
 		queue_cells(c, &tr, &qs, cell);
-		draw_cells(d, &lo, y + h - 1, x, w, cell, ROLE_COLUMN_HEAD);
+		draw_cells(d, &lo, y + h - 1, x, w, cell,
+		           tr.alert != ALERT_NONE ? alert_role(tr.alert) : ROLE_COLUMN_HEAD);
 	}
 }
 

@@ -107,6 +107,23 @@ static void banner_draw(struct console *c, int y)
 }
 
 /* Draw one frame into curses' buffer and send the difference to the terminal. */
+static void note_critical(const struct alert *a, enum alert_change change, void *ctx)
+{
+	bool *ring = ctx;
+	if (change != ALERT_CLEARED && a->level == ALERT_CRIT)
+		*ring = true;
+}
+
+/* Ring the bell when an alert of any kind (queue, line, feed) turns critical, in any view. */
+static void bell_on_critical(struct console *c)
+{
+	bool ring = false;
+	alerts_diff(&c->rung, &c->st.alerts, note_critical, &ring);
+	if (ring && c->s->bell)
+		beep();
+	alerts_copy(&c->rung, &c->st.alerts);
+}
+
 static void render(struct console *c)
 {
 	int body_y = 1, body_h;
@@ -314,15 +331,13 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 					lookup_update(&c);
 					if (c.seen - before > BUSY_CHANGES)
 						gap = FRAME_BUSY_NS;
+					bell_on_critical(&c);
 				}
 				c.now_ns = state_now_ns(&c.st);
 			}
 			if (c.view == VIEW_WALL)
 				wall_rotate(&c);
 			render(&c);
-			if (s->bell && c.worst_rows == ALERT_CRIT && c.worst != ALERT_CRIT)
-				beep();
-			c.worst = c.worst_rows;
 			next_frame = wall + gap;
 			dirty = false;
 		}
@@ -346,6 +361,7 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 	}
 	restore_terminal();
 	state_free(&c.st);
+	alerts_free(&c.rung);
 	lookup_free(&c);
 	for (int i = 0; i < PANEL_COUNT; i++) {
 		free(c.panels[i].rows);

@@ -161,7 +161,8 @@ struct segment {
 	int prio; /* 0 always shown; the highest goes first when the bar is too narrow */
 };
 
-/* The state of one feed in words, and its role. */
+/* The state of one feed in words, and its role: the feed's alert (alerts.h) sets the colour
+ * and a feed in alert says for how long it has been silent, or why it never connected. */
 static void feed_segment(const struct console *c, const struct feed_status *f, bool label,
                          struct segment *sg)
 {
@@ -170,20 +171,37 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 	int64_t silent = last ? (wall - last) / NS_PER_S : 0;
 	int64_t retry =
 	    f->retry_at_ns > wall ? (f->retry_at_ns - wall + NS_PER_S - 1) / NS_PER_S : 0;
-	char ago[32], prefix[24] = "";
+	enum alert_level alert = alerts_level(&c->st.alerts, ALERT_SCOPE_FEED, f->label);
+	enum role alert_role = alert == ALERT_CRIT   ? ROLE_STALE
+	                       : alert == ALERT_WARN ? ROLE_WARN
+	                                             : ROLE_HEADER;
+	char ago[32], prefix[24] = "", why[TEXT_MAX + 32] = "";
 
 	if (label)
 		snprintf(prefix, sizeof prefix, "%s ", f->label);
+	if (!last && f->last_error[0]) {
+		char cut[TEXT_MAX];
+		text_fit(cut, sizeof cut, f->last_error, 32); /* the header has room for a reason */
+		text_join(why, sizeof why, "not connected: ", cut);
+	}
 	fmt_ago(ago, sizeof ago, wall, f->last_event_ns);
 	sg->prio = 1;
 	switch (f->state) {
 	case FEED_CONNECTING:
-		snprintf(sg->text, sizeof sg->text, "%sconnecting", prefix);
-		sg->role = ROLE_HEADER;
+		snprintf(sg->text, sizeof sg->text, "%s%s", prefix, why[0] ? why : "connecting");
+		sg->role = alert_role;
 		break;
 	case FEED_BACKOFF:
-		snprintf(sg->text, sizeof sg->text, "%sreconnecting in %d s", prefix, (int)retry);
-		sg->role = ROLE_WARN;
+		if (why[0])
+			snprintf(sg->text, sizeof sg->text, "%s%s, retry in %d s", prefix, why,
+			         (int)retry);
+		else if (alert != ALERT_NONE && last)
+			snprintf(sg->text, sizeof sg->text, "%sstale %d s, reconnecting in %d s",
+			         prefix, (int)silent, (int)retry);
+		else
+			snprintf(sg->text, sizeof sg->text, "%sreconnecting in %d s", prefix,
+			         (int)retry);
+		sg->role = alert != ALERT_NONE ? alert_role : ROLE_WARN;
 		break;
 	case FEED_AUTH_FAILED:
 		snprintf(sg->text, sizeof sg->text, "%sTOKEN REJECTED, retry in %d s", prefix,
@@ -197,37 +215,16 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 		break;
 	case FEED_LIVE:
 	default:
-		if (last && stale_alert(silent, c->s) != ALERT_NONE) {
+		if (alert != ALERT_NONE && last) {
 			snprintf(sg->text, sizeof sg->text, "%sSTALE for %d s, last event %s",
 			         prefix, (int)silent, ago);
-			sg->role = stale_alert(silent, c->s) == ALERT_CRIT ? ROLE_STALE : ROLE_WARN;
+			sg->role = alert_role;
 		} else {
 			snprintf(sg->text, sizeof sg->text, "%slive, last event %s", prefix, ago);
 			sg->role = ROLE_HEADER;
 		}
 		break;
 	}
-}
-
-/* The worst alert of the feeds (for the bell). */
-static enum alert_level feeds_alert(const struct console *c)
-{
-	enum alert_level worst = ALERT_NONE;
-	int64_t wall = wall_now_ns();
-
-	for (size_t i = 0; i < c->st.nfeeds; i++) {
-		const struct feed_status *f = &c->st.feeds[i];
-		int64_t last = f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
-		enum alert_level a = ALERT_NONE;
-
-		if (f->state == FEED_AUTH_FAILED || f->state == FEED_STALE)
-			a = ALERT_CRIT;
-		else if (last)
-			a = stale_alert((wall - last) / NS_PER_S, c->s);
-		if (a > worst)
-			worst = a;
-	}
-	return worst;
 }
 
 void header_draw(struct console *c)
@@ -265,10 +262,10 @@ void header_draw(struct console *c)
 	snprintf(seg[n].text, sizeof seg[n].text, "%zu to call back", to_call);
 	seg[n].role = to_call ? ROLE_WARN : ROLE_HEADER;
 	seg[n++].prio = to_call ? 2 : 5; /* nobody to call back: the first to go when narrow */
-	if (c->alerts) {
-		snprintf(seg[n].text, sizeof seg[n].text, "%d alert%s", c->alerts,
-		         c->alerts > 1 ? "s" : "");
-		seg[n].role = c->worst_rows == ALERT_CRIT ? ROLE_CRIT : ROLE_WARN;
+	if (c->st.alerts.count) {
+		snprintf(seg[n].text, sizeof seg[n].text, "%zu alert%s", c->st.alerts.count,
+		         c->st.alerts.count > 1 ? "s" : "");
+		seg[n].role = alerts_worst(&c->st.alerts) == ALERT_CRIT ? ROLE_CRIT : ROLE_WARN;
 	} else {
 		snprintf(seg[n].text, sizeof seg[n].text, "no alert");
 		seg[n].role = ROLE_HEADER;
@@ -304,9 +301,6 @@ void header_draw(struct console *c)
 	x = c->cols - (int)strlen(clock) - 1;
 	if (x > 0)
 		draw_str(0, x, (int)strlen(clock), clock, ROLE_HEADER);
-	enum alert_level feeds = feeds_alert(c);
-	if (feeds > c->worst_rows)
-		c->worst_rows = feeds;
 }
 
 /* ---- footer ---- */
@@ -565,7 +559,7 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	enum alert_level a;
 
 	queue_stats(q, s, c->now_ns / NS_PER_S, &qs);
-	a = queue_alert(&qs, s);
+	a = alerts_level(&c->st.alerts, ALERT_SCOPE_QUEUE, q->number);
 	phone_display(num, sizeof num, q->number);
 	queue_name(c, q, name, sizeof name);
 	tb_add(b, ROLE_PANEL_TITLE_FOCUS, " Queue %s  %s%s", num, name,

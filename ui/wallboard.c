@@ -240,8 +240,8 @@ static void draw_text_tile(int y, int x, int w, const struct tile *t, bool utf8)
 }
 
 /* What the banner says when the figures are not live, or NULL when all is well. */
-static const char *feed_problem(const struct model_state *st, const struct settings *s,
-                                int64_t now_ns, char *buf, size_t size)
+static const char *feed_problem(const struct model_state *st, int64_t now_ns, char *buf,
+                                size_t size)
 {
 	bool rejected = false, stale = false, down = false;
 	int64_t newest = 0;
@@ -260,7 +260,7 @@ static const char *feed_problem(const struct model_state *st, const struct setti
 	if (st->nfeeds == 0)
 		return NULL; /* demo or replay: no network feed to watch */
 	int64_t silent_s = newest ? (now_ns - newest) / NS_PER_S : -1;
-	if (!stale && newest && stale_alert(silent_s, s) != ALERT_NONE)
+	if (!stale && newest && alerts_level(&st->alerts, ALERT_SCOPE_FEED, NULL) != ALERT_NONE)
 		stale = true;
 	char ago[48] = "";
 	if (silent_s >= 0)
@@ -355,7 +355,7 @@ static int collect(const struct model_state *st, const struct settings *s, const
 		struct tile *t = &tiles[n++];
 		snprintf(t->title, sizeof t->title, "ALL QUEUES");
 		queue_stats_total(st, s, now_s, &t->qs);
-		t->level = queue_alert(&t->qs, s);
+		t->level = alerts_level(&st->alerts, ALERT_SCOPE_TOTAL, NULL);
 	}
 	for (size_t i = 0; i < st->nqueues && n < max; i++) {
 		const struct queue *q = &st->queues[i];
@@ -368,7 +368,7 @@ static int collect(const struct model_state *st, const struct settings *s, const
 		else
 			phone_display(t->title, sizeof t->title, q->number);
 		queue_stats(q, s, now_s, &t->qs);
-		t->level = queue_alert(&t->qs, s);
+		t->level = alerts_level(&st->alerts, ALERT_SCOPE_QUEUE, q->number);
 	}
 	return n;
 }
@@ -383,7 +383,7 @@ int wallboard_draw(const struct model_state *st, const struct settings *s,
 
 	int n = collect(st, s, names, now_ns / NS_PER_S, tiles, TILES_MAX);
 	char problem[160];
-	const char *banner = feed_problem(st, s, now_ns, problem, sizeof problem);
+	const char *banner = feed_problem(st, now_ns, problem, sizeof problem);
 	int banner_h = banner ? (rows >= 30 ? 3 : 1) : 0;
 	int top = 1 + banner_h;
 	int cb_h = rows - top >= 16 ? 3 : 1; /* the "To call back" tile */

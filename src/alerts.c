@@ -1,0 +1,447 @@
+/* alerts.c: the alert rules, judged on the model's state; the one list everything reads. */
+#include "alerts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "model.h"
+#include "stats.h"
+#include "text.h"
+
+#define DRAFT_MAX 256 /* a text before it is cut to ALERT_TEXT_MAX on a character boundary */
+
+/* A candidate of this evaluation: an alert with the level its figure now calls for. */
+struct judged {
+	struct alert_list *next; /* the list being built */
+	const struct alert_list *prev;
+	int64_t now_s;
+	bool failed;
+};
+
+/* Margin a figure must go back past its threshold by before its alert clears. */
+static int64_t margin(int64_t threshold)
+{
+	int64_t m = threshold / 20;
+	return m > 0 ? m : 1;
+}
+
+/* Level of a figure that is bad when high, given the level it had. */
+static enum alert_level level_high(int64_t v, int warn, int crit, enum alert_level had)
+{
+	if (crit > 0 && (v >= crit || (had == ALERT_CRIT && v >= crit - margin(crit))))
+		return ALERT_CRIT;
+	if (warn > 0 && (v >= warn || (had != ALERT_NONE && v >= warn - margin(warn))))
+		return ALERT_WARN;
+	return ALERT_NONE;
+}
+
+/* Level of a figure that is bad when low (thresholds > 0 enable), given the level it had. */
+static enum alert_level level_low(int64_t v, int warn, int crit, enum alert_level had)
+{
+	if (crit > 0 && (v < crit || (had == ALERT_CRIT && v < crit + margin(crit))))
+		return ALERT_CRIT;
+	if (warn > 0 && (v < warn || (had != ALERT_NONE && v < warn + margin(warn))))
+		return ALERT_WARN;
+	return ALERT_NONE;
+}
+
+/* The order of a list: by scope, id, rule (so a subject's alerts are together). */
+static int compare_key(enum alert_scope scope, const char *id, enum alert_rule rule,
+                       const struct alert *b)
+{
+	if (scope != b->scope)
+		return scope < b->scope ? -1 : 1;
+	int d = id ? strcmp(id, b->id) : 0;
+	if (d || rule == ALERT_RULES)
+		return d;
+	return rule < b->rule ? -1 : rule > b->rule;
+}
+
+static int compare_alerts(const void *pa, const void *pb)
+{
+	const struct alert *a = pa;
+	return compare_key(a->scope, a->id, a->rule, pb);
+}
+
+/* The first alert not before (scope, id, rule) in a sorted list; id NULL matches any id,
+ * rule ALERT_RULES any rule. */
+static size_t lower_bound(const struct alert_list *l, enum alert_scope scope, const char *id,
+                          enum alert_rule rule)
+{
+	size_t lo = 0, hi = l->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (compare_key(scope, id, rule, &l->items[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The alert (scope, id, rule) of a sorted list, or NULL. */
+static const struct alert *find(const struct alert_list *l, enum alert_scope scope, const char *id,
+                                enum alert_rule rule)
+{
+	size_t i = lower_bound(l, scope, id, rule);
+	if (i < l->count && compare_key(scope, id, rule, &l->items[i]) == 0)
+		return &l->items[i];
+	return NULL;
+}
+
+static enum alert_level had_level(const struct judged *j, enum alert_scope scope, const char *id,
+                                  enum alert_rule rule)
+{
+	const struct alert *a = find(j->prev, scope, id, rule);
+	return a ? a->level : ALERT_NONE;
+}
+
+static bool reserve(struct alert_list *l, size_t want)
+{
+	if (want <= l->cap)
+		return true;
+	size_t n = l->cap ? l->cap * 2 : 16;
+	while (n < want)
+		n *= 2;
+	struct alert *p = realloc(l->items, n * sizeof *p);
+	if (!p)
+		return false;
+	l->items = p;
+	l->cap = n;
+	return true;
+}
+
+/* Put an alert of this level into the list being built (nothing for ALERT_NONE). */
+static void put(struct judged *j, enum alert_scope scope, const char *id, enum alert_rule rule,
+                enum alert_level level, int64_t value, int64_t now_s, const char *text)
+{
+	if (level == ALERT_NONE || j->failed)
+		return;
+	if (!reserve(j->next, j->next->count + 1)) {
+		j->failed = true;
+		return;
+	}
+	const struct alert *old = find(j->prev, scope, id, rule);
+	struct alert *a = &j->next->items[j->next->count++];
+	memset(a, 0, sizeof *a);
+	a->scope = scope;
+	text_copy(a->id, sizeof a->id, id);
+	a->rule = rule;
+	a->level = level;
+	a->value = value;
+	a->since_s = old ? old->since_s : now_s;
+	text_sanitize(a->text, sizeof a->text, text, strlen(text));
+}
+
+/* The rules of a queue's figures (or of all queues' for the total). */
+static void judge_queue(struct judged *j, enum alert_scope scope, const char *id, const char *name,
+                        const struct queue_stats *qs, const struct settings *s)
+{
+	char text[DRAFT_MAX];
+	enum alert_level l;
+
+	l = level_high(qs->waiting, s->alert_waiting_warn, s->alert_waiting_crit,
+	               had_level(j, scope, id, ALERT_RULE_WAITING));
+	snprintf(text, sizeof text, "%s: %d caller%s waiting", name, qs->waiting,
+	         qs->waiting == 1 ? "" : "s");
+	put(j, scope, id, ALERT_RULE_WAITING, l, qs->waiting, j->now_s, text);
+
+	l = level_high(qs->longest_wait_s, s->alert_wait_warn_s, s->alert_wait_crit_s,
+	               had_level(j, scope, id, ALERT_RULE_LONGEST_WAIT));
+	snprintf(text, sizeof text, "%s: a caller waiting for %lld s", name,
+	         (long long)qs->longest_wait_s);
+	put(j, scope, id, ALERT_RULE_LONGEST_WAIT, l, qs->longest_wait_s, j->now_s, text);
+
+	if (qs->service_level_pm >= 0) {
+		/* per-mille against percent thresholds: compare in per-mille */
+		enum alert_level had = had_level(j, scope, id, ALERT_RULE_SERVICE_LEVEL);
+		l = level_low(qs->service_level_pm, s->alert_sl_warn * 10, s->alert_sl_crit * 10,
+		              had);
+		int pct = (qs->service_level_pm + 5) / 10;
+		snprintf(text, sizeof text, "%s: service level %d%%", name, pct);
+		put(j, scope, id, ALERT_RULE_SERVICE_LEVEL, l, pct, j->now_s, text);
+	}
+}
+
+static void judge_queues(struct judged *j, const struct model_state *st, const struct settings *s,
+                         int64_t now_s)
+{
+	struct queue_stats qs;
+	char name[TEXT_MAX + NUM_MAX + 4];
+
+	for (size_t i = 0; i < st->nqueues; i++) {
+		const struct queue *q = &st->queues[i];
+		queue_stats(q, s, now_s, &qs);
+		snprintf(name, sizeof name, "queue %s",
+		         q->description[0] ? q->description : q->number);
+		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, name, &qs, s);
+	}
+	if (st->nqueues) {
+		queue_stats_total(st, s, now_s, &qs);
+		judge_queue(j, ALERT_SCOPE_TOTAL, "all", "all queues", &qs, s);
+	}
+}
+
+/* One ringing alert per line: its oldest incoming call still ringing. */
+static void judge_lines(struct judged *j, const struct model_state *st, const struct settings *s,
+                        int64_t now_ns)
+{
+	char text[DRAFT_MAX];
+
+	if (!st->ncalls)
+		return;
+	int64_t *oldest_of = calloc(st->nlines, sizeof *oldest_of);
+	if (!oldest_of) {
+		j->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < st->ncalls; i++) {
+		const struct call *c = &st->calls[i];
+		if (c->line >= st->nlines || c->state != CALL_RINGING || !c->inbound)
+			continue;
+		if (!oldest_of[c->line] || c->since_ns < oldest_of[c->line])
+			oldest_of[c->line] = c->since_ns;
+	}
+	for (size_t li = 0; li < st->nlines; li++) {
+		const struct line *ln = &st->lines[li];
+		int64_t oldest = oldest_of[li];
+		if (!oldest)
+			continue;
+		int64_t ring_s = now_ns > oldest ? (now_ns - oldest) / NS_PER_S : 0;
+		enum alert_level l =
+		    level_high(ring_s, s->alert_ring_warn_s, s->alert_ring_crit_s,
+		               had_level(j, ALERT_SCOPE_LINE, ln->number, ALERT_RULE_RINGING));
+		snprintf(text, sizeof text, "line %s: ringing for %lld s",
+		         ln->description[0] ? ln->description : ln->number, (long long)ring_s);
+		put(j, ALERT_SCOPE_LINE, ln->number, ALERT_RULE_RINGING, l, ring_s, j->now_s, text);
+	}
+	free(oldest_of);
+}
+
+/* A queue caller offered to an agent rings the agent's phone: judged as that phone, unless it
+ * is a line of the model already judged above from its own ringing call. */
+static void judge_offers(struct judged *j, const struct model_state *st, const struct settings *s,
+                         int64_t now_ns)
+{
+	char text[DRAFT_MAX];
+	size_t first = j->next->count; /* the offers' alerts start here */
+
+	for (size_t qi = 0; qi < st->nqueues; qi++) {
+		const struct queue *q = &st->queues[qi];
+		for (size_t i = 0; i < q->nmembers; i++) {
+			const struct member *mb = &q->members[i];
+			if (mb->state != MEMBER_OFFERED || !mb->agent[0])
+				continue;
+			const struct line *ln = state_find_line(st, mb->agent);
+			if (ln && ln->nringing)
+				continue;
+			int64_t ring_s =
+			    now_ns > mb->last_ns ? (now_ns - mb->last_ns) / NS_PER_S : 0;
+			struct alert *dup = NULL;
+			for (size_t k = first; k < j->next->count && !dup; k++)
+				if (strcmp(j->next->items[k].id, mb->agent) == 0)
+					dup = &j->next->items[k];
+			if (dup && dup->value >= ring_s)
+				continue; /* offered by two queues at once: the longer ring counts
+				           */
+			enum alert_level l = level_high(
+			    ring_s, s->alert_ring_warn_s, s->alert_ring_crit_s,
+			    had_level(j, ALERT_SCOPE_LINE, mb->agent, ALERT_RULE_RINGING));
+			if (l == ALERT_NONE)
+				continue;
+			snprintf(text, sizeof text, "agent %s: ringing for %lld s (queue %s)",
+			         mb->agent, (long long)ring_s,
+			         q->description[0] ? q->description : q->number);
+			if (dup) {
+				dup->level = l;
+				dup->value = ring_s;
+				text_sanitize(dup->text, sizeof dup->text, text, strlen(text));
+				continue;
+			}
+			put(j, ALERT_SCOPE_LINE, mb->agent, ALERT_RULE_RINGING, l, ring_s, j->now_s,
+			    text);
+		}
+	}
+}
+
+/* Feeds are judged on the wall clock: they only exist live. */
+static void judge_feeds(struct judged *j, const struct model_state *st, const struct settings *s)
+{
+	int64_t wall = wall_now_ns();
+	int64_t wall_s = wall / NS_PER_S;
+	char text[DRAFT_MAX];
+
+	for (size_t i = 0; i < st->nfeeds; i++) {
+		const struct feed_status *f = &st->feeds[i];
+		int64_t last = f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
+		if (f->state == FEED_AUTH_FAILED) {
+			snprintf(text, sizeof text, "feed %s: token rejected (%s)", f->label,
+			         f->last_error[0] ? f->last_error : "401/403");
+			put(j, ALERT_SCOPE_FEED, f->label, ALERT_RULE_TOKEN_REJECTED, ALERT_CRIT, 0,
+			    wall_s, text);
+			continue;
+		}
+		if (!last) {
+			/* never connected: an alert once it has tried for the warning time */
+			int64_t trying = f->started_ns && wall > f->started_ns
+			                     ? (wall - f->started_ns) / NS_PER_S
+			                     : 0;
+			enum alert_level l =
+			    level_high(trying, s->alert_stale_warn_s, 0, ALERT_NONE);
+			snprintf(text, sizeof text, "feed %s: never connected in %lld s%s%s",
+			         f->label, (long long)trying, f->last_error[0] ? ": " : "",
+			         f->last_error);
+			put(j, ALERT_SCOPE_FEED, f->label, ALERT_RULE_FEED_DOWN, l, trying, wall_s,
+			    text);
+			continue;
+		}
+		int64_t silent = wall > last ? (wall - last) / NS_PER_S : 0;
+		enum alert_level l =
+		    level_high(silent, s->alert_stale_warn_s, s->alert_stale_crit_s, ALERT_NONE);
+		if (f->state == FEED_STALE)
+			l = ALERT_CRIT;
+		snprintf(text, sizeof text, "feed %s: stale %lld s%s%s", f->label,
+		         (long long)silent, f->last_error[0] && f->state != FEED_LIVE ? ": " : "",
+		         f->state != FEED_LIVE ? f->last_error : "");
+		put(j, ALERT_SCOPE_FEED, f->label, ALERT_RULE_FEED_STALE, l, silent, wall_s, text);
+	}
+}
+
+static void judge_journal(struct judged *j, const struct model_state *st)
+{
+	char text[DRAFT_MAX];
+	uint64_t lost = st->counters.journal_lost;
+	if (!lost)
+		return;
+	snprintf(text, sizeof text, "journal: %llu line%s not written", (unsigned long long)lost,
+	         lost > 1 ? "s" : "");
+	put(j, ALERT_SCOPE_JOURNAL, "journal", ALERT_RULE_JOURNAL_LOST, ALERT_WARN, (int64_t)lost,
+	    j->now_s, text);
+}
+
+static bool same(const struct alert *a, const struct alert *b)
+{
+	return a->level == b->level && a->value == b->value && a->since_s == b->since_s &&
+	       strcmp(a->text, b->text) == 0;
+}
+
+bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
+                     const struct settings *s, int64_t now_ns, alert_hook_fn *hook, void *ctx)
+{
+	struct alert_list next = {0};
+	struct judged j = {&next, list, now_ns / NS_PER_S, false};
+
+	judge_queues(&j, st, s, j.now_s);
+	judge_lines(&j, st, s, now_ns);
+	judge_offers(&j, st, s, now_ns);
+	judge_feeds(&j, st, s);
+	judge_journal(&j, st);
+	if (j.failed) {
+		alerts_free(&next);
+		return false;
+	}
+	if (next.count > 1)
+		qsort(next.items, next.count, sizeof *next.items, compare_alerts);
+
+	bool changed = next.count != list->count;
+	for (size_t i = 0; i < next.count; i++) {
+		const struct alert *a = &next.items[i];
+		const struct alert *old = find(list, a->scope, a->id, a->rule);
+		if (!old || old->level != a->level) {
+			changed = true;
+			if (hook)
+				hook(a, old ? ALERT_CHANGED : ALERT_RAISED, ctx);
+		} else if (!same(a, old)) {
+			changed = true;
+		}
+	}
+	for (size_t i = 0; i < list->count; i++) {
+		const struct alert *a = &list->items[i];
+		if (!find(&next, a->scope, a->id, a->rule)) {
+			changed = true;
+			if (hook)
+				hook(a, ALERT_CLEARED, ctx);
+		}
+	}
+	alerts_free(list);
+	*list = next;
+	return changed;
+}
+
+bool alerts_copy(struct alert_list *dst, const struct alert_list *src)
+{
+	if (!reserve(dst, src->count)) {
+		dst->count = 0;
+		return false;
+	}
+	if (src->count)
+		memcpy(dst->items, src->items, src->count * sizeof *src->items);
+	dst->count = src->count;
+	return true;
+}
+
+void alerts_free(struct alert_list *list)
+{
+	free(list->items);
+	list->items = NULL;
+	list->count = list->cap = 0;
+}
+
+enum alert_level alerts_level(const struct alert_list *list, enum alert_scope scope, const char *id)
+{
+	enum alert_level worst = ALERT_NONE;
+	for (size_t i = lower_bound(list, scope, id, ALERT_RULES);
+	     i < list->count && compare_key(scope, id, ALERT_RULES, &list->items[i]) == 0; i++)
+		if (list->items[i].level > worst)
+			worst = list->items[i].level;
+	return worst;
+}
+
+enum alert_level alerts_worst(const struct alert_list *list)
+{
+	enum alert_level worst = ALERT_NONE;
+	for (size_t i = 0; i < list->count; i++)
+		if (list->items[i].level > worst)
+			worst = list->items[i].level;
+	return worst;
+}
+
+void alerts_diff(const struct alert_list *before, const struct alert_list *after, alert_hook_fn *fn,
+                 void *ctx)
+{
+	for (size_t i = 0; i < after->count; i++) {
+		const struct alert *a = &after->items[i];
+		const struct alert *old = find(before, a->scope, a->id, a->rule);
+		if (!old)
+			fn(a, ALERT_RAISED, ctx);
+		else if (old->level != a->level)
+			fn(a, ALERT_CHANGED, ctx);
+	}
+	for (size_t i = 0; i < before->count; i++) {
+		const struct alert *a = &before->items[i];
+		if (!find(after, a->scope, a->id, a->rule))
+			fn(a, ALERT_CLEARED, ctx);
+	}
+}
+
+const char *alert_level_name(enum alert_level l)
+{
+	return l == ALERT_CRIT ? "critical" : l == ALERT_WARN ? "warning" : "none";
+}
+
+const char *alert_scope_name(enum alert_scope s)
+{
+	static const char *const names[ALERT_SCOPES] = {"queue", "total", "line", "feed",
+	                                                "journal"};
+	return (unsigned)s < ALERT_SCOPES ? names[s] : "?";
+}
+
+const char *alert_rule_name(enum alert_rule r)
+{
+	static const char *const names[ALERT_RULES] = {
+	    "waiting",    "longest_wait", "service_level",  "nobody_answering", "ringing",
+	    "feed_stale", "feed_down",    "token_rejected", "journal_lost"};
+	return (unsigned)r < ALERT_RULES ? names[r] : "?";
+}
