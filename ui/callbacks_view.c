@@ -125,7 +125,7 @@ static void draw_row(int y, int w, const struct cb_layout *L, const char *const 
 	}
 }
 
-static void draw_list(struct console *c, int y, int h, size_t *order, size_t n)
+static void draw_list(struct console *c, int y, int h, const size_t *order, size_t n)
 {
 	const struct callback_list *cb = &c->st.callbacks;
 	struct cb_layout L;
