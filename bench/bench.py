@@ -12,6 +12,7 @@ Figures (docs/bench.md records a run):
   6 memory       peak RSS with 5,000 lines, 500 queues and the 1M journal; growth / 1,000 lines
   7 shutdown     SIGTERM during a held poll, p99 over 20 runs
   8 connections  accepts at the server per token across polls
+  9 report       `ctiboard report` of the 1M-event day: by queue as CSV, by interval with its chart
 
 Timings depend on the machine; instruction counts (callgrind) do not. Every journal is made by
 bench/gen_day.py with a fixed seed, so a run can be repeated figure for figure.
@@ -259,6 +260,27 @@ def bench_startup(a, day):
         note(2, "  console: screen shows the whole day", "total offered %d never seen" % offered)
 
 
+def bench_report(a, day):
+    print("9. report", flush=True)
+    for what, args in (("by queue, CSV", ["--format", "csv"]),
+                       ("by interval, text and chart", ["--by", "interval"])):
+        argv = [a.bin, "report", *args, day]
+        times = []
+        for _ in range(3):
+            t0 = time.monotonic()
+            subprocess.run(argv, check=True, env=env_for(a.work), stdout=subprocess.DEVNULL)
+            times.append(time.monotonic() - t0)
+        best = min(times)
+        row(9, "report of 1M events, %s (best of 3)" % what, "%.2f s" % best, "< 3 s", best < 3)
+    # instructions do not depend on the machine's load: the marginal cost of an event
+    n = a.callgrind_events
+    small, large = head(day, n, a.work), head(day, 2 * n, a.work)
+    ir = [callgrind_ir([a.bin, "report", "--format", "csv", f], toggle=None)
+          for f in (small, large)]
+    row(9, "  instructions/event of a report", "{:,}".format((ir[1] - ir[0]) // n), "", None,
+        "figure 1's parse+apply: the same ingest and model")
+
+
 def start_server_and_ui(a, hold=30.0, cols=200, rows=60, extra=""):
     server = OvhServer(tokens=[TOKEN], hold=hold).start()
     tf = token_file(a.work, [TOKEN])
@@ -477,7 +499,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--tools", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("--only", default="1,2,3,4,5,6,7,8")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7,8,9")
     ap.add_argument("--events", type=int, default=1000000)
     ap.add_argument("--callgrind-events", type=int, default=20000)
     ap.add_argument("--idle-seconds", type=int, default=int(os.environ.get("BENCH_IDLE_S", 120)))
@@ -495,7 +517,8 @@ def main():
     steps = [("1", lambda: bench_ingest(a, day)), ("2", lambda: bench_startup(a, day)),
              ("3", lambda: bench_latency(a)), ("4", lambda: bench_terminal(a)),
              ("5", lambda: bench_idle(a)), ("6", lambda: bench_memory(a)),
-             ("7", lambda: bench_shutdown(a)), ("8", lambda: bench_connections(a))]
+             ("7", lambda: bench_shutdown(a)), ("8", lambda: bench_connections(a)),
+             ("9", lambda: bench_report(a, day))]
     for num, fn in steps:
         if num in only:
             try:

@@ -29,6 +29,8 @@ SHOTS = [
     ("console-80x24-mono", 80, 24, "wave", ["--no-color"], [], "Lines"),
     ("wallboard", 200, 56, "wave", ["--wallboard"], [], "ALL QUEUES"),
     ("help", 100, 36, "day", [], ["?"], "ctiboard help"),
+    ("callbacks", 120, 30, "wave", [], ["c"], "Callbacks:"),
+    ("queue-chart", 120, 40, "wave", [], ["Enter"], "service level"),
 ]
 
 # The 16 colours of the screenshots (a dark terminal), then the defaults.
