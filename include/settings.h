@@ -52,6 +52,11 @@ struct settings {
 	int min_poll_interval_ms; /* rate limit for answers that come back at once */
 	int watchdog_s;           /* no event and no successful poll for this long: stale */
 	int body_cap_bytes;
+	/* OVH API */
+	int api_max_per_min; /* request budget */
+	int api_timeout_s;   /* one request */
+	int api_roster_s;    /* the roster is read again this often */
+	int api_status_s;    /* the agents' live status is polled this often */
 	/* journal */
 	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
 	bool journal;
@@ -59,6 +64,19 @@ struct settings {
 	bool color, ascii, mouse, bell, wallboard;
 	int rotate_s;
 	int kiosk; /* 0 off, 1 quit with confirmation, 2 locked */
+	/* integration hooks (hooks.h): empty strings are off */
+	char on_ring_url[SETTINGS_PATH_MAX];   /* URL template requested when a call rings */
+	bool on_ring_post;                     /* POST the fields as JSON instead of a GET */
+	char on_ring_lines[SETTINGS_PATH_MAX]; /* comma-separated numbers; empty: every line */
+	char on_ring_cmd[SETTINGS_PATH_MAX];   /* program and arguments run when a call rings */
+	char on_alert_url[SETTINGS_PATH_MAX];  /* URL alerts are POSTed to */
+	bool on_alert_slack;                   /* {"text": ...} instead of the fields */
+	char on_alert_cmd[SETTINGS_PATH_MAX];  /* program run for each alert raised or cleared */
+	int on_alert_min_s; /* at most one notification per alert in this many seconds */
+	int hook_timeout_s; /* a request or a program that takes longer has failed */
+	int hook_workers;   /* requests and programs in flight at most */
+	int hook_queue;     /* notifications waiting at most; more are dropped and counted */
+	int hook_retries;   /* alert notifications: attempts after the first */
 };
 
 /* Fill s with the defaults. */

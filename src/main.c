@@ -17,13 +17,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "feed.h"
+#include "hooks.h"
 #include "journal.h"
 #include "json_arena.h"
+#include "metrics.h"
 #include "model.h"
 #include "names.h"
+#include "ovh_conf.h"
 #include "redact.h"
 #include "report.h"
+#include "roster.h"
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
@@ -48,12 +53,22 @@ struct options {
 	const char *snapshot;
 	bool journal_given; /* --journal DIR on the command line */
 	bool list_keys;
+	bool no_api;
+	bool hooks;          /* --hooks: fire the hooks in a replay or the demo too */
+	const char *metrics; /* --metrics ADDR:PORT */
 };
 
 static const char usage_text[] =
     "Usage: ctiboard [OPTION]...\n"
     "       ctiboard report [OPTION]... [FILE]...\n"
+    "       ctiboard api login [--actions]\n"
+    "       ctiboard token list|create|revoke [--billing-account NAME] [--service NAME]\n"
     "A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
+    "\n"
+    "Commands (OVH API credentials from OVH_* variables or ovh.conf; see --help of each):\n"
+    "  api login              get a consumer key for the OVH API and store it in ovh.conf\n"
+    "  token list|create|revoke   the event tokens of a billing account; create appends\n"
+    "                         the new token to $XDG_CONFIG_HOME/ctiboard/tokens\n"
     "\n"
     "Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
     "  --demo                 run on the built-in simulated call centre (no token)\n"
@@ -63,14 +78,21 @@ static const char usage_text[] =
     "  --replay FILE          replay a journal (or a file of V1 envelopes, one a line)\n"
     "  --speed X              replay: 1 real time, 10 ten times faster, 0 at once\n"
     "  --url URL              event stream endpoint (default https://events.voip.ovh.net/)\n"
-    "  --token-file FILE      file of tokens, one a line (repeatable)\n"
+    "  --token-file FILE      file of tokens, one a line (repeatable; default\n"
+    "                         $XDG_CONFIG_HOME/ctiboard/tokens when no token is given)\n"
     "  --protocol v1|v2       event protocol (default v1)\n"
+    "  --no-api               do not read the roster and agents' status from the OVH API\n"
+    "                         (read when OVH API credentials are there)\n"
     "\n"
     "Output:\n"
     "  --headless             no user interface\n"
     "  --snapshot FILE        keep FILE up to date with the model as JSON\n"
     "  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
     "  --no-journal           keep no journal\n"
+    "  --metrics [ADDR:]PORT  serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+    "                         (loopback unless ADDR is given)\n"
+    "  --hooks                run the on_ring_* and on_alert_* hooks in a replay or the demo\n"
+    "                         too (a live run always does)\n"
     "\n"
     "Display:\n"
     "  --wallboard            start in wallboard mode (big digits for a TV)\n"
@@ -161,7 +183,10 @@ enum {
 	OPT_LIST_KEYS,
 	OPT_HELP,
 	OPT_VERSION,
-	OPT_TOKEN
+	OPT_TOKEN,
+	OPT_NO_API,
+	OPT_HOOKS,
+	OPT_METRICS
 };
 
 static const struct option long_options[] = {
@@ -193,6 +218,9 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {"token", optional_argument, NULL, OPT_TOKEN},
+    {"no-api", no_argument, NULL, OPT_NO_API},
+    {"hooks", no_argument, NULL, OPT_HOOKS},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {NULL, 0, NULL, 0},
 };
 
@@ -262,6 +290,7 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_ASCII: s->ascii = true; break;
 		case OPT_NO_MOUSE: s->mouse = false; break;
 		case OPT_BELL: s->bell = true; break;
+		case OPT_NO_API: o->no_api = true; break;
 		case OPT_CONFIG: break; /* read above */
 		case OPT_NAMES: set_or_die(s, "names_file", optarg); break;
 		case OPT_SET: {
@@ -281,6 +310,15 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 			break;
 		}
 		case OPT_LIST_KEYS: o->list_keys = true; break;
+		case OPT_HOOKS: o->hooks = true; break;
+		case OPT_METRICS: {
+			char host[256], port[8], why[128];
+			if (!metrics_parse_listen(optarg ? optarg : "", host, sizeof host, port,
+			                          sizeof port, why, sizeof why))
+				usage_error("%s", why);
+			o->metrics = optarg;
+			break;
+		}
 		case OPT_HELP: fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("ctiboard %s\n", CTIBOARD_VERSION); exit(0);
 		case OPT_TOKEN:
@@ -417,6 +455,21 @@ static void report_alert(const struct alert *a, enum alert_change change, void *
 	        alert_rule_name(a->rule), a->text);
 }
 
+/* The OVH API thread, when credentials are there; a problem with them is a warning, never a
+ * reason not to show the events. */
+static struct roster *start_roster(struct model *m, const struct settings *s)
+{
+	struct ovh_credentials c;
+	char err[SETTINGS_PATH_MAX + 256];
+	struct roster *r = NULL;
+	if (!ovh_credentials_load(&c, err, sizeof err))
+		fprintf(stderr, "ctiboard: warning: %s: the OVH API is not used\n", err);
+	else if (ovh_credentials_complete(&c) && !(r = roster_start(m, s, &c, err, sizeof err)))
+		fprintf(stderr, "ctiboard: warning: %s\n", err);
+	ovh_credentials_wipe(&c);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct settings set;
@@ -428,6 +481,9 @@ int main(int argc, char **argv)
 	json_arena_init();          /* cJSON's hooks are process-wide: set before any thread */
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return report_main(argc - 1, argv + 1);
+	if (argc > 1 && command_is(argv[1]))
+		return strcmp(argv[1], "api") == 0 ? command_api(argc - 1, argv + 1)
+		                                   : command_token(argc - 1, argv + 1);
 	settings_defaults(&set);
 	parse_command_line(argc, argv, &opt, &set);
 	if (opt.list_keys) {
@@ -439,6 +495,8 @@ int main(int argc, char **argv)
 	struct names *names = NULL;
 	if (set.names_file[0] && !(names = names_load(set.names_file, err, sizeof err)))
 		fatal(err);
+	if (!hooks_check(&set, err, sizeof err))
+		fatal(err);
 
 	char tokens[TOKENS_MAX][40];
 	int ntokens = 0;
@@ -449,8 +507,8 @@ int main(int argc, char **argv)
 		if (ntokens < 0)
 			fatal(err);
 		if (ntokens == 0)
-			fatal("no token: set CTIBOARD_TOKEN or use --token-file FILE "
-			      "(or try the built-in demo: ctiboard --demo)");
+			fatal("no token: run 'ctiboard token create', set CTIBOARD_TOKEN or use "
+			      "--token-file FILE (or try the built-in demo: ctiboard --demo)");
 	}
 	/* From here on the tokens live in tokens[], then in the feed only: the settings are
 	 * copied into the model, the snapshot writer and the feed, which need none. */
@@ -484,6 +542,7 @@ int main(int argc, char **argv)
 		journal_default_dir(dir, sizeof dir);
 	if (live && set.journal)
 		replay_today(&model, dir);
+	model.measure_latency = live; /* from here on: events as they arrive */
 	if (((live && set.journal) || (opt.demo && opt.journal_given)) &&
 	    !(journal = journal_open(dir, err, sizeof err)))
 		fatal(err);
@@ -496,9 +555,19 @@ int main(int argc, char **argv)
 	    !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
 		fatal(err);
 	struct ticker *ticker = ticker_start(&model, journal);
+	struct metrics *metrics = NULL;
+	if (opt.metrics &&
+	    !(metrics = metrics_start(&model, &set, names, opt.metrics, err, sizeof err)))
+		fatal(err);
+	/* after today's journal was replayed: a restart pops no call twice */
+	struct hooks *hooks = NULL;
+	if ((live || opt.hooks) && hooks_configured(&set) &&
+	    !(hooks = hooks_start(&model, &set, names, opt.headless, err, sizeof err)))
+		fatal(err);
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
 	static struct replay_job replay;
+	struct roster *roster = live && !opt.no_api ? start_roster(&model, &set) : NULL;
 	if (live && !(feed = feed_start(&model, journal, &set, tokens, ntokens, err, sizeof err)))
 		fatal(err);
 	secret_wipe(tokens, sizeof tokens);
@@ -532,6 +601,8 @@ int main(int argc, char **argv)
 		status = 1;
 	}
 
+	if (opt.headless && !stop_requested)
+		hooks_drain(hooks, (set.hook_timeout_s * (set.hook_retries + 1) + 2) * 1000);
 	if (opt.replay) {
 		replay.stop = 1;
 		pthread_join(replay.thread, NULL);
@@ -542,7 +613,10 @@ int main(int argc, char **argv)
 	}
 	sim_stop(sim);
 	feed_stop(feed);
+	roster_stop(roster);
+	hooks_stop(hooks);
 	ticker_stop(ticker);
+	metrics_stop(metrics);
 	snapshot_writer_stop(snap);
 	journal_close(journal); /* writes and flushes what is held */
 	curl_global_cleanup();

@@ -56,7 +56,7 @@ struct model_index {
 	struct queue_index *queue_ix;  /* parallel to st.queues */
 	struct dedup dedup;
 	struct ended_set ended_callers; /* queue callers who left, by caller_key() */
-	struct watch *watch; /* a min-heap on due_ns */
+	struct watch *watch;            /* a min-heap on due_ns */
 	size_t nwatch, cap_watch;
 	bool watch_lost; /* a watch could not be kept (memory): sweep everything, watch again */
 	int64_t next_day_start_s;
@@ -1068,6 +1068,9 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	st->counters.events++;
 	if (r == APPLY_UNKNOWN)
 		st->counters.unknown++;
+	feed_stats_note(&st->fstats, ev, m->measure_latency);
+	if (m->observer && r == APPLY_OK)
+		m->observer(m->observer_ctx, st, ev);
 	log_event(st, ev, t);
 	if (t > st->clock.event_ns) {
 		st->clock.event_ns = t;
@@ -1326,6 +1329,45 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 		dst->alerts.count = 0;
 	}
 	model_unlock(m);
+	return ok;
+}
+
+/* ---- the roster from the OVH API ---- */
+
+/* An event that only names a resource, for line_get() and queue_get(). */
+static void roster_event(struct event *ev, const char *number, const char *description)
+{
+	memset(ev, 0, sizeof *ev);
+	text_copy(ev->resource, sizeof ev->resource, number);
+	text_copy(ev->description, sizeof ev->description, description);
+	ev->simultaneous = -1;
+}
+
+bool model_roster_line(struct model *m, const char *number, const char *description)
+{
+	struct event ev;
+	roster_event(&ev, number, description);
+	bool ok = line_get(m, &ev) != NULL;
+	m->dirty = true;
+	return ok;
+}
+
+bool model_roster_queue(struct model *m, const char *number, const char *description)
+{
+	struct event ev;
+	roster_event(&ev, number, description);
+	bool ok = queue_get(m, &ev) != NULL;
+	m->dirty = true;
+	return ok;
+}
+
+bool model_roster_agent(struct model *m, const char *queue, const char *agent)
+{
+	struct event ev;
+	roster_event(&ev, queue, "");
+	struct queue *q = queue_get(m, &ev);
+	bool ok = q && agent_get(m, q, agent, 0) != NULL;
+	m->dirty = true;
 	return ok;
 }
 

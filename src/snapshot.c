@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "hashmap.h"
 #include "jsonbuf.h"
 #include "model.h"
 #include "redact.h"
@@ -26,6 +27,9 @@
 #define SNAPSHOT_VERSION  1
 #define SNAPSHOT_PATH_MAX 4096
 #define HEARTBEAT_NS      (10 * NS_PER_S) /* rewritten at least this often, so "now" stays fresh */
+/* A document larger than this is rewritten at most once a second. */
+#define LARGE_BYTES  (1024 * 1024)
+#define LARGE_GAP_NS NS_PER_S
 
 /* The document is printed as it is walked, in the layout of cJSON_Print (objects one member a
  * line indented by tabs, "key":<tab>value, arrays inline with ", "), without building a tree:
@@ -46,6 +50,8 @@ struct doc {
 	int level;              /* containers open: the indentation of their members */
 	bool obj[NEST_MAX];     /* container at each level is an object (else an array) */
 	bool started[NEST_MAX]; /* and holds a member already */
+	uint64_t hash;          /* of the text written to fd so far */
+	size_t written;         /* bytes written to fd so far */
 };
 
 /* Redact what is in the buffer and write all but the last keep bytes, which move to the
@@ -57,6 +63,8 @@ static void flush(struct doc *d, size_t keep)
 		return;
 	redact_text(t->data, t->len); /* last guard: no token leaves the program */
 	size_t n = t->len - keep;
+	d->hash = hashmap_hash(d->hash, t->data, n);
+	d->written += n;
 	if (!write_all(d->fd, t->data, n)) {
 		d->ok = false;
 		d->error = errno;
@@ -423,6 +431,108 @@ static void add_queues(struct doc *d, const struct model_state *st, const struct
 	close_container(d);
 }
 
+/* The OVH API's health. */
+static void add_api(struct doc *d, const struct api_status *a, int64_t now_ns)
+{
+	open_obj(d, "api");
+	add_str(d, "state", api_health_name(a->health));
+	add_str(d, "last_error", a->last_error);
+	add_int(d, "requests", (int64_t)a->requests);
+	add_age(d, "last_ok_age_s", now_ns, a->last_ok_ns);
+	add_age(d, "roster_age_s", now_ns, a->roster_ns);
+	add_age(d, "statuses_age_s", now_ns, a->statuses_ns);
+	open_arr(d, "queues");
+	for (size_t i = 0; i < a->nqueues; i++) {
+		const struct api_queue *q = &a->queues[i];
+		open_obj(d, NULL);
+		add_str(d, "queue", q->service);
+		add_int(d, "queue_id", q->queue_id);
+		add_str(d, "name", q->name);
+		if (q->have_stats) {
+			add_int(d, "answered", q->answered);
+			add_int(d, "lost", q->lost);
+			add_int(d, "total", q->total);
+			add_int(d, "last_reset", q->last_reset_s);
+		}
+		close_container(d);
+	}
+	close_container(d);
+	close_container(d);
+}
+
+/* Has an agent of this number been written already (from the API, or an earlier queue)? */
+static bool agent_listed(const struct model_state *st, size_t queue, size_t agent,
+                         const char *number)
+{
+	for (size_t i = 0; i < st->api.nagents; i++)
+		if (strcmp(st->api.agents[i].number, number) == 0)
+			return true;
+	for (size_t q = 0; q <= queue && q < st->nqueues; q++)
+		for (size_t k = 0; k < (q == queue ? agent : st->queues[q].nagents); k++)
+			if (strcmp(st->queues[q].agents[k].number, number) == 0)
+				return true;
+	return false;
+}
+
+/* Every agent: those the OVH API lists (source "api"), then those only events named. */
+static void add_all_agents(struct doc *d, const struct model_state *st)
+{
+	open_arr(d, "agents");
+	for (size_t i = 0; i < st->api.nagents; i++) {
+		const struct api_agent *a = &st->api.agents[i];
+		open_obj(d, NULL);
+		add_str(d, "number", a->number);
+		add_str(d, "name", a->name);
+		add_str(d, "status", a->status);
+		add_int_or_null(d, "status_since", a->status_since_s > 0 ? a->status_since_s : -1);
+		add_str(d, "break_reason", a->break_reason);
+		add_str(d, "queues", a->queues);
+		add_int(d, "taken_today", a->taken_today);
+		add_int(d, "talk_s", a->talk_s);
+		add_str(d, "source", "api");
+		close_container(d);
+	}
+	for (size_t q = 0; q < st->nqueues; q++) {
+		const struct queue *qu = &st->queues[q];
+		for (size_t k = 0; k < qu->nagents; k++) {
+			const struct agent *a = &qu->agents[k];
+			if (agent_listed(st, q, k, a->number))
+				continue;
+			char queues[TEXT_MAX] = "";
+			uint32_t taken = 0;
+			int64_t talk = 0;
+			for (size_t q2 = q; q2 < st->nqueues; q2++)
+				for (size_t k2 = 0; k2 < st->queues[q2].nagents; k2++) {
+					const struct agent *b = &st->queues[q2].agents[k2];
+					if (strcmp(b->number, a->number) != 0)
+						continue;
+					const struct queue *qb = &st->queues[q2];
+					const char *name =
+					    qb->description[0] ? qb->description : qb->number;
+					char sofar[TEXT_MAX];
+					text_copy(sofar, sizeof sofar, queues);
+					if (sofar[0])
+						text_join(sofar, sizeof sofar, queues, ", ");
+					text_join(queues, sizeof queues, sofar, name);
+					taken += b->taken_today;
+					talk += b->talk_today_s;
+				}
+			open_obj(d, NULL);
+			add_str(d, "number", a->number);
+			add_str(d, "name", "");
+			add_str(d, "status", a->on_call ? "on_call" : a->status);
+			add_int_or_null(d, "status_since", a->on_call ? a->since_s : -1);
+			add_str(d, "break_reason", "");
+			add_str(d, "queues", queues);
+			add_int(d, "taken_today", taken);
+			add_int(d, "talk_s", talk);
+			add_str(d, "source", "events");
+			close_container(d);
+		}
+	}
+	close_container(d);
+}
+
 /* The callers to call back, in the order of the Callbacks view (short abandons included). */
 static void add_callbacks(struct doc *d, const struct callback_list *cb)
 {
@@ -474,6 +584,33 @@ static void add_counters(struct doc *d, const struct counters *c)
 	close_container(d);
 }
 
+/* The feed's latency over the last minutes (wall clock: receptions are wall-clock times). */
+static void add_feed_latency(struct doc *d, const struct feed_stats *fs)
+{
+	int64_t wall = wall_now_ns();
+	open_obj(d, "feed_latency");
+	add_int(d, "window_min", LATENCY_WINDOW_MIN);
+	add_int_or_null(d, "median_ms", feed_latency_ms(fs, wall, 0.5));
+	add_int_or_null(d, "p95_ms", feed_latency_ms(fs, wall, 0.95));
+	close_container(d);
+}
+
+static void add_hooks(struct doc *d, const struct hook_status *h)
+{
+	static const char *const kinds[HOOK_KINDS] = {"ring", "alert"};
+	open_obj(d, "hooks");
+	for (int k = 0; k < HOOK_KINDS; k++) {
+		open_obj(d, kinds[k]);
+		add_int(d, "sent", (int64_t)h->sent[k]);
+		add_int(d, "failed", (int64_t)h->failed[k]);
+		add_int(d, "dropped", (int64_t)h->dropped[k]);
+		close_container(d);
+	}
+	add_str(d, "last_error", h->last_error);
+	add_age(d, "last_error_age_s", wall_now_ns(), h->last_error_ns);
+	close_container(d);
+}
+
 /* The alert list (alerts.h), as everything else reads it. */
 static void add_alerts(struct doc *d, const struct alert_list *l)
 {
@@ -516,8 +653,12 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	add_feeds(d, st);
 	add_lines(d, st, now_ns);
 	add_queues(d, st, s, now_s);
+	add_all_agents(d, st);
+	add_api(d, &st->api, now_ns);
 	add_callbacks(d, &st->callbacks);
 	add_counters(d, &st->counters);
+	add_feed_latency(d, &st->fstats);
+	add_hooks(d, &st->hooks);
 	close_container(d);
 	return d->ok;
 }
@@ -534,9 +675,10 @@ char *snapshot_json(const struct model_state *st, const struct settings *s)
 }
 
 /* Write the document followed by a newline to path atomically, through d's buffer (kept
- * between calls). */
+ * between calls). With same (not NULL): a document whose text hashes to *same is not put in
+ * place (*same then says false); *same becomes the hash of the document put in place. */
 static bool write_state(struct doc *d, const struct model_state *st, const struct settings *s,
-                        const char *path, char *err, size_t errsize)
+                        const char *path, char *err, size_t errsize, uint64_t *same, bool *replaced)
 {
 	static unsigned counter; /* distinct temporary names across threads of one process */
 	char tmp[SNAPSHOT_PATH_MAX + 64];
@@ -558,12 +700,21 @@ static bool write_state(struct doc *d, const struct model_state *st, const struc
 		return false;
 	}
 	d->fd = fd;
+	d->hash = 0;
+	d->written = 0;
 	if (render(d, st, s))
 		put(d, "\n", 1);
 	flush(d, 0);
 	d->fd = -1;
 	bool ok = d->ok;
 	int saved = d->error;
+	if (replaced)
+		*replaced = false;
+	if (ok && same && *same == d->hash) { /* the same text: the file in place says it all */
+		close(fd);
+		unlink(tmp);
+		return true;
+	}
 	if (ok && fsync(fd) != 0) {
 		ok = false;
 		saved = errno;
@@ -585,6 +736,10 @@ static bool write_state(struct doc *d, const struct model_state *st, const struc
 		return false;
 	}
 	sync_parent_dir(path);
+	if (same)
+		*same = d->hash;
+	if (replaced)
+		*replaced = true;
 	return true;
 }
 
@@ -592,7 +747,7 @@ bool snapshot_write(const struct model_state *st, const struct settings *s, cons
                     char *err, size_t errsize)
 {
 	struct doc d = {.fd = -1};
-	bool ok = write_state(&d, st, s, path, err, errsize);
+	bool ok = write_state(&d, st, s, path, err, errsize, NULL, NULL);
 	jsonbuf_free(&d.text);
 	return ok;
 }
@@ -609,25 +764,41 @@ struct snapshot_writer {
 	struct model_state view; /* only the writer thread touches it until stop */
 	struct doc doc;          /* the text, its buffer kept from one write to the next */
 	uint64_t seen;
+	bool pending;       /* the model moved since the last write */
+	uint64_t hash;      /* of the document in place */
+	size_t size;        /* its size */
 	int64_t written_ns; /* monotonic time of the last write */
 	bool failed;        /* the last write failed */
 	char error[256];    /* and why: reported at stop if the final write fails too */
 };
 
-/* Take a fresh copy of the model if it moved, and write it when it did or when the last
- * write is older than the heartbeat (or always when force). */
+/* Write the model when it moved and its document changed (a large document at most once a
+ * second), when the last write is older than the heartbeat, or always when force. The model
+ * is copied only when a write may follow. */
 static void writer_step(struct snapshot_writer *w, bool force)
 {
-	bool moved = model_view(w->m, &w->view, &w->seen);
 	int64_t now = mono_now_ns();
-	if (!force && !moved && now - w->written_ns < HEARTBEAT_NS)
+	bool heartbeat = now - w->written_ns >= HEARTBEAT_NS;
+	if (!force && !heartbeat && w->size > LARGE_BYTES && now - w->written_ns < LARGE_GAP_NS)
+		return;
+	if (model_view(w->m, &w->view, &w->seen))
+		w->pending = true;
+	if (!force && !heartbeat && !w->pending)
 		return;
 	char err[256];
-	w->failed = !write_state(&w->doc, &w->view, &w->set, w->path, err, sizeof(err));
-	if (w->failed)
+	bool replaced;
+	w->failed = !write_state(&w->doc, &w->view, &w->set, w->path, err, sizeof(err),
+	                         force || heartbeat ? NULL : &w->hash, &replaced);
+	if (w->failed) {
 		snprintf(w->error, sizeof(w->error), "%s", err);
-	else
+		return;
+	}
+	w->pending = false;
+	if (replaced) {
+		w->hash = w->doc.hash;
+		w->size = w->doc.written;
 		w->written_ns = now;
+	}
 }
 
 static void *writer_main(void *arg)
@@ -674,13 +845,15 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 	model_unlock(m);
 	/* A first write now, so that a path that cannot be written is an error at start. */
 	model_view(m, &w->view, &w->seen);
-	if (!write_state(&w->doc, &w->view, &w->set, w->path, err, errsize)) {
+	if (!write_state(&w->doc, &w->view, &w->set, w->path, err, errsize, NULL, NULL)) {
 		state_free(&w->view);
 		jsonbuf_free(&w->doc.text);
 		free(w);
 		return NULL;
 	}
 	w->written_ns = mono_now_ns();
+	w->hash = w->doc.hash;
+	w->size = w->doc.written;
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -227,9 +227,43 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 	}
 }
 
+/* The OVH API's own state (roster.h), apart from the feeds: a failure there never stops the
+ * events, so it is a warning, not a stale feed. */
+static void api_segment(const struct api_status *a, struct segment *sg)
+{
+	char cut[TEXT_MAX];
+	text_fit(cut, sizeof cut, a->last_error, 32);
+	sg->prio = 2;
+	sg->role = ROLE_WARN;
+	switch (a->health) {
+	case API_OK:
+		snprintf(sg->text, sizeof sg->text, "API ok, %zu agents", a->nagents);
+		sg->role = ROLE_HEADER;
+		break;
+	case API_STARTING:
+		snprintf(sg->text, sizeof sg->text, "API: reading the roster");
+		sg->role = ROLE_HEADER;
+		break;
+	case API_RATE_LIMITED: snprintf(sg->text, sizeof sg->text, "API: rate limited"); break;
+	case API_AUTH_FAILED: text_join(sg->text, sizeof sg->text, "API refused: ", cut); break;
+	case API_ERROR:
+	case API_OFF:
+	default: text_join(sg->text, sizeof sg->text, "API error: ", cut); break;
+	}
+}
+
+/* "latency 120 ms, p95 450 ms": the feed latency's median and 95th percentile. */
+static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_ms)
+{
+	const char *unit = p95_ms >= 10000 ? "s" : "ms";
+	int64_t div = p95_ms >= 10000 ? 1000 : 1;
+	snprintf(dst, dstsize, "latency %lld %s, p95 %lld %s", (long long)(p50_ms / div), unit,
+	         (long long)(p95_ms / div), unit);
+}
+
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 8];
+	struct segment seg[FEEDS_MAX + 11];
 	int n = 0, used, x;
 	char clock[16];
 
@@ -247,10 +281,26 @@ void header_draw(struct console *c)
 	seg[n++].prio = 4;
 	for (size_t i = 0; i < c->st.nfeeds; i++)
 		feed_segment(c, &c->st.feeds[i], true, &seg[n++]);
+	if (c->st.api.health != API_OFF)
+		api_segment(&c->st.api, &seg[n++]);
 	snprintf(seg[n].text, sizeof seg[n].text, "%d.%d ev/s", (int)(c->st.events_per_s_x10 / 10),
 	         (int)(c->st.events_per_s_x10 % 10));
 	seg[n].role = ROLE_HEADER;
 	seg[n++].prio = 3;
+	int64_t p50 = feed_latency_ms(&c->st.fstats, wall_now_ns(), 0.5);
+	if (p50 >= 0) {
+		fmt_latency(seg[n].text, sizeof seg[n].text, p50,
+		            feed_latency_ms(&c->st.fstats, wall_now_ns(), 0.95));
+		seg[n].role = ROLE_HEADER;
+		seg[n++].prio = 5;
+	}
+	uint64_t hook_failed = c->st.hooks.failed[HOOK_RING] + c->st.hooks.failed[HOOK_ALERT];
+	if (hook_failed) {
+		snprintf(seg[n].text, sizeof seg[n].text, "HOOKS: %llu failed",
+		         (unsigned long long)hook_failed);
+		seg[n].role = ROLE_WARN;
+		seg[n++].prio = 1;
+	}
 	if (c->st.counters.journal_lost) {
 		uint64_t lost = c->st.counters.journal_lost;
 		snprintf(seg[n].text, sizeof seg[n].text, "JOURNAL: %llu line%s not written",
