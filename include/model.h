@@ -28,8 +28,9 @@
 #include "series.h"
 #include "settings.h"
 
-#define LOG_MAX   512
-#define FEEDS_MAX TOKENS_MAX
+#define LOG_MAX         512
+#define NOTICE_TEXT_MAX 256
+#define FEEDS_MAX       TOKENS_MAX
 
 enum call_state {
 	CALL_RINGING,    /* start_ringing seen */
@@ -136,7 +137,12 @@ struct counters {
 	uint64_t dropped;      /* refused by a bound (too many lines, calls, ...) */
 	uint64_t registered;   /* registered events */
 	uint64_t journal_lost; /* journal lines that could not be written */
+	uint64_t future;       /* events dated after their receipt (+ FUTURE_TOLERANCE_S): their
+	                          time was clamped to the receipt */
 };
+
+/* How far ahead of its receipt an event may be dated (clocks disagree a little). */
+#define FUTURE_TOLERANCE_S 300
 
 /* One line of the event log (the UI's event view). */
 struct log_entry {
@@ -204,6 +210,8 @@ struct model_state {
 	struct api_status api;          /* what the OVH API says (api_state.h, roster.h) */
 	struct feed_stats fstats;       /* events by kind, feed latency */
 	struct hook_status hooks;       /* the integration hooks' results */
+	char notice[NOTICE_TEXT_MAX];   /* the last warning to show in the header, or "" */
+	char journal_error[NOTICE_TEXT_MAX]; /* why the journal cannot write now, or "" */
 };
 
 struct model_index; /* private: number -> position maps, duplicate filter */
@@ -215,7 +223,7 @@ struct model {
 	struct model_state st;
 	struct settings set;
 	struct model_index *index;
-	bool alerts_due;          /* time moved (a tick): evaluate the alerts at unlock */
+	bool alerts_due;           /* time moved (a tick): evaluate the alerts at unlock */
 	alert_hook_fn *alert_hook; /* told of each alert raised, changed or cleared; may be NULL */
 	bool alerts_off;           /* no alert list kept (a report reads the day, not the alerts) */
 	void *alert_hook_ctx;
@@ -225,7 +233,7 @@ struct model {
 	 * the report reads each day there; NULL in the live program */
 	void (*day_end)(void *ctx, struct model *m);
 	void *day_end_ctx;
-	bool measure_latency;     /* count the feed latency of the events applied (live runs) */
+	bool measure_latency; /* count the feed latency of the events applied (live runs) */
 	/* Called by model_apply() under the lock for each event that changed the model (not for
 	 * duplicates, late events about what has ended, nor events refused by a bound), after the
 	 * model took it in; must be quick and not take the lock. The integration hooks watch for
@@ -253,6 +261,10 @@ enum apply_result model_apply(struct model *m, const struct event *ev);
 /* For the reader of wake_fd: consume its signals. Call it before model_view(), so that a change
  * made in between either shows in that view or signals the fd again. */
 void model_wake_drain(struct model *m);
+
+/* Say something of the program itself (lock held): in the event log as an entry of kind
+ * "ctiboard", and, for a warning, in the header until the next one. */
+void model_notice(struct model *m, const char *text, bool warning);
 
 /* Expire what had no news, move "today" at midnight or shift start (lock held). */
 void model_tick(struct model *m, int64_t now_ns);

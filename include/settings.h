@@ -60,6 +60,7 @@ struct settings {
 	/* journal */
 	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
 	bool journal;
+	int journal_keep_days; /* older day files are deleted; 0 keeps all */
 	/* user interface */
 	bool color, ascii, mouse, bell, wallboard;
 	int rotate_s;

@@ -1025,6 +1025,25 @@ static void log_event(struct model_state *st, const struct event *ev, int64_t t)
 	text_copy(e->detail, sizeof e->detail, detail);
 }
 
+void model_notice(struct model *m, const char *text, bool warning)
+{
+	struct model_state *st = &m->st;
+	size_t at = (st->log_head + st->log_count) % LOG_MAX;
+	if (st->log_count == LOG_MAX)
+		st->log_head = (st->log_head + 1) % LOG_MAX;
+	else
+		st->log_count++;
+	struct log_entry *e = &st->log[at];
+	memset(e, 0, sizeof *e);
+	e->time_ns = wall_now_ns();
+	e->kind = EV_UNKNOWN;
+	text_copy(e->kind_name, sizeof e->kind_name, "ctiboard");
+	text_sanitize(e->detail, sizeof e->detail, text, strlen(text));
+	if (warning)
+		text_sanitize(st->notice, sizeof st->notice, text, strlen(text));
+	m->dirty = true;
+}
+
 /* Count the event in the rate window of its second. */
 static void count_rate(struct model *m, int64_t t_s)
 {
@@ -1052,7 +1071,14 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 		return APPLY_DUPLICATE;
 	}
 	int64_t t = event_time_ns(ev);
-	bool counting = roll_day(m, t / NS_PER_S);
+	/* a sender's clock cannot move "today" or the expiry clock ahead of this one's: an event
+	 * dated well after its receipt takes the receipt's time, and the day rolls on receipt */
+	if (ev->received_ns > 0 && t > ev->received_ns + FUTURE_TOLERANCE_S * NS_PER_S) {
+		st->counters.future++;
+		t = ev->received_ns;
+	}
+	int64_t day_t = ev->received_ns > 0 && ev->received_ns < t ? ev->received_ns : t;
+	bool counting = roll_day(m, day_t / NS_PER_S);
 	enum apply_result r =
 	    ev->is_queue ? apply_queue(m, ev, t, counting) : apply_line(m, ev, t, counting);
 	m->dirty = true;
@@ -1077,11 +1103,11 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 		st->clock.wall_ns = wall_now_ns();
 	}
 	count_rate(m, t / NS_PER_S);
-	if (t / NS_PER_S > m->index->last_tick_s) {
-		/* tick on event time too, so that a replay expires what it should as it goes,
-		 * the same way at any speed */
-		m->index->last_tick_s = t / NS_PER_S;
-		model_tick(m, t);
+	if (day_t / NS_PER_S > m->index->last_tick_s) {
+		/* tick on event time too (never past its receipt), so that a replay expires what
+		 * it should as it goes, the same way at any speed */
+		m->index->last_tick_s = day_t / NS_PER_S;
+		model_tick(m, day_t);
 	}
 	return r;
 }

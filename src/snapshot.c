@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -581,6 +582,7 @@ static void add_counters(struct doc *d, const struct counters *c)
 	add_int(d, "dropped", (int64_t)c->dropped);
 	add_int(d, "registered", (int64_t)c->registered);
 	add_int(d, "journal_lost", (int64_t)c->journal_lost);
+	add_int(d, "future", (int64_t)c->future);
 	close_container(d);
 }
 
@@ -649,6 +651,8 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	add_str(d, "now_iso", iso);
 	add_str(d, "source", st->source);
 	add_int(d, "day_start", st->day_start_s);
+	add_str(d, "notice", st->notice);
+	add_str(d, "journal_error", st->journal_error);
 	add_alerts(d, &st->alerts);
 	add_feeds(d, st);
 	add_lines(d, st, now_ns);
@@ -683,6 +687,11 @@ static bool write_state(struct doc *d, const struct model_state *st, const struc
 	static unsigned counter; /* distinct temporary names across threads of one process */
 	char tmp[SNAPSHOT_PATH_MAX + 64];
 	int fd = -1;
+	struct stat sb;
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) { /* made since the start */
+		snprintf(err, errsize, "%s is no longer a regular file: not replaced", path);
+		return false;
+	}
 	for (int tries = 0; fd < 0 && tries < 100; tries++) {
 		unsigned k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
 		if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%u", path, (long)getpid(), k) >=
@@ -690,7 +699,8 @@ static bool write_state(struct doc *d, const struct model_state *st, const struc
 			errno = ENAMETOOLONG;
 			break;
 		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		/* 0600: it holds callers' numbers, like the journal */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
@@ -823,13 +833,61 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* The file the snapshot replaces: path, or the target of the symbolic link path is (the link
+ * stays). Refused: a target that is not a regular file (a device such as /dev/null, a FIFO, a
+ * directory) and a link to a missing directory. */
+static bool snapshot_target(const char *path, char *dst, size_t dstsize, char *err, size_t errsize)
+{
+	struct stat sb;
+	const char *given = path;
+	if (!text_copy(dst, dstsize, path)) {
+		snprintf(err, errsize, "snapshot: file name too long");
+		return false;
+	}
+	/* each link in turn (realpath() would refuse a link to a file not made yet) */
+	for (int hops = 0; lstat(dst, &sb) == 0 && S_ISLNK(sb.st_mode); hops++) {
+		char target[SNAPSHOT_PATH_MAX];
+		ssize_t n = readlink(dst, target, sizeof target - 1);
+		if (n <= 0 || hops == 40) {
+			snprintf(err, errsize,
+			         "--snapshot %s: a symbolic link that cannot be followed", given);
+			return false;
+		}
+		target[n] = '\0';
+		/* a relative target is beside the link: keep the link's directory */
+		const char *slash = strrchr(dst, '/');
+		size_t keep = target[0] == '/' || !slash ? 0 : (size_t)(slash + 1 - dst);
+		if (keep + (size_t)n >= dstsize) {
+			snprintf(err, errsize, "--snapshot %s: the link's target name is too long",
+			         given);
+			return false;
+		}
+		memcpy(dst + keep, target, (size_t)n + 1);
+	}
+	if (stat(dst, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		snprintf(err, errsize,
+		         "--snapshot %s: not a regular file (%s): the snapshot never replaces one",
+		         given,
+		         S_ISDIR(sb.st_mode)                          ? "a directory"
+		         : S_ISFIFO(sb.st_mode)                       ? "a FIFO"
+		         : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device"
+		                                                      : "not a plain file");
+		return false;
+	}
+	return true;
+}
+
 struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path, int interval_ms,
                                               char *err, size_t errsize)
 {
+	char target[SNAPSHOT_PATH_MAX];
 	if (!path || !path[0] || strlen(path) >= SNAPSHOT_PATH_MAX) {
 		snprintf(err, errsize, "snapshot: bad file name");
 		return NULL;
 	}
+	if (!snapshot_target(path, target, sizeof target, err, errsize))
+		return NULL;
+	path = target;
 	struct snapshot_writer *w = calloc(1, sizeof(*w));
 	if (!w) {
 		snprintf(err, errsize, "snapshot: out of memory");

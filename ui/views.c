@@ -264,7 +264,7 @@ static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_m
 void header_draw(struct console *c)
 {
 	struct segment seg[FEEDS_MAX + 11];
-	int n = 0, used, x;
+	int n = 0, used, x, notice = -1;
 	char clock[16];
 
 	draw_fill(0, 0, c->cols, ROLE_HEADER);
@@ -301,17 +301,29 @@ void header_draw(struct console *c)
 		seg[n].role = ROLE_WARN;
 		seg[n++].prio = 1;
 	}
-	if (c->st.counters.journal_lost) {
+	if (c->st.counters.journal_lost || c->st.journal_error[0]) {
 		uint64_t lost = c->st.counters.journal_lost;
-		snprintf(seg[n].text, sizeof seg[n].text, "JOURNAL: %llu line%s not written",
-		         (unsigned long long)lost, lost > 1 ? "s" : "");
+		if (lost) /* why: in the event log */
+			snprintf(seg[n].text, sizeof seg[n].text,
+			         "JOURNAL: %llu line%s not written", (unsigned long long)lost,
+			         lost > 1 ? "s" : "");
+		else
+			snprintf(seg[n].text, sizeof seg[n].text, "NO JOURNAL");
 		seg[n].role = ROLE_WARN;
 		seg[n++].prio = 1;
 	}
 	size_t to_call = callbacks_open_shown(&c->st);
-	snprintf(seg[n].text, sizeof seg[n].text, "%zu to call back", to_call);
-	seg[n].role = to_call ? ROLE_WARN : ROLE_HEADER;
-	seg[n++].prio = to_call ? 2 : 5; /* nobody to call back: the first to go when narrow */
+	if (to_call) { /* nobody to call back: nothing to say */
+		snprintf(seg[n].text, sizeof seg[n].text, "%zu to call back", to_call);
+		seg[n].role = ROLE_WARN;
+		seg[n++].prio = 2;
+	}
+	if (c->st.notice[0]) { /* the first to go, then cut to the room left; whole in the log */
+		notice = n;
+		text_join(seg[n].text, sizeof seg[n].text, "WARNING: ", c->st.notice);
+		seg[n].role = ROLE_WARN;
+		seg[n++].prio = 9;
+	}
 	if (c->st.alerts.count) {
 		snprintf(seg[n].text, sizeof seg[n].text, "%zu alert%s", c->st.alerts.count,
 		         c->st.alerts.count > 1 ? "s" : "");
@@ -337,6 +349,12 @@ void header_draw(struct console *c)
 		if (used <= c->cols || worst < 0)
 			break;
 		seg[worst].prio = -1;
+	}
+	if (notice >= 0 && seg[notice].prio < 0 && c->cols - used >= 3 + 20) {
+		char cut[sizeof seg[notice].text];
+		text_fit(cut, sizeof cut, seg[notice].text, c->cols - used - 3);
+		memcpy(seg[notice].text, cut, sizeof cut);
+		seg[notice].prio = 9;
 	}
 	x = 1;
 	for (int i = 0; i < n && x < c->cols; i++) {
