@@ -726,17 +726,18 @@ static void hangup(struct sim *s, struct caller *c)
 static void caller_number(struct sim *s, struct caller *c)
 {
 	unsigned n = (unsigned)(next_u64(s) % 100000000u);
-	int mobile = chance(s, 0.7) ? 6 + pick(s, 2) : 1 + pick(s, 5);
-	snprintf(c->calling, sizeof c->calling, "0033%d%08u", mobile, n);
+	/* the digit after the country code: 6 or 7 for a mobile, 1 to 5 for a fixed line */
+	char first_digit = (char)('0' + (chance(s, 0.7) ? 6 + pick(s, 2) : 1 + pick(s, 5)));
+	snprintf(c->calling, sizeof c->calling, "0033%c%08u", first_digit, n);
 	if (chance(s, 0.5))
-		snprintf(c->cid_number, sizeof c->cid_number, "0%d%08u", mobile, n);
+		snprintf(c->cid_number, sizeof c->cid_number, "0%c%08u", first_digit, n);
 	else
-		snprintf(c->cid_number, sizeof c->cid_number, "+33%d%08u", mobile, n);
+		snprintf(c->cid_number, sizeof c->cid_number, "+33%c%08u", first_digit, n);
 	if (chance(s, 0.35))
 		snprintf(c->cid_name, sizeof c->cid_name, "%s",
 		         caller_names[pick(s, (int)(sizeof caller_names / sizeof *caller_names))]);
 	else
-		snprintf(c->cid_name, sizeof c->cid_name, "+33%d%08u", mobile, n);
+		snprintf(c->cid_name, sizeof c->cid_name, "+33%c%08u", first_digit, n);
 }
 
 static double peak_per_s(const struct sim *s, int q)

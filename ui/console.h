@@ -14,7 +14,7 @@
 
 struct names;
 
-enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL, VIEW_CALLBACKS };
+enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL, VIEW_CALLBACKS, VIEW_AGENTS };
 
 enum panel_id { PANEL_QUEUES, PANEL_RINGING, PANEL_ACTIVE, PANEL_LINES, PANEL_COUNT };
 
@@ -72,6 +72,7 @@ struct console {
 	uint64_t seen;
 	struct hashmap line_ix, queue_ix; /* number -> position in st, see lookup.c */
 	size_t line_ix_n, queue_ix_n;     /* positions indexed */
+	uint64_t line_ix_evicted;         /* st.counters.evicted when the lines were indexed */
 	int64_t now_ns;
 
 	enum view view, back; /* back: the view under help / detail */
@@ -98,13 +99,15 @@ struct console {
 	struct scroller cb_hist;
 
 	bool detail_queue; /* detail of a queue (else a line) */
+	bool detail_agent; /* detail of an agent (the Agents view's Enter) */
+	int agents_sel, agents_top, agents_sort, agents_n; /* the Agents view */
 	char detail_number[NUM_MAX];
 
 	int wall_page, wall_pages;
 	int64_t wall_next_ns; /* wall clock of the next page turn */
 
 	struct alert_list rung; /* the alerts of the last view, to ring the bell on a new crit */
-	char status[128];            /* a one-off message for the footer */
+	char status[128];       /* a one-off message for the footer */
 };
 
 /* Panels (panels.c) */
@@ -122,6 +125,15 @@ bool panels_click(struct console *c, int y, int x);
 void callbacks_draw(struct console *c, int y, int h);
 /* Open entries not short abandons: the header's count and the wallboard's. */
 size_t callbacks_open_shown(const struct model_state *st);
+
+/* The Agents view (agents.c) */
+void agents_draw(struct console *c, int y, int h);
+void agent_detail_draw(struct console *c, int y, int h);
+void agents_move(struct console *c, int delta);
+/* Take the selected agent into detail_number; false when none is selected. */
+bool agents_open(struct console *c);
+const char *agents_sort_name(int sort);
+int agents_sort_count(void);
 
 /* Views (views.c) */
 void header_draw(struct console *c);

@@ -156,7 +156,7 @@ static void tb_draw(struct console *c, struct tbuf *b, struct scroller *sc, int 
 /* ---- header ---- */
 
 struct segment {
-	char text[160];
+	char text[192]; /* room for a label, a reason of TEXT_MAX and the retry delay */
 	enum role role;
 	int prio; /* 0 always shown; the highest goes first when the bar is too narrow */
 };
@@ -719,6 +719,10 @@ void detail_draw(struct console *c, int y, int h)
 {
 	struct tbuf b = {0};
 
+	if (c->detail_agent) {
+		agent_detail_draw(c, y, h);
+		return;
+	}
 	if (c->detail_queue) {
 		const struct queue *q = lookup_queue(c, c->detail_number);
 
