@@ -6,6 +6,7 @@
 
 #include "console.h"
 #include "draw.h"
+#include "labels.h"
 #include "text.h"
 
 struct agent_row {

@@ -11,6 +11,7 @@
 #include "actions.h"
 #include "console.h"
 #include "draw.h"
+#include "labels.h"
 #include "names.h"
 #include "text.h"
 #include "theme.h"
