@@ -7,6 +7,7 @@
 
 #include "console.h"
 #include "settings.h"
+#include "textbuf.h"
 
 /* The scroller of the current text view, or NULL on the main screen. */
 static struct scroller *current_scroller(struct console *c)

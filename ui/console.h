@@ -130,7 +130,6 @@ void footer_draw(struct console *c);
 void log_draw(struct console *c, int y, int h);
 void detail_draw(struct console *c, int y, int h);
 void help_draw(struct console *c, int y, int h);
-void scroller_move(struct scroller *sc, int delta);
 /* The latest events (registered left out) in the box (y, x, h, w), newest first. */
 void recent_draw(struct console *c, int y, int x, int h, int w);
 
