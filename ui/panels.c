@@ -1,6 +1,7 @@
 /* panels.c: the four live panels of the console (Queues, Ringing, Active calls, Lines): their
  * rows built from a copied state, filtered and sorted, and laid out to the terminal's size.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,10 +322,13 @@ static bool map_line_rows(struct console *c, struct panel *p)
 	return true;
 }
 
-/* ---- sorting (qsort has no context: the order in use is kept here, UI thread only) ---- */
+/* ---- sorting ---- */
 
-static enum panel_id sort_panel;
-static int sort_order;
+/* The order rows are sorted in: a panel and the index of one of its sort orders. */
+struct row_order {
+	enum panel_id panel;
+	int sort;
+};
 
 static int cmp_int64(int64_t a, int64_t b)
 {
@@ -340,14 +344,15 @@ static int line_busy(const struct line *l)
 	}
 }
 
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_rows(const void *pa, const void *pb, void *ctx)
 {
 	const struct row *a = pa, *b = pb;
+	const struct row_order *o = ctx;
 	int d = 0;
 
-	switch (sort_panel) {
+	switch (o->panel) {
 	case PANEL_QUEUES:
-		switch (sort_order) {
+		switch (o->sort) {
 		case 1: d = -cmp_int64(a->qs.waiting, b->qs.waiting); break;
 		case 2: d = -cmp_int64(a->qs.longest_wait_s, b->qs.longest_wait_s); break;
 		case 3: d = cmp_int64(a->qs.service_level_pm, b->qs.service_level_pm); break;
@@ -357,11 +362,11 @@ static int cmp_rows(const void *pa, const void *pb)
 		break;
 	case PANEL_RINGING:
 	case PANEL_ACTIVE:
-		if (sort_order == 0)
+		if (o->sort == 0)
 			d = -cmp_int64(a->age_s, b->age_s);
 		break;
 	case PANEL_LINES:
-		switch (sort_order) {
+		switch (o->sort) {
 		case 1: d = strcmp(a->l->number, b->l->number); break;
 		case 2: d = -cmp_int64(line_busy(a->l), line_busy(b->l)); break;
 		case 3:
@@ -404,7 +409,11 @@ static bool rows_current(const struct console *c, const struct panel *p)
 void panels_build(struct console *c)
 {
 	static void (*const build[PANEL_COUNT])(struct console *, struct panel *) = {
-	    build_queues, build_ringing, build_active, build_lines};
+	    [PANEL_QUEUES] = build_queues,
+	    [PANEL_RINGING] = build_ringing,
+	    [PANEL_ACTIVE] = build_active,
+	    [PANEL_LINES] = build_lines,
+	};
 	for (int i = 0; i < PANEL_COUNT; i++) {
 		struct panel *p = &c->panels[i];
 
@@ -415,10 +424,9 @@ void panels_build(struct console *c)
 		}
 		p->nrows = p->total = 0;
 		build[i](c, p);
-		sort_panel = (enum panel_id)i;
-		sort_order = p->sort;
+		struct row_order order = {(enum panel_id)i, p->sort};
 		if (p->nrows > 1)
-			qsort(p->rows, (size_t)p->nrows, sizeof p->rows[0], cmp_rows);
+			qsort_r(p->rows, (size_t)p->nrows, sizeof p->rows[0], cmp_rows, &order);
 		if (i == PANEL_LINES) {
 			p->built = map_line_rows(c, p);
 			p->built_seen = c->seen;
