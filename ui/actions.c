@@ -16,6 +16,7 @@ static struct scroller *current_scroller(struct console *c)
 	case VIEW_LOG: return &c->log;
 	case VIEW_DETAIL: return &c->detail;
 	case VIEW_HELP: return &c->help;
+	case VIEW_CALLBACKS: return c->cb_history ? &c->cb_hist : NULL;
 	default: return NULL;
 	}
 }
@@ -25,11 +26,17 @@ static void move_by(struct console *c, int delta)
 {
 	struct scroller *sc = current_scroller(c);
 
-	if (sc)
+	if (sc) {
 		scroller_move(sc, delta);
-	else if (c->view == VIEW_AGENTS)
+	} else if (c->view == VIEW_CALLBACKS) {
+		long sel = (long)c->cb_sel + delta;
+		c->cb_sel = sel < 0         ? 0
+		            : sel > 1000000 ? 1000000
+		                            : (int)sel; /* clamped when drawn */
+		c->cb_key[0] = '\0';
+	} else if (c->view == VIEW_AGENTS) {
 		agents_move(c, delta);
-	else if (c->view == VIEW_MAIN)
+	} else if (c->view == VIEW_MAIN)
 		panel_move(&c->panels[c->focus], delta);
 }
 
@@ -37,7 +44,10 @@ static void move_by(struct console *c, int delta)
 static int page_rows(struct console *c)
 {
 	struct scroller *sc = current_scroller(c);
-	int h = sc ? sc->height : c->view == VIEW_AGENTS ? c->rows - 4 : c->panels[c->focus].h - 1;
+	int h = sc                          ? sc->height
+	        : c->view == VIEW_CALLBACKS ? c->cb_rows
+	        : c->view == VIEW_AGENTS    ? c->rows - 4
+	                                    : c->panels[c->focus].h - 1;
 
 	return h > 1 ? h - 1 : 1;
 }
@@ -87,6 +97,11 @@ static void act_detail(struct console *c)
 	struct panel *p = &c->panels[c->focus];
 	const struct row *r;
 
+	if (c->view == VIEW_CALLBACKS) {
+		c->cb_history = true;
+		c->cb_hist.top = 0;
+		return;
+	}
 	if (c->view == VIEW_AGENTS) {
 		if (!agents_open(c)) {
 			snprintf(c->status, sizeof c->status, "no agent selected");
@@ -123,6 +138,14 @@ static void act_back(struct console *c)
 	case VIEW_LOG: c->view = VIEW_MAIN; break;
 	case VIEW_DETAIL: c->view = c->detail_agent ? VIEW_AGENTS : VIEW_MAIN; break;
 	case VIEW_AGENTS: c->view = VIEW_MAIN; break;
+	case VIEW_CALLBACKS:
+		if (c->cb_history)
+			c->cb_history = false;
+		else if (c->filter[0])
+			c->filter[0] = '\0';
+		else
+			c->view = VIEW_MAIN;
+		break;
 	case VIEW_WALL: break;
 	}
 }
@@ -161,6 +184,23 @@ static void act_log_all(struct console *c)
 {
 	c->log_all = !c->log_all;
 	c->log.top = 0;
+}
+
+static void act_callbacks(struct console *c)
+{
+	if (c->view == VIEW_CALLBACKS) {
+		c->view = VIEW_MAIN;
+	} else {
+		c->view = VIEW_CALLBACKS;
+		c->cb_history = false;
+	}
+}
+
+static void act_cb_short(struct console *c)
+{
+	c->cb_short = !c->cb_short;
+	snprintf(c->status, sizeof c->status, "short abandons %s",
+	         c->cb_short ? "listed" : "hidden");
 }
 
 static void act_agents(struct console *c)
@@ -210,37 +250,37 @@ static const struct action table[ACT_COUNT] = {
     [ACT_UP] = {.id = ACT_UP,
                 .keys = {K(KEY_UP), 'k'},
                 .key_names = "Up k",
-                .ctx = CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+                .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
                 .fn = act_up,
                 .help = "move up one row"},
     [ACT_DOWN] = {.id = ACT_DOWN,
                   .keys = {K(KEY_DOWN), 'j'},
                   .key_names = "Down j",
-                  .ctx = CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+                  .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
                   .fn = act_down,
                   .help = "move down one row"},
     [ACT_PAGE_UP] = {.id = ACT_PAGE_UP,
                      .keys = {K(KEY_PPAGE)},
                      .key_names = "PgUp",
-                     .ctx = CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+                     .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
                      .fn = act_page_up,
                      .help = "move up one page"},
     [ACT_PAGE_DOWN] = {.id = ACT_PAGE_DOWN,
                        .keys = {K(KEY_NPAGE)},
                        .key_names = "PgDn",
-                       .ctx = CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+                       .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
                        .fn = act_page_down,
                        .help = "move down one page"},
     [ACT_HOME] = {.id = ACT_HOME,
                   .keys = {K(KEY_HOME), 'g'},
                   .key_names = "Home g",
-                  .ctx = CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+                  .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
                   .fn = act_home,
                   .help = "go to the first row"},
     [ACT_END] = {.id = ACT_END,
                  .keys = {K(KEY_END), 'G'},
                  .key_names = "End G",
-                 .ctx = CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+                 .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
                  .fn = act_end,
                  .help = "go to the last row"},
     [ACT_NEXT_PANEL] = {.id = ACT_NEXT_PANEL,
@@ -263,8 +303,8 @@ static const struct action table[ACT_COUNT] = {
                     .key_names = "Enter",
                     .hint_key = "Enter",
                     .hint = "Detail",
-                    .ctx = CTX_MAIN | CTX_AGENTS,
-                    .hint_ctx = CTX_MAIN | CTX_AGENTS,
+                    .ctx = CTX_MAIN | CTX_CALLBACKS | CTX_AGENTS,
+                    .hint_ctx = CTX_MAIN | CTX_CALLBACKS | CTX_AGENTS,
                     .fn = act_detail,
                     .help = "detail of the selected line, queue or agent"},
     [ACT_BACK] = {.id = ACT_BACK,
@@ -272,8 +312,8 @@ static const struct action table[ACT_COUNT] = {
                   .key_names = "Esc Backspace",
                   .hint_key = "Esc",
                   .hint = "Back",
-                  .ctx = CTX_MAIN | CTX_TEXT | CTX_AGENTS,
-                  .hint_ctx = CTX_TEXT | CTX_AGENTS,
+                  .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
+                  .hint_ctx = CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
                   .fn = act_back,
                   .help = "back to the panels; clear the filter"},
     [ACT_FILTER] = {.id = ACT_FILTER,
@@ -281,8 +321,8 @@ static const struct action table[ACT_COUNT] = {
                     .key_names = "/",
                     .hint_key = "/",
                     .hint = "Filter",
-                    .ctx = CTX_MAIN | CTX_AGENTS,
-                    .hint_ctx = CTX_MAIN | CTX_AGENTS,
+                    .ctx = CTX_MAIN | CTX_CALLBACKS | CTX_AGENTS,
+                    .hint_ctx = CTX_MAIN | CTX_CALLBACKS | CTX_AGENTS,
                     .fn = act_filter,
                     .help = "filter by number or name as you type (Enter keeps it, Esc clears it)"},
     [ACT_SORT] = {.id = ACT_SORT,
@@ -348,6 +388,26 @@ static const struct action table[ACT_COUNT] = {
                   .hint_ctx = CTX_ALL,
                   .fn = act_help,
                   .help = "this help, with the definitions of the figures"},
+    [ACT_CALLBACKS] =
+        {.id = ACT_CALLBACKS,
+         .keys = {'c'},
+         .key_names = "c",
+         .hint_key = "c",
+         .hint = "Callbacks",
+         .ctx =
+             CTX_MAIN | CTX_CALLBACKS | CTX_LOG | CTX_DETAIL,
+         .hint_ctx = CTX_MAIN | CTX_CALLBACKS,
+         .fn = act_callbacks,
+         .help = "callers to call back, open ones oldest first; Enter: a caller's history"},
+    [ACT_CB_SHORT] = {.id = ACT_CB_SHORT,
+                      .keys = {'a'},
+                      .key_names = "a",
+                      .hint_key = "a",
+                      .hint = "Short",
+                      .ctx = CTX_CALLBACKS,
+                      .hint_ctx = CTX_CALLBACKS,
+                      .fn = act_cb_short,
+                      .help = "in Callbacks: list or hide the short abandons"},
     [ACT_QUIT] = {.id = ACT_QUIT,
                   .keys = {'q', K(KEY_F(10))},
                   .key_names = "q F10",
@@ -392,6 +452,7 @@ int console_ctx(const struct console *c)
 	case VIEW_DETAIL: return CTX_DETAIL;
 	case VIEW_HELP: return CTX_HELP;
 	case VIEW_WALL: return CTX_WALL;
+	case VIEW_CALLBACKS: return CTX_CALLBACKS;
 	case VIEW_AGENTS: return CTX_AGENTS;
 	default: return CTX_MAIN;
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "console.h"
 #include "draw.h"
 #include "text.h"
@@ -27,7 +28,36 @@ void tb_add(struct tbuf *b, enum role r, const char *fmt, ...)
 	vsnprintf(b->v[b->n].text, sizeof b->v[b->n].text, fmt, ap);
 	va_end(ap);
 	b->v[b->n].role = r;
+	b->v[b->n].cells = NULL;
+	b->v[b->n].ncells = 0;
 	b->n++;
+}
+
+/* The colour role of a chart cell: in monochrome its glyph alone tells it apart. */
+static enum role chart_role_of(unsigned char r)
+{
+	switch (r) {
+	case CHART_ANSWERED: return ROLE_OK;
+	case CHART_UNANSWERED: return ROLE_CRIT;
+	case CHART_OTHER: return ROLE_RINGING;
+	case CHART_SL: return ROLE_IN_CALL;
+	case CHART_AXIS: return ROLE_DIM;
+	default: return ROLE_DEFAULT;
+	}
+}
+
+/* Add the rows of a chart (w x h cells), indented by two columns. */
+void tb_chart(struct tbuf *b, const struct chart_cell *grid, int w, int h)
+{
+	for (int y = 0; y < h; y++) {
+		struct chart_cell *row = malloc((size_t)w * sizeof *row);
+		if (!row)
+			return;
+		memcpy(row, grid + (size_t)y * (size_t)w, (size_t)w * sizeof *row);
+		tb_add(b, ROLE_DEFAULT, "%s", "");
+		b->v[b->n - 1].cells = row;
+		b->v[b->n - 1].ncells = w;
+	}
 }
 
 void tb_blank(struct tbuf *b)
@@ -85,6 +115,8 @@ void tb_draw(struct console *c, struct tbuf *b, struct scroller *sc, int y, int 
 		const struct tline *t = &b->v[sc->top + i];
 
 		draw_text(y + i, 0, c->cols, t->text, t->role, ALIGN_LEFT);
+		for (int x = 0; t->cells && x < t->ncells && x + 2 < c->cols; x++)
+			draw_str(y + i, x + 2, 1, t->cells[x].g, chart_role_of(t->cells[x].role));
 	}
 	if (b->n > h) {
 		char pos[32];
@@ -94,6 +126,8 @@ void tb_draw(struct console *c, struct tbuf *b, struct scroller *sc, int y, int 
 		draw_text(y + h - 1, c->cols - (int)strlen(pos), (int)strlen(pos), pos, ROLE_DIM,
 		          ALIGN_RIGHT);
 	}
+	for (int i = 0; i < b->n; i++)
+		free(b->v[i].cells);
 	free(b->v);
 	b->v = NULL;
 	b->n = b->cap = 0;

@@ -1,16 +1,19 @@
-/* textbuf.h: a buffer of text lines, each with a role, for the text views (event log, detail,
- * help), drawn from a scroller's top. */
+/* textbuf.h: a buffer of text lines, each with a role (or a row of a chart), for the text views
+ * (event log, detail, help), drawn from a scroller's top. */
 #ifndef CTIBOARD_UI_TEXTBUF_H
 #define CTIBOARD_UI_TEXTBUF_H
 
 #include "theme.h"
 
+struct chart_cell;
 struct console;
 struct scroller;
 
 struct tline {
 	char text[320];
 	enum role role;
+	struct chart_cell *cells; /* a row of a chart instead of text, or NULL */
+	int ncells;
 };
 
 struct tbuf {
@@ -20,6 +23,9 @@ struct tbuf {
 
 __attribute__((format(printf, 3, 4))) void tb_add(struct tbuf *b, enum role r, const char *fmt,
                                                   ...);
+
+/* Add the rows of a chart (w x h cells), indented by two columns. */
+void tb_chart(struct tbuf *b, const struct chart_cell *grid, int w, int h);
 
 /* An empty line. */
 void tb_blank(struct tbuf *b);

@@ -9,6 +9,7 @@
 #include <curses.h>
 
 #include "actions.h"
+#include "chart.h"
 #include "console.h"
 #include "draw.h"
 #include "labels.h"
@@ -127,7 +128,7 @@ static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_m
 
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 10];
+	struct segment seg[FEEDS_MAX + 11];
 	int n = 0, used, x, notice = -1;
 	char clock[16];
 
@@ -175,6 +176,12 @@ void header_draw(struct console *c)
 			snprintf(seg[n].text, sizeof seg[n].text, "NO JOURNAL");
 		seg[n].role = ROLE_WARN;
 		seg[n++].prio = 1;
+	}
+	size_t to_call = callbacks_open_shown(&c->st);
+	if (to_call) { /* nobody to call back: nothing to say */
+		snprintf(seg[n].text, sizeof seg[n].text, "%zu to call back", to_call);
+		seg[n].role = ROLE_WARN;
+		seg[n++].prio = 2;
 	}
 	if (c->st.notice[0]) { /* the first to go, then cut to the room left; whole in the log */
 		notice = n;
@@ -454,6 +461,28 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 		tb_add(b, ROLE_DIM, "  none in the log");
 }
 
+/* The queue's day per interval as a bar chart, as wide as the terminal. */
+static void detail_chart(struct console *c, const struct queue *q, struct tbuf *b)
+{
+	int w = c->cols - 3, h = c->rows >= 40 ? 14 : 10;
+	struct chart_cell *grid;
+
+	if (w > 200)
+		w = 200;
+	if (w < CHART_MIN_W || !(grid = malloc((size_t)w * (size_t)h * sizeof *grid)))
+		return;
+	tb_add(b, ROLE_COLUMN_HEAD,
+	       " Today per %d min: callers offered, answered, unanswered; "
+	       "service level",
+	       c->s->interval_min);
+	if (chart_layout(&q->day, c->st.day_start_s, c->s, !c->utf8 || c->ascii_lines, w, h, grid))
+		tb_chart(b, grid, w, h);
+	else
+		tb_add(b, ROLE_DIM, "  no caller yet today");
+	tb_blank(b);
+	free(grid);
+}
+
 static void detail_queue(struct console *c, const struct queue *q, struct tbuf *b)
 {
 	char num[48], name[TEXT_MAX], d1[24], d2[24], d3[24], p1[16], party[TEXT_MAX];
@@ -516,6 +545,7 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	tb_add(b, ROLE_DEFAULT, "  Agents on call   %6d  of %d agents seen; %u offers not taken",
 	       qs.agents_on_call, qs.agents_known, q->today.agent_failures);
 	tb_blank(b);
+	detail_chart(c, q, b);
 
 	tb_add(b, ROLE_COLUMN_HEAD, " Callers in the queue (%zu)", q->nmembers);
 	for (size_t i = 0; i < q->nmembers; i++) {
