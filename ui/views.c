@@ -461,6 +461,45 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 		tb_add(b, ROLE_DIM, "  none in the log");
 }
 
+/* What the OVH API says of the queue: its agents by status, and OVH's own answered and lost
+ * counts beside ctiboard's, flagged when they drift apart by more than 2 calls and 5%. */
+static void detail_queue_api(struct console *c, const struct queue *q, const struct queue_stats *qs,
+                             struct tbuf *b)
+{
+	struct api_agent_counts n;
+	api_count_agents(&c->st.api, q->number, NULL, &n);
+	if (n.available + n.on_call + n.on_break + n.logged_out > 0)
+		tb_add(b, n.available ? ROLE_DEFAULT : ROLE_WARN,
+		       "  %-16s %d available, %d on a call, %d on break, %d logged out",
+		       c->st.api.simulated ? "Agents (demo)" : "Agents (OVH)", n.available,
+		       n.on_call, n.on_break, n.logged_out);
+	uint32_t answered = 0, lost = 0;
+	int64_t reset = 0;
+	bool have = false;
+	for (size_t i = 0; i < c->st.api.nqueues; i++) {
+		const struct api_queue *aq = &c->st.api.queues[i];
+		if (!aq->have_stats || strcmp(aq->service, q->number) != 0)
+			continue;
+		answered += aq->answered;
+		lost += aq->lost;
+		if (aq->last_reset_s > reset)
+			reset = aq->last_reset_s;
+		have = true;
+	}
+	if (!have)
+		return;
+	uint32_t ours_lost = qs->abandoned + qs->short_abandoned + qs->timed_out;
+	int64_t da = (int64_t)answered - qs->answered, dl = (int64_t)lost - ours_lost;
+	int64_t tol_a = answered / 20 > 2 ? answered / 20 : 2,
+	        tol_l = lost / 20 > 2 ? lost / 20 : 2;
+	bool drift = da > tol_a || -da > tol_a || dl > tol_l || -dl > tol_l;
+	char since[16];
+	fmt_clock(since, sizeof since, reset * NS_PER_S);
+	tb_add(b, drift ? ROLE_WARN : ROLE_DEFAULT,
+	       "  OVH's counts     %u answered, %u lost since %s; ctiboard %u answered, %u lost%s",
+	       answered, lost, since, qs->answered, ours_lost, drift ? "  DRIFT" : "");
+}
+
 /* The queue's day per interval as a bar chart, as wide as the terminal. */
 static void detail_chart(struct console *c, const struct queue *q, struct tbuf *b)
 {
@@ -544,6 +583,7 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	       d3);
 	tb_add(b, ROLE_DEFAULT, "  Agents on call   %6d  of %d agents seen; %u offers not taken",
 	       qs.agents_on_call, qs.agents_known, q->today.agent_failures);
+	detail_queue_api(c, q, &qs, b);
 	tb_blank(b);
 	detail_chart(c, q, b);
 
