@@ -339,6 +339,8 @@ static bool out_add(char **buf, size_t *len, size_t *cap, const char *s, size_t 
 		*buf = grown;
 		*cap = ncap;
 	}
+	if (!*buf)
+		return false;
 	memcpy(*buf + *len, s, n);
 	*len += n;
 	(*buf)[*len] = '\0';
