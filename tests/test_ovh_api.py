@@ -329,7 +329,6 @@ def test_requests_are_spread_within_the_budget(home, api):
     # a second of it is allowed for the first request
     for i in range(5, len(times)):
         assert times[i] - times[0] >= (i - 4) * 1.2 - 0.5
-    assert times[9] - times[0] >= 5 * 1.2 - 0.5
 
 
 def test_every_request_is_signed_but_the_clock(home, api):
