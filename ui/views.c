@@ -32,7 +32,7 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
                          struct segment *sg)
 {
 	int64_t wall = wall_now_ns();
-	int64_t last = f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
+	int64_t last = feed_last_news_ns(f);
 	int64_t silent = last ? (wall - last) / NS_PER_S : 0;
 	int64_t retry =
 	    f->retry_at_ns > wall ? (f->retry_at_ns - wall + NS_PER_S - 1) / NS_PER_S : 0;
@@ -663,6 +663,18 @@ void help_draw(struct console *c, int y, int h)
 	if (s->mouse)
 		tb_add(&b, ROLE_DEFAULT, "  %-16s %s", "mouse",
 		       "click selects a row, wheel scrolls");
+	tb_blank(&b);
+	tb_add(&b, ROLE_COLUMN_HEAD, " Callers to call back (c; the last %d h, across midnight)",
+	       s->callback_window_h);
+	tb_wrap(&b, c->cols, 21, "Enters the list",
+	        "a caller who left a queue unanswered: abandoned, timed out, left by key, or a "
+	        "short abandon (listed with a)");
+	tb_wrap(&b, c->cols, 21, "Called back",
+	        "closed by a later outgoing call to the number that is answered; one nobody "
+	        "answers is counted and leaves it open");
+	tb_wrap(&b, c->cols, 21, "Called in",
+	        "closed when the caller calls again and is answered, in any queue or on any line");
+	tb_wrap(&b, c->cols, 21, "Same number", "06..., +336... and 00336... are one caller");
 	tb_blank(&b);
 	tb_add(&b, ROLE_COLUMN_HEAD, " Figures (today: since local midnight%s)",
 	       s->shift_start_min ? " plus the shift start" : "");
