@@ -31,6 +31,8 @@ struct tile {
 	char title[TEXT_MAX];
 	struct queue_stats qs;
 	enum alert_level level;
+	struct api_agent_counts agents; /* by the OVH API's (or the demo's) statuses */
+	bool have_agents;
 };
 
 /* How this screen draws: UTF-8 glyphs or plain ASCII. */
@@ -186,6 +188,19 @@ static void draw_tile(int y, int x, int w, int h, const struct wb_layout *L, con
 		fill(y + r, x, w, a);
 	draw_border(y, x, w, h, utf8, a);
 	draw_title(y, x, w, t, utf8, a);
+	if (t->have_agents) { /* the agents by status, on the bottom border */
+		char text[128];
+		snprintf(text, sizeof text,
+		         " agents: %d available, %d on a call, %d on break, %d out ",
+		         t->agents.available, t->agents.on_call, t->agents.on_break,
+		         t->agents.logged_out);
+		if ((int)strlen(text) > w - 2)
+			snprintf(text, sizeof text, " %d avail %d call %d break %d out ",
+			         t->agents.available, t->agents.on_call, t->agents.on_break,
+			         t->agents.logged_out);
+		if ((int)strlen(text) <= w - 2)
+			put_centred(y + h - 1, x, w, text, utf8, a);
+	}
 
 	int nrows = L->cell_rows <= 1 ? 1 : 2;
 	int fh = bigfont_height(&L->f);
@@ -357,6 +372,7 @@ static int collect(const struct model_state *st, const struct settings *s, const
 		snprintf(t->title, sizeof t->title, "ALL QUEUES");
 		queue_stats_total(st, s, now_s, &t->qs);
 		t->level = alerts_level(&st->alerts, ALERT_SCOPE_TOTAL, NULL);
+		t->have_agents = false;
 	}
 	for (size_t i = 0; i < st->nqueues && n < max; i++) {
 		const struct queue *q = &st->queues[i];
@@ -364,6 +380,10 @@ static int collect(const struct model_state *st, const struct settings *s, const
 		name_or_description(nm, q->number, q->description, t->title, sizeof t->title);
 		queue_stats(q, s, now_s, &t->qs);
 		t->level = alerts_level(&st->alerts, ALERT_SCOPE_QUEUE, q->number);
+		api_count_agents(&st->api, q->number, NULL, &t->agents);
+		t->have_agents = t->agents.available + t->agents.on_call + t->agents.on_break +
+		                     t->agents.logged_out >
+		                 0;
 	}
 	return n;
 }
