@@ -227,7 +227,7 @@ static struct ringing *ringing_lines(struct judged *j, const struct model_state 
 	*n = 0;
 	if (!st->ncalls)
 		return NULL;
-	struct ringing *r = malloc(st->ncalls * sizeof *r);
+	struct ringing *r = calloc(st->ncalls, sizeof *r);
 	struct hashmap at; /* line -> position in r */
 	hashmap_init(&at);
 	if (!r || !hashmap_reserve(&at, st->ncalls)) {
