@@ -452,6 +452,7 @@ static void freeze_clock(struct model *m)
 	model_lock(m);
 	m->st.clock.speed = 0;
 	m->dirty = true;
+	m->alerts_due = true; /* the alerts of the last second replayed, before anyone reads them */
 	model_unlock(m);
 }
 
@@ -499,6 +500,8 @@ static void replay_today(struct model *m, const char *dir)
 	 * the shift start: its start is in an earlier file */
 	if (now_s - m->set.expiry_s < from)
 		from = now_s - m->set.expiry_s;
+	/* the alerts of hours ago are history: judged once, on what is still open now */
+	m->alerts_off = true;
 	/* one file per local day, from the day of `from` to today */
 	for (int64_t t = day_start_for(from, 0); t <= now_s; t = day_start_for(t + 26 * 3600, 0)) {
 		journal_path_for(path, sizeof path, dir, t);
@@ -508,6 +511,7 @@ static void replay_today(struct model *m, const char *dir)
 	}
 	/* today's counters start at the boundary even when no event came since */
 	model_lock(m);
+	m->alerts_off = false;
 	model_tick(m, now_s * NS_PER_S);
 	model_unlock(m);
 }

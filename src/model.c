@@ -306,7 +306,11 @@ void model_lock(struct model *m)
 
 void model_unlock(struct model *m)
 {
-	if (!m->alerts_off && (m->dirty || m->alerts_due)) {
+	/* Live, every change is judged at once (a batch is one long-poll answer). A replay or a
+	 * simulation judges once per second of its clock (model_tick sets alerts_due), as the
+	 * ticker does live: at full speed a judgement per event would cost more than the event. */
+	bool judge = m->alerts_due || (m->dirty && !m->st.clock.replay);
+	if (!m->alerts_off && judge) {
 		m->alerts_due = false;
 		if (alerts_evaluate(&m->st.alerts, &m->st, &m->set, state_now_ns(&m->st),
 		                    m->alert_hook, m->alert_hook_ctx))
