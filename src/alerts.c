@@ -136,19 +136,42 @@ static void put(struct judged *j, enum alert_scope scope, const char *id, enum a
 }
 
 /* The rules of a queue's figures (or of all queues' for the total). */
+/* What the "nobody answering" rule looks at: callers of the last minutes, and answers. */
+struct recent_counts {
+	bool answered; /* an answer in the window */
+	int timed_out; /* callers removed by the queue in the window */
+	int offered;   /* callers who entered in the window and waited past the target */
+};
+
+static void count_recent(const struct queue *q, const struct queue_rules *r, int64_t now_s,
+                         struct recent_counts *out)
+{
+	int64_t from = now_s - (int64_t)r->alert_nobody_min * 60;
+	if (q->recent.answered_s && q->recent.answered_s >= from)
+		out->answered = true;
+	for (int i = 0; i < RECENT_MAX; i++) {
+		int64_t t = q->recent.timed_out_s[i];
+		out->timed_out += t && t >= from && t <= now_s;
+		t = q->recent.joined_s[i];
+		out->offered += t && t >= from && t <= now_s - r->sl_target_s;
+	}
+}
+
+/* The rules of a queue's figures (or of all queues' for the total). */
 static void judge_queue(struct judged *j, enum alert_scope scope, const char *id, const char *name,
-                        const struct queue_stats *qs, const struct settings *s)
+                        const struct queue_stats *qs, const struct queue_rules *r,
+                        const struct recent_counts *rc)
 {
 	char text[DRAFT_MAX];
 	enum alert_level l;
 
-	l = level_high(qs->waiting, s->alert_waiting_warn, s->alert_waiting_crit,
+	l = level_high(qs->waiting, r->alert_waiting_warn, r->alert_waiting_crit,
 	               had_level(j, scope, id, ALERT_RULE_WAITING));
 	snprintf(text, sizeof text, "%s: %d caller%s waiting", name, qs->waiting,
 	         qs->waiting == 1 ? "" : "s");
 	put(j, scope, id, ALERT_RULE_WAITING, l, qs->waiting, j->now_s, text);
 
-	l = level_high(qs->longest_wait_s, s->alert_wait_warn_s, s->alert_wait_crit_s,
+	l = level_high(qs->longest_wait_s, r->alert_wait_warn_s, r->alert_wait_crit_s,
 	               had_level(j, scope, id, ALERT_RULE_LONGEST_WAIT));
 	snprintf(text, sizeof text, "%s: a caller waiting for %lld s", name,
 	         (long long)qs->longest_wait_s);
@@ -157,11 +180,22 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 	if (qs->service_level_pm >= 0) {
 		/* per-mille against percent thresholds: compare in per-mille */
 		enum alert_level had = had_level(j, scope, id, ALERT_RULE_SERVICE_LEVEL);
-		l = level_low(qs->service_level_pm, s->alert_sl_warn * 10, s->alert_sl_crit * 10,
+		l = level_low(qs->service_level_pm, r->alert_sl_warn * 10, r->alert_sl_crit * 10,
 		              had);
 		int pct = (qs->service_level_pm + 5) / 10;
 		snprintf(text, sizeof text, "%s: service level %d%%", name, pct);
 		put(j, scope, id, ALERT_RULE_SERVICE_LEVEL, l, pct, j->now_s, text);
+	}
+
+	if (r->alert_nobody_min > 0 && !rc->answered && (rc->timed_out || rc->offered)) {
+		int n = rc->timed_out ? rc->timed_out : rc->offered;
+		snprintf(text, sizeof text,
+		         "%s: nobody answering: %d%s caller%s %s in %d min, none "
+		         "answered",
+		         name, n, n >= RECENT_MAX ? "+" : "", n == 1 ? "" : "s",
+		         rc->timed_out ? "timed out" : "offered", r->alert_nobody_min);
+		put(j, scope, id, ALERT_RULE_NOBODY_ANSWERING,
+		    rc->timed_out ? ALERT_CRIT : ALERT_WARN, n, j->now_s, text);
 	}
 }
 
@@ -169,18 +203,31 @@ static void judge_queues(struct judged *j, const struct model_state *st, const s
                          int64_t now_s)
 {
 	struct queue_stats qs;
+	struct queue_rules r;
+	struct recent_counts all = {0};
 	char name[TEXT_MAX + NUM_MAX + 4];
 
 	for (size_t i = 0; i < st->nqueues; i++) {
 		const struct queue *q = &st->queues[i];
+		struct recent_counts rc = {0};
+		settings_queue_rules(s, q->number, &r);
 		queue_stats(q, s, now_s, &qs);
+		count_recent(q, &r, now_s, &rc);
 		snprintf(name, sizeof name, "queue %s",
 		         q->description[0] ? q->description : q->number);
-		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, name, &qs, s);
+		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, name, &qs, &r, &rc);
 	}
 	if (st->nqueues) {
+		settings_queue_rules(s, "", &r); /* the general settings */
+		for (size_t i = 0; i < st->nqueues; i++) {
+			struct recent_counts rc = {0};
+			count_recent(&st->queues[i], &r, now_s, &rc);
+			all.answered |= rc.answered;
+			all.timed_out += rc.timed_out;
+			all.offered += rc.offered;
+		}
 		queue_stats_total(st, s, now_s, &qs);
-		judge_queue(j, ALERT_SCOPE_TOTAL, "all", "all queues", &qs, s);
+		judge_queue(j, ALERT_SCOPE_TOTAL, "all", "all queues", &qs, &r, &all);
 	}
 }
 

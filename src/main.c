@@ -295,6 +295,8 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->demo && o->replay)
 		usage_error("%s", "--demo and --replay: choose one source");
+	if (!settings_check(s, err, sizeof err))
+		usage_error("%s", err);
 }
 
 /* SIGINT, SIGTERM, SIGHUP: ask the main loop to stop, and wake it out of poll(). Only a flag

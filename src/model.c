@@ -56,7 +56,7 @@ struct model_index {
 	struct queue_index *queue_ix;  /* parallel to st.queues */
 	struct dedup dedup;
 	struct ended_set ended_callers; /* queue callers who left, by caller_key() */
-	struct watch *watch; /* a min-heap on due_ns */
+	struct watch *watch;            /* a min-heap on due_ns */
 	size_t nwatch, cap_watch;
 	bool watch_lost; /* a watch could not be kept (memory): sweep everything, watch again */
 	int64_t next_day_start_s;
@@ -96,6 +96,13 @@ static bool grow(void **array, size_t *cap, size_t want, size_t elem)
 	*array = p;
 	*cap = n;
 	return true;
+}
+
+/* Note time t_s at the head of a queue_recent list (newest first). */
+static void recent_push(int64_t *list, int64_t t_s)
+{
+	memmove(list + 1, list, (RECENT_MAX - 1) * sizeof *list);
+	list[0] = t_s;
 }
 
 static int64_t max64(int64_t a, int64_t b)
@@ -741,6 +748,8 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 	}
 	if (ev->joined_s > 0)
 		mb->joined_s = ev->joined_s;
+	if (created)
+		recent_push(q->recent.joined_s, mb->joined_s);
 	if (ev->member_number[0])
 		text_copy(mb->number, sizeof mb->number, ev->member_number);
 	if (ev->member_name[0])
@@ -806,18 +815,33 @@ static struct agent *agent_get(struct model *m, struct queue *q, const char *num
 	return a;
 }
 
+/* The rules of a queue (its own values over the general settings). */
+static struct queue_rules rules_of(const struct model *m, const struct queue *q)
+{
+	struct queue_rules r;
+	settings_queue_rules(&m->set, q->number, &r);
+	return r;
+}
+
 /* Count an answer: wait from join to answer, service level. */
 static void count_answer(struct model *m, struct queue *q, struct member *mb, int64_t answered_s)
 {
 	int64_t wait = seconds_between(mb->joined_s, answered_s);
+	int target = rules_of(m, q).sl_target_s;
 	q->today.answered++;
 	q->today.wait_total_s += wait;
-	if (wait <= m->set.sl_target_s)
+	if (wait <= target)
 		q->today.answered_in_sl++;
 	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
 	struct interval_counts *slot = interval_of(m, q, mb->joined_s);
 	if (slot)
-		series_answered(slot, wait, m->set.sl_target_s);
+		series_answered(slot, wait, target);
+}
+
+/* The time of an answer, for the rules on the last minutes (counted today or not). */
+static void note_answer(struct queue *q, int64_t answered_s)
+{
+	q->recent.answered_s = max64(q->recent.answered_s, answered_s);
 }
 
 /* Count a finished agent call of a caller who joined at joined_s. */
@@ -840,18 +864,18 @@ static void count_unanswered(struct model *m, struct queue *q, const struct even
                              int64_t joined_s, int64_t left_s)
 {
 	int64_t wait = seconds_between(joined_s, left_s);
+	enum cb_outcome outcome =
+	    callbacks_outcome(ev->cancel_reason, wait, rules_of(m, q).short_abandon_s);
 	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
-	if (strcmp(ev->cancel_reason, "TIMEOUT") == 0 ||
-	    strcmp(ev->cancel_reason, "NO_AGENT_TIMEOUT") == 0)
-		q->today.timed_out++;
-	else if (wait < m->set.short_abandon_s)
-		q->today.short_abandoned++;
-	else
-		q->today.abandoned++;
+	switch (outcome) {
+	case CB_TIMED_OUT: q->today.timed_out++; break;
+	case CB_LEFT_BY_KEY: q->today.left_by_key++; break;
+	case CB_SHORT_ABANDONED: q->today.short_abandoned++; break;
+	case CB_ABANDONED: q->today.abandoned++; break;
+	}
 	struct interval_counts *slot = interval_of(m, q, joined_s);
 	if (slot)
-		series_left(slot, wait,
-		            callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
+		series_left(slot, wait, outcome);
 }
 
 /* A caller left before an answer: one to call back. */
@@ -860,7 +884,7 @@ static void note_left(struct model *m, const struct queue *q, const struct membe
 {
 	int64_t wait = seconds_between(mb->joined_s, left_s);
 	callbacks_left(&m->st.callbacks, q->number, mb->number, mb->name, left_s, wait,
-	               callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
+	               callbacks_outcome(ev->cancel_reason, wait, rules_of(m, q).short_abandon_s));
 }
 
 /* Did an offered agent refuse the call? Not when the agent lost a ring-all race (LOSE_RACE) or
@@ -928,6 +952,7 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	case EV_BRIDGE_AGENT_START:
 		if (!mb->answered_s) {
 			mb->answered_s = ev->answered_s ? ev->answered_s : t_s;
+			note_answer(q, mb->answered_s);
 			callbacks_reached(&m->st.callbacks, mb->number, mb->answered_s,
 			                  CB_CALLED_IN, ev->agent);
 			if (counting) {
@@ -970,6 +995,7 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (!mb->answered_s && ev->cause == CAUSE_TERMINATED && ev->answered_s) {
 			/* answered, but the bridge event never came */
 			mb->answered_s = ev->answered_s;
+			note_answer(q, mb->answered_s);
 			callbacks_reached(&m->st.callbacks, mb->number, ev->answered_s,
 			                  CB_CALLED_IN, ev->agent);
 			if (counting) {
@@ -981,6 +1007,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 			int64_t left_s = ev->leaving_s ? ev->leaving_s : t_s;
 			if (counting)
 				count_unanswered(m, q, ev, mb->joined_s, left_s);
+			if (callbacks_outcome(ev->cancel_reason, 0, 0) == CB_TIMED_OUT)
+				recent_push(q->recent.timed_out_s, left_s);
 			note_left(m, q, mb, ev, left_s);
 		}
 		member_remove(m, q, mb);

@@ -204,6 +204,7 @@ enum {
 	QC_OFFERED,
 	QC_ANSWERED,
 	QC_ABANDONED,
+	QC_TIMED_OUT,
 	QC_RATE,
 	QC_SL,
 	QC_ASA,
@@ -220,6 +221,7 @@ static const struct column queue_cols[QC_N] = {
     [QC_OFFERED] = {"Offered", 7, 0, 3, true},
     [QC_ANSWERED] = {"Answered", 8, 0, 1, true},
     [QC_ABANDONED] = {"Abandon", 7, 0, 1, true},
+    [QC_TIMED_OUT] = {"Timed out", 9, 0, 2, true},
     [QC_RATE] = {"Ab.rate", 7, 0, 2, true},
     [QC_SL] = {"SL", 4, 0, 0, true},
     [QC_ASA] = {"Avg wait", 8, 0, 2, true},
@@ -656,6 +658,7 @@ static void queue_cells(const struct row *r, const struct queue_stats *qs, char 
 	snprintf(cell[QC_OFFERED], CELL_MAX, "%u", qs->offered);
 	snprintf(cell[QC_ANSWERED], CELL_MAX, "%u", qs->answered);
 	snprintf(cell[QC_ABANDONED], CELL_MAX, "%u", qs->abandoned);
+	snprintf(cell[QC_TIMED_OUT], CELL_MAX, "%u", qs->timed_out);
 	fmt_pm(cell[QC_RATE], CELL_MAX, qs->abandon_rate_pm);
 	fmt_pm(cell[QC_SL], CELL_MAX, qs->service_level_pm);
 	fmt_duration(cell[QC_ASA], CELL_MAX, qs->avg_wait_s);

@@ -185,6 +185,11 @@ static void draw_tile(int y, int x, int w, int h, const struct wb_layout *L, con
 		fill(y + r, x, w, a);
 	draw_border(y, x, w, h, utf8, a);
 	draw_title(y, x, w, t, utf8, a);
+	if (t->qs.timed_out && h >= 3) { /* callers the queue removed: on the bottom border */
+		char note[48];
+		snprintf(note, sizeof note, " TIMED OUT %u ", (unsigned)t->qs.timed_out);
+		put_centred(y + h - 1, x + 1, w - 2, note, utf8, a | A_BOLD);
+	}
 
 	int nrows = L->cell_rows <= 1 ? 1 : 2;
 	int fh = bigfont_height(&L->f);
@@ -235,6 +240,10 @@ static void draw_text_tile(int y, int x, int w, const struct tile *t, bool utf8)
 	            a | A_BOLD | (t->level != ALERT_NONE && !theme_has_color() ? A_REVERSE : 0));
 	snprintf(text, sizeof text, "wait %s  longest %s  SL %s  answ %s  aband %s", fig[0], fig[1],
 	         fig[2], fig[3], fig[4]);
+	if (t->qs.timed_out) {
+		size_t n = strlen(text);
+		snprintf(text + n, sizeof text - n, "  timed out %u", (unsigned)t->qs.timed_out);
+	}
 	fill(y + 1, x, w, a);
 	put_centred(y + 1, x, w, text, utf8, a);
 }

@@ -197,6 +197,33 @@ static void test_duplicates_are_the_same_event_not_the_same_time(void **state)
 	assert_int_equal(e.duplicates, 1);
 }
 
+/* A caller leaving with the exit key is counted apart, not as an abandon; the queue's own
+ * short-abandon and service-level values count its callers. */
+static void test_left_by_key_and_per_queue_values(void **state)
+{
+	struct model *m = *state;
+	char t[256], extra[512], err[256];
+	assert_true(settings_set(&m->set, "queue." QUEUE ".sl_target_s", "60", err, sizeof err));
+	assert_true(
+	    settings_set(&m->set, "queue." QUEUE ".short_abandon_s", "20", err, sizeof err));
+	qev(m, "member-queue-start", 0, "k", "", times(t, sizeof t, 1, 0, 0, 0));
+	snprintf(extra, sizeof extra,
+	         ",\"QueueCause\":\"Cancel\",\"QueueCancelReason\":\"EXIT_WITH_KEY\"%s",
+	         times(t, sizeof t, 1, 0, 40, 0));
+	qev(m, "member-queue-end", 40, "k", "", extra);
+	qev(m, "member-queue-start", 50, "s", "", times(t, sizeof t, 50, 0, 0, 0));
+	snprintf(extra, sizeof extra, ",\"QueueCause\":\"Cancel\"%s",
+	         times(t, sizeof t, 50, 0, 65, 0)); /* 15 s: short with this queue's 20 s */
+	qev(m, "member-queue-end", 65, "s", "", extra);
+	qev(m, "member-queue-start", 70, "a", "", times(t, sizeof t, 70, 0, 0, 0));
+	qev(m, "bridge-agent-start", 115, "a", AGENT, times(t, sizeof t, 70, 115, 0, 0));
+	const struct queue_today *d = &the_queue(m)->today;
+	assert_int_equal(d->left_by_key, 1);
+	assert_int_equal(d->abandoned, 0);
+	assert_int_equal(d->short_abandoned, 1);
+	assert_int_equal(d->answered_in_sl, 1); /* 45 s, within this queue's 60 s */
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -209,6 +236,7 @@ int main(void)
 	    T(test_answer_from_the_end_counts_for_the_agent),
 	    T(test_event_names_ignore_case),
 	    T(test_duplicates_are_the_same_event_not_the_same_time),
+	    T(test_left_by_key_and_per_queue_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

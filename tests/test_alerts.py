@@ -1,0 +1,131 @@
+"""Alerts through the real binary: one list read by the snapshot, --headless and the screen;
+the queue cases where nobody answers; per-queue settings and thresholds in the wrong order."""
+import json
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from test_core import DAY, by, replay, run
+from test_ui import lines, settled, tmux  # noqa: F401 (a fixture)
+
+PARIS = timezone(timedelta(hours=1))
+QUEUE = "0033972200000"
+ALERT_KEYS = {"scope", "id", "level", "rule", "text", "since", "value"}
+
+
+def journal(path, events):
+    """Write events (kind, seconds after 10:00, resource, data, queue?) as a journal."""
+    t0 = datetime(2025, 11, 26, 10, 0, 0, tzinfo=PARIS)
+    out = []
+    for kind, sec, resource, data, queue in events:
+        ts = int((t0 + timedelta(seconds=sec)).timestamp())
+        out.append({"Event": kind, "Token": "...CDAB", "Service": "queues" if queue else "sip",
+                    "Ressource": resource, "Timestamp": ts * 10**9,
+                    "Data": dict(data, Ts=str(ts)),
+                    "Details": {"Description": "Support" if queue else "Accueil",
+                                "Type": "easyHunting" if queue else "sipCirpack"},
+                    "Received": ts * 10**9})
+    path.write_text("".join(json.dumps(e) + "\n" for e in out))
+    return path
+
+
+def epoch(sec):
+    return str(int(datetime(2025, 11, 26, 10, 0, 0, tzinfo=PARIS).timestamp()) + sec)
+
+
+def timed_out_queue(path, n=5):
+    """n callers, each removed by the queue after 30 s with NO_AGENT_TIMEOUT."""
+    events = []
+    for i in range(n):
+        t = i * 60
+        uuid = "u%d" % i
+        events.append(("member-queue-start", t, QUEUE,
+                       {"QueueMemberUUID": uuid, "QueueMemberCIDNumber": "061111110%d" % i,
+                        "QueueMemberJoinedTime": epoch(t)}, True))
+        events.append(("member-queue-end", t + 30, QUEUE,
+                       {"QueueMemberUUID": uuid, "QueueCause": "Cancel",
+                        "QueueCancelReason": "NO_AGENT_TIMEOUT",
+                        "QueueMemberJoinedTime": epoch(t),
+                        "QueueMemberLeavingTime": epoch(t + 30)}, True))
+    return journal(path, events)
+
+
+def test_five_timed_out_callers_mean_nobody_is_answering(tmp_path):
+    snap, r = replay(tmp_path, timed_out_queue(tmp_path / "t.jsonl"))
+    t = by(snap["queues"], "number", QUEUE)["today"]
+    assert (t["offered"], t["timed_out"], t["answered"], t["abandoned"]) == (5, 5, 0, 0)
+    a = [x for x in snap["alerts"] if x["rule"] == "nobody_answering"]
+    assert {(x["scope"], x["id"], x["level"]) for x in a} == {
+        ("queue", QUEUE, "critical"), ("total", "all", "critical")}
+    assert by(a, "scope", "queue")["value"] == 5
+    assert "5 callers timed out in 15 min, none answered" in by(a, "scope", "queue")["text"]
+    # --headless: one stderr line per raise
+    assert re.search(r"alert raised: critical queue %s nobody_answering: " % QUEUE, r.stderr)
+
+
+def test_snapshot_alerts_have_exactly_the_fields(tmp_path):
+    snap, r = replay(tmp_path)
+    assert snap["alerts"], "the sample day has alerts"
+    for a in snap["alerts"]:
+        assert set(a) == ALERT_KEYS
+        assert a["level"] in ("warning", "critical")
+        assert a["scope"] in ("queue", "total", "line", "feed", "journal")
+        assert isinstance(a["since"], int) and isinstance(a["value"], int)
+    # every alert standing at the end was reported raised, and not cleared after
+    raised = re.findall(r"alert (raised|changed|cleared): \S+ (\S+) (\S+) (\S+):", r.stderr)
+    last = {}
+    for what, scope, ident, rule in raised:
+        last[(scope, ident, rule)] = what
+    standing = {k for k, v in last.items() if v != "cleared"}
+    assert standing == {(a["scope"], a["id"], a["rule"]) for a in snap["alerts"]}
+
+
+def test_header_count_is_the_snapshot_count_whatever_the_view(tmux, tmp_path):  # noqa: F811
+    snap, _ = replay(tmp_path)
+    n = len(snap["alerts"])
+    want = "%d alert%s" % (n, "s" if n > 1 else "")
+    s = tmux.start([], 160, 48)
+    x = settled(tmux, s)
+    assert want in lines(x)[0]
+    tmux.keys(s, "/")
+    tmux.type(s, "Ventes")
+    tmux.keys(s, "Enter")
+    x = tmux.wait(s, lambda x: "filter: Ventes" in x, "the filter")
+    assert want in lines(x)[0]  # a filter hides rows, not alerts
+    tmux.keys(s, "Tab", "s")  # another panel, another order
+    tmux.keys(s, "p")
+    x = tmux.wait(s, lambda x: "PAUSED" in lines(x)[0], "pause")
+    assert want in lines(x)[0]
+
+
+def test_per_queue_settings_from_set_and_list_keys(tmp_path):
+    snap, _ = replay(tmp_path, DAY, "--set", "queue.+33 9 72 20 00 00.sl_target_s=45")
+    support = by(snap["queues"], "number", QUEUE)["today"]
+    ventes = by(snap["queues"], "description", "Ventes")["today"]
+    assert support["service_level_target_s"] == 45
+    assert ventes["service_level_target_s"] == 20
+    r = run("--list-keys")
+    assert "queue.<number>.<key>" in r.stdout
+    assert "queue.0033972200000.sl_target_s = 30" in r.stdout
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--set", "alert_wait_warn_s=200"],
+     "alert_wait_warn_s = 200 is above alert_wait_crit_s = 120"),
+    (["--set", "queue.0033972200000.alert_sl_crit=90"],
+     "queue.0033972200000.alert_sl_warn = 80 is below alert_sl_crit = 90"),
+    (["--set", "queue.0033972200000.url=x"], "'url' cannot be set for one queue"),
+])
+def test_bad_thresholds_are_refused_by_name(args, message):
+    r = run("--replay", str(DAY), "--speed", "0", "--headless", *args)
+    assert r.returncode == 2
+    assert message in r.stderr
+
+
+def test_inverted_thresholds_in_the_file_name_the_file(tmp_path):
+    conf = tmp_path / "config"
+    conf.write_text("alert_waiting_warn = 20\n")
+    r = run("--config", str(conf), "--replay", str(DAY), "--speed", "0", "--headless")
+    assert r.returncode != 0
+    assert "%s: alert_waiting_warn = 20 is above alert_waiting_crit = 10" % conf in r.stderr
