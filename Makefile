@@ -31,8 +31,8 @@ endif
 
 comma := ,
 pkg = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null || echo $(3))
-CORE_CFLAGS := $(call pkg,--cflags,libcjson libcurl,-I/usr/include/cjson)
-CORE_LIBS   := $(call pkg,--libs,libcjson libcurl,-lcjson -lcurl) -lpthread
+CORE_CFLAGS := $(call pkg,--cflags,libcjson libcurl libcrypto,-I/usr/include/cjson)
+CORE_LIBS   := $(call pkg,--libs,libcjson libcurl libcrypto,-lcjson -lcurl -lcrypto) -lpthread
 # ncursesw's pkg-config asks for _XOPEN_SOURCE=600; the project's 700 includes it
 UI_CFLAGS   := $(filter-out -D_XOPEN_SOURCE%,$(call pkg,--cflags,ncursesw,))
 UI_LIBS     := $(call pkg,--libs,ncursesw,-lncursesw)
@@ -60,7 +60,7 @@ ifneq ($(O_SAN),)
 BIN      := $(BUILD)/ctiboard
 endif
 
-DEB_PKGS := gcc make pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev libncurses-dev \
+DEB_PKGS := gcc make pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev libncurses-dev libssl-dev \
             locales tzdata openssl python3 python3-pytest tmux
 
 .PHONY: all check check-unit check-py demo deps install uninstall clean format

@@ -21,6 +21,13 @@ struct feed;
 int feed_load_tokens(const struct settings *s, char tokens[][40], int max, char *err,
                      size_t errsize);
 
+/* The token file read when no other source of tokens is given, and written by 'ctiboard
+ * token create': $XDG_CONFIG_HOME/ctiboard/tokens or ~/.config/ctiboard/tokens. */
+void feed_default_token_file(char *dst, size_t dstsize);
+
+/* Is host (as libcurl gives it: "[::1]" for IPv6) a loopback address or name? */
+bool host_is_loopback(const char *host);
+
 /* Check the URL: https, or http to a loopback host only. */
 bool feed_check_url(const char *url, char *err, size_t errsize);
 

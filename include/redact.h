@@ -10,7 +10,7 @@
 /* "...ABCD": the redacted label of a token (dst at least 8 bytes). */
 void redact_label(char *dst, size_t dstsize, const char *token);
 
-/* Remember a secret so that redact_text() can scrub it (up to 16 secrets). Thread-safe to call
+/* Remember a secret so that redact_text() can scrub it (up to 32 secrets, of 8 to 63 characters). Thread-safe to call
  * before threads start; read-only afterwards. */
 void redact_register(const char *secret);
 

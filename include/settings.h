@@ -65,6 +65,9 @@ struct settings {
 	int min_poll_interval_ms; /* rate limit for answers that come back at once */
 	int watchdog_s;           /* no event and no successful poll for this long: stale */
 	int body_cap_bytes;
+	/* OVH API */
+	int api_max_per_min; /* request budget */
+	int api_timeout_s;   /* one request */
 	/* journal */
 	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
 	bool journal;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "feed.h"
 #include "redact.h"
@@ -150,11 +151,15 @@ int feed_load_tokens(const struct settings *s, char tokens[][40], int max, char 
 		if (!ok)
 			return -1;
 	}
+	/* no source named at all: the file 'ctiboard token create' writes, if it is there */
+	char path[SETTINGS_PATH_MAX];
+	feed_default_token_file(path, sizeof path);
+	if (tl.n == 0 && s->ntoken_files == 0 && access(path, F_OK) == 0 && !load_file(&tl, path))
+		return -1;
 	return tl.n;
 }
 
-/* Is host (as libcurl gives it: "[::1]" for IPv6) a loopback address or name? */
-static bool host_is_loopback(const char *host)
+bool host_is_loopback(const char *host)
 {
 	if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
 		return true;
@@ -196,4 +201,14 @@ bool feed_check_url(const char *url, char *err, size_t errsize)
 	curl_free(host);
 	curl_url_cleanup(u);
 	return ok;
+}
+
+void feed_default_token_file(char *dst, size_t dstsize)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && xdg[0] == '/')
+		snprintf(dst, dstsize, "%s/ctiboard/tokens", xdg);
+	else
+		snprintf(dst, dstsize, "%s/.config/ctiboard/tokens", home ? home : ".");
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "feed.h"
 #include "journal.h"
 #include "json_arena.h"
@@ -53,7 +54,14 @@ struct options {
 static const char usage_text[] =
     "Usage: ctiboard [OPTION]...\n"
     "       ctiboard report [OPTION]... [FILE]...\n"
+    "       ctiboard api login [--actions]\n"
+    "       ctiboard token list|create|revoke [--billing-account NAME] [--service NAME]\n"
     "A terminal dashboard for OVH telephony events: ringing lines, calls, queues.\n"
+    "\n"
+    "Commands (OVH API credentials from OVH_* variables or ovh.conf; see --help of each):\n"
+    "  api login              get a consumer key for the OVH API and store it in ovh.conf\n"
+    "  token list|create|revoke   the event tokens of a billing account; create appends\n"
+    "                         the new token to $XDG_CONFIG_HOME/ctiboard/tokens\n"
     "\n"
     "Sources (live by default; tokens from CTIBOARD_TOKEN or --token-file, never argv):\n"
     "  --demo                 run on the built-in simulated call centre (no token)\n"
@@ -63,7 +71,8 @@ static const char usage_text[] =
     "  --replay FILE          replay a journal (or a file of V1 envelopes, one a line)\n"
     "  --speed X              replay: 1 real time, 10 ten times faster, 0 at once\n"
     "  --url URL              event stream endpoint (default https://events.voip.ovh.net/)\n"
-    "  --token-file FILE      file of tokens, one a line (repeatable)\n"
+    "  --token-file FILE      file of tokens, one a line (repeatable; default\n"
+    "                         $XDG_CONFIG_HOME/ctiboard/tokens when no token is given)\n"
     "  --protocol v1|v2       event protocol (default v1)\n"
     "\n"
     "Output:\n"
@@ -430,6 +439,9 @@ int main(int argc, char **argv)
 	json_arena_init();          /* cJSON's hooks are process-wide: set before any thread */
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return report_main(argc - 1, argv + 1);
+	if (argc > 1 && command_is(argv[1]))
+		return strcmp(argv[1], "api") == 0 ? command_api(argc - 1, argv + 1)
+		                                   : command_token(argc - 1, argv + 1);
 	settings_defaults(&set);
 	parse_command_line(argc, argv, &opt, &set);
 	if (opt.list_keys) {
@@ -451,8 +463,8 @@ int main(int argc, char **argv)
 		if (ntokens < 0)
 			fatal(err);
 		if (ntokens == 0)
-			fatal("no token: set CTIBOARD_TOKEN or use --token-file FILE "
-			      "(or try the built-in demo: ctiboard --demo)");
+			fatal("no token: run 'ctiboard token create', set CTIBOARD_TOKEN or use "
+			      "--token-file FILE (or try the built-in demo: ctiboard --demo)");
 	}
 	/* From here on the tokens live in tokens[], then in the feed only: the settings are
 	 * copied into the model, the snapshot writer and the feed, which need none. */

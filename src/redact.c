@@ -6,7 +6,7 @@
 
 #include "text.h"
 
-#define SECRETS_MAX 16
+#define SECRETS_MAX 32 /* event tokens, and the OVH API's secrets */
 
 static char secrets[SECRETS_MAX][64];
 static size_t nsecrets;
