@@ -542,7 +542,7 @@ int main(int argc, char **argv)
 			}
 			wait_for_news(&model, 250);
 		}
-	} else if (ui_run(&model, names, &set, &stop_requested) != 0) {
+	} else if (ui_run(&model, journal, names, &set, &stop_requested) != 0) {
 		status = 1;
 	}
 

@@ -1,6 +1,7 @@
 /* model.c: the state of lines, calls and queues, kept by applying events. */
 #include "model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1029,7 +1030,22 @@ static void note_waiting(struct queue *q, int64_t now_s)
 
 /* ---- applying ---- */
 
-static void log_event(struct model_state *st, const struct event *ev, int64_t t)
+/* What a caller's exit was, in words, from member-queue-end. */
+static const char *exit_words(const struct event *ev)
+{
+	if (ev->cause == CAUSE_TERMINATED)
+		return "served";
+	switch (callbacks_outcome(ev->cancel_reason, 0, 0)) {
+	case CB_TIMED_OUT: return "timed out";
+	case CB_LEFT_BY_KEY: return "left by key";
+	default: return ev->cause == CAUSE_CANCEL ? "left before an answer" : "left";
+	}
+}
+
+/* One line of the event log. caller: the queue caller's number or name when the event does
+ * not carry it (member-queue-end often carries only the caller's id). */
+static void log_event(struct model_state *st, const struct event *ev, int64_t t,
+                      const char *caller)
 {
 	size_t at = (st->log_head + st->log_count) % LOG_MAX;
 	if (st->log_count == LOG_MAX)
@@ -1041,16 +1057,38 @@ static void log_event(struct model_state *st, const struct event *ev, int64_t t)
 	e->kind = ev->kind;
 	text_copy(e->kind_name, sizeof e->kind_name, ev->kind_name);
 	text_copy(e->resource, sizeof e->resource, ev->resource);
-	const char *detail = ev->is_queue ? ev->member_number : ev->calling;
-	if (ev->kind == EV_MEMBER_QUEUE_END)
-		detail = ev->cause == CAUSE_CANCEL       ? "left before an answer"
-		         : ev->cause == CAUSE_TERMINATED ? "served"
-		                                         : "left";
-	else if (ev->kind == EV_BRIDGE_AGENT_FAIL)
+	/* the other party: for an outgoing call the number called, not the line itself */
+	const char *detail = ev->is_queue                             ? ev->member_number
+	                     : strcmp(ev->calling, ev->resource) == 0 ? ev->called
+	                                                              : ev->calling;
+	char both[TEXT_MAX];
+	if (ev->kind == EV_MEMBER_QUEUE_END) {
+		const char *who = ev->member_number[0] ? ev->member_number
+		                  : ev->member_name[0] ? ev->member_name
+		                                       : caller;
+		snprintf(both, sizeof both, "%.*s%s%s", NUM_MAX, who, who[0] ? " " : "",
+		         exit_words(ev));
+		detail = both;
+	} else if (ev->kind == EV_BRIDGE_AGENT_FAIL)
 		detail = ev->hangup_cause;
 	else if (ev->kind == EV_MEMBERS_COUNT || ev->kind == EV_REGISTERED)
 		detail = "";
 	text_copy(e->detail, sizeof e->detail, detail);
+}
+
+/* The event rate over the window of seconds that ends at now_s: it decays to 0 when events
+ * stop, since the ticks call this too. Returns true if it changed. */
+static bool rate_update(struct model *m, int64_t now_s)
+{
+	const struct model_index *ix = m->index;
+	uint64_t sum = 0;
+	for (size_t i = 0; i < RATE_WINDOW_S; i++)
+		if (ix->rate_second[i] <= now_s && now_s - ix->rate_second[i] < RATE_WINDOW_S)
+			sum += ix->rate_count[i];
+	int64_t rate = (int64_t)sum * 10 / RATE_WINDOW_S;
+	bool changed = rate != m->st.events_per_s_x10;
+	m->st.events_per_s_x10 = rate;
+	return changed;
 }
 
 /* Count the event in the rate window of its second. */
@@ -1063,11 +1101,7 @@ static void count_rate(struct model *m, int64_t t_s)
 		ix->rate_count[slot] = 0;
 	}
 	ix->rate_count[slot]++;
-	uint64_t sum = 0;
-	for (size_t i = 0; i < RATE_WINDOW_S; i++)
-		if (t_s - ix->rate_second[i] < RATE_WINDOW_S)
-			sum += ix->rate_count[i];
-	m->st.events_per_s_x10 = (int64_t)sum * 10 / RATE_WINDOW_S;
+	rate_update(m, t_s);
 }
 
 enum apply_result model_apply(struct model *m, const struct event *ev)
@@ -1081,6 +1115,14 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	}
 	int64_t t = event_time_ns(ev);
 	bool counting = roll_day(m, t / NS_PER_S);
+	char caller[NUM_MAX] = ""; /* for the log: the end removes the caller */
+	if (ev->kind == EV_MEMBER_QUEUE_END) {
+		long pos = map_find(&m->index->queues, st->queues, queue_key, ev->resource);
+		const struct member *mb =
+		    pos >= 0 ? member_find(m, &st->queues[pos], ev->member_uuid) : NULL;
+		if (mb)
+			text_copy(caller, sizeof caller, mb->number[0] ? mb->number : mb->name);
+	}
 	enum apply_result r =
 	    ev->is_queue ? apply_queue(m, ev, t, counting) : apply_line(m, ev, t, counting);
 	m->dirty = true;
@@ -1096,7 +1138,7 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	st->counters.events++;
 	if (r == APPLY_UNKNOWN)
 		st->counters.unknown++;
-	log_event(st, ev, t);
+	log_event(st, ev, t, caller);
 	if (t > st->clock.event_ns) {
 		st->clock.event_ns = t;
 		st->clock.wall_ns = wall_now_ns();
@@ -1263,6 +1305,8 @@ void model_tick(struct model *m, int64_t now_ns)
 {
 	roll_day(m, now_ns / NS_PER_S);
 	m->alerts_due = true; /* time moved: waits and rings grow */
+	if (rate_update(m, now_ns / NS_PER_S))
+		m->dirty = true;
 	expire_callbacks(m, now_ns / NS_PER_S);
 	if (now_ns / NS_PER_S / 60 != m->index->waiting_minute) {
 		/* a new minute of the sparklines, for queues that had no event in it */

@@ -129,3 +129,51 @@ def test_inverted_thresholds_in_the_file_name_the_file(tmp_path):
     r = run("--config", str(conf), "--replay", str(DAY), "--speed", "0", "--headless")
     assert r.returncode != 0
     assert "%s: alert_waiting_warn = 20 is above alert_waiting_crit = 10" % conf in r.stderr
+
+
+def test_selected_row_keeps_its_alert_colour_and_titles_differ(tmux):  # noqa: F811
+    s = tmux.start([], 80, 24)
+    settled(tmux, s)
+    rows = tmux.screen(s, escapes=True).split("\n")
+    support = next(r for r in rows if "Support" in r)  # the first queue: selected, critical
+    # the marker keeps the critical colours (white on red) inside the selection (cyan)
+    assert re.match(r"^(\x1b\[[0-9;]*m)*\x1b\[[0-9;]*41m\*", support), repr(support)
+    assert "46m" in support
+    title = next(r for r in rows if "Queues (2)" in r)
+    assert "46m" not in title  # the focused title does not look like the selection
+
+
+def ringing_journal(path):
+    """An agent's phone rung by a queue offer, and an outgoing call ringing at the far end."""
+    agent, line, caller = "0033972101011", "0033972101010", "0033611223344"
+    return journal(path, [
+        ("registered", 0, agent, {"CallId": "", "Calling": agent, "Called": agent}, False),
+        ("registered", 0, line, {"CallId": "", "Calling": line, "Called": line}, False),
+        ("member-queue-start", 10, QUEUE,
+         {"QueueMemberUUID": "m1", "QueueMemberCIDNumber": "0611223344",
+          "QueueMemberJoinedTime": epoch(10)}, True),
+        ("agent-offering", 12, QUEUE,
+         {"QueueMemberUUID": "m1", "QueueMemberCIDNumber": "0611223344", "Agent": agent,
+          "QueueMemberJoinedTime": epoch(10)}, True),
+        ("start_ringing", 12, agent, {"CallId": "a1", "Calling": caller, "Called": agent}, False),
+        ("start_ringing", 13, line,
+         {"CallId": "o1", "Calling": line, "Called": "0033144556677"}, False),
+        ("registered", 100, line, {"CallId": "", "Calling": line, "Called": line}, False),
+    ])
+
+
+def test_one_ringing_row_per_phone_and_outgoing_is_no_alert(tmux, tmp_path):  # noqa: F811
+    from test_ui import panel_rows
+    j = ringing_journal(tmp_path / "ring.jsonl")
+    s = tmux.start([], 80, 24, journal=j)
+    x = tmux.wait(s, lambda x: "10:01:40" in lines(x)[0] and "Ringing (" in x, "the replay")
+    rows = panel_rows(x, "Ringing")
+    assert "Ringing (2)" in x, x  # the agent's phone once, the outgoing call once
+    offer = next(r for r in rows if "Support" in r)
+    assert "+33 6 11 22 33 44" in offer and offer.startswith("*")  # 88 s: critical
+    out = next(r for r in rows if "to +33 1 44 55 66 77" in r)
+    assert not out.startswith(("!", "*")), out  # ringing at the far end: no alert
+    snap, _ = replay(tmp_path, j)
+    ringing = [a for a in snap["alerts"] if a["rule"] == "ringing"]
+    assert [(a["id"], a["level"]) for a in ringing] == [("0033972101011", "critical")]
+    assert "%d alert" % len(snap["alerts"]) in lines(x)[0]

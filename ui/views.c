@@ -274,7 +274,9 @@ void footer_draw(struct console *c)
 	draw_fill(y, 0, c->cols, ROLE_FOOTER);
 	if (c->confirm != CONFIRM_NONE) {
 		snprintf(buf, sizeof buf, " %s  y: yes, any other key: no",
-		         c->confirm == CONFIRM_RESET ? "Reset today's counters?" : "Quit?");
+		         c->confirm == CONFIRM_RESET
+		             ? "Reset today's counters? (to 0, kept on restart)"
+		             : "Quit?");
 		draw_text(y, 0, c->cols, buf, ROLE_BANNER, ALIGN_LEFT);
 		return;
 	}
@@ -462,7 +464,8 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 			continue;
 		party_display(c, k->inbound ? k->calling : k->called, party, sizeof party);
 		fmt_duration(dur, sizeof dur, d > 0 ? d : 0);
-		fmt_clock(when, sizeof when, k->start_ns);
+		/* since: where the duration counts from (the answer for a call talking) */
+		fmt_clock(when, sizeof when, k->since_ns ? k->since_ns : k->start_ns);
 		tb_add(b, k->state == CALL_RINGING ? ROLE_RINGING : ROLE_IN_CALL,
 		       "  %-3s %s %-10s %8s  since %s", k->inbound ? "in" : "out",
 		       fmt_cols(cell, sizeof cell, party, 28), call_state_text(k->state), dur,

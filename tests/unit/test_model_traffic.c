@@ -224,6 +224,44 @@ static void test_left_by_key_and_per_queue_values(void **state)
 	assert_int_equal(d->answered_in_sl, 1); /* 45 s, within this queue's 60 s */
 }
 
+/* The event log says who left and how; an outgoing call shows the number called. */
+static void test_event_log_texts(void **state)
+{
+	struct model *m = *state;
+	char t[256], extra[512];
+	qev(m, "member-queue-start", 0, "m", "", times(t, sizeof t, 1, 0, 0, 0));
+	snprintf(extra, sizeof extra,
+	         ",\"QueueCause\":\"Cancel\",\"QueueCancelReason\":\"TIMEOUT\"%s",
+	         times(t, sizeof t, 1, 0, 30, 0));
+	/* an end that carries only the caller's id: the caller's number comes from the model */
+	char body[1024];
+	struct ingest_result r;
+	snprintf(body, sizeof body,
+	         "{\"Event\":\"member-queue-end\",\"Service\":\"queues\",\"Ressource\":\"%s\","
+	         "\"Timestamp\":%lld000000000,\"Data\":{\"QueueMemberUUID\":\"m\"%s}}",
+	         QUEUE, (long long)(T0 + 30), extra);
+	ingest_body(m, NULL, body, strlen(body), (T0 + 30) * NS_PER_S, &r);
+	const struct log_entry *e = &m->st.log[(m->st.log_head + m->st.log_count - 1) % LOG_MAX];
+	assert_int_equal(e->kind, EV_MEMBER_QUEUE_END);
+	assert_string_equal(e->detail, "0033611111111 timed out");
+	line_ev(m, "start_ringing", 40, "out1", LINE, "0144556677");
+	e = &m->st.log[(m->st.log_head + m->st.log_count - 1) % LOG_MAX];
+	assert_string_equal(e->detail, "0033144556677"); /* the number called, not the line */
+}
+
+/* Events per second fall back to 0 when events stop, on the ticks alone. */
+static void test_event_rate_decays(void **state)
+{
+	struct model *m = *state;
+	for (int i = 0; i < 5; i++)
+		line_ev(m, "registered", i, "", LINE, LINE);
+	assert_true(m->st.events_per_s_x10 > 0);
+	model_lock(m);
+	model_tick(m, (T0 + 60) * NS_PER_S);
+	model_unlock(m);
+	assert_int_equal(m->st.events_per_s_x10, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -237,6 +275,8 @@ int main(void)
 	    T(test_event_names_ignore_case),
 	    T(test_duplicates_are_the_same_event_not_the_same_time),
 	    T(test_left_by_key_and_per_queue_values),
+	    T(test_event_log_texts),
+	    T(test_event_rate_decays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
