@@ -31,8 +31,8 @@ endif
 
 comma := ,
 pkg = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null || echo $(3))
-CORE_CFLAGS := $(call pkg,--cflags,libcjson libcurl libcrypto,-I/usr/include/cjson)
-CORE_LIBS   := $(call pkg,--libs,libcjson libcurl libcrypto,-lcjson -lcurl -lcrypto) -lpthread
+CORE_CFLAGS := $(call pkg,--cflags,libcjson libcurl libcrypto libmicrohttpd,-I/usr/include/cjson)
+CORE_LIBS   := $(call pkg,--libs,libcjson libcurl libcrypto libmicrohttpd,-lcjson -lcurl -lcrypto -lmicrohttpd) -lpthread
 # ncursesw's pkg-config asks for _XOPEN_SOURCE=600; the project's 700 includes it
 UI_CFLAGS   := $(filter-out -D_XOPEN_SOURCE%,$(call pkg,--cflags,ncursesw,))
 UI_LIBS     := $(call pkg,--libs,ncursesw,-lncursesw)
@@ -61,7 +61,7 @@ BIN      := $(BUILD)/ctiboard
 endif
 
 DEB_PKGS := gcc make pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev libncurses-dev libssl-dev \
-            locales tzdata openssl python3 python3-pytest tmux
+            libmicrohttpd-dev locales tzdata openssl python3 python3-pytest tmux prometheus
 
 .PHONY: all check check-unit check-py demo deps install uninstall clean format
 
@@ -159,6 +159,7 @@ screenshot-deps:
 #   make valgrind     memcheck on a replay run and a live run against tests/ovh_server.py
 #   make soak         minutes of events at a high rate with reconnects; RSS, fds, threads
 #   make bench        the benchmark table (docs/bench.md); make bench-deps installs its peers
+#   make bench-scale  its scale figures alone (ONLY=ingest,bound,console,memory,snapshot)
 # ==================================================================================================
 
 QUALITY_PKGS := clang libclang-rt-14-dev cppcheck clang-tidy valgrind jq tmux time
@@ -176,7 +177,7 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_a
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
            TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=66
 .PHONY: check-full check-asan check-tsan fuzz fuzz-build fuzz-regress lint cppcheck clang-tidy \
-        valgrind soak bench bench-deps quality-deps
+        valgrind soak bench bench-scale bench-deps quality-deps
 
 check-full: check-asan check-tsan fuzz lint valgrind
 
@@ -275,3 +276,8 @@ $(BENCH_BUILD)/%: bench/%.c $(BUILD)/libctiboard.a
 
 bench: $(BIN) $(BENCH_BUILD)/bench_ingest $(BENCH_BUILD)/bench_cjson
 	$(PYTHON) bench/bench.py --bin ./$(BIN) --tools $(BENCH_BUILD) --work $(BUILD)/bench-data
+
+# the scale figures alone (figure 9 of make bench), a few minutes
+bench-scale: $(BIN) $(BENCH_BUILD)/bench_ingest
+	$(PYTHON) bench/bench_scale.py --bin ./$(BIN) --tools $(BENCH_BUILD) \
+		--work $(BUILD)/bench-data $(if $(ONLY),--only $(ONLY))

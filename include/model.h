@@ -23,6 +23,7 @@
 #include "callbacks.h"
 #include "clock.h"
 #include "event.h"
+#include "feedstats.h"
 #include "series.h"
 #include "settings.h"
 
@@ -113,11 +114,11 @@ struct queue_today {
 
 /* The last few callers' times, for rules on the last minutes ("nobody answering"); kept
  * across the day's reset. Newest first; 0 is no entry. */
-#define RECENT_MAX 16
+#define QUEUE_RECENT_MAX 16
 struct queue_recent {
 	int64_t answered_s;              /* the last answer */
-	int64_t timed_out_s[RECENT_MAX]; /* callers removed by the queue: when */
-	int64_t joined_s[RECENT_MAX];    /* callers who entered the queue: when */
+	int64_t timed_out_s[QUEUE_RECENT_MAX]; /* callers removed by the queue: when */
+	int64_t joined_s[QUEUE_RECENT_MAX];    /* callers who entered the queue: when */
 };
 
 struct queue {
@@ -170,6 +171,18 @@ struct feed_status {
 	char last_error[TEXT_MAX];
 };
 
+enum hook_kind { HOOK_RING, HOOK_ALERT, HOOK_KINDS };
+
+/* The integration hooks' health (hooks.h), written by their workers, read by the header, the
+ * snapshot and the metrics. */
+struct hook_status {
+	uint64_t sent[HOOK_KINDS];    /* requests and programs that succeeded */
+	uint64_t failed[HOOK_KINDS];  /* that failed (after their retries) */
+	uint64_t dropped[HOOK_KINDS]; /* never sent: the queue was full */
+	int64_t last_error_ns;        /* wall clock */
+	char last_error[TEXT_MAX];    /* names the hook and the host, never the whole URL */
+};
+
 /* How "now" is reckoned: the wall clock (live), or the replay clock, which follows the event
  * times of a replay and advances at speed times the wall clock between them (0: frozen). */
 struct model_clock {
@@ -198,6 +211,8 @@ struct model_state {
 	int64_t events_per_s_x10;       /* recent event rate, tenths of an event per second */
 	struct callback_list callbacks; /* callers to call back (callbacks.h); not reset daily */
 	struct alert_list alerts;       /* the active alerts (alerts.h), evaluated by the model */
+	struct feed_stats fstats;       /* events by kind, feed latency */
+	struct hook_status hooks;       /* the integration hooks' results */
 };
 
 struct model_index; /* private: number -> position maps, duplicate filter */
@@ -218,6 +233,13 @@ struct model {
 	 * the report reads each day there; NULL in the live program */
 	void (*day_end)(void *ctx, struct model *m);
 	void *day_end_ctx;
+	bool measure_latency;     /* count the feed latency of the events applied (live runs) */
+	/* Called by model_apply() under the lock for each event that changed the model (not for
+	 * duplicates, late events about what has ended, nor events refused by a bound), after the
+	 * model took it in; must be quick and not take the lock. The integration hooks watch for
+	 * ringing here. */
+	void (*observer)(void *ctx, const struct model_state *st, const struct event *ev);
+	void *observer_ctx;
 };
 /* A writer that changes st directly (the feed updating its feed_status) sets m->dirty = true
  * before model_unlock(). */

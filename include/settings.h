@@ -75,6 +75,19 @@ struct settings {
 	bool color, ascii, mouse, bell, wallboard;
 	int rotate_s;
 	int kiosk; /* 0 off, 1 quit with confirmation, 2 locked */
+	/* integration hooks (hooks.h): empty strings are off */
+	char on_ring_url[SETTINGS_PATH_MAX];   /* URL template requested when a call rings */
+	bool on_ring_post;                     /* POST the fields as JSON instead of a GET */
+	char on_ring_lines[SETTINGS_PATH_MAX]; /* comma-separated numbers; empty: every line */
+	char on_ring_cmd[SETTINGS_PATH_MAX];   /* program and arguments run when a call rings */
+	char on_alert_url[SETTINGS_PATH_MAX];  /* URL alerts are POSTed to */
+	bool on_alert_slack;                   /* {"text": ...} instead of the fields */
+	char on_alert_cmd[SETTINGS_PATH_MAX];  /* program run for each alert raised or cleared */
+	int on_alert_min_s; /* at most one notification per alert in this many seconds */
+	int hook_timeout_s; /* a request or a program that takes longer has failed */
+	int hook_workers;   /* requests and programs in flight at most */
+	int hook_queue;     /* notifications waiting at most; more are dropped and counted */
+	int hook_retries;   /* alert notifications: attempts after the first */
 };
 
 /* Fill s with the defaults. */

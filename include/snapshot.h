@@ -20,8 +20,9 @@ bool snapshot_write(const struct model_state *st, const struct settings *s, cons
 struct model;
 struct snapshot_writer;
 
-/* Start a thread that writes the snapshot to path whenever the model's generation moves, at
- * most every interval_ms (a few times a second). NULL and err on failure. */
+/* Start a thread that writes the snapshot to path when the model moved and its document
+ * changed, at most every interval_ms (a few times a second; once a second for a document over
+ * 1 MB), and every 10 s regardless. NULL and err on failure. */
 struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path, int interval_ms,
                                               char *err, size_t errsize);
 

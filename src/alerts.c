@@ -149,7 +149,7 @@ static void count_recent(const struct queue *q, const struct queue_rules *r, int
 	int64_t from = now_s - (int64_t)r->alert_nobody_min * 60;
 	if (q->recent.answered_s && q->recent.answered_s >= from)
 		out->answered = true;
-	for (int i = 0; i < RECENT_MAX; i++) {
+	for (int i = 0; i < QUEUE_RECENT_MAX; i++) {
 		int64_t t = q->recent.timed_out_s[i];
 		out->timed_out += t && t >= from && t <= now_s;
 		t = q->recent.joined_s[i];
@@ -192,7 +192,7 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 		snprintf(text, sizeof text,
 		         "%s: nobody answering: %d%s caller%s %s in %d min, none "
 		         "answered",
-		         name, n, n >= RECENT_MAX ? "+" : "", n == 1 ? "" : "s",
+		         name, n, n >= QUEUE_RECENT_MAX ? "+" : "", n == 1 ? "" : "s",
 		         rc->timed_out ? "timed out" : "offered", r->alert_nobody_min);
 		put(j, scope, id, ALERT_RULE_NOBODY_ANSWERING,
 		    rc->timed_out ? ALERT_CRIT : ALERT_WARN, n, j->now_s, text);

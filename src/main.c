@@ -19,8 +19,10 @@
 
 #include "commands.h"
 #include "feed.h"
+#include "hooks.h"
 #include "journal.h"
 #include "json_arena.h"
+#include "metrics.h"
 #include "model.h"
 #include "names.h"
 #include "redact.h"
@@ -49,6 +51,8 @@ struct options {
 	const char *snapshot;
 	bool journal_given; /* --journal DIR on the command line */
 	bool list_keys;
+	bool hooks;          /* --hooks: fire the hooks in a replay or the demo too */
+	const char *metrics; /* --metrics ADDR:PORT */
 };
 
 static const char usage_text[] =
@@ -80,6 +84,10 @@ static const char usage_text[] =
     "  --snapshot FILE        keep FILE up to date with the model as JSON\n"
     "  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
     "  --no-journal           keep no journal\n"
+    "  --metrics [ADDR:]PORT  serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+    "                         (loopback unless ADDR is given)\n"
+    "  --hooks                run the on_ring_* and on_alert_* hooks in a replay or the demo\n"
+    "                         too (a live run always does)\n"
     "\n"
     "Display:\n"
     "  --wallboard            start in wallboard mode (big digits for a TV)\n"
@@ -170,7 +178,9 @@ enum {
 	OPT_LIST_KEYS,
 	OPT_HELP,
 	OPT_VERSION,
-	OPT_TOKEN
+	OPT_TOKEN,
+	OPT_HOOKS,
+	OPT_METRICS
 };
 
 static const struct option long_options[] = {
@@ -202,6 +212,8 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {"token", optional_argument, NULL, OPT_TOKEN},
+    {"hooks", no_argument, NULL, OPT_HOOKS},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {NULL, 0, NULL, 0},
 };
 
@@ -290,6 +302,15 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 			break;
 		}
 		case OPT_LIST_KEYS: o->list_keys = true; break;
+		case OPT_HOOKS: o->hooks = true; break;
+		case OPT_METRICS: {
+			char host[256], port[8], why[128];
+			if (!metrics_parse_listen(optarg ? optarg : "", host, sizeof host, port,
+			                          sizeof port, why, sizeof why))
+				usage_error("%s", why);
+			o->metrics = optarg;
+			break;
+		}
 		case OPT_HELP: fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("ctiboard %s\n", CTIBOARD_VERSION); exit(0);
 		case OPT_TOKEN:
@@ -453,6 +474,8 @@ int main(int argc, char **argv)
 	struct names *names = NULL;
 	if (set.names_file[0] && !(names = names_load(set.names_file, err, sizeof err)))
 		fatal(err);
+	if (!hooks_check(&set, err, sizeof err))
+		fatal(err);
 
 	char tokens[TOKENS_MAX][40];
 	int ntokens = 0;
@@ -498,6 +521,7 @@ int main(int argc, char **argv)
 		journal_default_dir(dir, sizeof dir);
 	if (live && set.journal)
 		replay_today(&model, dir);
+	model.measure_latency = live; /* from here on: events as they arrive */
 	if (((live && set.journal) || (opt.demo && opt.journal_given)) &&
 	    !(journal = journal_open(dir, err, sizeof err)))
 		fatal(err);
@@ -510,6 +534,15 @@ int main(int argc, char **argv)
 	    !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
 		fatal(err);
 	struct ticker *ticker = ticker_start(&model, journal);
+	struct metrics *metrics = NULL;
+	if (opt.metrics &&
+	    !(metrics = metrics_start(&model, &set, names, opt.metrics, err, sizeof err)))
+		fatal(err);
+	/* after today's journal was replayed: a restart pops no call twice */
+	struct hooks *hooks = NULL;
+	if ((live || opt.hooks) && hooks_configured(&set) &&
+	    !(hooks = hooks_start(&model, &set, names, opt.headless, err, sizeof err)))
+		fatal(err);
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
 	static struct replay_job replay;
@@ -546,6 +579,8 @@ int main(int argc, char **argv)
 		status = 1;
 	}
 
+	if (opt.headless && !stop_requested)
+		hooks_drain(hooks, (set.hook_timeout_s * (set.hook_retries + 1) + 2) * 1000);
 	if (opt.replay) {
 		replay.stop = 1;
 		pthread_join(replay.thread, NULL);
@@ -556,7 +591,9 @@ int main(int argc, char **argv)
 	}
 	sim_stop(sim);
 	feed_stop(feed);
+	hooks_stop(hooks);
 	ticker_stop(ticker);
+	metrics_stop(metrics);
 	snapshot_writer_stop(snap);
 	journal_close(journal); /* writes and flushes what is held */
 	curl_global_cleanup();

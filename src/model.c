@@ -102,7 +102,7 @@ static bool grow(void **array, size_t *cap, size_t want, size_t elem)
 /* Note time t_s at the head of a queue_recent list (newest first). */
 static void recent_push(int64_t *list, int64_t t_s)
 {
-	memmove(list + 1, list, (RECENT_MAX - 1) * sizeof *list);
+	memmove(list + 1, list, (QUEUE_RECENT_MAX - 1) * sizeof *list);
 	list[0] = t_s;
 }
 
@@ -1138,6 +1138,9 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	st->counters.events++;
 	if (r == APPLY_UNKNOWN)
 		st->counters.unknown++;
+	feed_stats_note(&st->fstats, ev, m->measure_latency);
+	if (m->observer && r == APPLY_OK)
+		m->observer(m->observer_ctx, st, ev);
 	log_event(st, ev, t, caller);
 	if (t > st->clock.event_ns) {
 		st->clock.event_ns = t;

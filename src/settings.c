@@ -20,7 +20,9 @@ enum key_type {
 	K_PROTOCOL,
 	K_KIOSK,
 	K_TOKEN_FILE,
-	K_TOKEN
+	K_TOKEN,
+	K_RING_METHOD,
+	K_ALERT_FORMAT
 };
 
 struct key {
@@ -110,6 +112,31 @@ static const struct key keys[] = {
     INT("rotate_s", rotate_s, 1, 3600, "10", "wallboard pages rotate every this many seconds"),
     {"kiosk", K_KIOSK, offsetof(struct settings, kiosk), 0, 0, "off",
      "off, on (only q, with confirmation) or locked (no key)"},
+    {"on_ring_url", K_PATH, offsetof(struct settings, on_ring_url), 0, 0, "",
+     "URL requested when a call rings (screen-pop): {caller} {caller_name} {called} {line} "
+     "{line_name} {queue} {call_id} {event} are replaced, URL-encoded"},
+    {"on_ring_method", K_RING_METHOD, offsetof(struct settings, on_ring_post), 0, 0, "get",
+     "get, or post (the same fields as a JSON body)"},
+    {"on_ring_lines", K_PATH, offsetof(struct settings, on_ring_lines), 0, 0, "",
+     "comma-separated line or queue numbers that pop; empty: all"},
+    {"on_ring_cmd", K_PATH, offsetof(struct settings, on_ring_cmd), 0, 0, "",
+     "program run when a call rings, no shell: placeholders as whole arguments, fields also "
+     "in CTIBOARD_* variables"},
+    {"on_alert_url", K_PATH, offsetof(struct settings, on_alert_url), 0, 0, "",
+     "URL each alert raise and clear is POSTed to as JSON"},
+    {"on_alert_format", K_ALERT_FORMAT, offsetof(struct settings, on_alert_slack), 0, 0, "json",
+     "json (the alert's fields) or slack ({\"text\": ...}: Slack, Mattermost, Rocket.Chat)"},
+    {"on_alert_cmd", K_PATH, offsetof(struct settings, on_alert_cmd), 0, 0, "",
+     "program run for each alert raise and clear, like on_ring_cmd"},
+    INT("on_alert_min_s", on_alert_min_s, 0, 86400, "300",
+        "at most one notification per alert in this many seconds"),
+    INT("hook_timeout_s", hook_timeout_s, 1, 300, "5",
+        "a hook request or program taking longer has failed"),
+    INT("hook_workers", hook_workers, 1, 64, "4", "hook requests and programs in flight at most"),
+    INT("hook_queue", hook_queue, 1, 10000, "256",
+        "hook notifications waiting at most (more are dropped and counted)"),
+    INT("hook_retries", hook_retries, 0, 10, "3",
+        "alert notifications: attempts after a failure, with a growing delay"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -233,6 +260,20 @@ static bool key_apply(const struct key *k, struct settings *s, const char *v, ch
 			snprintf(err, errsize, "%s: expected off, on or locked", k->name);
 			return false;
 		}
+		return true;
+	case K_RING_METHOD:
+		if (strcmp(v, "get") != 0 && strcmp(v, "post") != 0) {
+			snprintf(err, errsize, "%s: expected get or post", k->name);
+			return false;
+		}
+		s->on_ring_post = strcmp(v, "post") == 0;
+		return true;
+	case K_ALERT_FORMAT:
+		if (strcmp(v, "json") != 0 && strcmp(v, "slack") != 0) {
+			snprintf(err, errsize, "%s: expected json or slack", k->name);
+			return false;
+		}
+		s->on_alert_slack = strcmp(v, "slack") == 0;
 		return true;
 	case K_TOKEN_FILE:
 		if (s->ntoken_files == (int)(sizeof s->token_files / sizeof s->token_files[0]) ||

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "hashmap.h"
 #include "jsonbuf.h"
 #include "model.h"
 #include "redact.h"
@@ -26,6 +27,9 @@
 #define SNAPSHOT_VERSION  1
 #define SNAPSHOT_PATH_MAX 4096
 #define HEARTBEAT_NS      (10 * NS_PER_S) /* rewritten at least this often, so "now" stays fresh */
+/* A document larger than this is rewritten at most once a second. */
+#define LARGE_BYTES  (1024 * 1024)
+#define LARGE_GAP_NS NS_PER_S
 
 /* The document is printed as it is walked, in the layout of cJSON_Print (objects one member a
  * line indented by tabs, "key":<tab>value, arrays inline with ", "), without building a tree:
@@ -46,6 +50,8 @@ struct doc {
 	int level;              /* containers open: the indentation of their members */
 	bool obj[NEST_MAX];     /* container at each level is an object (else an array) */
 	bool started[NEST_MAX]; /* and holds a member already */
+	uint64_t hash;          /* of the text written to fd so far */
+	size_t written;         /* bytes written to fd so far */
 };
 
 /* Redact what is in the buffer and write all but the last keep bytes, which move to the
@@ -57,6 +63,8 @@ static void flush(struct doc *d, size_t keep)
 		return;
 	redact_text(t->data, t->len); /* last guard: no token leaves the program */
 	size_t n = t->len - keep;
+	d->hash = hashmap_hash(d->hash, t->data, n);
+	d->written += n;
 	if (!write_all(d->fd, t->data, n)) {
 		d->ok = false;
 		d->error = errno;
@@ -477,6 +485,33 @@ static void add_counters(struct doc *d, const struct counters *c)
 	close_container(d);
 }
 
+/* The feed's latency over the last minutes (wall clock: receptions are wall-clock times). */
+static void add_feed_latency(struct doc *d, const struct feed_stats *fs)
+{
+	int64_t wall = wall_now_ns();
+	open_obj(d, "feed_latency");
+	add_int(d, "window_min", LATENCY_WINDOW_MIN);
+	add_int_or_null(d, "median_ms", feed_latency_ms(fs, wall, 0.5));
+	add_int_or_null(d, "p95_ms", feed_latency_ms(fs, wall, 0.95));
+	close_container(d);
+}
+
+static void add_hooks(struct doc *d, const struct hook_status *h)
+{
+	static const char *const kinds[HOOK_KINDS] = {"ring", "alert"};
+	open_obj(d, "hooks");
+	for (int k = 0; k < HOOK_KINDS; k++) {
+		open_obj(d, kinds[k]);
+		add_int(d, "sent", (int64_t)h->sent[k]);
+		add_int(d, "failed", (int64_t)h->failed[k]);
+		add_int(d, "dropped", (int64_t)h->dropped[k]);
+		close_container(d);
+	}
+	add_str(d, "last_error", h->last_error);
+	add_age(d, "last_error_age_s", wall_now_ns(), h->last_error_ns);
+	close_container(d);
+}
+
 /* The alert list (alerts.h), as everything else reads it. */
 static void add_alerts(struct doc *d, const struct alert_list *l)
 {
@@ -521,6 +556,8 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	add_queues(d, st, s, now_s);
 	add_callbacks(d, &st->callbacks);
 	add_counters(d, &st->counters);
+	add_feed_latency(d, &st->fstats);
+	add_hooks(d, &st->hooks);
 	close_container(d);
 	return d->ok;
 }
@@ -537,9 +574,10 @@ char *snapshot_json(const struct model_state *st, const struct settings *s)
 }
 
 /* Write the document followed by a newline to path atomically, through d's buffer (kept
- * between calls). */
+ * between calls). With same (not NULL): a document whose text hashes to *same is not put in
+ * place (*same then says false); *same becomes the hash of the document put in place. */
 static bool write_state(struct doc *d, const struct model_state *st, const struct settings *s,
-                        const char *path, char *err, size_t errsize)
+                        const char *path, char *err, size_t errsize, uint64_t *same, bool *replaced)
 {
 	static unsigned counter; /* distinct temporary names across threads of one process */
 	char tmp[SNAPSHOT_PATH_MAX + 64];
@@ -561,12 +599,21 @@ static bool write_state(struct doc *d, const struct model_state *st, const struc
 		return false;
 	}
 	d->fd = fd;
+	d->hash = 0;
+	d->written = 0;
 	if (render(d, st, s))
 		put(d, "\n", 1);
 	flush(d, 0);
 	d->fd = -1;
 	bool ok = d->ok;
 	int saved = d->error;
+	if (replaced)
+		*replaced = false;
+	if (ok && same && *same == d->hash) { /* the same text: the file in place says it all */
+		close(fd);
+		unlink(tmp);
+		return true;
+	}
 	if (ok && fsync(fd) != 0) {
 		ok = false;
 		saved = errno;
@@ -588,6 +635,10 @@ static bool write_state(struct doc *d, const struct model_state *st, const struc
 		return false;
 	}
 	sync_parent_dir(path);
+	if (same)
+		*same = d->hash;
+	if (replaced)
+		*replaced = true;
 	return true;
 }
 
@@ -595,7 +646,7 @@ bool snapshot_write(const struct model_state *st, const struct settings *s, cons
                     char *err, size_t errsize)
 {
 	struct doc d = {.fd = -1};
-	bool ok = write_state(&d, st, s, path, err, errsize);
+	bool ok = write_state(&d, st, s, path, err, errsize, NULL, NULL);
 	jsonbuf_free(&d.text);
 	return ok;
 }
@@ -612,25 +663,41 @@ struct snapshot_writer {
 	struct model_state view; /* only the writer thread touches it until stop */
 	struct doc doc;          /* the text, its buffer kept from one write to the next */
 	uint64_t seen;
+	bool pending;       /* the model moved since the last write */
+	uint64_t hash;      /* of the document in place */
+	size_t size;        /* its size */
 	int64_t written_ns; /* monotonic time of the last write */
 	bool failed;        /* the last write failed */
 	char error[256];    /* and why: reported at stop if the final write fails too */
 };
 
-/* Take a fresh copy of the model if it moved, and write it when it did or when the last
- * write is older than the heartbeat (or always when force). */
+/* Write the model when it moved and its document changed (a large document at most once a
+ * second), when the last write is older than the heartbeat, or always when force. The model
+ * is copied only when a write may follow. */
 static void writer_step(struct snapshot_writer *w, bool force)
 {
-	bool moved = model_view(w->m, &w->view, &w->seen);
 	int64_t now = mono_now_ns();
-	if (!force && !moved && now - w->written_ns < HEARTBEAT_NS)
+	bool heartbeat = now - w->written_ns >= HEARTBEAT_NS;
+	if (!force && !heartbeat && w->size > LARGE_BYTES && now - w->written_ns < LARGE_GAP_NS)
+		return;
+	if (model_view(w->m, &w->view, &w->seen))
+		w->pending = true;
+	if (!force && !heartbeat && !w->pending)
 		return;
 	char err[256];
-	w->failed = !write_state(&w->doc, &w->view, &w->set, w->path, err, sizeof(err));
-	if (w->failed)
+	bool replaced;
+	w->failed = !write_state(&w->doc, &w->view, &w->set, w->path, err, sizeof(err),
+	                         force || heartbeat ? NULL : &w->hash, &replaced);
+	if (w->failed) {
 		snprintf(w->error, sizeof(w->error), "%s", err);
-	else
+		return;
+	}
+	w->pending = false;
+	if (replaced) {
+		w->hash = w->doc.hash;
+		w->size = w->doc.written;
 		w->written_ns = now;
+	}
 }
 
 static void *writer_main(void *arg)
@@ -677,13 +744,15 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 	model_unlock(m);
 	/* A first write now, so that a path that cannot be written is an error at start. */
 	model_view(m, &w->view, &w->seen);
-	if (!write_state(&w->doc, &w->view, &w->set, w->path, err, errsize)) {
+	if (!write_state(&w->doc, &w->view, &w->set, w->path, err, errsize, NULL, NULL)) {
 		state_free(&w->view);
 		jsonbuf_free(&w->doc.text);
 		free(w);
 		return NULL;
 	}
 	w->written_ns = mono_now_ns();
+	w->hash = w->doc.hash;
+	w->size = w->doc.written;
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -334,7 +334,7 @@ static const struct action table[ACT_COUNT] = {
      CTX_MAIN | CTX_DETAIL,
      CTX_MAIN,
      act_reset,
-     "reset today's counters (asks to confirm; kept in the journal over a restart)"},
+     "reset today's counters (asks to confirm; a restart keeps it)"},
     {ACT_HELP,
      {'?', K(KEY_F(1))},
      "? F1",

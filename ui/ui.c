@@ -308,6 +308,7 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 	struct console c;
 	int64_t next_frame = 0; /* no frame before this wall-clock time */
 	bool dirty = true;
+	bool key = false; /* a key was read: its frame is not held back by the frame rate */
 
 	memset(&c, 0, sizeof c);
 	c.m = m;
@@ -325,9 +326,9 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 		                        {.fd = m->wake_fd, .events = POLLIN}};
 		int64_t wall = wall_now_ns();
 		int n;
-
-		/* (a frame further away than a gap: the wall clock went back) */
-		if (dirty && (wall >= next_frame || next_frame - wall > FRAME_BUSY_NS)) {
+		/* a key is answered at once; other changes wait for the frame rate (a frame further
+		 * away than a gap: the wall clock went back) */
+		if (dirty && (key || wall >= next_frame || next_frame - wall > FRAME_BUSY_NS)) {
 			int64_t gap = FRAME_MIN_NS;
 			if (!c.paused) {
 				uint64_t before = c.seen;
@@ -344,6 +345,7 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 			render(&c);
 			next_frame = wall + gap;
 			dirty = false;
+			key = false;
 		}
 		/* The model's wake fd is left out while a frame is pending: more changes would
 		 * only wake the thread again before the frame is due. */
@@ -361,7 +363,7 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 		}
 		/* after EINTR too: a SIGWINCH leaves KEY_RESIZE to read */
 		if (read_keys(&c))
-			dirty = true;
+			dirty = key = true;
 	}
 	restore_terminal();
 	state_free(&c.st);

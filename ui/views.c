@@ -191,9 +191,18 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 	}
 }
 
+/* "latency 120 ms, p95 450 ms": the feed latency's median and 95th percentile. */
+static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_ms)
+{
+	const char *unit = p95_ms >= 10000 ? "s" : "ms";
+	int64_t div = p95_ms >= 10000 ? 1000 : 1;
+	snprintf(dst, dstsize, "latency %lld %s, p95 %lld %s", (long long)(p50_ms / div), unit,
+	         (long long)(p95_ms / div), unit);
+}
+
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 7];
+	struct segment seg[FEEDS_MAX + 9];
 	int n = 0, used, x;
 	char clock[16];
 
@@ -215,6 +224,20 @@ void header_draw(struct console *c)
 	         (int)(c->st.events_per_s_x10 % 10));
 	seg[n].role = ROLE_HEADER;
 	seg[n++].prio = 3;
+	int64_t p50 = feed_latency_ms(&c->st.fstats, wall_now_ns(), 0.5);
+	if (p50 >= 0) {
+		fmt_latency(seg[n].text, sizeof seg[n].text, p50,
+		            feed_latency_ms(&c->st.fstats, wall_now_ns(), 0.95));
+		seg[n].role = ROLE_HEADER;
+		seg[n++].prio = 5;
+	}
+	uint64_t hook_failed = c->st.hooks.failed[HOOK_RING] + c->st.hooks.failed[HOOK_ALERT];
+	if (hook_failed) {
+		snprintf(seg[n].text, sizeof seg[n].text, "HOOKS: %llu failed",
+		         (unsigned long long)hook_failed);
+		seg[n].role = ROLE_WARN;
+		seg[n++].prio = 1;
+	}
 	if (c->st.counters.journal_lost) {
 		uint64_t lost = c->st.counters.journal_lost;
 		snprintf(seg[n].text, sizeof seg[n].text, "JOURNAL: %llu line%s not written",

@@ -647,6 +647,44 @@ static void test_writer_thread(void **state)
 	free(m);
 }
 
+static ino_t inode_of(const char *path)
+{
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	return sb.st_ino;
+}
+
+/* The model moved but its document is the same: the file in place is left alone; a change
+ * that shows is written. */
+static void test_writer_skips_an_unchanged_document(void **state)
+{
+	(void)state;
+	char path[300], err[256];
+	struct model *m = new_model();
+	m->st.clock.replay = true; /* a frozen clock: "now" does not move */
+	m->st.clock.speed = 0;
+	m->st.clock.event_ns = INT64_C(1764151200) * 1000000000;
+	m->st.clock.wall_ns = 1;
+	snprintf(path, sizeof(path), "%s/still.json", dir);
+	struct snapshot_writer *w = snapshot_writer_start(m, path, 10, err, sizeof(err));
+	assert_non_null(w);
+	ino_t first = inode_of(path);
+	for (int i = 0; i < 20; i++) {
+		model_lock(m);
+		m->dirty = true; /* the generation moves, nothing else */
+		model_unlock(m);
+		usleep(20000);
+	}
+	assert_true(inode_of(path) == first);
+	ingest_text(m, body_ringing, INT64_C(1764151200200000000));
+	for (int i = 0; i < 500 && inode_of(path) == first; i++)
+		usleep(10000);
+	assert_true(inode_of(path) != first);
+	snapshot_writer_stop(w);
+	model_done(m);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,6 +696,7 @@ int main(void)
 	    cmocka_unit_test(test_atomic_write),
 	    cmocka_unit_test(test_large_write_is_redacted_whole),
 	    cmocka_unit_test(test_writer_thread),
+	    cmocka_unit_test(test_writer_skips_an_unchanged_document),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
