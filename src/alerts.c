@@ -404,7 +404,7 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 			changed = true;
 		}
 	}
-	for (size_t i = 0; i < list->count; i++) {
+	for (size_t i = 0; list->items && i < list->count; i++) {
 		const struct alert *a = &list->items[i];
 		if (!find(&next, a->scope, a->id, a->rule)) {
 			changed = true;

@@ -1,12 +1,18 @@
-"""Alerts through the real binary: one list read by the snapshot, --headless and the screen;
-the queue cases where nobody answers; per-queue settings and thresholds in the wrong order."""
+"""Alerts and figures a supervisor can trust, through the real binary: one alert list read by
+the snapshot, --headless, the bell and the screen; the queue cases where nobody answers;
+per-queue settings and thresholds in the wrong order; what the screen says."""
 import json
+import os
+import pty
 import re
+import select
+import subprocess
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from test_core import DAY, by, replay, run
+from test_core import BIN, DAY, by, replay, run
 from test_ui import lines, settled, tmux  # noqa: F401 (a fixture)
 
 PARIS = timezone(timedelta(hours=1))
@@ -177,3 +183,67 @@ def test_one_ringing_row_per_phone_and_outgoing_is_no_alert(tmux, tmp_path):  # 
     ringing = [a for a in snap["alerts"] if a["rule"] == "ringing"]
     assert [(a["id"], a["level"]) for a in ringing] == [("0033972101011", "critical")]
     assert "%d alert" % len(snap["alerts"]) in lines(x)[0]
+
+
+def bells(args, seconds=2.0):
+    """Run ctiboard on a terminal of its own for a while; the bells (BEL) it wrote."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update(TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8", TZ="Europe/Paris",
+                          LINES="24", COLUMNS="80")
+        os.execv(BIN, [BIN, "--no-journal", *args])
+    out = b""
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+    finally:
+        os.kill(pid, 15)
+        try:
+            while select.select([fd], [], [], 0.5)[0] and os.read(fd, 65536):
+                pass
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
+    return out.count(b"\x07")
+
+
+@pytest.mark.parametrize("wall", [[], ["--wallboard"]])
+def test_bell_rings_on_a_critical_alert_in_every_view(tmp_path, wall):
+    j = timed_out_queue(tmp_path / "t.jsonl")
+    replay_args = ["--replay", str(j), "--speed", "0", *wall]
+    assert bells(replay_args + ["--bell"]) >= 1
+    assert bells(replay_args) == 0  # only when asked for
+
+
+def test_wallboard_tile_shows_timed_out_callers(tmp_path):
+    from test_ui import Tmux
+    j = timed_out_queue(tmp_path / "t.jsonl")
+    t = Tmux()
+    try:
+        s = t.start(["--wallboard"], 80, 24, journal=j)
+        x = t.wait(s, lambda x: "TIMED OUT 5" in x, "the timed-out callers on the tile")
+        assert "CRITICAL" in x  # nobody answering
+    finally:
+        t.kill()
+
+
+def test_line_detail_since_is_where_the_duration_counts_from(tmux, tmp_path):  # noqa: F811
+    line, caller = "0033972101010", "0033611223344"
+    j = journal(tmp_path / "talk.jsonl", [
+        ("start_ringing", 0, line, {"CallId": "c1", "Calling": caller, "Called": line}, False),
+        ("end_ringing", 20, line, {"CallId": "c1", "Calling": caller, "Called": line}, False),
+        ("start_calling", 20, line, {"CallId": "c1", "Calling": caller, "Called": line}, False),
+        ("registered", 120, line, {"CallId": "", "Calling": line, "Called": line}, False),
+    ])
+    s = tmux.start([], 80, 24, journal=j)
+    tmux.wait(s, lambda x: "10:02:00" in lines(x)[0] and "Lines (1)" in x, "the replay")
+    tmux.keys(s, "Tab", "Tab", "Tab", "Enter")  # the Lines panel, its one line
+    x = tmux.wait(s, lambda x: "Calls now (1)" in x, "the line's detail")
+    call = next(ln for ln in lines(x) if "talking" in ln)
+    # rang at 10:00:00, answered at 10:00:20, 1:40 later: since the answer, not the ring
+    assert "1:40" in call and "since 10:00:20" in call, call
