@@ -4,12 +4,14 @@
 #   make demo       install what is missing, build, run the built-in demo call centre
 #   make check      build and run every test
 #   make deps       install the Debian packages the build and the tests need
-#   make install    install into $(DESTDIR)$(PREFIX)
+#   make install    install the program, its man page and the wallboard's systemd unit into
+#                   $(DESTDIR)$(PREFIX)
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man/man1
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -99,8 +101,14 @@ check-unit: $(TEST_BIN) $(BUILD)/locale/fr_FR.UTF-8/LC_NUMERIC
 		LOCPATH=$(abspath $(BUILD)/locale) CTIBOARD_TEST_LOCALE=1 $$t || fail=1; done; \
 	if [ $$fail -ne 0 ]; then echo "unit tests: FAILED"; exit 1; fi
 
-check-py: $(BIN)
-	CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests
+# The LD_PRELOAD shim of tests/shim/faults.c: faults the tests cannot make otherwise.
+$(BUILD)/tests/libfaults.so: tests/shim/faults.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O1 -g -fPIC -shared $(CORE_CFLAGS) -o $@ $< -ldl
+
+check-py: $(BIN) $(BUILD)/tests/libfaults.so
+	CTIBOARD_BIN=$(abspath $(BIN)) CTIBOARD_FAULTS=$(abspath $(BUILD)/tests/libfaults.so) \
+		$(PYTHON) -m pytest -q tests
 
 demo: deps $(BIN)
 	./$(BIN) --demo
@@ -115,13 +123,19 @@ deps:
 	echo "deps: installing$$missing"; \
 	$$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing
 
+# The wallboard's systemd unit goes where systemd looks for the units of PREFIX
+# (/usr/local/lib/systemd/system by default), its ExecStart pointing at BINDIR.
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/ctiboard
 	install -m 644 ctiboard.1 $(DESTDIR)$(MANDIR)/ctiboard.1
+	sed 's|^ExecStart=/usr/local/bin/ctiboard |ExecStart=$(BINDIR)/ctiboard |' \
+		docs/ctiboard-wallboard.service > $(DESTDIR)$(UNITDIR)/ctiboard-wallboard.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/ctiboard-wallboard.service
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ctiboard $(DESTDIR)$(MANDIR)/ctiboard.1
+	rm -f $(DESTDIR)$(BINDIR)/ctiboard $(DESTDIR)$(MANDIR)/ctiboard.1 \
+		$(DESTDIR)$(UNITDIR)/ctiboard-wallboard.service
 
 format:
 	clang-format -i $(wildcard src/*.c ui/*.[ch] include/*.h tests/unit/*.[ch] tests/fuzz/*.[ch])
@@ -229,6 +243,7 @@ fuzz: fuzz-build
 		$(SAN_ENV) $(FUZZ_BUILD)/$$t -seed=$(FUZZ_SEED) -max_total_time=$(FUZZ_TIME) \
 			-timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
+			$$(case $$t in fuzz_config) ;; *) echo -dict=tests/fuzz/events.dict;; esac) \
 			$(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t > $(FUZZ_BUILD)/$$t.log 2>&1; \
 		rc=$$?; grep -E '^(#[0-9]+ +DONE|Done [0-9]+ runs|stat::peak_rss)' $(FUZZ_BUILD)/$$t.log; \
 		if [ $$rc -ne 0 ]; then tail -60 $(FUZZ_BUILD)/$$t.log; \

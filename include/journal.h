@@ -25,9 +25,21 @@ void journal_default_dir(char *dst, size_t dstsize);
 /* Path of the journal of the local day that contains t_s. */
 void journal_path_for(char *dst, size_t dstsize, const char *dir, int64_t t_s);
 
-/* Open a journal writer on dir (created if missing, mode 0700). NULL and err on failure. */
+/* Open a journal writer on dir (created if missing, mode 0700). A directory that cannot be
+ * made or written is not an error: journal_problem() says why, the lines are counted as lost
+ * and every later write tries again. NULL and err only without a name or without memory. */
 struct journal *journal_open(const char *dir, char *err, size_t errsize);
-void journal_close(struct journal *j); /* NULL is accepted */
+/* Write what is held, flush, stop; returns the number of lines lost over the journal's life. */
+uint64_t journal_close(struct journal *j); /* NULL is accepted: 0 */
+
+/* Keep day files for days days (today included), deleting older ones now and at each new
+ * day's first write; 0 keeps every file. */
+void journal_set_keep_days(struct journal *j, int days);
+/* Delete the day files of dir older than keep_days days before the day of now_s. */
+void journal_prune(const char *dir, int64_t now_s, int keep_days);
+
+/* Why the journal cannot write at the moment (true, text in dst), or false when it works. */
+bool journal_problem(struct journal *j, char *dst, size_t dstsize);
 
 /* Append one event object (its JSON text, len bytes) received at received_ns. The token is
  * redacted before anything is written. Thread-safe. Returns false when the text is not a JSON

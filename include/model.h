@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "alerts.h"
+#include "api_state.h"
 #include "callbacks.h"
 #include "clock.h"
 #include "event.h"
@@ -27,8 +28,9 @@
 #include "series.h"
 #include "settings.h"
 
-#define LOG_MAX   512
-#define FEEDS_MAX TOKENS_MAX
+#define LOG_MAX         512
+#define NOTICE_TEXT_MAX 256
+#define FEEDS_MAX       TOKENS_MAX
 
 enum call_state {
 	CALL_RINGING,    /* start_ringing seen */
@@ -146,7 +148,12 @@ struct counters {
 	uint64_t dropped;      /* refused by a bound (too many lines, calls, ...) */
 	uint64_t registered;   /* registered events */
 	uint64_t journal_lost; /* journal lines that could not be written */
+	uint64_t future;       /* events dated after their receipt (+ FUTURE_TOLERANCE_S): their
+	                          time was clamped to the receipt */
 };
+
+/* How far ahead of its receipt an event may be dated (clocks disagree a little). */
+#define FUTURE_TOLERANCE_S 300
 
 /* One line of the event log (the UI's event view). */
 struct log_entry {
@@ -211,8 +218,11 @@ struct model_state {
 	int64_t events_per_s_x10;       /* recent event rate, tenths of an event per second */
 	struct callback_list callbacks; /* callers to call back (callbacks.h); not reset daily */
 	struct alert_list alerts;       /* the active alerts (alerts.h), evaluated by the model */
+	struct api_status api;          /* what the OVH API says (api_state.h, roster.h) */
 	struct feed_stats fstats;       /* events by kind, feed latency */
 	struct hook_status hooks;       /* the integration hooks' results */
+	char notice[NOTICE_TEXT_MAX];   /* the last warning to show in the header, or "" */
+	char journal_error[NOTICE_TEXT_MAX]; /* why the journal cannot write now, or "" */
 };
 
 struct model_index; /* private: number -> position maps, duplicate filter */
@@ -233,7 +243,7 @@ struct model {
 	 * the report reads each day there; NULL in the live program */
 	void (*day_end)(void *ctx, struct model *m);
 	void *day_end_ctx;
-	bool measure_latency;     /* count the feed latency of the events applied (live runs) */
+	bool measure_latency; /* count the feed latency of the events applied (live runs) */
 	/* Called by model_apply() under the lock for each event that changed the model (not for
 	 * duplicates, late events about what has ended, nor events refused by a bound), after the
 	 * model took it in; must be quick and not take the lock. The integration hooks watch for
@@ -262,6 +272,10 @@ enum apply_result model_apply(struct model *m, const struct event *ev);
  * made in between either shows in that view or signals the fd again. */
 void model_wake_drain(struct model *m);
 
+/* Say something of the program itself (lock held): in the event log as an entry of kind
+ * "ctiboard", and, for a warning, in the header until the next one. */
+void model_notice(struct model *m, const char *text, bool warning);
+
 /* Expire what had no news, move "today" at midnight or shift start (lock held). */
 void model_tick(struct model *m, int64_t now_ns);
 
@@ -284,6 +298,12 @@ const char *line_state_name(enum line_state s); /* "idle", "ringing", "in_call" 
 const char *call_state_name(enum call_state s);
 const char *member_state_name(enum member_state s);
 const char *feed_state_name(enum feed_state s); /* "connecting", "live", ... */
+
+/* The roster from the OVH API (lock held): a line or a queue known before any event, with
+ * its description (kept when empty); an agent of a queue. False at a bound. */
+bool model_roster_line(struct model *m, const char *number, const char *description);
+bool model_roster_queue(struct model *m, const char *number, const char *description);
+bool model_roster_agent(struct model *m, const char *queue, const char *agent);
 
 /* Lookups on a state (NULL when absent). */
 const struct line *state_find_line(const struct model_state *st, const char *number);

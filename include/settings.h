@@ -68,9 +68,12 @@ struct settings {
 	/* OVH API */
 	int api_max_per_min; /* request budget */
 	int api_timeout_s;   /* one request */
+	int api_roster_s;    /* the roster is read again this often */
+	int api_status_s;    /* the agents' live status is polled this often */
 	/* journal */
 	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
 	bool journal;
+	int journal_keep_days; /* older day files are deleted; 0 keeps all */
 	/* user interface */
 	bool color, ascii, mouse, bell, wallboard;
 	int rotate_s;

@@ -3,6 +3,8 @@
 #define CTIBOARD_UI_H
 
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 struct journal;
 struct model;
@@ -15,5 +17,10 @@ struct settings;
  * non-zero if the terminal could not be set up. */
 int ui_run(struct model *m, struct journal *j, const struct names *names, const struct settings *s,
            volatile sig_atomic_t *stop);
+
+/* Can the screen be drawn here? False with one line in err naming the problem and a fix:
+ * standard output not a terminal, TERM unset or dumb, or a type this machine's terminfo does
+ * not know (kitty, alacritty, foot over SSH). */
+bool ui_check_terminal(char *err, size_t errsize);
 
 #endif

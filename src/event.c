@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "redact.h"
 #include "text.h"
 
 static const char *const kind_names[EV_KIND_COUNT] = {
@@ -181,6 +182,19 @@ static bool fail(struct reader *r, const char *key, const char *what)
 	return false;
 }
 
+/* Sanitise src into dst with every registered secret (the token) redacted first: the screen
+ * shows what the journal and the snapshot show. The copy redacted covers what dst can take
+ * plus the length of a token, so that a token cut by dst's end is redacted too. */
+static void copy_redacted(char *dst, size_t size, const char *src)
+{
+	char tmp[ID_MAX + TEXT_MAX + 64];
+	size_t take = strnlen(src, size - 1 + 64 < sizeof tmp ? size - 1 + 64 : sizeof tmp);
+	memcpy(tmp, src, take);
+	redact_text(tmp, take);
+	text_sanitize(dst, size, tmp, take);
+	secret_wipe(tmp, sizeof tmp);
+}
+
 /* A string field; numbers are accepted as their integer digits. Missing gives "". */
 static bool read_text(struct reader *r, const cJSON *it, const char *key, char *dst, size_t size)
 {
@@ -188,7 +202,7 @@ static bool read_text(struct reader *r, const cJSON *it, const char *key, char *
 	if (!it || cJSON_IsNull(it))
 		return true;
 	if (cJSON_IsString(it)) {
-		text_sanitize(dst, size, it->valuestring, strlen(it->valuestring));
+		copy_redacted(dst, size, it->valuestring);
 		return true;
 	}
 	if (cJSON_IsNumber(it) && it->valuedouble >= 0 && it->valuedouble < 9e15) {
@@ -359,8 +373,7 @@ bool event_from_json(const cJSON *obj, int64_t received_ns, struct event *ev, ch
 	const cJSON *kind = t[T_EVENT];
 	if (!cJSON_IsString(kind) || kind->valuestring[0] == '\0')
 		return fail(&r, "Event", "missing");
-	text_sanitize(ev->kind_name, sizeof ev->kind_name, kind->valuestring,
-	              strlen(kind->valuestring));
+	copy_redacted(ev->kind_name, sizeof ev->kind_name, kind->valuestring);
 	ev->kind = event_kind_from_name(kind->valuestring);
 
 	const cJSON *data = t[T_DATA];

@@ -28,11 +28,10 @@
 #include "settings.h"
 #include "thread.h"
 
-#define URL_MAX           (SETTINGS_PATH_MAX + 3 * SESSION_MAX + 128)
-#define NS_PER_MS         INT64_C(1000000)
-#define RETRY_AFTER_MAX_S 3600                 /* a server may ask for a pause, not for a day off */
-#define IDLE_WAKE_MS      5000                 /* longest sleep of the loop when nothing is due */
-#define BODY_KEEP_BYTES   ((size_t)256 * 1024) /* a buffer grown beyond this is freed after use */
+#define URL_MAX         (SETTINGS_PATH_MAX + 3 * SESSION_MAX + 128)
+#define NS_PER_MS       INT64_C(1000000)
+#define IDLE_WAKE_MS    5000                 /* longest sleep of the loop when nothing is due */
+#define BODY_KEEP_BYTES ((size_t)256 * 1024) /* a buffer grown beyond this is freed after use */
 
 #ifndef CTIBOARD_VERSION
 #define CTIBOARD_VERSION "dev"
@@ -174,6 +173,8 @@ static bool setup_easy(struct conn *c)
 	bool ok = true;
 #define OPT(o, v) ok = ok && curl_easy_setopt(e, o, v) == CURLE_OK
 	OPT(CURLOPT_NOSIGNAL, 1L);
+	/* a resolver thread still in a slow DNS lookup is left behind, not joined, at exit */
+	OPT(CURLOPT_QUICK_EXIT, 1L);
 	OPT(CURLOPT_PRIVATE, (void *)c);
 	OPT(CURLOPT_WRITEFUNCTION, on_body);
 	OPT(CURLOPT_WRITEDATA, (void *)c);
@@ -338,12 +339,12 @@ static void conn_fail(struct conn *c, int64_t now, const char *why, long retry_a
 	struct feed *f = c->f;
 	backoff_failed(&c->backoff);
 	int64_t delay_ms = backoff_ms(f, c->backoff.failures);
-	if (retry_after_s > 0) {
-		if (retry_after_s > RETRY_AFTER_MAX_S)
-			retry_after_s = RETRY_AFTER_MAX_S;
-		if (retry_after_s * 1000 > delay_ms)
-			delay_ms = retry_after_s * 1000;
-	}
+	/* a server may ask for a pause, honoured up to the longest backoff, never for an hour */
+	int64_t asked_ms = retry_after_s > 0 ? (int64_t)retry_after_s * 1000 : 0;
+	if (asked_ms > f->set.backoff_cap_ms)
+		asked_ms = f->set.backoff_cap_ms;
+	if (asked_ms > delay_ms)
+		delay_ms = asked_ms;
 	c->next_ns = now + delay_ms * NS_PER_MS;
 	c->st.errors++;
 	c->st.state = FEED_BACKOFF;
@@ -424,9 +425,11 @@ static void describe_error(const struct conn *c, CURLcode rc, char *dst, size_t 
 static long retry_after(const struct conn *c, long status)
 {
 	curl_off_t ra = 0;
-	if (status == 429 || status == 503)
-		curl_easy_getinfo(c->easy, CURLINFO_RETRY_AFTER, &ra);
-	return ra > 0 ? (long)(ra > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : ra) : 0;
+	if ((status == 429 || status == 503) &&
+	    curl_easy_getinfo(c->easy, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK)
+		return 0;
+	/* conn_fail() caps it at backoff_cap_ms; this only keeps it within a long */
+	return ra > 0 ? (long)(ra > 86400 ? 86400 : ra) : 0;
 }
 
 /* A V1 poll finished: judge the answer and schedule the next poll. */
@@ -561,10 +564,12 @@ static void conn_done(struct conn *c, CURLcode rc)
 {
 	struct feed *f = c->f;
 	int64_t now = mono_now_ns();
-	curl_multi_remove_handle(f->multi, c->easy);
+	curl_multi_remove_handle(f->multi, c->easy); /* only fails for a handle not in multi */
 	c->busy = false;
 	long status = 0;
-	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (rc == CURLE_OK &&
+	    curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+		rc = CURLE_BAD_FUNCTION_ARGUMENT;
 	if (f->v2)
 		v2_done(c, rc, status, now);
 	else
@@ -593,6 +598,35 @@ static int64_t watchdog(struct conn *c, int64_t now)
 	return due;
 }
 
+/* The multi handle itself failed (out of memory, an internal error): every request under way is
+ * abandoned and retried after a backoff, and the reason shows as each feed's error, rather
+ * than the loop spinning on a handle that does not work. */
+static void multi_failed(struct feed *f, struct conn *const *t, int nt, const char *call,
+                         CURLMcode mc)
+{
+	char why[128];
+	int64_t now = mono_now_ns();
+	snprintf(why, sizeof why, "%s: %s", call, curl_multi_strerror(mc));
+	for (int i = 0; i < nt; i++) {
+		struct conn *c = t[i];
+		if (c->busy) {
+			curl_multi_remove_handle(f->multi, c->easy);
+			c->busy = false;
+		}
+		conn_fail(c, now, why, 0);
+	}
+	/* wait out the backoff here: the multi handle cannot be trusted to sleep */
+	int64_t due = INT64_MAX;
+	for (int i = 0; i < nt; i++)
+		if (t[i]->next_ns < due)
+			due = t[i]->next_ns;
+	while (!atomic_load(&f->stop) && (now = mono_now_ns()) < due) {
+		int64_t left = due - now < 50 * NS_PER_MS ? due - now : 50 * NS_PER_MS;
+		struct timespec ts = {0, (long)left};
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* The loop of the fetch thread. */
 static void *feed_main(void *arg)
 {
@@ -619,7 +653,11 @@ static void *feed_main(void *arg)
 				wake = w;
 		}
 		int running = 0;
-		curl_multi_perform(f->multi, &running);
+		CURLMcode mc = curl_multi_perform(f->multi, &running);
+		if (mc != CURLM_OK) {
+			multi_failed(f, t, nt, "curl_multi_perform", mc);
+			continue; /* after the pause, schedule again */
+		}
 		CURLMsg *msg;
 		int left;
 		bool finished = false;
@@ -627,8 +665,9 @@ static void *feed_main(void *arg)
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			void *p = NULL;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &p);
-			struct conn *c = p;
+			struct conn *c = NULL;
+			if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &p) == CURLE_OK)
+				c = p;
 			if (c) {
 				conn_done(c, msg->data.result);
 				finished = true;
@@ -638,8 +677,8 @@ static void *feed_main(void *arg)
 			continue; /* schedule again before sleeping */
 		now = mono_now_ns();
 		int64_t ms = wake > now ? (wake - now + NS_PER_MS - 1) / NS_PER_MS : 0;
-		if (ms > 0)
-			curl_multi_poll(f->multi, NULL, 0, (int)ms, NULL);
+		if (ms > 0 && (mc = curl_multi_poll(f->multi, NULL, 0, (int)ms, NULL)) != CURLM_OK)
+			multi_failed(f, t, nt, "curl_multi_poll", mc);
 	}
 	return NULL;
 }
@@ -701,7 +740,11 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		feed_free(f);
 		return NULL;
 	}
-	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)ntokens + 2);
+	if (curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)ntokens + 2) != CURLM_OK) {
+		snprintf(err, errsize, "cannot set up libcurl: CURLMOPT_MAXCONNECTS refused");
+		feed_free(f);
+		return NULL;
+	}
 	int64_t now = mono_now_ns();
 	for (int i = 0; i < ntokens; i++) {
 		struct conn *c = &f->conns[i];
@@ -754,7 +797,10 @@ void feed_stop(struct feed *f)
 	if (!f)
 		return;
 	atomic_store(&f->stop, true);
-	curl_multi_wakeup(f->multi);
+	/* without a wake-up the thread still sees the flag at its next poll timeout */
+	if (curl_multi_wakeup(f->multi) != CURLM_OK)
+		fprintf(stderr, "ctiboard: cannot wake the fetch thread; it stops within %d s\n",
+		        IDLE_WAKE_MS / 1000);
 	pthread_join(f->thread, NULL);
 	feed_free(f);
 }

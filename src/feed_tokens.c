@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "feed.h"
+#include "notice.h"
 #include "redact.h"
 #include "settings.h"
 
@@ -103,18 +104,16 @@ static bool load_file(struct token_list *tl, const char *path)
 	}
 	struct stat st;
 	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
-		fprintf(stderr,
-		        "ctiboard: warning: token file %s is readable by other users "
-		        "(chmod 600 %s)\n",
-		        path, path);
+		notice_warn("token file readable by other users: chmod 600 %s", path);
 	char *line = NULL;
 	size_t cap = 0;
-	int lineno = 0;
+	int lineno = 0, found = 0;
 	bool ok = true;
 	while (ok && getline(&line, &cap, fp) >= 0) {
 		lineno++;
 		char *t = trim(line, true);
 		if (*t) {
+			found++;
 			char where[SETTINGS_PATH_MAX + 64];
 			snprintf(where, sizeof where, "token file %s, line %d", path, lineno);
 			ok = add_token(tl, t, where);
@@ -123,6 +122,11 @@ static bool load_file(struct token_list *tl, const char *path)
 	}
 	if (ok && ferror(fp)) {
 		snprintf(tl->err, tl->errsize, "token file %s: %s", path, strerror(errno));
+		ok = false;
+	}
+	if (ok && found == 0) {
+		snprintf(tl->err, tl->errsize, "token file %s holds no token (one a line, %s)",
+		         path, TOKEN_SHAPE);
 		ok = false;
 	}
 	free(line);

@@ -8,6 +8,7 @@
 #include "journal.h"
 
 #include <cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,6 +27,7 @@
 #include "fileio.h"
 #include "jsonbuf.h"
 #include "redact.h"
+#include "text.h"
 #include "thread.h"
 
 #define JOURNAL_DIR_MAX   1024
@@ -54,11 +56,14 @@ struct journal {
 	bool busy, stop;
 	uint64_t syncs_asked, syncs_done; /* fdatasync asked for, and done after the last ask */
 	uint64_t lost;                    /* lines a failed open or write dropped */
+	char problem[256];                /* why the last write failed; "" once one succeeds */
+	int keep_days;                    /* day files older than this are deleted; 0 keep all */
 
 	/* the writer's alone */
 	int fd;            /* the open day file, -1 none */
 	long fd_day;       /* YYYYMMDD of the open file */
 	bool unsynced;     /* written since the last fdatasync */
+	long pruned_day;   /* YYYYMMDD of the last retention pass; 0 none */
 	int64_t synced_ns; /* monotonic time of the last fdatasync */
 };
 
@@ -149,7 +154,77 @@ static void sync_file(struct journal *j)
 	j->synced_ns = mono_now_ns();
 }
 
-/* Make the file of the local day that contains day_s the open one (writer). */
+/* A last line cut short (a crash inside write(), a full disk) is ended, so that the next line
+ * is not glued to it: the replay then skips the torn line alone. */
+static bool end_torn_line(int fd)
+{
+	struct stat sb;
+	char last;
+	if (fstat(fd, &sb) != 0 || sb.st_size == 0)
+		return true;
+	if (pread(fd, &last, 1, sb.st_size - 1) != 1)
+		return false;
+	return last == '\n' || write_all(fd, "\n", 1);
+}
+
+/* YYYYMMDD of a day file's name "YYYY-MM-DD.jsonl"; 0 for any other name. */
+static long day_of_name(const char *name)
+{
+	static const char shape[] = "dddd-dd-dd.jsonl";
+	long day = 0;
+	for (size_t i = 0; i < sizeof shape; i++) {
+		char c = name[i];
+		if (shape[i] == 'd') {
+			if (c < '0' || c > '9')
+				return 0;
+			day = day * 10 + (c - '0');
+		} else if (c != shape[i]) { /* the NUL of both ends the name */
+			return 0;
+		}
+	}
+	return day;
+}
+
+void journal_prune(const char *dir, int64_t now_s, int keep_days)
+{
+	if (keep_days <= 0)
+		return;
+	struct tm tm;
+	time_t t = (time_t)now_s;
+	if (!localtime_r(&t, &tm))
+		return;
+	tm.tm_mday -= keep_days - 1; /* today and the keep_days - 1 days before it stay */
+	tm.tm_hour = 12;
+	tm.tm_isdst = -1;
+	time_t oldest = mktime(&tm);
+	struct tm o;
+	if (oldest == (time_t)-1 || !localtime_r(&oldest, &o))
+		return;
+	long cutoff = (long)(o.tm_year + 1900) * 10000 + (o.tm_mon + 1) * 100 + o.tm_mday;
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));) {
+		long day = day_of_name(e->d_name);
+		if (day && day < cutoff)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+/* Note why writing failed, or that it works again (writer). */
+static void set_problem(struct journal *j, const char *what, const char *path, int error)
+{
+	char text[JOURNAL_DIR_MAX + 256] = "";
+	if (what)
+		snprintf(text, sizeof text, "%s %s: %s", what, path, strerror(error));
+	pthread_mutex_lock(&j->lock);
+	text_copy(j->problem, sizeof j->problem, text);
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* Make the file of the local day that contains day_s the open one (writer). The directory is
+ * made again if it went away or could not be made before; a new day prunes old files. */
 static bool open_day_file(struct journal *j, int64_t day_s)
 {
 	struct tm tm;
@@ -159,14 +234,38 @@ static bool open_day_file(struct journal *j, int64_t day_s)
 	if (j->fd >= 0) {
 		sync_file(j);
 		close(j->fd);
+		j->fd = -1;
 	}
-	char path[JOURNAL_DIR_MAX + 64];
-	journal_path_for(path, sizeof(path), j->dir, day_s);
-	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (j->fd < 0)
+	char path[JOURNAL_DIR_MAX + 64], why[JOURNAL_DIR_MAX + 64];
+	if (!make_dirs(j->dir, why, sizeof why)) {
+		pthread_mutex_lock(&j->lock);
+		text_copy(j->problem, sizeof j->problem, why);
+		pthread_mutex_unlock(&j->lock);
 		return false;
+	}
+	journal_path_for(path, sizeof(path), j->dir, day_s);
+	/* read too: the last byte tells whether the last line is whole */
+	j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (j->fd < 0) {
+		set_problem(j, "cannot open", path, errno);
+		return false;
+	}
+	if (!end_torn_line(j->fd)) {
+		set_problem(j, "cannot repair the last line of", path, errno);
+		close(j->fd);
+		j->fd = -1;
+		return false;
+	}
 	sync_parent_dir(path); /* a new day's file must survive a crash too */
 	j->fd_day = day;
+	int keep;
+	pthread_mutex_lock(&j->lock);
+	keep = j->keep_days;
+	pthread_mutex_unlock(&j->lock);
+	if (j->pruned_day != day) {
+		journal_prune(j->dir, day_s, keep);
+		j->pruned_day = day;
+	}
 	return true;
 }
 
@@ -238,10 +337,17 @@ static void *writer_main(void *arg)
 		uint64_t lost = 0;
 		if (write) {
 			/* on failure the lines are dropped: a full disk must not grow the buffer */
-			if (open_day_file(j, day_s) && write_all(j->fd, j->out.data, j->out.len))
+			if (open_day_file(j, day_s) && write_all(j->fd, j->out.data, j->out.len)) {
 				j->unsynced = true;
-			else
+				set_problem(j, NULL, NULL, 0);
+			} else {
+				if (j->fd >= 0) {
+					set_problem(j, "cannot write", j->dir, errno);
+					close(j->fd); /* opened again, and repaired, next time */
+					j->fd = -1;
+				}
 				lost = count_lines(&j->out);
+			}
 			j->out.len = 0;
 			if (j->out.cap > HELD_KEEP_MAX)
 				jsonbuf_free(&j->out);
@@ -265,8 +371,8 @@ struct journal *journal_open(const char *dir, char *err, size_t errsize)
 		snprintf(err, errsize, "no journal directory");
 		return NULL;
 	}
-	if (!make_dirs(dir, err, errsize))
-		return NULL;
+	char why[256];
+	bool usable = make_dirs(dir, why, sizeof why);
 	struct journal *j = calloc(1, sizeof(*j));
 	if (!j) {
 		snprintf(err, errsize, "out of memory");
@@ -280,6 +386,8 @@ struct journal *journal_open(const char *dir, char *err, size_t errsize)
 	pthread_cond_init(&j->idle, &attr);
 	pthread_condattr_destroy(&attr);
 	snprintf(j->dir, sizeof(j->dir), "%s", dir);
+	if (!usable) /* not fatal: said, and tried again at every write */
+		text_copy(j->problem, sizeof j->problem, why);
 	j->fd = -1;
 	j->synced_ns = mono_now_ns();
 	j->handed_ns = j->synced_ns - WRITE_INTERVAL_NS; /* the first line goes out at once */
@@ -319,10 +427,10 @@ static void drain_locked(struct journal *j, bool force)
 		pthread_cond_wait(&j->idle, &j->lock);
 }
 
-void journal_close(struct journal *j)
+uint64_t journal_close(struct journal *j)
 {
 	if (!j)
-		return;
+		return 0;
 	pthread_mutex_lock(&j->lock);
 	drain_locked(j, true);
 	j->stop = true;
@@ -336,7 +444,26 @@ void journal_close(struct journal *j)
 	pthread_mutex_destroy(&j->lock);
 	jsonbuf_free(&j->held);
 	jsonbuf_free(&j->out);
+	uint64_t lost = j->lost;
 	free(j);
+	return lost;
+}
+
+void journal_set_keep_days(struct journal *j, int days)
+{
+	pthread_mutex_lock(&j->lock);
+	j->keep_days = days;
+	pthread_mutex_unlock(&j->lock);
+	journal_prune(j->dir, wall_now_ns() / NS_PER_S, days);
+}
+
+bool journal_problem(struct journal *j, char *dst, size_t dstsize)
+{
+	pthread_mutex_lock(&j->lock);
+	bool any = j->problem[0] != '\0';
+	snprintf(dst, dstsize, "%s", j->problem);
+	pthread_mutex_unlock(&j->lock);
+	return any;
 }
 
 void journal_sync(struct journal *j, bool force)

@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,11 +28,15 @@
 #include "metrics.h"
 #include "model.h"
 #include "names.h"
+#include "notice.h"
+#include "ovh_conf.h"
 #include "redact.h"
 #include "report.h"
+#include "roster.h"
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
+#include "statelog.h"
 #include "text.h"
 #include "thread.h"
 #include "ticker.h"
@@ -37,6 +44,7 @@
 #include "wake.h"
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_signal; /* the signal that asked to stop; 0 none */
 static int signal_wake_fd = -1;
 
 struct options {
@@ -51,8 +59,11 @@ struct options {
 	const char *snapshot;
 	bool journal_given; /* --journal DIR on the command line */
 	bool list_keys;
+	bool no_api;
 	bool hooks;          /* --hooks: fire the hooks in a replay or the demo too */
 	const char *metrics; /* --metrics ADDR:PORT */
+	/* options given that belong to one source only: refused with another */
+	const char *demo_only, *replay_only, *live_only;
 };
 
 static const char usage_text[] =
@@ -78,10 +89,12 @@ static const char usage_text[] =
     "  --token-file FILE      file of tokens, one a line (repeatable; default\n"
     "                         $XDG_CONFIG_HOME/ctiboard/tokens when no token is given)\n"
     "  --protocol v1|v2       event protocol (default v1)\n"
+    "  --no-api               do not read the roster and agents' status from the OVH API\n"
+    "                         (read when OVH API credentials are there)\n"
     "\n"
     "Output:\n"
-    "  --headless             no user interface\n"
-    "  --snapshot FILE        keep FILE up to date with the model as JSON\n"
+    "  --headless             no user interface; feed and journal changes on stderr\n"
+    "  --snapshot FILE        keep FILE (a regular file, 0600) up to date with the model as JSON\n"
     "  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
     "  --no-journal           keep no journal\n"
     "  --metrics [ADDR:]PORT  serve Prometheus metrics on http://ADDR:PORT/metrics\n"
@@ -92,7 +105,7 @@ static const char usage_text[] =
     "Display:\n"
     "  --wallboard            start in wallboard mode (big digits for a TV)\n"
     "  --rotate N             wallboard pages rotate every N seconds\n"
-    "  --kiosk[=locked]       read-only: only q (with confirmation), or no key at all\n"
+    "  --kiosk[=locked]       read-only: only q (with confirmation), or no key nor Ctrl-C\n"
     "  --no-color             monochrome (also NO_COLOR=1)\n"
     "  --ascii                ASCII lines instead of Unicode box drawing\n"
     "  --no-mouse             ignore the mouse\n"
@@ -179,6 +192,7 @@ enum {
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_TOKEN,
+	OPT_NO_API,
 	OPT_HOOKS,
 	OPT_METRICS
 };
@@ -212,6 +226,7 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {"token", optional_argument, NULL, OPT_TOKEN},
+    {"no-api", no_argument, NULL, OPT_NO_API},
     {"hooks", no_argument, NULL, OPT_HOOKS},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {NULL, 0, NULL, 0},
@@ -255,19 +270,34 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_DEMO: o->demo = true; break;
 		case OPT_SEED:
 			o->seed = (uint64_t)parse_number_option("--seed", optarg, 0, 1e15);
+			o->demo_only = "--seed";
 			break;
 		case OPT_DEMO_RATE:
 			o->demo_rate = parse_number_option("--demo-rate", optarg, 0.01, 1e6);
+			o->demo_only = "--demo-rate";
 			break;
 		case OPT_DEMO_DURATION:
 			o->demo_duration =
 			    parse_number_option("--demo-duration", optarg, 1, 366 * 86400.0);
+			o->demo_only = "--demo-duration";
 			break;
 		case OPT_REPLAY: o->replay = optarg; break;
-		case OPT_SPEED: o->speed = parse_number_option("--speed", optarg, 0, 1e6); break;
-		case OPT_URL: set_or_die(s, "url", optarg); break;
-		case OPT_TOKEN_FILE: set_or_die(s, "token_file", optarg); break;
-		case OPT_PROTOCOL: set_or_die(s, "protocol", optarg); break;
+		case OPT_SPEED:
+			o->speed = parse_number_option("--speed", optarg, 0, 1e6);
+			o->replay_only = "--speed";
+			break;
+		case OPT_URL:
+			set_or_die(s, "url", optarg);
+			o->live_only = "--url";
+			break;
+		case OPT_TOKEN_FILE:
+			set_or_die(s, "token_file", optarg);
+			o->live_only = "--token-file";
+			break;
+		case OPT_PROTOCOL:
+			set_or_die(s, "protocol", optarg);
+			o->live_only = "--protocol";
+			break;
 		case OPT_HEADLESS: o->headless = true; break;
 		case OPT_SNAPSHOT: o->snapshot = optarg; break;
 		case OPT_JOURNAL:
@@ -283,6 +313,7 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_ASCII: s->ascii = true; break;
 		case OPT_NO_MOUSE: s->mouse = false; break;
 		case OPT_BELL: s->bell = true; break;
+		case OPT_NO_API: o->no_api = true; break;
 		case OPT_CONFIG: break; /* read above */
 		case OPT_NAMES: set_or_die(s, "names_file", optarg); break;
 		case OPT_SET: {
@@ -325,8 +356,42 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->demo && o->replay)
 		usage_error("%s", "--demo and --replay: choose one source");
+	if (o->demo_only && !o->demo)
+		usage_error("%s applies only to --demo", o->demo_only);
+	if (o->replay_only && !o->replay)
+		usage_error("%s applies only to --replay", o->replay_only);
+	if (o->live_only && (o->demo || o->replay))
+		usage_error("%s applies only to the live feed, not to %s", o->live_only,
+		            o->demo ? "--demo" : "--replay");
 	if (!settings_check(s, err, sizeof err))
 		usage_error("%s", err);
+}
+
+/* The file to replay must open, before any screen: a typo is one line and exit 1. */
+static void check_replay_file(const char *path)
+{
+	struct stat sb;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "ctiboard: --replay %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	bool dir = fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode);
+	fclose(f);
+	if (dir) {
+		fprintf(stderr, "ctiboard: --replay %s: is a directory (give a journal file)\n",
+		        path);
+		exit(1);
+	}
+}
+
+/* No core file and no ptrace by other processes of the user: memory holds the tokens. */
+static void protect_memory(void)
+{
+	struct rlimit none = {0, 0};
+	if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		fprintf(stderr, "ctiboard: warning: cannot disable core dumps: %s\n",
+		        strerror(errno));
 }
 
 /* SIGINT, SIGTERM, SIGHUP: ask the main loop to stop, and wake it out of poll(). Only a flag
@@ -334,14 +399,16 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 static void on_signal(int sig)
 {
 	int saved = errno;
-	(void)sig;
 	stop_requested = 1;
+	stop_signal = sig;
 	wake_signal(signal_wake_fd);
 	errno = saved;
 }
 
-/* The stop signals go to on_signal(); a closed pipe or socket is an error return, not a death. */
-static void install_signals(void)
+/* The stop signals go to on_signal(); a closed pipe or socket is an error return, not a death.
+ * A locked kiosk ignores what its keyboard can send (Ctrl-C, Ctrl-\\, Ctrl-Z); SIGTERM still
+ * stops it. */
+static void install_signals(bool locked)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -352,6 +419,19 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	if (locked) {
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
+		sigaction(SIGTSTP, &sa, NULL);
+	}
+}
+
+/* The exit status after a stop signal: 128 + its number, as a shell reports it. */
+static int exit_status(int status)
+{
+	if (status == 0 && stop_signal != 0)
+		return 128 + stop_signal;
+	return status;
 }
 
 struct replay_job {
@@ -399,10 +479,10 @@ static void replay_file(struct model *m, const char *path)
 	if (access(path, R_OK) != 0)
 		return;
 	if (!journal_replay(m, path, 0, NULL, false, &res, err, sizeof err))
-		fprintf(stderr, "ctiboard: warning: %s\n", err);
+		notice_warn("%s", err);
 	else if (res.malformed_lines)
-		fprintf(stderr, "ctiboard: warning: %s: %llu bad lines skipped (first: %s)\n", path,
-		        (unsigned long long)res.malformed_lines, res.first_error);
+		notice_warn("%s: %llu bad lines skipped (first: %s)", path,
+		            (unsigned long long)res.malformed_lines, res.first_error);
 }
 
 /* Replay the journal so that what the model keeps survives a restart: the current day's
@@ -438,6 +518,29 @@ static void wait_for_news(struct model *m, int ms)
 	}
 }
 
+/* Show the warnings said before the screen inside the program too. */
+static void notices_to_model(struct model *m)
+{
+	size_t n;
+	const char(*kept)[NOTICE_MAX] = notices_kept(&n);
+	model_lock(m);
+	for (size_t i = 0; i < n; i++)
+		model_notice(m, kept[i], true);
+	model_unlock(m);
+}
+
+/* What a run without a screen does, said once, for whoever reads its log. */
+static void say_headless(const struct options *o, bool journal)
+{
+	if (o->demo)
+		fprintf(stderr, "ctiboard: demo without a screen: %s%s\n",
+		        o->snapshot ? "the snapshot follows it" : "nothing is shown or kept",
+		        o->demo_duration > 0 ? "" : "; stop with SIGTERM or Ctrl-C");
+	else if (!o->replay && !o->snapshot)
+		fprintf(stderr, "ctiboard: live feed without a screen and without --snapshot: %s\n",
+		        journal ? "events go to the journal only" : "events are counted, not kept");
+}
+
 /* --headless: one line on stderr for each alert raised, changed or cleared (called under the
  * model's lock, at the moment of the change, so a fast replay misses none). */
 static void report_alert(const struct alert *a, enum alert_change change, void *ctx)
@@ -449,20 +552,44 @@ static void report_alert(const struct alert *a, enum alert_change change, void *
 	        alert_rule_name(a->rule), a->text);
 }
 
+/* The OVH API thread, when credentials are there; a problem with them is a warning, never a
+ * reason not to show the events. */
+static struct roster *start_roster(struct model *m, const struct settings *s)
+{
+	struct ovh_credentials c;
+	char err[SETTINGS_PATH_MAX + 256];
+	struct roster *r = NULL;
+	if (!ovh_credentials_load(&c, err, sizeof err))
+		fprintf(stderr, "ctiboard: warning: %s: the OVH API is not used\n", err);
+	else if (ovh_credentials_complete(&c) && !(r = roster_start(m, s, &c, err, sizeof err)))
+		fprintf(stderr, "ctiboard: warning: %s\n", err);
+	ovh_credentials_wipe(&c);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct settings set;
 	struct options opt = {.speed = 1, .demo_rate = 1};
 	char err[SETTINGS_PATH_MAX + 256];
 
+	protect_memory();
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* JSON and numbers on the wire use '.' whatever the locale */
-	json_arena_init();          /* cJSON's hooks are process-wide: set before any thread */
-	if (argc > 1 && strcmp(argv[1], "report") == 0)
-		return report_main(argc - 1, argv + 1);
-	if (argc > 1 && command_is(argv[1]))
-		return strcmp(argv[1], "api") == 0 ? command_api(argc - 1, argv + 1)
-		                                   : command_token(argc - 1, argv + 1);
+	/* before any thread and any other libcurl call (feed_check_url uses its URL parser) */
+	CURLcode crc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (crc != CURLE_OK) {
+		fprintf(stderr, "ctiboard: cannot set up libcurl: %s\n", curl_easy_strerror(crc));
+		return 1;
+	}
+	json_arena_init(); /* cJSON's hooks are process-wide: set before any thread */
+	if (argc > 1 && (strcmp(argv[1], "report") == 0 || command_is(argv[1]))) {
+		int rc = strcmp(argv[1], "report") == 0 ? report_main(argc - 1, argv + 1)
+		         : strcmp(argv[1], "api") == 0  ? command_api(argc - 1, argv + 1)
+		                                        : command_token(argc - 1, argv + 1);
+		curl_global_cleanup();
+		return rc;
+	}
 	settings_defaults(&set);
 	parse_command_line(argc, argv, &opt, &set);
 	if (opt.list_keys) {
@@ -470,6 +597,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	bool live = !opt.demo && !opt.replay;
+	if (opt.replay)
+		check_replay_file(opt.replay);
+	if (!opt.headless && !ui_check_terminal(err, sizeof err))
+		fatal(err);
 
 	struct names *names = NULL;
 	if (set.names_file[0] && !(names = names_load(set.names_file, err, sizeof err)))
@@ -512,7 +643,8 @@ int main(int argc, char **argv)
 		snprintf(model.st.source, sizeof model.st.source, "demo");
 	}
 
-	/* A journal for live runs by default; for the demo only when asked; never for replays. */
+	/* A journal for live runs by default; for the demo only when asked; never for replays.
+	 * A directory that cannot be written is not fatal: the journal says so and retries. */
 	struct journal *journal = NULL;
 	char dir[SETTINGS_PATH_MAX];
 	if (set.journal_dir[0])
@@ -522,18 +654,26 @@ int main(int argc, char **argv)
 	if (live && set.journal)
 		replay_today(&model, dir);
 	model.measure_latency = live; /* from here on: events as they arrive */
-	if (((live && set.journal) || (opt.demo && opt.journal_given)) &&
-	    !(journal = journal_open(dir, err, sizeof err)))
-		fatal(err);
+	if ((live && set.journal) || (opt.demo && opt.journal_given)) {
+		if (!(journal = journal_open(dir, err, sizeof err)))
+			fatal(err);
+		journal_set_keep_days(journal, set.journal_keep_days);
+		if (journal_problem(journal, err, sizeof err))
+			notice_warn("journal: %s; running without a journal, retrying", err);
+	}
+	notices_to_model(&model);
+	if (opt.headless)
+		say_headless(&opt, journal != NULL);
 
-	install_signals();
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	install_signals(set.kiosk == 2);
 
 	struct snapshot_writer *snap = NULL;
 	if (opt.snapshot &&
 	    !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
 		fatal(err);
 	struct ticker *ticker = ticker_start(&model, journal);
+	if (!ticker)
+		fatal("cannot start the ticker thread (expiry, day change)");
 	struct metrics *metrics = NULL;
 	if (opt.metrics &&
 	    !(metrics = metrics_start(&model, &set, names, opt.metrics, err, sizeof err)))
@@ -546,6 +686,7 @@ int main(int argc, char **argv)
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
 	static struct replay_job replay;
+	struct roster *roster = live && !opt.no_api ? start_roster(&model, &set) : NULL;
 	if (live && !(feed = feed_start(&model, journal, &set, tokens, ntokens, err, sizeof err)))
 		fatal(err);
 	secret_wipe(tokens, sizeof tokens);
@@ -565,8 +706,11 @@ int main(int argc, char **argv)
 
 	int status = 0;
 	if (opt.headless) {
-		/* run until a signal, or until a fast replay or a timed demo has finished */
+		/* run until a signal, or until a fast replay or a timed demo has finished; say
+		 * every change of a feed or of the journal on stderr */
+		static struct statelog log;
 		while (!stop_requested) {
+			statelog_poll(&log, &model, stderr);
 			if (opt.replay && atomic_load(&replay.done) && opt.speed == 0)
 				break;
 			if (sim && opt.demo_duration > 0 && sim_done(sim)) {
@@ -575,6 +719,7 @@ int main(int argc, char **argv)
 			}
 			wait_for_news(&model, 250);
 		}
+		statelog_poll(&log, &model, stderr);
 	} else if (ui_run(&model, journal, names, &set, &stop_requested) != 0) {
 		status = 1;
 	}
@@ -591,15 +736,26 @@ int main(int argc, char **argv)
 	}
 	sim_stop(sim);
 	feed_stop(feed);
+	roster_stop(roster);
 	hooks_stop(hooks);
 	ticker_stop(ticker);
 	metrics_stop(metrics);
+	/* the last snapshot comes after the journal is closed, so that it counts every line the
+	 * journal lost, the last second's too */
+	if (journal) {
+		uint64_t lost = journal_close(journal);
+		model_lock(&model);
+		if (lost != model.st.counters.journal_lost) {
+			model.st.counters.journal_lost = lost;
+			model.dirty = true;
+		}
+		model_unlock(&model);
+	}
 	snapshot_writer_stop(snap);
-	journal_close(journal); /* writes and flushes what is held */
 	curl_global_cleanup();
 	wake_close(model.wake_fd);
 	model_done(&model);
 	names_free(names);
 	json_arena_release(); /* the replay of today's journal used this thread's arena */
-	return status;
+	return exit_status(status);
 }

@@ -1091,6 +1091,25 @@ static bool rate_update(struct model *m, int64_t now_s)
 	return changed;
 }
 
+void model_notice(struct model *m, const char *text, bool warning)
+{
+	struct model_state *st = &m->st;
+	size_t at = (st->log_head + st->log_count) % LOG_MAX;
+	if (st->log_count == LOG_MAX)
+		st->log_head = (st->log_head + 1) % LOG_MAX;
+	else
+		st->log_count++;
+	struct log_entry *e = &st->log[at];
+	memset(e, 0, sizeof *e);
+	e->time_ns = wall_now_ns();
+	e->kind = EV_UNKNOWN;
+	text_copy(e->kind_name, sizeof e->kind_name, "ctiboard");
+	text_sanitize(e->detail, sizeof e->detail, text, strlen(text));
+	if (warning)
+		text_sanitize(st->notice, sizeof st->notice, text, strlen(text));
+	m->dirty = true;
+}
+
 /* Count the event in the rate window of its second. */
 static void count_rate(struct model *m, int64_t t_s)
 {
@@ -1114,7 +1133,14 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 		return APPLY_DUPLICATE;
 	}
 	int64_t t = event_time_ns(ev);
-	bool counting = roll_day(m, t / NS_PER_S);
+	/* a sender's clock cannot move "today" or the expiry clock ahead of this one's: an event
+	 * dated well after its receipt takes the receipt's time, and the day rolls on receipt */
+	if (ev->received_ns > 0 && t > ev->received_ns + FUTURE_TOLERANCE_S * NS_PER_S) {
+		st->counters.future++;
+		t = ev->received_ns;
+	}
+	int64_t day_t = ev->received_ns > 0 && ev->received_ns < t ? ev->received_ns : t;
+	bool counting = roll_day(m, day_t / NS_PER_S);
 	char caller[NUM_MAX] = ""; /* for the log: the end removes the caller */
 	if (ev->kind == EV_MEMBER_QUEUE_END) {
 		long pos = map_find(&m->index->queues, st->queues, queue_key, ev->resource);
@@ -1147,11 +1173,11 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 		st->clock.wall_ns = wall_now_ns();
 	}
 	count_rate(m, t / NS_PER_S);
-	if (t / NS_PER_S > m->index->last_tick_s) {
-		/* tick on event time too, so that a replay expires what it should as it goes,
-		 * the same way at any speed */
-		m->index->last_tick_s = t / NS_PER_S;
-		model_tick(m, t);
+	if (day_t / NS_PER_S > m->index->last_tick_s) {
+		/* tick on event time too (never past its receipt), so that a replay expires what
+		 * it should as it goes, the same way at any speed */
+		m->index->last_tick_s = day_t / NS_PER_S;
+		model_tick(m, day_t);
 	}
 	return r;
 }
@@ -1401,6 +1427,45 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 		dst->alerts.count = 0;
 	}
 	model_unlock(m);
+	return ok;
+}
+
+/* ---- the roster from the OVH API ---- */
+
+/* An event that only names a resource, for line_get() and queue_get(). */
+static void roster_event(struct event *ev, const char *number, const char *description)
+{
+	memset(ev, 0, sizeof *ev);
+	text_copy(ev->resource, sizeof ev->resource, number);
+	text_copy(ev->description, sizeof ev->description, description);
+	ev->simultaneous = -1;
+}
+
+bool model_roster_line(struct model *m, const char *number, const char *description)
+{
+	struct event ev;
+	roster_event(&ev, number, description);
+	bool ok = line_get(m, &ev) != NULL;
+	m->dirty = true;
+	return ok;
+}
+
+bool model_roster_queue(struct model *m, const char *number, const char *description)
+{
+	struct event ev;
+	roster_event(&ev, number, description);
+	bool ok = queue_get(m, &ev) != NULL;
+	m->dirty = true;
+	return ok;
+}
+
+bool model_roster_agent(struct model *m, const char *queue, const char *agent)
+{
+	struct event ev;
+	roster_event(&ev, queue, "");
+	struct queue *q = queue_get(m, &ev);
+	bool ok = q && agent_get(m, q, agent, 0) != NULL;
+	m->dirty = true;
 	return ok;
 }
 

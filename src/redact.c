@@ -1,8 +1,9 @@
 /* redact.c: keep the token out of everything the program writes. */
-#define _GNU_SOURCE /* memmem */
 #include "redact.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -28,14 +29,32 @@ void redact_register(const char *secret)
 	memcpy(secrets[nsecrets++], secret, n + 1);
 }
 
+/* The first place at or after p where secret (n bytes) is, in any case; NULL if none. */
+static char *find_secret(char *p, const char *end, const char *secret, size_t n)
+{
+	const char first[2] = {(char)tolower((unsigned char)secret[0]),
+	                       (char)toupper((unsigned char)secret[0])};
+	for (; (size_t)(end - p) >= n; p++) {
+		char *a = memchr(p, first[0], (size_t)(end - p) - n + 1);
+		char *b =
+		    first[1] != first[0] ? memchr(p, first[1], (size_t)(end - p) - n + 1) : NULL;
+		char *at = a && (!b || a < b) ? a : b;
+		if (!at)
+			return NULL;
+		if (strncasecmp(at, secret, n) == 0)
+			return at;
+		p = at;
+	}
+	return NULL;
+}
+
 bool redact_text(char *buf, size_t len)
 {
 	bool changed = false;
 	for (size_t i = 0; i < nsecrets; i++) {
 		size_t n = strlen(secrets[i]);
 		char *p = buf, *end = buf + len;
-		while ((size_t)(end - p) >= n &&
-		       (p = memmem(p, (size_t)(end - p), secrets[i], n))) {
+		while ((p = find_secret(p, end, secrets[i], n))) {
 			memset(p, '*', n - 4); /* keep the last 4 characters */
 			p += n;
 			changed = true;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "notice.h"
 #include "redact.h"
 #include "text.h"
 
@@ -89,7 +90,8 @@ static const struct key keys[] = {
     INT("connect_timeout_s", connect_timeout_s, 1, 600, "10", "TCP and TLS connect timeout"),
     INT("hold_s", hold_s, 1, 600, "60", "server hold time; a poll times out after hold_s + 20"),
     INT("backoff_base_ms", backoff_base_ms, 1, 600000, "1000", "first retry delay after an error"),
-    INT("backoff_cap_ms", backoff_cap_ms, 1, 3600000, "60000", "longest retry delay"),
+    INT("backoff_cap_ms", backoff_cap_ms, 1, 600000, "60000",
+        "longest retry delay, and longest Retry-After honoured"),
     INT("healthy_reset_s", healthy_reset_s, 0, 86400, "60",
         "the retry delay resets after this long without error"),
     INT("auth_retry_s", auth_retry_s, 1, 86400, "300", "retry delay after a rejected token"),
@@ -101,9 +103,15 @@ static const struct key keys[] = {
     INT("api_max_per_min", api_max_per_min, 2, 600, "50",
         "OVH API: most requests a minute (OVH's fair use is 60 per consumer key)"),
     INT("api_timeout_s", api_timeout_s, 1, 300, "20", "OVH API: a request times out after this"),
+    INT("api_roster_s", api_roster_s, 10, 86400, "600",
+        "OVH API: lines, queues and agents are read again this often"),
+    INT("api_status_s", api_status_s, 1, 3600, "10",
+        "OVH API: agents' live status is polled this often, budget allowing"),
     {"journal_dir", K_PATH, offsetof(struct settings, journal_dir), 0, 0, "",
      "journal directory (default $XDG_STATE_HOME/ctiboard)"},
     BOOL("journal", journal, "true", "keep a journal of received events"),
+    INT("journal_keep_days", journal_keep_days, 0, 36600, "31",
+        "days of journal files kept, today included (0 keeps all)"),
     BOOL("color", color, "true", "use colours when the terminal has them"),
     BOOL("ascii", ascii, "false", "ASCII lines instead of Unicode box drawing"),
     BOOL("mouse", mouse, "true", "click to select"),
@@ -513,10 +521,7 @@ bool settings_load(struct settings *s, const char *path, bool must_exist, char *
 	}
 	struct stat sb;
 	if (ok && has_token && fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
-		fprintf(stderr,
-		        "ctiboard: warning: %s holds a token and is readable by others "
-		        "(chmod 600 it)\n",
-		        path);
+		notice_warn("configuration holding a token readable by others: chmod 600 %s", path);
 	fclose(f);
 	if (ok && !settings_check(&next, why, sizeof why)) {
 		snprintf(err, errsize, "%s: %s", path, why);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -434,6 +435,108 @@ static void add_queues(struct doc *d, const struct model_state *st, const struct
 	close_container(d);
 }
 
+/* The OVH API's health. */
+static void add_api(struct doc *d, const struct api_status *a, int64_t now_ns)
+{
+	open_obj(d, "api");
+	add_str(d, "state", api_health_name(a->health));
+	add_str(d, "last_error", a->last_error);
+	add_int(d, "requests", (int64_t)a->requests);
+	add_age(d, "last_ok_age_s", now_ns, a->last_ok_ns);
+	add_age(d, "roster_age_s", now_ns, a->roster_ns);
+	add_age(d, "statuses_age_s", now_ns, a->statuses_ns);
+	open_arr(d, "queues");
+	for (size_t i = 0; i < a->nqueues; i++) {
+		const struct api_queue *q = &a->queues[i];
+		open_obj(d, NULL);
+		add_str(d, "queue", q->service);
+		add_int(d, "queue_id", q->queue_id);
+		add_str(d, "name", q->name);
+		if (q->have_stats) {
+			add_int(d, "answered", q->answered);
+			add_int(d, "lost", q->lost);
+			add_int(d, "total", q->total);
+			add_int(d, "last_reset", q->last_reset_s);
+		}
+		close_container(d);
+	}
+	close_container(d);
+	close_container(d);
+}
+
+/* Has an agent of this number been written already (from the API, or an earlier queue)? */
+static bool agent_listed(const struct model_state *st, size_t queue, size_t agent,
+                         const char *number)
+{
+	for (size_t i = 0; i < st->api.nagents; i++)
+		if (strcmp(st->api.agents[i].number, number) == 0)
+			return true;
+	for (size_t q = 0; q <= queue && q < st->nqueues; q++)
+		for (size_t k = 0; k < (q == queue ? agent : st->queues[q].nagents); k++)
+			if (strcmp(st->queues[q].agents[k].number, number) == 0)
+				return true;
+	return false;
+}
+
+/* Every agent: those the OVH API lists (source "api"), then those only events named. */
+static void add_all_agents(struct doc *d, const struct model_state *st)
+{
+	open_arr(d, "agents");
+	for (size_t i = 0; i < st->api.nagents; i++) {
+		const struct api_agent *a = &st->api.agents[i];
+		open_obj(d, NULL);
+		add_str(d, "number", a->number);
+		add_str(d, "name", a->name);
+		add_str(d, "status", a->status);
+		add_int_or_null(d, "status_since", a->status_since_s > 0 ? a->status_since_s : -1);
+		add_str(d, "break_reason", a->break_reason);
+		add_str(d, "queues", a->queues);
+		add_int(d, "taken_today", a->taken_today);
+		add_int(d, "talk_s", a->talk_s);
+		add_str(d, "source", "api");
+		close_container(d);
+	}
+	for (size_t q = 0; q < st->nqueues; q++) {
+		const struct queue *qu = &st->queues[q];
+		for (size_t k = 0; k < qu->nagents; k++) {
+			const struct agent *a = &qu->agents[k];
+			if (agent_listed(st, q, k, a->number))
+				continue;
+			char queues[TEXT_MAX] = "";
+			uint32_t taken = 0;
+			int64_t talk = 0;
+			for (size_t q2 = q; q2 < st->nqueues; q2++)
+				for (size_t k2 = 0; k2 < st->queues[q2].nagents; k2++) {
+					const struct agent *b = &st->queues[q2].agents[k2];
+					if (strcmp(b->number, a->number) != 0)
+						continue;
+					const struct queue *qb = &st->queues[q2];
+					const char *name =
+					    qb->description[0] ? qb->description : qb->number;
+					char sofar[TEXT_MAX];
+					text_copy(sofar, sizeof sofar, queues);
+					if (sofar[0])
+						text_join(sofar, sizeof sofar, queues, ", ");
+					text_join(queues, sizeof queues, sofar, name);
+					taken += b->taken_today;
+					talk += b->talk_today_s;
+				}
+			open_obj(d, NULL);
+			add_str(d, "number", a->number);
+			add_str(d, "name", "");
+			add_str(d, "status", a->on_call ? "on_call" : a->status);
+			add_int_or_null(d, "status_since", a->on_call ? a->since_s : -1);
+			add_str(d, "break_reason", "");
+			add_str(d, "queues", queues);
+			add_int(d, "taken_today", taken);
+			add_int(d, "talk_s", talk);
+			add_str(d, "source", "events");
+			close_container(d);
+		}
+	}
+	close_container(d);
+}
+
 /* The callers to call back, in the order of the Callbacks view (short abandons included). */
 static void add_callbacks(struct doc *d, const struct callback_list *cb)
 {
@@ -482,6 +585,7 @@ static void add_counters(struct doc *d, const struct counters *c)
 	add_int(d, "dropped", (int64_t)c->dropped);
 	add_int(d, "registered", (int64_t)c->registered);
 	add_int(d, "journal_lost", (int64_t)c->journal_lost);
+	add_int(d, "future", (int64_t)c->future);
 	close_container(d);
 }
 
@@ -550,10 +654,14 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	add_str(d, "now_iso", iso);
 	add_str(d, "source", st->source);
 	add_int(d, "day_start", st->day_start_s);
+	add_str(d, "notice", st->notice);
+	add_str(d, "journal_error", st->journal_error);
 	add_alerts(d, &st->alerts);
 	add_feeds(d, st);
 	add_lines(d, st, now_ns);
 	add_queues(d, st, s, now_s);
+	add_all_agents(d, st);
+	add_api(d, &st->api, now_ns);
 	add_callbacks(d, &st->callbacks);
 	add_counters(d, &st->counters);
 	add_feed_latency(d, &st->fstats);
@@ -582,6 +690,11 @@ static bool write_state(struct doc *d, const struct model_state *st, const struc
 	static unsigned counter; /* distinct temporary names across threads of one process */
 	char tmp[SNAPSHOT_PATH_MAX + 64];
 	int fd = -1;
+	struct stat sb;
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) { /* made since the start */
+		snprintf(err, errsize, "%s is no longer a regular file: not replaced", path);
+		return false;
+	}
 	for (int tries = 0; fd < 0 && tries < 100; tries++) {
 		unsigned k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
 		if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%u", path, (long)getpid(), k) >=
@@ -589,7 +702,8 @@ static bool write_state(struct doc *d, const struct model_state *st, const struc
 			errno = ENAMETOOLONG;
 			break;
 		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		/* 0600: it holds callers' numbers, like the journal */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
@@ -722,13 +836,61 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* The file the snapshot replaces: path, or the target of the symbolic link path is (the link
+ * stays). Refused: a target that is not a regular file (a device such as /dev/null, a FIFO, a
+ * directory) and a link to a missing directory. */
+static bool snapshot_target(const char *path, char *dst, size_t dstsize, char *err, size_t errsize)
+{
+	struct stat sb;
+	const char *given = path;
+	if (!text_copy(dst, dstsize, path)) {
+		snprintf(err, errsize, "snapshot: file name too long");
+		return false;
+	}
+	/* each link in turn (realpath() would refuse a link to a file not made yet) */
+	for (int hops = 0; lstat(dst, &sb) == 0 && S_ISLNK(sb.st_mode); hops++) {
+		char target[SNAPSHOT_PATH_MAX];
+		ssize_t n = readlink(dst, target, sizeof target - 1);
+		if (n <= 0 || hops == 40) {
+			snprintf(err, errsize,
+			         "--snapshot %s: a symbolic link that cannot be followed", given);
+			return false;
+		}
+		target[n] = '\0';
+		/* a relative target is beside the link: keep the link's directory */
+		const char *slash = strrchr(dst, '/');
+		size_t keep = target[0] == '/' || !slash ? 0 : (size_t)(slash + 1 - dst);
+		if (keep + (size_t)n >= dstsize) {
+			snprintf(err, errsize, "--snapshot %s: the link's target name is too long",
+			         given);
+			return false;
+		}
+		memcpy(dst + keep, target, (size_t)n + 1);
+	}
+	if (stat(dst, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		snprintf(err, errsize,
+		         "--snapshot %s: not a regular file (%s): the snapshot never replaces one",
+		         given,
+		         S_ISDIR(sb.st_mode)                          ? "a directory"
+		         : S_ISFIFO(sb.st_mode)                       ? "a FIFO"
+		         : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device"
+		                                                      : "not a plain file");
+		return false;
+	}
+	return true;
+}
+
 struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path, int interval_ms,
                                               char *err, size_t errsize)
 {
+	char target[SNAPSHOT_PATH_MAX];
 	if (!path || !path[0] || strlen(path) >= SNAPSHOT_PATH_MAX) {
 		snprintf(err, errsize, "snapshot: bad file name");
 		return NULL;
 	}
+	if (!snapshot_target(path, target, sizeof target, err, errsize))
+		return NULL;
+	path = target;
 	struct snapshot_writer *w = calloc(1, sizeof(*w));
 	if (!w) {
 		snprintf(err, errsize, "snapshot: out of memory");

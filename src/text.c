@@ -241,6 +241,9 @@ bool parse_seconds_ns(const char *s, int64_t *out_ns)
 			}
 		}
 	}
+	/* 9223372036.999999999 passes the check above and is still past INT64_MAX */
+	if (sec * 1000000000 > INT64_MAX - frac)
+		return false;
 	*out_ns = sec * 1000000000 + frac;
 	return true;
 }

@@ -149,7 +149,10 @@ class Ctiboard:
             time.sleep(0.05)
 
     def stop(self, sig=signal.SIGTERM, timeout=5.0):
-        """Signal the program and return its exit status (None if it would not exit)."""
+        """Signal the program and return its exit status: 0 when it stopped as the signal
+        asks (status 128 + the signal's number, kept in self.status), None if it would not
+        exit."""
+        self.status = None
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
@@ -161,7 +164,8 @@ class Ctiboard:
         self.stdout.close()
         self.stderr.close()
         self.snap()
-        return self.proc.returncode
+        self.status = self.proc.returncode
+        return 0 if self.status == 128 + sig else self.status
 
     def kill(self):
         if self.proc and self.proc.poll() is None:

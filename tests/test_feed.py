@@ -109,7 +109,7 @@ def test_two_tokens_poll_side_by_side_and_overlap_is_deduplicated(tmp_path, serv
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_shutdown_during_a_hold_exits_zero(tmp_path, runs, sig):
+def test_shutdown_during_a_hold_exits_with_the_signal_status(tmp_path, runs, sig):
     srv = OvhServer(hold=30).start()
     try:
         tok = new_token()
@@ -123,6 +123,7 @@ def test_shutdown_during_a_hold_exits_zero(tmp_path, runs, sig):
         t0 = time.monotonic()
         rc = run.stop(sig, timeout=3)
         assert rc == 0, "exit status %r (None: still running after 3 s)" % rc
+        assert run.status == 128 + sig  # 143 after SIGTERM, 130 after SIGINT
         assert time.monotonic() - t0 < 3
         assert counter(run.snap(), "events") == 3
     finally:
@@ -217,7 +218,7 @@ def test_retry_after_is_honoured(tmp_path, server, runs, status):
     tok = new_token()
     server.add_events(tok, scripted_calls(tok, LINE_A, 1))
     server.set_mode("status", count=1, token=tok, status=status, retry_after=2)
-    run = start(runs, tmp_path, server, [tok])
+    run = start(runs, tmp_path, server, [tok], settings={"backoff_cap_ms": 5000})
     s = run.wait(lambda s: feed(s, tok)["state"] == "backoff", "backoff after %d" % status)
     assert feed(s, tok)["retry_in_s"] is not None
     run.wait(applied(3), "events after the pause")

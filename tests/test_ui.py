@@ -53,7 +53,9 @@ class Tmux:
         sets = " ".join("%s=%s" % (k, shq(v)) for k, v in environ.items())
         argv = " ".join(shq(a) for a in [BIN, "--replay", str(journal), "--speed", "0",
                                         "--no-journal", *args])
-        command = "env -u NO_COLOR %s %s; echo ctiboard-exit=$?; sleep 600" % (sets, argv)
+        # the shell survives a Ctrl-C typed to the program (its children keep the default)
+        command = "trap : INT QUIT TSTP; env -u NO_COLOR %s %s; echo ctiboard-exit=$?; " \
+                  "sleep 600" % (sets, argv)
         self.run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
                  "sh", "-c", command)
         return name
@@ -500,6 +502,42 @@ def test_kiosk_quits_only_with_confirmation(tmux):
     tmux.wait(s, lambda x: "Quit?" not in x, "the question gone")
     tmux.keys(s, "q", "y")
     tmux.wait(s, lambda x: "ctiboard-exit=0" in x, "the program gone")
+
+
+def test_kiosk_locked_ignores_ctrl_c_but_stops_on_sigterm(tmux):
+    s = tmux.start(["--kiosk=locked"], 80, 24)
+    before = settled(tmux, s)
+    tmux.keys(s, "C-c", "C-\\", "C-z")
+    tmux.resize(s, 81, 24)  # a redraw after the keys: the program still runs
+    tmux.wait(s, lambda x: lines(x)[0].find(DAY_CLOCK) == 81 - 1 - len(DAY_CLOCK),
+              "the redraw at the new size")
+    tmux.resize(s, 80, 24)
+    x = tmux.wait(s, lambda x: x == before, "the same screen as before the keys")
+    assert "ctiboard-exit" not in x
+    os.kill(tmux.program_pid(s), signal.SIGTERM)
+    tmux.wait(s, lambda x: "ctiboard-exit=143" in x, "exit status 143 after SIGTERM")
+
+
+def test_ctrl_c_quits_the_console_with_status_130(tmux):
+    s = tmux.start([], 80, 24)
+    settled(tmux, s)
+    tmux.keys(s, "C-c")
+    tmux.wait(s, lambda x: "ctiboard-exit=130" in x, "exit status 130 after Ctrl-C")
+
+
+def test_warning_said_before_the_screen_shows_inside(tmux, tmp_path):
+    config = tmp_path / "config"
+    config.write_text("token = abcdefab-cdef-abcd-efab-cdefabcd0001\n")
+    config.chmod(0o644)
+    short = tmp_path / "short.jsonl"  # a log short enough to show its oldest entry
+    short.write_text("".join(DAY.read_text().splitlines(True)[:3]))
+    s = tmux.start(["--config", str(config)], 120, 30, journal=short)
+    x = tmux.wait(s, lambda x: "WARNING: configuration holding a token" in lines(x)[0],
+                  "the warning in the header")
+    assert "abcdefab" not in x
+    tmux.keys(s, "e")
+    tmux.wait(s, lambda x: any("ctiboard" in l and "readable by others: chmod 600" in l
+                               for l in lines(x)[1:]), "the warning in the event log")
 
 
 def test_kiosk_locked_ignores_every_key(tmux):

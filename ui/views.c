@@ -191,6 +191,31 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 	}
 }
 
+/* The OVH API's own state (roster.h), apart from the feeds: a failure there never stops the
+ * events, so it is a warning, not a stale feed. */
+static void api_segment(const struct api_status *a, struct segment *sg)
+{
+	char cut[TEXT_MAX];
+	text_fit(cut, sizeof cut, a->last_error, 32);
+	sg->prio = 2;
+	sg->role = ROLE_WARN;
+	switch (a->health) {
+	case API_OK:
+		snprintf(sg->text, sizeof sg->text, "API ok, %zu agents", a->nagents);
+		sg->role = ROLE_HEADER;
+		break;
+	case API_STARTING:
+		snprintf(sg->text, sizeof sg->text, "API: reading the roster");
+		sg->role = ROLE_HEADER;
+		break;
+	case API_RATE_LIMITED: snprintf(sg->text, sizeof sg->text, "API: rate limited"); break;
+	case API_AUTH_FAILED: text_join(sg->text, sizeof sg->text, "API refused: ", cut); break;
+	case API_ERROR:
+	case API_OFF:
+	default: text_join(sg->text, sizeof sg->text, "API error: ", cut); break;
+	}
+}
+
 /* "latency 120 ms, p95 450 ms": the feed latency's median and 95th percentile. */
 static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_ms)
 {
@@ -202,8 +227,8 @@ static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_m
 
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 9];
-	int n = 0, used, x;
+	struct segment seg[FEEDS_MAX + 10];
+	int n = 0, used, x, notice = -1;
 	char clock[16];
 
 	draw_fill(0, 0, c->cols, ROLE_HEADER);
@@ -220,6 +245,8 @@ void header_draw(struct console *c)
 	seg[n++].prio = 4;
 	for (size_t i = 0; i < c->st.nfeeds; i++)
 		feed_segment(c, &c->st.feeds[i], true, &seg[n++]);
+	if (c->st.api.health != API_OFF)
+		api_segment(&c->st.api, &seg[n++]);
 	snprintf(seg[n].text, sizeof seg[n].text, "%d.%d ev/s", (int)(c->st.events_per_s_x10 / 10),
 	         (int)(c->st.events_per_s_x10 % 10));
 	seg[n].role = ROLE_HEADER;
@@ -238,12 +265,22 @@ void header_draw(struct console *c)
 		seg[n].role = ROLE_WARN;
 		seg[n++].prio = 1;
 	}
-	if (c->st.counters.journal_lost) {
+	if (c->st.counters.journal_lost || c->st.journal_error[0]) {
 		uint64_t lost = c->st.counters.journal_lost;
-		snprintf(seg[n].text, sizeof seg[n].text, "JOURNAL: %llu line%s not written",
-		         (unsigned long long)lost, lost > 1 ? "s" : "");
+		if (lost) /* why: in the event log */
+			snprintf(seg[n].text, sizeof seg[n].text,
+			         "JOURNAL: %llu line%s not written", (unsigned long long)lost,
+			         lost > 1 ? "s" : "");
+		else
+			snprintf(seg[n].text, sizeof seg[n].text, "NO JOURNAL");
 		seg[n].role = ROLE_WARN;
 		seg[n++].prio = 1;
+	}
+	if (c->st.notice[0]) { /* the first to go, then cut to the room left; whole in the log */
+		notice = n;
+		text_join(seg[n].text, sizeof seg[n].text, "WARNING: ", c->st.notice);
+		seg[n].role = ROLE_WARN;
+		seg[n++].prio = 9;
 	}
 	if (c->st.alerts.count) {
 		snprintf(seg[n].text, sizeof seg[n].text, "%zu alert%s", c->st.alerts.count,
@@ -270,6 +307,12 @@ void header_draw(struct console *c)
 		if (used <= c->cols || worst < 0)
 			break;
 		seg[worst].prio = -1;
+	}
+	if (notice >= 0 && seg[notice].prio < 0 && c->cols - used >= 3 + 20) {
+		char cut[sizeof seg[notice].text];
+		text_fit(cut, sizeof cut, seg[notice].text, c->cols - used - 3);
+		memcpy(seg[notice].text, cut, sizeof cut);
+		seg[notice].prio = 9;
 	}
 	x = 1;
 	for (int i = 0; i < n && x < c->cols; i++) {

@@ -99,6 +99,9 @@ def ingest_seeds(day):
     out["v2-timeout"] = "Timeout, please reconnect"
     out["big-timestamp"] = json.dumps(RINGING).replace("1764151200123456789",
                                                         "99999999999999999999999")
+    ts_edge = json.loads(json.dumps(RINGING))
+    ts_edge["Data"]["Ts"] = "9223372036.999999999"
+    out["ts-int64-edge"] = json.dumps(ts_edge)
     out["control-chars"] = json.dumps(RINGING).replace(
         '"Accueil"', '"\\u001b[31mAcc\\u0000ueil\\u202e\\ud83d\\ude00"')
     out["truncated"] = envelope([RINGING])[:150]

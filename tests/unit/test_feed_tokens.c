@@ -1,5 +1,6 @@
 /* test_feed_tokens.c: where tokens come from, how a bad one is reported (never by value), and
  * which URLs the feed accepts. */
+#define _GNU_SOURCE /* strcasestr */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,9 @@
 #include <cmocka.h>
 
 #include "feed.h"
+#include "ingest.h"
+#include "model.h"
+#include "notice.h"
 #include "redact.h"
 #include "settings.h"
 
@@ -144,6 +148,12 @@ static void test_file_readable_by_others_warns(void **state)
 	assert_non_null(strstr(out, path));
 	assert_null(strstr(out, TOK1));
 	free(out);
+	/* kept to be shown again inside the program */
+	size_t n;
+	const char(*kept)[NOTICE_MAX] = notices_kept(&n);
+	assert_true(n >= 1);
+	assert_non_null(strstr(kept[n - 1], path));
+	assert_non_null(strstr(kept[n - 1], "readable by other users"));
 
 	blank(&s);
 	add_file(&s, token_file(1, TOK2 "\n", 0640)); /* group only */
@@ -206,6 +216,66 @@ static void test_tokens_registered_for_redaction(void **state)
 	assert_true(redact_text(text, strlen(text)));
 	assert_null(strstr(text, TOK2));
 	assert_non_null(strstr(text, "0002&session=x"));
+}
+
+/* A lower-case copy of a token (in an event's Body, say) is redacted too. */
+static void test_redaction_ignores_case(void **state)
+{
+	(void)state;
+	redact_register(TOK1);
+	char text[] =
+	    "Body: abcdefab-cdef-abcd-efab-cdefabcd0001 and AbCdEfAb-CdEf-AbCd-EfAb-CdEfAbCd0001";
+	assert_true(redact_text(text, strlen(text)));
+	assert_null(strcasestr(text, "abcdefab-cdef"));
+	assert_non_null(strstr(text, "****0001 and "));
+}
+
+/* What the screen shows went through the same redaction: a token inside an event's
+ * description, caller or kind (in any case, even cut by the field's length) never reaches the
+ * model, from which the UI draws. */
+static void test_event_fields_are_redacted(void **state)
+{
+	(void)state;
+	redact_register(TOK1);
+	struct settings s;
+	settings_defaults(&s);
+	static struct model m;
+	assert_true(model_init(&m, &s));
+	char body[2048], pad[80];
+	memset(pad, 'x', 70);
+	pad[70] = '\0';
+	snprintf(
+	    body, sizeof body,
+	    "{\"Event\":\"start_ringing %s\",\"Service\":\"sip\",\"Ressource\":\"0033972101010\","
+	    "\"Timestamp\":1764151200000000000,\"Data\":{\"CallId\":\"c1\",\"Calling\":"
+	    "\"%s\",\"Called\":\"0033972101010\"},\"Details\":{\"Description\":\"%s "
+	    "abcdefab-cdef-abcd-efab-cdefabcd0001\"}}",
+	    TOK1, "abcdefab-cdef-abcd-efab-cdefabcd0001", pad);
+	struct ingest_result r;
+	ingest_body(&m, NULL, body, strlen(body), INT64_C(1764151200000000000), &r);
+	assert_int_equal(r.malformed, 0);
+	const struct line *l = state_find_line(&m.st, "0033972101010");
+	assert_non_null(l);
+	assert_null(strcasestr(l->description, "abcdefab"));
+	assert_null(strcasestr(l->description, "cdef-abcd"));
+	assert_int_equal(m.st.log_count, 1);
+	assert_null(strcasestr(m.st.log[0].kind_name, "ABCDEFAB"));
+	assert_null(strcasestr(m.st.log[0].detail, "abcdefab"));
+	model_done(&m);
+}
+
+/* A token file with comments only is an error that says so. */
+static void test_empty_token_file_says_so(void **state)
+{
+	(void)state;
+	struct settings s;
+	blank(&s);
+	const char *path = token_file(0, "# tokens go here\n\n", 0600);
+	add_file(&s, path);
+	char tokens[8][40], err[256];
+	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), -1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "holds no token"));
 }
 
 static void test_none_is_zero(void **state)
@@ -282,6 +352,9 @@ int main(void)
 	    cmocka_unit_test(test_too_many),
 	    cmocka_unit_test(test_tokens_registered_for_redaction),
 	    cmocka_unit_test(test_none_is_zero),
+	    cmocka_unit_test(test_redaction_ignores_case),
+	    cmocka_unit_test(test_event_fields_are_redacted),
+	    cmocka_unit_test(test_empty_token_file_says_so),
 	    cmocka_unit_test(test_urls),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

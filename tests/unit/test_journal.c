@@ -254,8 +254,103 @@ static void test_modes(void **state)
 	assert_non_null(f);
 	fclose(f);
 	err[0] = '\0';
-	assert_null(journal_open(path, err, sizeof(err)));
-	assert_true(err[0] != '\0');
+	struct journal *jf = journal_open(path, err, sizeof(err));
+	assert_non_null(jf); /* not fatal: the program runs on without a journal */
+	assert_true(journal_problem(jf, err, sizeof(err)));
+	assert_non_null(strstr(err, "not a directory"));
+	assert_true(journal_append(jf, ev, strlen(ev), T0_S * NS));
+	journal_sync(jf, true);
+	assert_int_equal(journal_lost(jf), 1);
+	assert_int_equal(journal_close(jf), 1);
+}
+
+/* A directory that cannot be written at first: lines are counted lost and the reason given;
+ * once it can be written, the next line goes in and the problem is gone. */
+static void test_unwritable_dir_is_retried(void **state)
+{
+	(void)state;
+	char d[256], err[256], ev[2048], path[512];
+	fresh_dir(d, sizeof(d), "retry");
+	assert_int_equal(mkdir(d, 0700), 0);
+	snprintf(path, sizeof(path), "%s/journal", d);
+	FILE *blocker = fopen(path, "w"); /* a file where the directory should be (root or not) */
+	assert_non_null(blocker);
+	fclose(blocker);
+	struct journal *j = journal_open(path, err, sizeof(err));
+	assert_non_null(j);
+	assert_true(journal_problem(j, err, sizeof(err)));
+	line_event(ev, sizeof(ev), "start_ringing", "call-1", 0);
+	assert_true(journal_append(j, ev, strlen(ev), T0_S * NS));
+	journal_sync(j, true);
+	assert_int_equal(journal_lost(j), 1);
+	assert_int_equal(unlink(path), 0); /* the administrator fixes it */
+	assert_true(journal_append(j, ev, strlen(ev), T0_S * NS + 1));
+	journal_sync(j, true);
+	assert_false(journal_problem(j, err, sizeof(err)));
+	assert_int_equal(journal_close(j), 1);
+	char file[600];
+	journal_path_for(file, sizeof(file), path, T0_S);
+	size_t len = 0;
+	char *text = slurp(file, &len);
+	assert_non_null(text);
+	assert_int_equal(len, strlen(text));
+	assert_non_null(strchr(text, '\n'));
+	assert_true(strchr(text, '\n') == text + len - 1); /* one line */
+	free(text);
+}
+
+/* A last line cut short by a crash is ended before the next line is written after it. */
+static void test_torn_last_line_is_repaired(void **state)
+{
+	(void)state;
+	char d[256], err[256], ev[2048], file[600];
+	fresh_dir(d, sizeof(d), "torn");
+	assert_int_equal(mkdir(d, 0700), 0);
+	journal_path_for(file, sizeof(file), d, T0_S);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("{\"Event\":\"registered\",\"Received\":1}\n{\"Event\":\"start_rin", f);
+	fclose(f);
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	line_event(ev, sizeof(ev), "start_ringing", "call-1", 0);
+	assert_true(journal_append(j, ev, strlen(ev), T0_S * NS));
+	assert_int_equal(journal_close(j), 0);
+	size_t len = 0;
+	char *text = slurp(file, &len);
+	assert_non_null(text);
+	char *third = strstr(text, "\"start_rin\n");
+	assert_non_null(third); /* the torn line ends where it was cut */
+	assert_true(strncmp(third + 11, "{\"", 2) == 0);
+	free(text);
+}
+
+/* Retention: files of days older than keep_days go, today's and the recent ones stay, other
+ * files are never touched. */
+static void test_retention_deletes_old_day_files(void **state)
+{
+	(void)state;
+	char d[256], err[256], p[600];
+	fresh_dir(d, sizeof(d), "keep");
+	assert_int_equal(mkdir(d, 0700), 0);
+	const char *names[] = {"2025-10-01.jsonl", "2025-10-27.jsonl", "2025-10-28.jsonl",
+	                       "2025-11-26.jsonl", "notes.txt",        "2025-10-01.jsonl.bak"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(p, sizeof(p), "%s/%s", d, names[i]);
+		FILE *f = fopen(p, "w");
+		assert_non_null(f);
+		fclose(f);
+	}
+	journal_prune(d, T0_S, 30); /* 2025-11-26: 30 days back to 2025-10-28 */
+	const bool kept[] = {false, false, true, true, true, true};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(p, sizeof(p), "%s/%s", d, names[i]);
+		assert_int_equal(access(p, F_OK) == 0, kept[i]);
+	}
+	journal_prune(d, T0_S, 0); /* 0 keeps everything */
+	snprintf(p, sizeof(p), "%s/2025-10-28.jsonl", d);
+	assert_int_equal(access(p, F_OK), 0);
+	(void)err;
 }
 
 /* Lines received at before_ns, after_ns and 3 s later go to the files of their local days,
@@ -826,6 +921,9 @@ int main(void)
 	    cmocka_unit_test(test_reset_is_journalled_and_replayed),
 	    cmocka_unit_test(test_replay_reports_bad_lines),
 	    cmocka_unit_test(test_replay_missing_file_and_stop),
+	    cmocka_unit_test(test_unwritable_dir_is_retried),
+	    cmocka_unit_test(test_torn_last_line_is_repaired),
+	    cmocka_unit_test(test_retention_deletes_old_day_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

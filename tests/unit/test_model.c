@@ -356,6 +356,64 @@ static void test_counters_restart_at_local_midnight(void **state)
 	assert_int_equal(the_line(m)->today.calls_in, 0);
 }
 
+/* A line event dated at T0 + dated_s but received at T0 + received_s. */
+static void line_ev_dated(struct model *m, const char *kind, int64_t dated_s, int received_s,
+                          const char *call)
+{
+	char body[1024];
+	struct ingest_result r;
+	snprintf(body, sizeof body,
+	         "{\"Event\":\"%s\",\"Service\":\"sip\",\"Ressource\":\"%s\","
+	         "\"Timestamp\":%lld000000000,\"Data\":{\"CallId\":\"%s\",\"Calling\":\"%s\","
+	         "\"Called\":\"%s\",\"Ts\":\"%lld\"}}",
+	         kind, LINE, (long long)(T0 + dated_s), call, CALLER, LINE,
+	         (long long)(T0 + dated_s));
+	ingest_body(m, NULL, body, strlen(body), (T0 + received_s) * NS_PER_S, &r);
+	assert_int_equal(r.applied, 1);
+}
+
+/* One event dated a year (or a day) ahead must not move "today" nor expire calls: its time
+ * is clamped to its receipt and it is counted as future; later events count as before. */
+static void test_future_timestamp_cannot_move_today(void **state)
+{
+	struct model *m = *state;
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	line_ev(m, "start_calling", 0, "c1", CALLER, LINE);
+	line_ev(m, "end_calling", 60, "c1", CALLER, LINE);
+	line_ev(m, "start_ringing", 100, "c2", CALLER, LINE);
+	int64_t day = m->st.day_start_s;
+	line_ev_dated(m, "start_ringing", 365 * 86400, 120, "c3");
+	line_ev_dated(m, "start_ringing", 86400, 121, "c4");
+	assert_int_equal(m->st.counters.future, 2);
+	assert_true(m->st.day_start_s == day);
+	assert_int_equal(the_line(m)->today.calls_in, 4); /* c1 to c4 */
+	assert_int_equal(m->st.ncalls, 3);                /* c2 did not expire */
+	assert_int_equal(m->st.counters.expired, 0);
+	assert_true(m->st.calls[1].start_ns == (T0 + 120) * NS_PER_S);
+	line_ev(m, "start_calling", 200, "c5", CALLER, LINE);
+	assert_int_equal(the_line(m)->today.calls_in, 5);
+	/* a sender's clock a little ahead (within FUTURE_TOLERANCE_S) is believed */
+	line_ev_dated(m, "start_ringing", 300 + 60, 300, "c6");
+	assert_int_equal(m->st.counters.future, 2);
+	/* and the day still rolls on this clock's midnight, not on an event's */
+	model_tick(m, (T0 + 13 * 3600) * NS_PER_S);
+	assert_true(m->st.day_start_s == T0 + 13 * 3600);
+}
+
+/* An event a few minutes ahead just before midnight does not end the day early. */
+static void test_day_rolls_on_receipt_not_on_a_clock_ahead(void **state)
+{
+	struct model *m = *state;
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	int before = 13 * 3600 - 60; /* 23:59 in Paris */
+	line_ev(m, "start_calling", before - 10, "c1", CALLER, LINE);
+	line_ev_dated(m, "start_ringing", before + 120, before, "c2");
+	assert_true(m->st.day_start_s == T0 - 11 * 3600);
+	assert_int_equal(the_line(m)->today.calls_in, 2);
+}
+
 static void test_day_start_is_right_across_dst_changes(void **state)
 {
 	(void)state;
@@ -473,6 +531,8 @@ int main(void)
 	    T(test_out_of_order_queue_events_keep_counts_right),
 	    T(test_queue_callers_with_no_news_expire),
 	    T(test_counters_restart_at_local_midnight),
+	    T(test_future_timestamp_cannot_move_today),
+	    T(test_day_rolls_on_receipt_not_on_a_clock_ahead),
 	    T(test_day_start_is_right_across_dst_changes),
 	    T(test_rollover_in_the_model_across_dst),
 	    T(test_reset_today_keeps_calls_in_progress),

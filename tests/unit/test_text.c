@@ -129,6 +129,12 @@ static void test_seconds_parse_the_same_in_any_locale(void **state)
 	assert_true(ns == INT64_C(1564687684000000000));
 	assert_false(parse_seconds_ns("1564687684,230", &ns));
 	assert_false(parse_seconds_ns(".5", &ns));
+	/* at the edge of int64 nanoseconds: the largest that fits, then past it (no overflow) */
+	assert_true(parse_seconds_ns("9223372036.854775807", &ns));
+	assert_true(ns == INT64_MAX);
+	assert_false(parse_seconds_ns("9223372036.854775808", &ns));
+	assert_false(parse_seconds_ns("9223372036.999999999", &ns));
+	assert_false(parse_seconds_ns("9223372037", &ns));
 	setlocale(LC_NUMERIC, "C");
 }
 

@@ -1,0 +1,607 @@
+/* roster.c: the OVH API thread: the roster now and then, the agents' live status often. */
+#include "roster.h"
+
+#include <cJSON.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api_state.h"
+#include "clock.h"
+#include "json_arena.h"
+#include "model.h"
+#include "ovh_api.h"
+#include "ovh_conf.h"
+#include "redact.h"
+#include "settings.h"
+#include "text.h"
+#include "thread.h"
+
+#define PATH_MAX_LEN 512
+
+static const char *const kinds[] = {"easyHunting", "ovhPabx"};
+
+/* One easyHunting or ovhPabx service, with what is needed to build its paths. */
+struct service {
+	char billing[128];
+	int kind;             /* index in kinds[] */
+	char name[NUM_MAX];   /* its serviceName, as the API spells it */
+	char number[NUM_MAX]; /* canonical */
+};
+
+struct break_reason {
+	size_t service;
+	int64_t id;
+	char name[TEXT_MAX];
+};
+
+struct roster {
+	pthread_t thread;
+	struct model *m;
+	struct ovh_api *api;
+	atomic_bool stop;
+	int roster_s, status_s;
+	/* the thread's own copy of the roster */
+	struct service *services;
+	size_t nservices;
+	struct break_reason *reasons;
+	size_t nreasons;
+	struct api_agent agents[API_AGENTS_MAX];
+	size_t agent_service[API_AGENTS_MAX];
+	size_t nagents;
+	struct api_queue queues[API_QUEUES_MAX];
+	size_t queue_service[API_QUEUES_MAX];
+	size_t nqueues;
+	bool have_roster;
+};
+
+/* ---- what the API answered, into the model's health ---- */
+
+static void note_reply(struct roster *r, const struct ovh_reply *rep)
+{
+	struct model *m = r->m;
+	model_lock(m);
+	struct api_status *a = &m->st.api;
+	a->requests = ovh_api_requests(r->api);
+	if (rep->outcome == OVH_OK) {
+		if (r->have_roster)
+			a->health = API_OK;
+		a->last_ok_ns = wall_now_ns();
+	} else if (rep->outcome != OVH_STOPPED) {
+		if (rep->outcome == OVH_HTTP_ERROR && rep->http == 429)
+			a->health = API_RATE_LIMITED;
+		else if (rep->outcome == OVH_HTTP_ERROR && (rep->http == 401 || rep->http == 403))
+			a->health = API_AUTH_FAILED;
+		else
+			a->health = API_ERROR;
+		char line[512];
+		ovh_reply_describe(rep, line, sizeof line);
+		redact_text(line, strlen(line));
+		text_sanitize(a->last_error, sizeof a->last_error, line, strlen(line));
+	}
+	m->dirty = true;
+	model_unlock(m);
+}
+
+/* A signed GET; the answer's JSON (to free) or NULL, the health noted either way. A 404 on a
+ * list is an empty list (an account without ovhPabx, say) when empty_on_404. */
+static cJSON *get(struct roster *r, const char *path, bool empty_on_404)
+{
+	struct ovh_reply rep;
+	cJSON *json = NULL;
+	if (ovh_api_call(r->api, "GET", path, NULL, &rep)) {
+		json = rep.json;
+		rep.json = NULL;
+	} else if (empty_on_404 && rep.outcome == OVH_HTTP_ERROR && rep.http == 404) {
+		json = cJSON_CreateArray();
+		rep.outcome = OVH_OK;
+	}
+	note_reply(r, &rep);
+	ovh_reply_clear(&rep);
+	return json;
+}
+
+static void json_text(char *dst, size_t dstsize, const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	dst[0] = '\0';
+	if (cJSON_IsString(v) && v->valuestring)
+		text_sanitize(dst, dstsize, v->valuestring, strlen(v->valuestring));
+}
+
+static int64_t json_int(const cJSON *obj, const char *key, int64_t otherwise)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : otherwise;
+}
+
+/* "2025-11-26T10:00:00+01:00" (or Z, or fractions of a second) in Unix seconds; 0 if not. */
+static int64_t parse_datetime(const char *s)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+		return 0;
+	const char *p = s + n;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	int64_t offset = 0;
+	if (*p == '+' || *p == '-') {
+		int oh = 0, om = 0;
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) < 1)
+			return 0;
+		offset = (int64_t)(oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+	} else if (*p != 'Z' && *p != '\0') {
+		return 0;
+	}
+	struct tm tm = {.tm_year = y - 1900,
+	                .tm_mon = mo - 1,
+	                .tm_mday = d,
+	                .tm_hour = h,
+	                .tm_min = mi,
+	                .tm_sec = sec};
+	return (int64_t)timegm(&tm) - offset;
+}
+
+/* ---- the roster ---- */
+
+static bool add_service(struct roster *r, const char *billing, int kind, const char *name)
+{
+	struct service *grown = realloc(r->services, (r->nservices + 1) * sizeof *grown);
+	if (!grown)
+		return false;
+	r->services = grown;
+	struct service *s = &r->services[r->nservices++];
+	text_copy(s->billing, sizeof s->billing, billing);
+	s->kind = kind;
+	text_copy(s->name, sizeof s->name, name);
+	phone_normalize(s->number, sizeof s->number, name);
+	return true;
+}
+
+static void hunting_path(char *dst, const struct service *s, const char *rest)
+{
+	snprintf(dst, PATH_MAX_LEN, "/telephony/%s/%s/%s/hunting%s", s->billing, kinds[s->kind],
+	         s->name, rest);
+}
+
+/* The lines of a billing account: their numbers at once, then each one's description. */
+static bool read_lines(struct roster *r, const char *billing)
+{
+	char path[PATH_MAX_LEN];
+	snprintf(path, sizeof path, "/telephony/%s/line", billing);
+	cJSON *list = get(r, path, true);
+	if (!list)
+		return false;
+	const cJSON *it;
+	model_lock(r->m);
+	cJSON_ArrayForEach(it, list)
+	{
+		char number[NUM_MAX];
+		if (cJSON_IsString(it)) {
+			phone_normalize(number, sizeof number, it->valuestring);
+			model_roster_line(r->m, number, "");
+		}
+	}
+	model_unlock(r->m);
+	bool ok = true;
+	cJSON_ArrayForEach(it, list)
+	{
+		if (!cJSON_IsString(it) || !ovh_path_segment_ok(it->valuestring))
+			continue;
+		snprintf(path, sizeof path, "/telephony/%s/line/%s", billing, it->valuestring);
+		cJSON *line = get(r, path, false);
+		if (!line) {
+			ok = false;
+			break;
+		}
+		char number[NUM_MAX], description[TEXT_MAX];
+		phone_normalize(number, sizeof number, it->valuestring);
+		json_text(description, sizeof description, line, "description");
+		model_lock(r->m);
+		model_roster_line(r->m, number, description);
+		model_unlock(r->m);
+		cJSON_Delete(line);
+	}
+	cJSON_Delete(list);
+	return ok;
+}
+
+/* An id list: every integer of a JSON array. */
+static size_t id_list(const cJSON *list, int64_t *ids, size_t max)
+{
+	size_t n = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, list)
+	{
+		if (cJSON_IsNumber(it) && n < max)
+			ids[n++] = (int64_t)it->valuedouble;
+	}
+	return n;
+}
+
+/* Append name to a ", "-separated list. */
+static void list_add(char *list, size_t size, const char *name)
+{
+	size_t n = strlen(list);
+	if (n)
+		snprintf(list + n, size - n, ", %s", name);
+	else
+		snprintf(list, size, "%s", name);
+}
+
+/* One hunting service: its queues (with their agents) and agents, and its break reasons. */
+static bool read_hunting(struct roster *r, size_t si)
+{
+	struct service *s = &r->services[si];
+	char path[PATH_MAX_LEN], rest[128];
+	int64_t ids[API_AGENTS_MAX];
+
+	snprintf(path, sizeof path, "/telephony/%s/%s/%s", s->billing, kinds[s->kind], s->name);
+	cJSON *obj = get(r, path, false);
+	if (!obj)
+		return false;
+	char description[TEXT_MAX];
+	json_text(description, sizeof description, obj, "description");
+	cJSON_Delete(obj);
+	model_lock(r->m);
+	model_roster_queue(r->m, s->number, description);
+	model_unlock(r->m);
+
+	/* agents first, so that queues can name theirs */
+	size_t first_agent = r->nagents;
+	hunting_path(path, s, "/agent");
+	cJSON *list = get(r, path, true);
+	if (!list)
+		return false;
+	size_t n = id_list(list, ids, API_AGENTS_MAX);
+	cJSON_Delete(list);
+	for (size_t i = 0; i < n && r->nagents < API_AGENTS_MAX; i++) {
+		snprintf(rest, sizeof rest, "/agent/%lld", (long long)ids[i]);
+		hunting_path(path, s, rest);
+		cJSON *a = get(r, path, false);
+		if (!a)
+			return false;
+		struct api_agent *ag = &r->agents[r->nagents];
+		memset(ag, 0, sizeof *ag);
+		ag->agent_id = ids[i];
+		char number[NUM_MAX];
+		json_text(number, sizeof number, a, "number");
+		phone_normalize(ag->number, sizeof ag->number, number);
+		json_text(ag->name, sizeof ag->name, a, "description");
+		text_copy(ag->service, sizeof ag->service, s->number);
+		r->agent_service[r->nagents++] = si;
+		cJSON_Delete(a);
+	}
+
+	hunting_path(path, s, "/queue");
+	if (!(list = get(r, path, true)))
+		return false;
+	n = id_list(list, ids, API_QUEUES_MAX);
+	cJSON_Delete(list);
+	for (size_t i = 0; i < n && r->nqueues < API_QUEUES_MAX; i++) {
+		snprintf(rest, sizeof rest, "/queue/%lld", (long long)ids[i]);
+		hunting_path(path, s, rest);
+		cJSON *q = get(r, path, false);
+		if (!q)
+			return false;
+		struct api_queue *aq = &r->queues[r->nqueues];
+		memset(aq, 0, sizeof *aq);
+		aq->queue_id = ids[i];
+		text_copy(aq->service, sizeof aq->service, s->number);
+		json_text(aq->name, sizeof aq->name, q, "description");
+		if (!aq->name[0])
+			snprintf(aq->name, sizeof aq->name, "queue %lld", (long long)ids[i]);
+		r->queue_service[r->nqueues++] = si;
+		cJSON_Delete(q);
+		snprintf(rest, sizeof rest, "/queue/%lld/agent", (long long)ids[i]);
+		hunting_path(path, s, rest);
+		if (!(list = get(r, path, true)))
+			return false;
+		int64_t members[API_AGENTS_MAX];
+		size_t nm = id_list(list, members, API_AGENTS_MAX);
+		cJSON_Delete(list);
+		for (size_t k = 0; k < nm; k++)
+			for (size_t a = first_agent; a < r->nagents; a++)
+				if (r->agents[a].agent_id == members[k])
+					list_add(r->agents[a].queues, sizeof r->agents[a].queues,
+					         aq->name);
+	}
+
+	hunting_path(path, s, "/customStatus");
+	if (!(list = get(r, path, true)))
+		return false;
+	n = id_list(list, ids, API_AGENTS_MAX);
+	cJSON_Delete(list);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rest, sizeof rest, "/customStatus/%lld", (long long)ids[i]);
+		hunting_path(path, s, rest);
+		cJSON *c = get(r, path, false);
+		if (!c)
+			return false;
+		struct break_reason *grown =
+		    realloc(r->reasons, (r->nreasons + 1) * sizeof *r->reasons);
+		if (!grown) {
+			cJSON_Delete(c);
+			return false;
+		}
+		r->reasons = grown;
+		struct break_reason *b = &r->reasons[r->nreasons++];
+		b->service = si;
+		b->id = ids[i];
+		json_text(b->name, sizeof b->name, c, "name");
+		cJSON_Delete(c);
+	}
+	return true;
+}
+
+/* Give the new roster to the model, keeping the statuses already known. */
+static void publish_roster(struct roster *r)
+{
+	struct model *m = r->m;
+	model_lock(m);
+	struct api_status *a = &m->st.api;
+	for (size_t i = 0; i < r->nagents; i++) {
+		struct api_agent *ag = &r->agents[i];
+		for (size_t k = 0; k < a->nagents; k++) {
+			const struct api_agent *old = &a->agents[k];
+			if (old->agent_id == ag->agent_id &&
+			    strcmp(old->service, ag->service) == 0 && old->have_status) {
+				text_copy(ag->status, sizeof ag->status, old->status);
+				text_copy(ag->break_reason, sizeof ag->break_reason,
+				          old->break_reason);
+				ag->status_since_s = old->status_since_s;
+				ag->taken_today = old->taken_today;
+				ag->talk_s = old->talk_s;
+				ag->have_status = true;
+			}
+		}
+		model_roster_agent(m, ag->service, ag->number);
+	}
+	memcpy(a->agents, r->agents, r->nagents * sizeof *a->agents);
+	a->nagents = r->nagents;
+	memcpy(a->queues, r->queues, r->nqueues * sizeof *a->queues);
+	a->nqueues = r->nqueues;
+	a->roster_ns = wall_now_ns();
+	a->health = API_OK;
+	m->dirty = true;
+	model_unlock(m);
+}
+
+/* Read the whole roster; false (health noted) when a request failed. */
+static bool read_roster(struct roster *r)
+{
+	cJSON *accounts = get(r, "/telephony", false);
+	if (!accounts)
+		return false;
+	free(r->services);
+	free(r->reasons);
+	r->services = NULL;
+	r->reasons = NULL;
+	r->nservices = r->nreasons = r->nagents = r->nqueues = 0;
+	bool ok = true;
+	const cJSON *ba;
+	cJSON_ArrayForEach(ba, accounts)
+	{
+		if (!ok || !cJSON_IsString(ba) || !ovh_path_segment_ok(ba->valuestring))
+			continue;
+		ok = read_lines(r, ba->valuestring);
+		for (int k = 0; ok && k < 2; k++) {
+			char path[PATH_MAX_LEN];
+			snprintf(path, sizeof path, "/telephony/%s/%s", ba->valuestring, kinds[k]);
+			cJSON *list = get(r, path, true);
+			const cJSON *sn;
+			ok = list != NULL;
+			cJSON_ArrayForEach(sn, list)
+			{
+				if (ok && cJSON_IsString(sn) &&
+				    ovh_path_segment_ok(sn->valuestring))
+					ok = add_service(r, ba->valuestring, k, sn->valuestring);
+			}
+			cJSON_Delete(list);
+		}
+	}
+	cJSON_Delete(accounts);
+	for (size_t i = 0; ok && i < r->nservices; i++)
+		ok = read_hunting(r, i);
+	if (ok) {
+		r->have_roster = true;
+		publish_roster(r);
+	}
+	return ok;
+}
+
+/* ---- live statuses ---- */
+
+static const char *break_reason_name(const struct roster *r, size_t service, int64_t id)
+{
+	for (size_t i = 0; i < r->nreasons; i++)
+		if (r->reasons[i].service == service && r->reasons[i].id == id)
+			return r->reasons[i].name;
+	return "";
+}
+
+/* One agent's live status (and its break reason when on break). */
+static bool poll_agent(struct roster *r, size_t i)
+{
+	struct api_agent *ag = &r->agents[i];
+	const struct service *s = &r->services[r->agent_service[i]];
+	char path[PATH_MAX_LEN], rest[128];
+	snprintf(rest, sizeof rest, "/agent/%lld/liveStatus", (long long)ag->agent_id);
+	hunting_path(path, s, rest);
+	cJSON *live = get(r, path, false);
+	if (!live)
+		return false;
+	json_text(ag->status, sizeof ag->status, live, "status");
+	char when[64];
+	json_text(when, sizeof when, live, "lastStatusChange");
+	ag->status_since_s = parse_datetime(when);
+	ag->taken_today = (uint32_t)json_int(live, "answeredCalls", 0);
+	ag->talk_s = json_int(live, "totalCallDuration", 0);
+	ag->have_status = true;
+	cJSON_Delete(live);
+	ag->break_reason[0] = '\0';
+	if (strcmp(ag->status, "onBreak") == 0) {
+		snprintf(rest, sizeof rest, "/agent/%lld", (long long)ag->agent_id);
+		hunting_path(path, s, rest);
+		cJSON *a = get(r, path, false);
+		if (!a)
+			return false;
+		int64_t id = json_int(a, "breakStatus", -1);
+		text_copy(ag->break_reason, sizeof ag->break_reason,
+		          break_reason_name(r, r->agent_service[i], id));
+		cJSON_Delete(a);
+	}
+	model_lock(r->m);
+	struct api_status *st = &r->m->st.api;
+	for (size_t k = 0; k < st->nagents; k++)
+		if (st->agents[k].agent_id == ag->agent_id &&
+		    strcmp(st->agents[k].service, ag->service) == 0)
+			st->agents[k] = *ag;
+	r->m->dirty = true;
+	model_unlock(r->m);
+	return true;
+}
+
+static bool poll_queue(struct roster *r, size_t i)
+{
+	struct api_queue *q = &r->queues[i];
+	char path[PATH_MAX_LEN], rest[128], when[64];
+	snprintf(rest, sizeof rest, "/queue/%lld/liveStatistics", (long long)q->queue_id);
+	hunting_path(path, &r->services[r->queue_service[i]], rest);
+	cJSON *st = get(r, path, false);
+	if (!st)
+		return false;
+	q->answered = (uint32_t)json_int(st, "callsAnswered", 0);
+	q->lost = (uint32_t)json_int(st, "callsLost", 0);
+	q->total = (uint32_t)json_int(st, "callsTotal", 0);
+	json_text(when, sizeof when, st, "lastReset");
+	q->last_reset_s = parse_datetime(when);
+	q->have_stats = true;
+	cJSON_Delete(st);
+	model_lock(r->m);
+	struct api_status *a = &r->m->st.api;
+	for (size_t k = 0; k < a->nqueues; k++)
+		if (a->queues[k].queue_id == q->queue_id &&
+		    strcmp(a->queues[k].service, q->service) == 0)
+			a->queues[k] = *q;
+	r->m->dirty = true;
+	model_unlock(r->m);
+	return true;
+}
+
+/* A round: every agent's status, then every queue's statistics. */
+static bool poll_statuses(struct roster *r)
+{
+	for (size_t i = 0; i < r->nagents; i++)
+		if (atomic_load(&r->stop) || !poll_agent(r, i))
+			return false;
+	for (size_t i = 0; i < r->nqueues; i++)
+		if (atomic_load(&r->stop) || !poll_queue(r, i))
+			return false;
+	model_lock(r->m);
+	r->m->st.api.statuses_ns = wall_now_ns();
+	r->m->dirty = true;
+	model_unlock(r->m);
+	return true;
+}
+
+/* Sleep until the monotonic time until_ns, or until asked to stop. */
+static void wait_until_ns(struct roster *r, int64_t until_ns)
+{
+	while (!atomic_load(&r->stop)) {
+		int64_t left = until_ns - mono_now_ns();
+		if (left <= 0)
+			return;
+		if (left > 100 * 1000000)
+			left = 100 * 1000000;
+		struct timespec ts = {0, (long)left};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void *roster_main(void *arg)
+{
+	struct roster *r = arg;
+	int64_t next_roster = 0, next_status = 0;
+	int failures = 0;
+	while (!atomic_load(&r->stop)) {
+		int64_t now = mono_now_ns();
+		if (now >= next_roster) {
+			/* a failed read is tried again after 5 s, 10 s, ... up to a minute */
+			int wait_s = r->roster_s;
+			if (read_roster(r))
+				failures = 0;
+			else if (failures < 4)
+				wait_s = 5 << failures++;
+			else
+				wait_s = 60;
+			if (wait_s > r->roster_s)
+				wait_s = r->roster_s;
+			next_roster = mono_now_ns() + (int64_t)wait_s * NS_PER_S;
+		}
+		now = mono_now_ns();
+		if (r->have_roster && now >= next_status) {
+			poll_statuses(r);
+			next_status = now + (int64_t)r->status_s * NS_PER_S;
+		}
+		int64_t next = next_roster;
+		if (r->have_roster && next_status < next)
+			next = next_status;
+		wait_until_ns(r, next);
+	}
+	json_arena_release();
+	return NULL;
+}
+
+struct roster *roster_start(struct model *m, const struct settings *s,
+                            const struct ovh_credentials *c, char *err, size_t errsize)
+{
+	struct roster *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	r->m = m;
+	r->roster_s = s->api_roster_s;
+	r->status_s = s->api_status_s;
+	atomic_init(&r->stop, false);
+	struct ovh_api_options o;
+	ovh_api_options_defaults(&o);
+	o.max_per_min = s->api_max_per_min;
+	o.timeout_s = s->api_timeout_s;
+	o.connect_timeout_s = s->connect_timeout_s;
+	o.backoff_base_ms = s->backoff_base_ms;
+	o.backoff_cap_ms = s->backoff_cap_ms;
+	o.stop = &r->stop;
+	if (!(r->api = ovh_api_open(c, &o, err, errsize))) {
+		free(r);
+		return NULL;
+	}
+	model_lock(m);
+	m->st.api.health = API_STARTING;
+	m->dirty = true;
+	model_unlock(m);
+	if (thread_start(&r->thread, roster_main, r) != 0) {
+		snprintf(err, errsize, "cannot start the OVH API thread");
+		ovh_api_close(r->api);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void roster_stop(struct roster *r)
+{
+	if (!r)
+		return;
+	atomic_store(&r->stop, true);
+	pthread_join(r->thread, NULL);
+	ovh_api_close(r->api);
+	free(r->services);
+	free(r->reasons);
+	free(r);
+}

@@ -1,0 +1,144 @@
+"""The dashboard with OVH API credentials: the roster and the agents' live status, read from
+tests/ovh_api_server.py beside the event feed of tests/ovh_server.py.
+
+Every check waits on the snapshot the program writes; deadlines only bound a failing test.
+"""
+
+import os
+
+import pytest
+
+from feedlib import Ctiboard, counter, feed, new_token, wait_until
+from ovh_api_server import APP_SECRET, CONSUMER_KEY, QUEUE_SN, OvhApiServer
+from ovh_server import OvhServer, scripted_calls
+
+QUICK = {"api_max_per_min": 600, "api_status_s": 1}
+
+
+@pytest.fixture
+def server():
+    srv = OvhServer(hold=0.3).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def api():
+    srv = OvhApiServer().start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def runs():
+    started = []
+    yield started
+    for r in started:
+        r.kill()
+
+
+def start(runs, tmp_path, server, api, settings=QUICK, args=(), env=None, journal=False):
+    token = new_token()
+    server.add_token(token)
+    os.makedirs(str(tmp_path), exist_ok=True)
+    e = api.environment() if api else {}
+    e.update(env or {})
+    r = Ctiboard(tmp_path, server.url, [token], settings=settings, args=list(args), env=e,
+                 journal=journal).start()
+    runs.append(r)
+    return r, token
+
+
+def agent(snap, name):
+    return [a for a in snap["agents"] if a["name"] == name][0]
+
+
+def assert_no_api_secret(run):
+    for path in run.written_files():
+        with open(path, "rb") as fp:
+            data = fp.read()
+        for secret in (APP_SECRET, CONSUMER_KEY):
+            assert secret[:12].encode() not in data, "a secret in %s" % path
+
+
+def test_lines_queues_and_agents_from_the_start(tmp_path, server, api, runs):
+    run, _ = start(runs, tmp_path, server, api, journal=True)
+    snap = run.wait(lambda s: s["api"]["state"] == "ok" and s["api"]["statuses_age_s"] is not None
+                    and len(s["agents"]) == 3, "the roster and the statuses")
+    assert counter(snap, "events") == 0  # all of it before any event
+    lines = {l["number"]: l["description"] for l in snap["lines"]}
+    assert lines == {"0033972101010": "Accueil", "0033972101011": "Alice",
+                     "0033972101012": "Bob", "0033972101013": "Chloé"}
+    queues = {q["number"]: q for q in snap["queues"]}
+    assert queues[QUEUE_SN]["description"] == "Support"
+    assert {a["number"] for a in queues[QUEUE_SN]["agents"]} == {"0033972101011",
+                                                                  "0033972101012"}
+    alice, bob, chloe = agent(snap, "Alice"), agent(snap, "Bob"), agent(snap, "Chloé")
+    assert (alice["status"], alice["taken_today"], alice["talk_s"]) == ("waiting", 3, 420)
+    assert alice["queues"] == "Support N1" and alice["source"] == "api"
+    assert alice["status_since"] > 0
+    assert (bob["status"], bob["break_reason"]) == ("onBreak", "Lunch")
+    assert chloe["status"] == "loggedOut" and chloe["queues"] == "Ventes"
+    ovh = {q["queue_id"]: q for q in snap["api"]["queues"]}
+    assert (ovh[7]["answered"], ovh[7]["lost"], ovh[7]["total"]) == (12, 2, 14)
+    assert run.stop() == 0
+    assert_no_api_secret(run)
+    run.assert_no_token_written()
+
+
+def test_live_status_changes_show(tmp_path, server, api, runs):
+    run, _ = start(runs, tmp_path, server, api)
+    run.wait(lambda s: agent(s, "Alice")["status"] == "waiting", "Alice waiting")
+    api.set_live_status(42, "inAQueueCall", answeredCalls=4)
+    snap = run.wait(lambda s: agent(s, "Alice")["status"] == "inAQueueCall", "Alice on a call")
+    assert agent(snap, "Alice")["taken_today"] == 4
+    api.set_live_status(43, "waiting")
+    snap = run.wait(lambda s: agent(s, "Bob")["status"] == "waiting", "Bob back")
+    assert agent(snap, "Bob")["break_reason"] == ""
+
+
+def test_an_api_failure_never_disturbs_the_feed(tmp_path, server, api, runs):
+    api.fail(503, count=10**6)
+    run, token = start(runs, tmp_path, server, api)
+    server.add_events(token, scripted_calls(token, "0033972109999", 3))
+    snap = run.wait(lambda s: counter(s, "events") >= 9 and s["api"]["state"] == "error",
+                    "the events applied while the API fails")
+    assert feed(snap, token)["state"] == "live"
+    assert "HTTP 503" in snap["api"]["last_error"]
+    assert snap["agents"] == []
+    # the API comes back: the roster arrives, the feed never noticed
+    api.faults.clear()
+    snap = run.wait(lambda s: s["api"]["state"] == "ok" and len(s["agents"]) == 3,
+                    "the roster after the API came back", timeout=90)
+    assert feed(snap, token)["state"] == "live"
+
+
+def test_a_missing_right_is_its_own_state(tmp_path, server, api, runs):
+    api.consumers[CONSUMER_KEY]["rules"] = [("GET", "/auth/*")]
+    run, token = start(runs, tmp_path, server, api)
+    snap = run.wait(lambda s: s["api"]["state"] == "auth_failed", "the API refused")
+    assert "NOT_GRANTED_CALL" in snap["api"]["last_error"]
+    assert feed(snap, token)["state"] in ("connecting", "live")
+
+
+def test_polling_keeps_within_the_budget(tmp_path, server, api, runs):
+    # 20 a minute: a burst of 2, then one every 3 s, whatever api_status_s asks
+    run, _ = start(runs, tmp_path, server, api,
+                   settings={"api_max_per_min": 20, "api_status_s": 1})
+    wait_until(lambda: len(api.requests()) >= 4, "a few requests", timeout=30)
+    reqs = api.requests()
+    span = reqs[-1]["t"] - reqs[0]["t"]
+    assert len(reqs) <= 2 + span * 20 / 60 + 1
+    assert run.stop() == 0
+
+
+def test_no_credentials_or_no_api_is_as_before(tmp_path, server, api, runs):
+    run, token = start(runs, tmp_path / "a", server, api, args=["--no-api"])
+    snap = run.wait(lambda s: feed(s, token)["state"] == "live", "feed live")
+    assert snap["api"]["state"] == "off" and snap["agents"] == []
+    assert run.stop() == 0
+    run2, token2 = start(runs, tmp_path / "b", server, None)
+    snap = run2.wait(lambda s: feed(s, token2)["state"] == "live", "feed live")
+    assert snap["api"]["state"] == "off" and snap["lines"] == []
+    assert run2.stop() == 0
+    assert not api.requests()

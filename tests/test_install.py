@@ -1,0 +1,53 @@
+"""make install: the program, its man page and the wallboard's systemd unit, honouring DESTDIR
+and PREFIX; the unit is the one the README shows, and systemd accepts it as installed."""
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from feedlib import binary
+
+ROOT = Path(__file__).resolve().parent.parent
+UNIT = "ctiboard-wallboard.service"
+
+
+def make_install(**variables):
+    """Install the binary under test (never rebuilt here) with these make variables."""
+    bin_ = os.path.abspath(binary())
+    args = ["make", "--no-print-directory", "-C", str(ROOT), "install", "BIN=" + bin_,
+            "-o", bin_] + ["%s=%s" % kv for kv in variables.items()]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_install_honours_destdir(tmp_path):
+    make_install(DESTDIR=str(tmp_path), PREFIX="/usr")
+    exe = tmp_path / "usr/bin/ctiboard"
+    unit = tmp_path / "usr/lib/systemd/system" / UNIT
+    assert stat.S_IMODE(exe.stat().st_mode) == 0o755
+    assert (tmp_path / "usr/share/man/man1/ctiboard.1").is_file()
+    assert stat.S_IMODE(unit.stat().st_mode) == 0o644
+    text = unit.read_text()
+    assert "ExecStart=/usr/bin/ctiboard --wallboard --kiosk=locked" in text
+    assert "SuccessExitStatus=143" in text  # systemctl stop is a clean stop
+    assert not list(tmp_path.glob("usr/local/**/*.service"))
+
+
+def test_readme_shows_the_unit_that_is_installed():
+    readme = (ROOT / "README.md").read_text()
+    shipped = (ROOT / "docs" / UNIT).read_text()
+    indented = "".join("    " + l if l.strip() else l for l in shipped.splitlines(True))
+    assert indented in readme
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="no systemd-analyze")
+def test_installed_unit_passes_systemd_verify(tmp_path):
+    make_install(PREFIX=str(tmp_path / "usr"))
+    unit = tmp_path / "usr/lib/systemd/system" / UNIT
+    assert "ExecStart=%s/usr/bin/ctiboard " % tmp_path in unit.read_text()
+    r = subprocess.run(["systemd-analyze", "verify", "--man=no", "--recursive-errors=no",
+                        str(unit)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
