@@ -267,6 +267,19 @@ static void judge_lines(struct judged *j, const struct model_state *st, const st
 	free(oldest_of);
 }
 
+/* Does line ln (may be NULL) ring with an incoming call? */
+static bool rings_in(const struct model_state *st, const struct line *ln)
+{
+	if (!ln || !ln->nringing)
+		return false;
+	for (size_t i = 0; i < st->ncalls; i++) {
+		const struct call *c = &st->calls[i];
+		if (&st->lines[c->line] == ln && c->state == CALL_RINGING && c->inbound)
+			return true;
+	}
+	return false;
+}
+
 /* A queue caller offered to an agent rings the agent's phone: judged as that phone, unless it
  * is a line of the model already judged above from its own ringing call. */
 static void judge_offers(struct judged *j, const struct model_state *st, const struct settings *s,
@@ -281,8 +294,7 @@ static void judge_offers(struct judged *j, const struct model_state *st, const s
 			const struct member *mb = &q->members[i];
 			if (mb->state != MEMBER_OFFERED || !mb->agent[0])
 				continue;
-			const struct line *ln = state_find_line(st, mb->agent);
-			if (ln && ln->nringing)
+			if (rings_in(st, state_find_line(st, mb->agent)))
 				continue;
 			int64_t ring_s =
 			    now_ns > mb->last_ns ? (now_ns - mb->last_ns) / NS_PER_S : 0;
