@@ -145,7 +145,8 @@ struct counters {
 	uint64_t duplicates;   /* events seen twice, ignored */
 	uint64_t unknown;      /* events of an unknown kind (kept in the log) */
 	uint64_t expired;      /* calls and callers dropped for lack of news */
-	uint64_t dropped;      /* refused by a bound (too many lines, calls, ...) */
+	uint64_t dropped;      /* refused by a bound (too many lines, calls, agents, ...) */
+	uint64_t evicted;      /* idle lines forgotten to make room for new ones at the bound */
 	uint64_t registered;   /* registered events */
 	uint64_t journal_lost; /* journal lines that could not be written */
 	uint64_t future;       /* events dated after their receipt (+ FUTURE_TOLERANCE_S): their

@@ -487,6 +487,29 @@ static int64_t expiry_of(const struct model *m, int64_t last_ns)
 /* ---- lines and calls ---- */
 
 /* The line of an event, created if new, with the details the event carries. NULL at a bound. */
+/* At the bound: give the slot of the idle line heard of least recently (no call in progress
+ * refers to it) to number. Returns its position, or -1 if every line is busy. Looks at every
+ * line: only a new line at the bound pays for it. */
+static long line_evict(struct model *m, const char *number)
+{
+	struct model_state *st = &m->st;
+	struct model_index *ix = m->index;
+	long best = -1;
+	for (size_t i = 0; i < st->nlines; i++)
+		if (st->lines[i].ncalls == 0 &&
+		    (best < 0 || st->lines[i].last_ns < st->lines[best].last_ns))
+			best = (long)i;
+	if (best < 0)
+		return -1;
+	/* one entry out, one in: the map does not grow, the insert cannot fail */
+	hashmap_remove(&ix->lines, hashmap_hash_str(st->lines[best].number), (uint32_t)best);
+	hashmap_insert(&ix->lines, hashmap_hash_str(number), (uint32_t)best);
+	memset(&st->lines[best], 0, sizeof st->lines[best]);
+	memset(&ix->line_ended[best], 0, sizeof ix->line_ended[best]);
+	st->counters.evicted++;
+	return best;
+}
+
 static struct line *line_get(struct model *m, const struct event *ev)
 {
 	struct model_state *st = &m->st;
@@ -497,6 +520,8 @@ static struct line *line_get(struct model *m, const struct event *ev)
 		    indexed_add((void **)&st->lines, &st->nlines, &st->cap_lines, sizeof *st->lines,
 		                (size_t)m->set.max_lines, (void **)&ix->line_ended,
 		                sizeof *ix->line_ended, &ix->lines, ev->resource);
+		if (pos < 0 && st->nlines >= (size_t)m->set.max_lines)
+			pos = line_evict(m, ev->resource);
 		if (pos < 0)
 			return NULL;
 		text_copy(st->lines[pos].number, sizeof st->lines[pos].number, ev->resource);
@@ -806,8 +831,10 @@ static struct agent *agent_get(struct model *m, struct queue *q, const char *num
 	    !grow((void **)&q->agents, &q->cap_agents, q->nagents + 1, sizeof *q->agents) ||
 	    !grow((void **)&qx->agent_watched, &qx->cap_agent_watched, q->nagents + 1,
 	          sizeof *qx->agent_watched) ||
-	    !hashmap_insert(map, hashmap_hash_str(number), (uint32_t)q->nagents))
+	    !hashmap_insert(map, hashmap_hash_str(number), (uint32_t)q->nagents)) {
+		m->st.counters.dropped++; /* the event counts, the agent is not kept */
 		return NULL;
+	}
 	memset(qx->agent_watched + had, 0, qx->cap_agent_watched - had);
 	struct agent *a = &q->agents[q->nagents++];
 	memset(a, 0, sizeof *a);

@@ -583,6 +583,7 @@ static void add_counters(struct doc *d, const struct counters *c)
 	add_int(d, "unknown", (int64_t)c->unknown);
 	add_int(d, "expired", (int64_t)c->expired);
 	add_int(d, "dropped", (int64_t)c->dropped);
+	add_int(d, "evicted", (int64_t)c->evicted);
 	add_int(d, "registered", (int64_t)c->registered);
 	add_int(d, "journal_lost", (int64_t)c->journal_lost);
 	add_int(d, "future", (int64_t)c->future);

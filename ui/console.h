@@ -74,6 +74,7 @@ struct console {
 	uint64_t seen;
 	struct hashmap line_ix, queue_ix; /* number -> position in st, see lookup.c */
 	size_t line_ix_n, queue_ix_n;     /* positions indexed */
+	uint64_t line_ix_evicted;         /* st.counters.evicted when the lines were indexed */
 	int64_t now_ns;
 
 	enum view view, back; /* back: the view under help / detail */
@@ -100,7 +101,7 @@ struct console {
 	int64_t wall_next_ns; /* wall clock of the next page turn */
 
 	struct alert_list rung; /* the alerts of the last view, to ring the bell on a new crit */
-	char status[128];            /* a one-off message for the footer */
+	char status[128];       /* a one-off message for the footer */
 };
 
 /* Panels (panels.c) */

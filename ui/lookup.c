@@ -1,6 +1,7 @@
 /* lookup.c: lines and queues of the console's copy of the state found by number, through an
  * index that follows the copy. Lines and queues keep their positions in the model (they are
- * only ever appended), so each new copy only adds the ones that arrived since.
+ * appended), so each new copy only adds the ones that arrived since; when the model gave an
+ * idle line's place to a new one (counters.evicted moved), the lines are indexed again.
  */
 #include <string.h>
 
@@ -28,6 +29,11 @@ static void index_add(struct hashmap *map, size_t *done, const void *items, size
 
 void lookup_update(struct console *c)
 {
+	if (c->st.counters.evicted != c->line_ix_evicted) {
+		c->line_ix_evicted = c->st.counters.evicted;
+		hashmap_clear(&c->line_ix);
+		c->line_ix_n = 0;
+	}
 	index_add(&c->line_ix, &c->line_ix_n, c->st.lines, c->st.nlines, sizeof *c->st.lines,
 	          offsetof(struct line, number));
 	index_add(&c->queue_ix, &c->queue_ix_n, c->st.queues, c->st.nqueues, sizeof *c->st.queues,

@@ -227,6 +227,65 @@ static void test_expiry_follows_the_last_news(void **state)
 	assert_int_equal(m->st.counters.expired, 5);
 }
 
+static const struct line *find_line_no(struct model *m, int i)
+{
+	char number[32];
+	number_of(number, sizeof number, i);
+	return state_find_line(&m->st, number);
+}
+
+/* At the lines' bound, a new line takes the place of the idle line heard of least recently;
+ * only when every line has a call in progress is it refused. */
+static void test_idle_lines_evicted_before_new_lines_are_refused(void **state)
+{
+	struct model *m = *state;
+	m->set.max_lines = 3;
+	ev_on(m, 0, "start_ringing", 0, "busy-0");
+	ev_on(m, 1, "registered", 5, "");
+	ev_on(m, 2, "registered", 2, "");
+	ev_on(m, 3, "start_ringing", 10, "new-3"); /* line 2 is the idlest */
+	assert_int_equal(m->st.nlines, 3);
+	assert_null(find_line_no(m, 2));
+	assert_non_null(find_line_no(m, 1));
+	assert_int_equal(find_line_no(m, 3)->ncalls, 1);
+	assert_int_equal(find_line_no(m, 3)->today.calls_in, 1);
+	assert_int_equal(m->st.counters.evicted, 1);
+	assert_int_equal(m->st.counters.dropped, 0);
+	/* the calls of the lines kept are found where they were */
+	ev_on(m, 0, "start_calling", 11, "busy-0");
+	ev_on(m, 3, "start_calling", 11, "new-3");
+	assert_int_equal(find_line_no(m, 0)->nactive, 1);
+	assert_int_equal(find_line_no(m, 3)->nactive, 1);
+	/* a line evicted comes back as a new line, in the place of the next idlest */
+	ev_on(m, 2, "registered", 12, "");
+	assert_null(find_line_no(m, 1));
+	assert_non_null(find_line_no(m, 2));
+	assert_int_equal(m->st.counters.evicted, 2);
+	/* every line busy: the new line is refused */
+	ev_on(m, 2, "start_ringing", 13, "busy-2");
+	ev_on(m, 4, "start_ringing", 14, "refused");
+	assert_null(find_line_no(m, 4));
+	assert_int_equal(m->st.counters.dropped, 1);
+	assert_int_equal(m->st.counters.evicted, 2);
+	assert_int_equal(m->st.ncalls, 3);
+}
+
+/* Agents beyond the bound of a queue are counted as dropped, like everything refused. */
+static void test_agents_beyond_the_bound_are_dropped(void **state)
+{
+	struct model *m = *state;
+	m->set.max_agents = 2;
+	for (int a = 0; a < 3; a++)
+		caller_ev(m, "member-queue-start", a, a, a, "");
+	for (int a = 0; a < 3; a++)
+		caller_ev(m, "bridge-agent-start", 10 + a, a, a, "");
+	const struct queue *q = state_find_queue(&m->st, QUEUE);
+	assert_int_equal(q->nagents, 2);
+	/* each event that names the third agent: its caller's start and its answer */
+	assert_int_equal(m->st.counters.dropped, 2);
+	assert_int_equal(q->today.answered, 3); /* the caller's answer still counts */
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -236,6 +295,8 @@ int main(void)
 	    T(test_callers_and_agents_found_among_many),
 	    T(test_missed_after_grace_among_many),
 	    T(test_expiry_follows_the_last_news),
+	    T(test_idle_lines_evicted_before_new_lines_are_refused),
+	    T(test_agents_beyond_the_bound_are_dropped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
