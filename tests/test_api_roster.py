@@ -142,3 +142,68 @@ def test_no_credentials_or_no_api_is_as_before(tmp_path, server, api, runs):
     assert snap["api"]["state"] == "off" and snap["lines"] == []
     assert run2.stop() == 0
     assert not api.requests()
+
+
+def test_the_agents_view(tmp_path, server, api):
+    import shlex
+    import subprocess
+    import time
+
+    from feedlib import binary
+
+    token = new_token()
+    server.add_token(token)
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "CTIBOARD_TOKEN": token,
+           "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "screen-256color", "TZ": "UTC"}
+    env.update(api.environment())
+    sock = "ctiboard-agents-%d" % os.getpid()
+    argv = [binary(), "--url", server.url, "--no-journal", "--set", "api_max_per_min=600",
+            "--set", "api_status_s=1"]
+    # the secrets go through the environment of tmux's command, never its argv
+    command = "env %s %s" % (" ".join("%s=%s" % (k, shlex.quote(v)) for k, v in env.items()),
+                             " ".join(shlex.quote(a) for a in argv))
+    script = tmp_path / "run.sh"
+    script.write_text(command + "\nsleep 600\n")
+
+    def tm(*args):
+        return subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    def screen_until(pred, what):
+        deadline = time.monotonic() + 20
+        while True:
+            s = tm("capture-pane", "-p", "-t", "a")
+            if pred(s):
+                return s
+            if time.monotonic() > deadline:
+                pytest.fail("never showed %s:\n%s" % (what, s))
+            time.sleep(0.05)
+
+    tm("new-session", "-d", "-s", "a", "-x", "100", "-y", "24", "sh", str(script))
+    try:
+        s = screen_until(lambda s: "API ok, 3 agents" in s, "the API's state in the header")
+        tm("send-keys", "-t", "a", "a")
+        s = screen_until(lambda s: "Agents: 3 shown" in s and "Lunch" in s and "logged out" in s,
+                         "the agents and their statuses")
+        row = {name: line for line in s.splitlines() for name in ("Alice", "Bob", "Chlo")
+               if line.strip().startswith(name)}
+        assert "available" in row["Alice"] and "Support N1" in row["Alice"]
+        assert "on break" in row["Bob"] and "Lunch" in row["Bob"]
+        assert "logged out" in row["Chlo"] and "Ventes" in row["Chlo"]
+        api.set_live_status(42, "inAQueueCall")
+        screen_until(lambda s: any(l.strip().startswith("Alice") and "on a call" in l
+                                   for l in s.splitlines()), "Alice on a call")
+        tm("send-keys", "-t", "a", "s")
+        screen_until(lambda s: "by status" in s, "the sort by status")
+        tm("send-keys", "-t", "a", "/")
+        tm("send-keys", "-t", "a", "-l", "Lunch")
+        tm("send-keys", "-t", "a", "Enter")
+        s = screen_until(lambda s: "Agents: 1 shown" in s, "the filter")
+        tm("send-keys", "-t", "a", "Enter")
+        s = screen_until(lambda s: "Agent Bob" in s, "Bob's day")
+        assert "on break" in s and "Lunch" in s and "Calls taken     1 today" in s
+        for secret in (APP_SECRET, CONSUMER_KEY):
+            assert secret[:8] not in s
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)

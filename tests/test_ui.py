@@ -77,13 +77,22 @@ class Tmux:
         return self.run("display-message", "-p", "-t", name, fmt).strip()
 
     def wait(self, name, pred, what):
-        """Poll the screen until pred(screen) holds; fail with the last screen if it never does."""
+        """Poll the screen until pred(screen) holds on a whole frame; fail with the last screen.
+
+        Under load tmux can be captured between two writes of one frame, so a screen that
+        satisfies pred is taken once a second capture shows the same text (or, for a screen that
+        keeps changing, when the deadline comes and pred still holds)."""
         deadline = time.monotonic() + WAIT_S
+        held = None
         while True:
             s = self.screen(name)
-            if pred(s):
+            ok = pred(s)
+            if ok and s == held:
                 return s
+            held = s if ok else None
             if time.monotonic() > deadline:
+                if ok:
+                    return s
                 pytest.fail("screen never showed %s; last screen:\n%s" % (what, s))
             time.sleep(0.03)
 

@@ -26,6 +26,8 @@ static void move_by(struct console *c, int delta)
 
 	if (sc)
 		scroller_move(sc, delta);
+	else if (c->view == VIEW_AGENTS)
+		agents_move(c, delta);
 	else if (c->view == VIEW_MAIN)
 		panel_move(&c->panels[c->focus], delta);
 }
@@ -34,7 +36,7 @@ static void move_by(struct console *c, int delta)
 static int page_rows(struct console *c)
 {
 	struct scroller *sc = current_scroller(c);
-	int h = sc ? sc->height : c->panels[c->focus].h - 1;
+	int h = sc ? sc->height : c->view == VIEW_AGENTS ? c->rows - 4 : c->panels[c->focus].h - 1;
 
 	return h > 1 ? h - 1 : 1;
 }
@@ -84,6 +86,16 @@ static void act_detail(struct console *c)
 	struct panel *p = &c->panels[c->focus];
 	const struct row *r;
 
+	if (c->view == VIEW_AGENTS) {
+		if (!agents_open(c)) {
+			snprintf(c->status, sizeof c->status, "no agent selected");
+			return;
+		}
+		c->detail_agent = true;
+		c->view = VIEW_DETAIL;
+		return;
+	}
+	c->detail_agent = false;
 	if (p->sel < 0 || p->sel >= p->nrows) {
 		snprintf(c->status, sizeof c->status, "nothing selected");
 		return;
@@ -107,8 +119,9 @@ static void act_back(struct console *c)
 	switch (c->view) {
 	case VIEW_MAIN: c->filter[0] = '\0'; break;
 	case VIEW_HELP: c->view = c->back; break;
-	case VIEW_LOG:
-	case VIEW_DETAIL: c->view = VIEW_MAIN; break;
+	case VIEW_LOG: c->view = VIEW_MAIN; break;
+	case VIEW_DETAIL: c->view = c->detail_agent ? VIEW_AGENTS : VIEW_MAIN; break;
+	case VIEW_AGENTS: c->view = VIEW_MAIN; break;
 	case VIEW_WALL: break;
 	}
 }
@@ -122,6 +135,12 @@ static void act_sort(struct console *c)
 {
 	struct panel *p = &c->panels[c->focus];
 
+	if (c->view == VIEW_AGENTS) {
+		c->agents_sort = (c->agents_sort + 1) % agents_sort_count();
+		snprintf(c->status, sizeof c->status, "Agents sorted by %s",
+		         agents_sort_name(c->agents_sort));
+		return;
+	}
 	p->sort = (p->sort + 1) % panel_sort_count(c->focus);
 	snprintf(c->status, sizeof c->status, "%s sorted by %s", panel_name(c->focus),
 	         panel_sort_name(c->focus, p->sort));
@@ -141,6 +160,11 @@ static void act_log_all(struct console *c)
 {
 	c->log_all = !c->log_all;
 	c->log.top = 0;
+}
+
+static void act_agents(struct console *c)
+{
+	c->view = c->view == VIEW_AGENTS ? VIEW_MAIN : VIEW_AGENTS;
 }
 
 static void act_wall(struct console *c)
@@ -187,7 +211,7 @@ static const struct action table[ACT_COUNT] = {
      "Up k",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
      0,
      act_up,
      "move up one row"},
@@ -196,7 +220,7 @@ static const struct action table[ACT_COUNT] = {
      "Down j",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
      0,
      act_down,
      "move down one row"},
@@ -205,7 +229,7 @@ static const struct action table[ACT_COUNT] = {
      "PgUp",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
      0,
      act_page_up,
      "move up one page"},
@@ -214,7 +238,7 @@ static const struct action table[ACT_COUNT] = {
      "PgDn",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
      0,
      act_page_down,
      "move down one page"},
@@ -223,7 +247,7 @@ static const struct action table[ACT_COUNT] = {
      "Home g",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
      0,
      act_home,
      "go to the first row"},
@@ -232,7 +256,7 @@ static const struct action table[ACT_COUNT] = {
      "End G",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
      0,
      act_end,
      "go to the last row"},
@@ -259,17 +283,17 @@ static const struct action table[ACT_COUNT] = {
      "Enter",
      "Enter",
      "Detail",
-     CTX_MAIN,
-     CTX_MAIN,
+     CTX_MAIN | CTX_AGENTS,
+     CTX_MAIN | CTX_AGENTS,
      act_detail,
-     "detail of the selected line or queue"},
+     "detail of the selected line, queue or agent"},
     {ACT_BACK,
      {27, K(KEY_BACKSPACE), 127, 8},
      "Esc Backspace",
      "Esc",
      "Back",
-     CTX_MAIN | CTX_TEXT,
-     CTX_TEXT,
+     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+     CTX_TEXT | CTX_AGENTS,
      act_back,
      "back to the panels; clear the filter"},
     {ACT_FILTER,
@@ -277,8 +301,8 @@ static const struct action table[ACT_COUNT] = {
      "/",
      "/",
      "Filter",
-     CTX_MAIN,
-     CTX_MAIN,
+     CTX_MAIN | CTX_AGENTS,
+     CTX_MAIN | CTX_AGENTS,
      act_filter,
      "filter by number or name as you type (Enter keeps it, Esc clears it)"},
     {ACT_SORT,
@@ -286,10 +310,10 @@ static const struct action table[ACT_COUNT] = {
      "s",
      "s",
      "Sort",
-     CTX_MAIN,
-     CTX_MAIN,
+     CTX_MAIN | CTX_AGENTS,
+     CTX_MAIN | CTX_AGENTS,
      act_sort,
-     "cycle the sort order of the focused panel"},
+     "cycle the sort order of the focused panel or of the agents"},
     {ACT_LOG,
      {'e'},
      "e",
@@ -345,6 +369,15 @@ static const struct action table[ACT_COUNT] = {
      act_help,
      "this help, with the definitions of the figures"},
     {ACT_QUIT, {'q', K(KEY_F(10))}, "q F10", "F10", "Quit", CTX_ALL, CTX_ALL, act_quit, "quit"},
+    {ACT_AGENTS,
+     {'a'},
+     "a",
+     "a",
+     "Agents",
+     CTX_MAIN | CTX_AGENTS | CTX_DETAIL,
+     CTX_AGENTS,
+     act_agents,
+     "the agents: status, since, break reason, calls, talk time, queues"},
 };
 
 const struct action *actions_table(void)
@@ -371,6 +404,7 @@ int console_ctx(const struct console *c)
 	case VIEW_DETAIL: return CTX_DETAIL;
 	case VIEW_HELP: return CTX_HELP;
 	case VIEW_WALL: return CTX_WALL;
+	case VIEW_AGENTS: return CTX_AGENTS;
 	default: return CTX_MAIN;
 	}
 }

@@ -20,8 +20,9 @@ enum {
 	CTX_DETAIL = 1 << 2,
 	CTX_HELP = 1 << 3,
 	CTX_WALL = 1 << 4,
+	CTX_AGENTS = 1 << 5,
 	CTX_TEXT = CTX_LOG | CTX_DETAIL | CTX_HELP,
-	CTX_ALL = CTX_MAIN | CTX_TEXT | CTX_WALL,
+	CTX_ALL = CTX_MAIN | CTX_TEXT | CTX_WALL | CTX_AGENTS,
 };
 
 enum action_id {
@@ -44,6 +45,7 @@ enum action_id {
 	ACT_RESET,
 	ACT_HELP,
 	ACT_QUIT,
+	ACT_AGENTS,
 	ACT_COUNT
 };
 

@@ -15,7 +15,7 @@
 struct journal;
 struct names;
 
-enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL };
+enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL, VIEW_AGENTS };
 
 enum panel_id { PANEL_QUEUES, PANEL_RINGING, PANEL_ACTIVE, PANEL_LINES, PANEL_COUNT };
 
@@ -95,6 +95,8 @@ struct console {
 	struct scroller log, detail, help;
 
 	bool detail_queue; /* detail of a queue (else a line) */
+	bool detail_agent; /* detail of an agent (the Agents view's Enter) */
+	int agents_sel, agents_top, agents_sort, agents_n; /* the Agents view */
 	char detail_number[NUM_MAX];
 
 	int wall_page, wall_pages;
@@ -114,6 +116,15 @@ void panel_move(struct panel *p, int delta);
 void panel_clamp(struct panel *p);
 /* Select the row under screen cell (y, x); returns false if none is there. */
 bool panels_click(struct console *c, int y, int x);
+
+/* The Agents view (agents.c) */
+void agents_draw(struct console *c, int y, int h);
+void agent_detail_draw(struct console *c, int y, int h);
+void agents_move(struct console *c, int delta);
+/* Take the selected agent into detail_number; false when none is selected. */
+bool agents_open(struct console *c);
+const char *agents_sort_name(int sort);
+int agents_sort_count(void);
 
 /* Views (views.c) */
 void header_draw(struct console *c);

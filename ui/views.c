@@ -665,6 +665,10 @@ void detail_draw(struct console *c, int y, int h)
 {
 	struct tbuf b = {0};
 
+	if (c->detail_agent) {
+		agent_detail_draw(c, y, h);
+		return;
+	}
 	if (c->detail_queue) {
 		const struct queue *q = lookup_queue(c, c->detail_number);
 
