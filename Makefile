@@ -40,8 +40,14 @@ UI_CFLAGS   := $(filter-out -D_XOPEN_SOURCE%,$(call pkg,--cflags,ncursesw,))
 UI_LIBS     := $(call pkg,--libs,ncursesw,-lncursesw)
 TEST_LIBS   := $(call pkg,--libs,cmocka,-lcmocka)
 
+# include/ is the core's interface (what ui/ and main.c use); src/ holds the core and the headers
+# private to it, seen by the core, its tests, fuzz targets and benchmarks but never by ui/.
 ALL_CPPFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
                 -DCTIBOARD_VERSION='"$(VERSION)"' -Iinclude $(CPPFLAGS)
+CORE_CPPFLAGS := $(ALL_CPPFLAGS) -Isrc
+# Programs outside src/ and ui/ (tests, fuzz targets, benchmarks), built in one step from one file:
+# their dependency file is named after the program.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
 ALL_CFLAGS   := $(WARNINGS) $(CFLAGS)
 ALL_LDFLAGS  := $(LDFLAGS)
 ifneq ($(O_SAN),)
@@ -57,6 +63,7 @@ UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/main.o
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UI_LIB   := $(BUILD)/libctiboard-ui.a
 BIN      := ctiboard
 ifneq ($(O_SAN),)
 BIN      := $(BUILD)/ctiboard
@@ -65,7 +72,7 @@ endif
 DEB_PKGS := gcc make pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev libncurses-dev libssl-dev \
             libmicrohttpd-dev locales tzdata openssl python3 python3-pytest tmux prometheus
 
-.PHONY: all check check-unit check-py demo deps install uninstall clean format
+.PHONY: all check check-headers check-unit check-py demo deps install uninstall clean format
 
 all: $(BIN)
 
@@ -76,20 +83,37 @@ $(BUILD)/libctiboard.a: $(CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# The screen's units, for the tests of the ones that use no curses (bigfont, wblayout).
+$(UI_LIB): $(UI_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CORE_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/ui/%.o: ui/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(UI_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libctiboard.a
+$(BUILD)/tests/%: tests/unit/%.c $(UI_LIB) $(BUILD)/libctiboard.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		$(BUILD)/libctiboard.a $(TEST_LIBS) $(CORE_LIBS)
+	$(CC) $(CORE_CPPFLAGS) -Iui $(CORE_CFLAGS) $(UI_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) \
+		$(ALL_LDFLAGS) -o $@ $< $(UI_LIB) $(BUILD)/libctiboard.a $(TEST_LIBS) $(UI_LIBS) $(CORE_LIBS)
 
-check: check-unit check-py
+check: check-headers check-unit check-py
+
+# Every header compiles on its own (included twice, for its guard) with only the include paths
+# of its users: include/ with include/ alone, src/ with the core's, ui/ with the screen's.
+HEADERS := $(wildcard include/*.h src/*.h ui/*.h)
+check-headers:
+	@fail=0; for h in $(HEADERS); do \
+		case $$h in include/*) flags="$(ALL_CPPFLAGS)";; src/*) flags="$(CORE_CPPFLAGS)";; \
+		ui/*) flags="$(ALL_CPPFLAGS) -Iui $(UI_CFLAGS)";; esac; \
+		printf '#include "%s"\n#include "%s"\n' $$h $$h | \
+		$(CC) $$flags $(CORE_CFLAGS) $(WARNINGS) -I. -fsyntax-only -x c - \
+			|| { echo "$$h: does not compile on its own"; fail=1; }; \
+	done; [ $$fail -eq 0 ] && echo "headers: $(words $(HEADERS)) compile on their own"
 
 # A locale with a decimal comma, built for the tests that prove parsing is locale-proof.
 $(BUILD)/locale/fr_FR.UTF-8/LC_NUMERIC:
@@ -138,12 +162,12 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/ctiboard-wallboard.service
 
 format:
-	clang-format -i $(wildcard src/*.c ui/*.[ch] include/*.h tests/unit/*.[ch] tests/fuzz/*.[ch])
+	clang-format -i $(wildcard src/*.[ch] ui/*.[ch] include/*.h tests/unit/*.[ch] tests/fuzz/*.[ch])
 
 clean:
 	rm -rf build build-* ctiboard
 
--include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
 
 # ---- the console's golden screens (tests/test_ui.py) ----
 # Regenerate tests/golden/*.txt from the program itself, then review them with git diff.
@@ -174,6 +198,7 @@ screenshot-deps:
 #   make soak         minutes of events at a high rate with reconnects; RSS, fds, threads
 #   make bench        the benchmark table (docs/bench.md); make bench-deps installs its peers
 #   make bench-scale  its scale figures alone (ONLY=ingest,bound,console,memory,snapshot)
+#   make check-warnings  every program built with gcc and clang at -O0, -O2, -O3 and -Werror
 # ==================================================================================================
 
 QUALITY_PKGS := clang libclang-rt-14-dev cppcheck clang-tidy valgrind jq tmux time
@@ -191,7 +216,7 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_a
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
            TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=66
 .PHONY: check-full check-asan check-tsan fuzz fuzz-build fuzz-regress lint cppcheck clang-tidy \
-        valgrind soak bench bench-scale bench-deps quality-deps
+        valgrind soak bench bench-scale bench-deps quality-deps programs check-warnings
 
 check-full: check-asan check-tsan fuzz lint valgrind
 
@@ -209,10 +234,14 @@ check-tsan: $(BUILD)/locale/fr_FR.UTF-8/LC_NUMERIC
 
 # The fuzz targets linked with a plain main() over files: corpora as regression tests, in the
 # build of the current O_SAN (make O_SAN=address,undefined fuzz-regress).
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/run_corpus.c $(BUILD)/libctiboard.a
+$(BUILD)/fuzz/run_corpus.o: tests/fuzz/run_corpus.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		tests/fuzz/run_corpus.c $(BUILD)/libctiboard.a $(CORE_LIBS)
+	$(CC) $(CORE_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/run_corpus.o $(BUILD)/libctiboard.a
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(BUILD)/fuzz/run_corpus.o $(BUILD)/libctiboard.a $(CORE_LIBS)
 
 fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do $(BUILD)/fuzz/$$t tests/fuzz/corpus/$$t || exit 1; done
@@ -220,17 +249,21 @@ fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 # libFuzzer builds: the core compiled again with clang's coverage instrumentation.
 $(FUZZ_BUILD)/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(CORE_CPPFLAGS) $(CORE_CFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP \
+		-c -o $@ $<
 
 $(FUZZ_BUILD)/libctiboard.a: $(FUZZ_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_BUILD)/libctiboard.a
-	$(FUZZ_CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
-		$(FUZZ_BUILD)/libctiboard.a $(CORE_LIBS)
+	$(FUZZ_CC) $(CORE_CPPFLAGS) $(CORE_CFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer $(DEPFLAGS) \
+		-o $@ $< $(FUZZ_BUILD)/libctiboard.a $(CORE_LIBS)
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+
+-include $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%.d) $(BUILD)/fuzz/run_corpus.d
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%.d)
 
 # Each target runs FUZZ_TIME seconds from its seed corpus; new inputs go to build-fuzz/corpus.
 # A crash leaves build-fuzz/artifacts/<target>-crash-*: copy it into tests/fuzz/corpus/<target>/
@@ -262,10 +295,13 @@ cppcheck:
 	cppcheck --std=c11 --enable=warning,style,performance,portability --inline-suppr --quiet \
 		--error-exitcode=1 --suppressions-list=tests/sanitizer/cppcheck.supp \
 		--template='{file}:{line}: {severity}({id}): {message}' \
-		-Iinclude -Iui -D_POSIX_C_SOURCE=200809L -DCTIBOARD_VERSION='"$(VERSION)"' src ui
+		-Iinclude -Isrc -Iui -D_POSIX_C_SOURCE=200809L -DCTIBOARD_VERSION='"$(VERSION)"' src ui
 
 clang-tidy:
-	@fail=0; for f in $(CORE_SRC) src/main.c $(UI_SRC); do \
+	@fail=0; for f in $(CORE_SRC) src/main.c; do \
+		clang-tidy --quiet $$f -- $(LINT_CPPFLAGS) -Isrc 2>/dev/null || fail=1; \
+	done; \
+	for f in $(UI_SRC); do \
 		clang-tidy --quiet $$f -- $(LINT_CPPFLAGS) $(UI_CFLAGS) 2>/dev/null || fail=1; \
 	done; \
 	if [ $$fail -ne 0 ]; then echo "clang-tidy: findings above"; exit 1; fi; echo "clang-tidy: clean"
@@ -284,15 +320,33 @@ soak: $(BIN)
 	$(PYTHON) bench/soak.py --seconds $(SOAK_S) ./$(BIN)
 
 BENCH_BUILD := $(BUILD)/bench
+BENCH_BIN   := $(BENCH_BUILD)/bench_ingest $(BENCH_BUILD)/bench_cjson
 $(BENCH_BUILD)/%: bench/%.c $(BUILD)/libctiboard.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	$(CC) $(CORE_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(BUILD)/libctiboard.a $(CORE_LIBS)
 
-bench: $(BIN) $(BENCH_BUILD)/bench_ingest $(BENCH_BUILD)/bench_cjson
+-include $(BENCH_BIN:=.d)
+
+bench: $(BIN) $(BENCH_BIN)
 	$(PYTHON) bench/bench.py --bin ./$(BIN) --tools $(BENCH_BUILD) --work $(BUILD)/bench-data
 
 # the scale figures alone (figure 9 of make bench), a few minutes
 bench-scale: $(BIN) $(BENCH_BUILD)/bench_ingest
 	$(PYTHON) bench/bench_scale.py --bin ./$(BIN) --tools $(BENCH_BUILD) \
 		--work $(BUILD)/bench-data $(if $(ONLY),--only $(ONLY))
+
+# Every program of the tree in the current build: the dashboard, unit tests, fuzz regressions and
+# benchmarks.
+programs: $(BIN) $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BENCH_BIN)
+
+# Zero warnings with gcc and clang at -O0, -O2 and -O3 (each optimisation level finds its own),
+# every build with -Werror in its own directory.
+WARN_CCS  ?= gcc clang
+WARN_OPTS ?= 0 2 3
+check-warnings:
+	@for cc in $(WARN_CCS); do for o in $(WARN_OPTS); do \
+		echo "== $$cc -O$$o"; \
+		$(MAKE) --no-print-directory CC=$$cc CFLAGS="-O$$o -g" O_WERROR=1 BUILD=build-$$cc-O$$o \
+			BIN=build-$$cc-O$$o/ctiboard programs check-headers || exit 1; \
+	done; done

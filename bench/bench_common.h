@@ -21,7 +21,7 @@ struct bench_lines {
 };
 
 /* Map path and index its non-empty lines, at most max of them (0: all). Exits on failure. */
-static void bench_load(struct bench_lines *b, const char *path, size_t max)
+static inline void bench_load(struct bench_lines *b, const char *path, size_t max)
 {
 	int fd = open(path, O_RDONLY);
 	struct stat st;
@@ -59,7 +59,7 @@ static void bench_load(struct bench_lines *b, const char *path, size_t max)
 	}
 }
 
-static double bench_now(void)
+static inline double bench_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -67,7 +67,7 @@ static double bench_now(void)
 }
 
 /* CPU seconds of this process (both threads of a journal run count). */
-static double bench_cpu(void)
+static inline double bench_cpu(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);

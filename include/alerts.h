@@ -43,6 +43,7 @@ enum alert_rule {
 	ALERT_RULE_FEED_DOWN,        /* never connected for alert_stale_warn_s, or stale watchdog */
 	ALERT_RULE_TOKEN_REJECTED,   /* the server answered 401/403 */
 	ALERT_RULE_JOURNAL_LOST,     /* journal lines that could not be written */
+	ALERT_RULE_NO_AGENT,         /* callers waiting, no agent available (OVH API statuses) */
 	ALERT_RULES
 };
 

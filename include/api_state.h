@@ -26,11 +26,12 @@ enum api_health {
 
 struct api_agent {
 	int64_t agent_id;
-	char number[NUM_MAX];   /* canonical phone number */
-	char name[TEXT_MAX];    /* the agent's description */
-	char service[NUM_MAX];  /* the easyHunting or ovhPabx service it belongs to */
-	char status[16];        /* live: waiting, receiving, inAQueueCall, onBreak, loggedOut */
-	int64_t status_since_s; /* lastStatusChange; 0 unknown */
+	char number[NUM_MAX];      /* canonical phone number */
+	char name[TEXT_MAX];       /* the agent's description */
+	char service[2 * NUM_MAX]; /* its easyHunting or ovhPabx service (the demo: its queues,
+	                            * comma-separated) */
+	char status[16];           /* live: waiting, receiving, inAQueueCall, onBreak, loggedOut */
+	int64_t status_since_s;    /* lastStatusChange; 0 unknown */
 	char break_reason[TEXT_MAX]; /* the custom status's name, when on break */
 	uint32_t taken_today;        /* answeredCalls */
 	int64_t talk_s;              /* totalCallDuration */
@@ -59,6 +60,7 @@ struct api_status {
 	struct api_agent agents[API_AGENTS_MAX];
 	size_t nqueues;
 	struct api_queue queues[API_QUEUES_MAX];
+	bool simulated; /* the demo's agents, not the OVH API's */
 };
 
 /* "off", "starting", "ok", "error", "rate_limited", "auth_failed" */
@@ -69,8 +71,8 @@ struct api_agent_counts {
 	int available, on_call, on_break, logged_out;
 };
 
-/* The counts of the agents whose queues list names queue_name, or of all agents of the
- * service when queue_name is NULL. */
+/* The counts of the agents of the service (the model's queue number) whose queues list names
+ * queue_name, or of all its agents when queue_name is NULL. */
 void api_count_agents(const struct api_status *a, const char *service, const char *queue_name,
                       struct api_agent_counts *out);
 

@@ -79,6 +79,9 @@ enum event_kind event_kind_from_name(const char *name);
 /* Stable wire name of a known kind ("start_ringing"); "unknown" for EV_UNKNOWN. */
 const char *event_kind_name(enum event_kind kind);
 
+/* Is this a queue event kind (Service "queues")? */
+bool event_is_queue_kind(enum event_kind k);
+
 /* The time an event happened, in ns: Timestamp, else Data.Ts, else the receive time. */
 int64_t event_time_ns(const struct event *ev);
 

@@ -240,6 +240,7 @@ struct model {
 	void *alert_hook_ctx;
 	int wake_fd;              /* written to when the generation moves; -1 none */
 	atomic_bool wake_pending; /* wake_fd written and not yet drained: no need to write again */
+	struct wall_guard guard;  /* the live clock that moves "today" (clock.h) */
 	/* called (lock held) when "today" is about to move on, before its counters are reset:
 	 * the report reads each day there; NULL in the live program */
 	void (*day_end)(void *ctx, struct model *m);
@@ -279,6 +280,12 @@ void model_notice(struct model *m, const char *text, bool warning);
 
 /* Expire what had no news, move "today" at midnight or shift start (lock held). */
 void model_tick(struct model *m, int64_t now_ns);
+
+/* The live run's housekeeping at this sample of the wall and monotonic clocks (lock held): the
+ * trusted wall clock (struct wall_guard) moves "today" and expires; a step of the wall clock is
+ * believed only once it held a minute, and a confirmed step back before the start of today
+ * takes the day back (its counters kept). */
+void model_tick_live(struct model *m, int64_t wall_ns, int64_t mono_ns);
 
 /* Forget today's counters (lock held). Calls and callers in progress stay. */
 void model_reset_today(struct model *m);

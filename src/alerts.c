@@ -199,6 +199,25 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 	}
 }
 
+/* Callers waiting and no agent available, by the OVH API's live statuses: a warning when all
+ * are on a call, critical when none is even logged in and free of a break. Queues whose agents'
+ * statuses are unknown (no API) are not judged. */
+static void judge_no_agent(struct judged *j, const struct model_state *st, const struct queue *q,
+                           const struct queue_stats *qs, const char *name)
+{
+	struct api_agent_counts n;
+	char text[DRAFT_MAX];
+	api_count_agents(&st->api, q->number, NULL, &n);
+	if (qs->waiting <= 0 || n.available + n.on_call + n.on_break + n.logged_out == 0 ||
+	    n.available > 0)
+		return;
+	enum alert_level l = n.on_call > 0 ? ALERT_WARN : ALERT_CRIT;
+	snprintf(text, sizeof text,
+	         "%s: %d waiting, no agent available (%d on a call, %d on break, %d logged out)",
+	         name, qs->waiting, n.on_call, n.on_break, n.logged_out);
+	put(j, ALERT_SCOPE_QUEUE, q->number, ALERT_RULE_NO_AGENT, l, qs->waiting, j->now_s, text);
+}
+
 static void judge_queues(struct judged *j, const struct model_state *st, const struct settings *s,
                          int64_t now_s)
 {
@@ -216,6 +235,7 @@ static void judge_queues(struct judged *j, const struct model_state *st, const s
 		snprintf(name, sizeof name, "queue %s",
 		         q->description[0] ? q->description : q->number);
 		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, name, &qs, &r, &rc);
+		judge_no_agent(j, st, q, &qs, name);
 	}
 	if (st->nqueues) {
 		settings_queue_rules(s, "", &r); /* the general settings */
@@ -501,6 +521,6 @@ const char *alert_rule_name(enum alert_rule r)
 {
 	static const char *const names[ALERT_RULES] = {
 	    "waiting",    "longest_wait", "service_level",  "nobody_answering", "ringing",
-	    "feed_stale", "feed_down",    "token_rejected", "journal_lost"};
+	    "feed_stale", "feed_down",    "token_rejected", "journal_lost",     "no_agent"};
 	return (unsigned)r < ALERT_RULES ? names[r] : "?";
 }

@@ -36,7 +36,7 @@ void api_count_agents(const struct api_status *a, const char *service, const cha
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < a->nagents; i++) {
 		const struct api_agent *ag = &a->agents[i];
-		if (!ag->have_status || strcmp(ag->service, service) != 0 ||
+		if (!ag->have_status || !in_list(ag->service, service) ||
 		    (queue_name && !in_list(ag->queues, queue_name)))
 			continue;
 		if (strcmp(ag->status, "waiting") == 0)

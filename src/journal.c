@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "event_json.h"
 #include "fileio.h"
+#include "json_bigint.h"
 #include "jsonbuf.h"
 #include "redact.h"
 #include "text.h"

@@ -488,7 +488,8 @@ static void replay_file(struct model *m, const char *path)
 
 /* Replay the journal so that what the model keeps survives a restart: the current day's
  * counters (from the file where the day began, after yesterday's when a shift starts before
- * midnight) and the callers to call back (every day file of their window). */
+ * midnight), the calls and callers still open (from as far back as expiry_s) and the callers
+ * to call back (every day file of their window). */
 static void replay_today(struct model *m, const char *dir)
 {
 	char path[SETTINGS_PATH_MAX + 32], last[SETTINGS_PATH_MAX + 32] = "";
@@ -497,6 +498,10 @@ static void replay_today(struct model *m, const char *dir)
 	int64_t day = day_start_for(now_s, m->set.shift_start_min);
 	if (day < from)
 		from = day;
+	/* a call or a caller still open may have begun up to expiry_s ago, before midnight or
+	 * the shift start: its start is in an earlier file */
+	if (now_s - m->set.expiry_s < from)
+		from = now_s - m->set.expiry_s;
 	/* one file per local day, from the day of `from` to today */
 	for (int64_t t = day_start_for(from, 0); t <= now_s; t = day_start_for(t + 26 * 3600, 0)) {
 		journal_path_for(path, sizeof path, dir, t);
@@ -504,6 +509,10 @@ static void replay_today(struct model *m, const char *dir)
 			replay_file(m, path);
 		text_copy(last, sizeof last, path);
 	}
+	/* today's counters start at the boundary even when no event came since */
+	model_lock(m);
+	model_tick(m, now_s * NS_PER_S);
+	model_unlock(m);
 }
 
 /* Sleep until the model changes, a signal comes (both write the wake fd) or ms pass. A

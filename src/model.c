@@ -1167,6 +1167,11 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 		t = ev->received_ns;
 	}
 	int64_t day_t = ev->received_ns > 0 && ev->received_ns < t ? ev->received_ns : t;
+	if (!st->clock.replay) { /* nor an unconfirmed step of this machine's clock */
+		int64_t trusted = wall_guard_now(&m->guard, wall_now_ns(), mono_now_ns());
+		if (day_t > trusted)
+			day_t = trusted;
+	}
 	bool counting = roll_day(m, day_t / NS_PER_S);
 	char caller[NUM_MAX] = ""; /* for the log: the end removes the caller */
 	if (ev->kind == EV_MEMBER_QUEUE_END) {
@@ -1355,6 +1360,34 @@ static void tick_sweep(struct model *m, int64_t now_ns)
 			}
 		}
 	}
+}
+
+void model_tick_live(struct model *m, int64_t wall_ns, int64_t mono_ns)
+{
+	int64_t now = wall_guard_now(&m->guard, wall_ns, mono_ns);
+	char text[160];
+	if (m->guard.adopted_step_ns) {
+		snprintf(text, sizeof text, "the wall clock stepped by %+lld s (held for %lld s)",
+		         (long long)(m->guard.adopted_step_ns / NS_PER_S),
+		         (long long)(WALL_STEP_CONFIRM_NS / NS_PER_S));
+		model_notice(m, text, false);
+		m->guard.adopted_step_ns = 0;
+	}
+	int64_t now_s = now / NS_PER_S;
+	if (m->st.day_start_s != 0 && now_s < m->st.day_start_s) {
+		/* the clock went back before today began: today is the day of now again, with the
+		 * counters counted since, rather than figures frozen until a restart */
+		int64_t start = day_start_for(now_s, m->set.shift_start_min);
+		m->st.day_start_s = start;
+		m->index->next_day_start_s = next_day_start(start, m->set.shift_start_min);
+		m->index->last_tick_s = now_s;
+		model_notice(m,
+		             "the wall clock went back before the start of today: the day "
+		             "goes back with it, its counters kept",
+		             true);
+		m->dirty = true;
+	}
+	model_tick(m, now);
 }
 
 void model_tick(struct model *m, int64_t now_ns)

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "ingest.h"
+#include "sim_agents.h"
 #include "thread.h"
 
 #define SIM_TOKEN        "00000000-0000-4000-8000-0000000000DE"
@@ -117,6 +118,14 @@ struct sim_line {
 	int cseq;
 };
 
+/* What the OVH API would say of an agent (api_state.h), kept by the demo. */
+struct sim_agent {
+	char status[16];
+	int64_t since_s;
+	uint32_t taken;
+	int64_t talk_s;
+};
+
 enum caller_state { CS_FREE, CS_WAITING, CS_OFFERED, CS_TALKING };
 
 struct caller {
@@ -156,6 +165,7 @@ struct sim {
 	uint64_t seq;
 
 	struct sim_line lines[NLINES];
+	struct sim_agent agents[NLINES];
 	struct caller callers[MAX_CALLERS];
 	uint64_t next_order;
 	int64_t burst_until[NQUEUES];
@@ -645,6 +655,7 @@ static void answer(struct sim *s, struct caller *c)
 	c->state = CS_TALKING;
 	c->answered_ns = s->emit_t;
 	s->lines[li].state = LS_TALK;
+	s->agents[li].taken++;
 	line_event(s, li, "end_ringing", "SIP/2.0 200 OK", "INVITE");
 	line_event(s, li, "start_calling", "SIP/2.0 200 OK", "INVITE");
 	queue_open(s, "bridge-agent-start", q);
@@ -719,6 +730,7 @@ static void hangup(struct sim *s, struct caller *c)
 	kv_secs(&s->body, "QueueAgentAnsweredTime", c->answered_ns);
 	kv_secs(&s->body, "QueueMemberLeavingTime", s->event_t);
 	queue_close(s, q);
+	s->agents[li].talk_s += (s->event_t - c->answered_ns) / NS;
 	free_caller(s, c);
 	line_free_later(s, li, uniform_in(s, 5, 35));
 }
@@ -726,17 +738,18 @@ static void hangup(struct sim *s, struct caller *c)
 static void caller_number(struct sim *s, struct caller *c)
 {
 	unsigned n = (unsigned)(next_u64(s) % 100000000u);
-	int mobile = chance(s, 0.7) ? 6 + pick(s, 2) : 1 + pick(s, 5);
-	snprintf(c->calling, sizeof c->calling, "0033%d%08u", mobile, n);
+	/* the digit after the country code: 6 or 7 for a mobile, 1 to 5 for a fixed line */
+	char first_digit = (char)('0' + (chance(s, 0.7) ? 6 + pick(s, 2) : 1 + pick(s, 5)));
+	snprintf(c->calling, sizeof c->calling, "0033%c%08u", first_digit, n);
 	if (chance(s, 0.5))
-		snprintf(c->cid_number, sizeof c->cid_number, "0%d%08u", mobile, n);
+		snprintf(c->cid_number, sizeof c->cid_number, "0%c%08u", first_digit, n);
 	else
-		snprintf(c->cid_number, sizeof c->cid_number, "+33%d%08u", mobile, n);
+		snprintf(c->cid_number, sizeof c->cid_number, "+33%c%08u", first_digit, n);
 	if (chance(s, 0.35))
 		snprintf(c->cid_name, sizeof c->cid_name, "%s",
 		         caller_names[pick(s, (int)(sizeof caller_names / sizeof *caller_names))]);
 	else
-		snprintf(c->cid_name, sizeof c->cid_name, "+33%d%08u", mobile, n);
+		snprintf(c->cid_name, sizeof c->cid_name, "+33%c%08u", first_digit, n);
 }
 
 static double peak_per_s(const struct sim *s, int q)
@@ -958,6 +971,71 @@ static void run_action(struct sim *s, const struct action *a)
 	}
 }
 
+/* ---- the agents' statuses, as the OVH API would give them ---- */
+
+/* Logged out off shift, on a lunch break, ringing or on a queue call, else waiting. */
+static const char *agent_status(const struct sim *s, int li)
+{
+	const struct line_def *d = &line_defs[li];
+	int min = minute_of_day(s->now);
+	if (min < d->shift_start_min || min >= d->shift_end_min)
+		return "loggedOut";
+	if (min >= d->lunch_min && min < d->lunch_min + 45)
+		return "onBreak";
+	if (s->lines[li].caller >= 0 && s->lines[li].state == LS_RING_IN)
+		return "receiving";
+	if (s->lines[li].caller >= 0 && s->lines[li].state == LS_TALK)
+		return "inAQueueCall";
+	return "waiting";
+}
+
+/* Give the agents' statuses to the model when one changed (the model's lock only then). */
+static void publish_agents(struct sim *s)
+{
+	bool changed = false;
+	for (int li = 0; li < NLINES; li++) {
+		struct sim_agent *a = &s->agents[li];
+		const char *st = line_defs[li].queues ? agent_status(s, li) : "";
+		if (strcmp(a->status, st) != 0) {
+			snprintf(a->status, sizeof a->status, "%s", st);
+			a->since_s = s->emit_t / NS;
+			changed = true;
+		}
+	}
+	if (!changed)
+		return;
+	struct sim_agent_info info[NLINES];
+	char services[NLINES][2 * 24], queues[NLINES][64];
+	int n = 0;
+	for (int li = 0; li < NLINES; li++) {
+		const struct line_def *d = &line_defs[li];
+		if (!d->queues)
+			continue;
+		services[n][0] = queues[n][0] = '\0';
+		for (int q = 0; q < NQUEUES; q++)
+			if (d->queues & (1u << q)) {
+				size_t a = strlen(services[n]), b = strlen(queues[n]);
+				snprintf(services[n] + a, sizeof services[n] - a, "%s%s",
+				         a ? ", " : "", queue_defs[q].number);
+				snprintf(queues[n] + b, sizeof queues[n] - b, "%s%s", b ? ", " : "",
+				         queue_defs[q].name);
+			}
+		const struct sim_agent *g = &s->agents[li];
+		info[n] = (struct sim_agent_info){li + 1,
+		                                  d->number,
+		                                  d->name,
+		                                  services[n],
+		                                  queues[n],
+		                                  g->status,
+		                                  strcmp(g->status, "onBreak") == 0 ? "Lunch" : "",
+		                                  g->since_s,
+		                                  g->taken,
+		                                  g->talk_s};
+		n++;
+	}
+	sim_agents_publish(s->m, info, n);
+}
+
 /* ---- the thread ---- */
 
 /* Wait until the wall clock reaches simulated time t at the chosen rate. False when stopped. */
@@ -995,6 +1073,7 @@ static void *sim_main(void *arg)
 			s->emit_t = a.t;
 		run_action(s, &a);
 		flush(s);
+		publish_agents(s);
 	}
 	atomic_store(&s->done, true);
 	return NULL;

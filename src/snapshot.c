@@ -493,7 +493,7 @@ static void add_all_agents(struct doc *d, const struct model_state *st)
 		add_str(d, "queues", a->queues);
 		add_int(d, "taken_today", a->taken_today);
 		add_int(d, "talk_s", a->talk_s);
-		add_str(d, "source", "api");
+		add_str(d, "source", st->api.simulated ? "demo" : "api");
 		close_container(d);
 	}
 	for (size_t q = 0; q < st->nqueues; q++) {

@@ -59,7 +59,10 @@ static void *ticker_main(void *arg)
 		model_lock(t->model);
 		if (strcmp(problem, t->model->st.journal_error) != 0)
 			journal_health(t->model, problem);
-		model_tick(t->model, state_now_ns(&t->model->st));
+		if (t->model->st.clock.replay)
+			model_tick(t->model, state_now_ns(&t->model->st));
+		else
+			model_tick_live(t->model, wall_now_ns(), mono_now_ns());
 		if (lost != t->model->st.counters.journal_lost) {
 			t->model->st.counters.journal_lost = lost;
 			t->model->dirty = true;

@@ -207,3 +207,33 @@ def test_the_agents_view(tmp_path, server, api):
             assert secret[:8] not in s
     finally:
         subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+
+
+def test_the_demo_simulates_agents_statuses(tmp_path):
+    import json
+    import subprocess
+
+    from feedlib import binary
+
+    def demo_until(duration_s):
+        snap = str(tmp_path / ("d%d.json" % duration_s))
+        subprocess.run([binary(), "--demo", "--headless", "--seed", "3", "--demo-rate",
+                        "100000", "--demo-duration", str(duration_s), "--no-journal",
+                        "--snapshot", snap], check=True, timeout=120,
+                       env=dict(os.environ, HOME=str(tmp_path),
+                                XDG_CONFIG_HOME=str(tmp_path / "cfg")))
+        with open(snap) as fp:
+            return json.load(fp)
+
+    # 12:15: lunch breaks, with their reason, and calls taken through the morning
+    snap = demo_until(4 * 3600 + 15 * 60)
+    agents = {a["name"]: a for a in snap["agents"]}
+    assert len(agents) == 9 and all(a["source"] == "demo" for a in agents.values())
+    on_break = [a for a in agents.values() if a["status"] == "onBreak"]
+    assert on_break and all(a["break_reason"] == "Lunch" for a in on_break)
+    assert agents["Camille Roux"]["status"] == "onBreak"  # her lunch is at 12:00
+    assert sum(a["taken_today"] for a in agents.values()) > 20
+    assert agents["Lucas Simon"]["queues"] == "Support, Billing"
+    # 19:45: every shift is over, everyone logged out
+    snap = demo_until(11 * 3600 + 45 * 60)
+    assert {a["status"] for a in snap["agents"]} == {"loggedOut"}

@@ -7,6 +7,7 @@ from feedlib import Ctiboard, counter, new_token
 from ovh_server import OvhServer, line_event, scripted_calls
 
 LINE = "0033972101010"
+QUEUE = "0033972200000"
 
 
 def line_of(snap):
@@ -99,3 +100,53 @@ def test_restart_in_a_night_shift_replays_yesterday_too(tmp_path):
     assert snap["day_start"] == yesterday + 13 * 3600
     assert line_of(snap)["today"]["calls_in"] == 2
     assert counter(snap, "events") == 9
+
+
+def queue_joined(token, uuid, t_s):
+    """The journal line of a caller joining QUEUE at t_s (UTC seconds)."""
+    ns = t_s * 10**9
+    ev = {"Event": "member-queue-start", "Token": "...%s" % token[-4:], "Service": "queues",
+          "Ressource": QUEUE, "Timestamp": ns,
+          "Data": {"QueueMemberUUID": uuid, "QueueMemberCIDNumber": "0611111111",
+                   "QueueMemberJoinedTime": str(t_s), "Ts": str(t_s)},
+          "Details": {"Description": "Support", "Type": "easyHunting"}, "Received": ns}
+    return json.dumps(ev) + "\n"
+
+
+def test_restart_after_midnight_keeps_what_is_still_open(tmp_path):
+    # it is 01:xx local time: a call answered at 22:xx and a caller waiting since 23:xx, both
+    # yesterday, are still open; today's counters start at midnight
+    tz, offset = local_tz_at(1)
+    now = int(time.time())
+    local_midnight = (now + offset) // 86400 * 86400 - offset
+    yesterday = local_midnight - 86400
+    journal = tmp_path / "journal"
+    journal.mkdir()
+    token = new_token()
+    day_name = lambda t: time.strftime("%Y-%m-%d.jsonl", time.gmtime(t + offset))  # noqa: E731
+    talking_since = now - 3 * 3600
+    lines = answered_call(token, "finished", yesterday + 10 * 3600)
+    lines += answered_call(token, "still-talking", talking_since)[:2]  # no end_calling
+    lines.append(queue_joined(token, "still-waiting", now - 2 * 3600))
+    (journal / day_name(yesterday)).write_text("".join(lines))
+
+    server = OvhServer([token], hold=0.3).start()
+    server.refuse(True)  # nothing from the feed: what shows comes from the journal alone
+    # a short callback window: only the expiry (4 h) makes yesterday's file worth reading
+    run = Ctiboard(tmp_path, server.url, [token], journal=True,
+                   settings={"callback_window_h": 1}, env={"TZ": tz})
+    try:
+        run.start()
+        snap = run.wait(lambda s: counter(s, "events") == 6, "yesterday's journal")
+        assert run.stop() == 0
+    finally:
+        run.kill()
+        server.stop()
+    assert snap["day_start"] == local_midnight
+    line = line_of(snap)
+    assert [c["call_id"] for c in line["calls"]] == ["still-talking"]
+    assert abs(line["calls"][0]["duration_s"] - (snap["now"] - talking_since - 1)) <= 2
+    assert line["today"]["calls_in"] == 0  # both calls began yesterday
+    queue = next(q for q in snap["queues"] if q["number"] == QUEUE)
+    assert [m["id"] for m in queue["members"]] == ["still-waiting"]
+    assert abs(queue["members"][0]["wait_s"] - 2 * 3600) <= 5

@@ -120,7 +120,7 @@ static void tb_draw(struct console *c, struct tbuf *b, struct scroller *sc, int 
 /* ---- header ---- */
 
 struct segment {
-	char text[160];
+	char text[192]; /* room for a label, a reason of TEXT_MAX and the retry delay */
 	enum role role;
 	int prio; /* 0 always shown; the highest goes first when the bar is too narrow */
 };

@@ -45,7 +45,6 @@ static void read_like_a_reader(struct model *m)
 	for (size_t i = 0; i < view.nqueues; i++) {
 		struct queue_stats qs;
 		queue_stats(&view.queues[i], &m->set, now_s, &qs);
-		(void)queue_alert(&qs, &m->set);
 	}
 	struct queue_stats total;
 	queue_stats_total(&view, &m->set, now_s, &total);

@@ -7,9 +7,8 @@
 
 #include <cmocka.h>
 
-/* the units under test live in ui/ but use no curses: compile them in */
-#include "../../ui/bigfont.c"
-#include "../../ui/wblayout.c"
+#include "bigfont.h"
+#include "wblayout.h"
 
 static void test_digits_3x5(void **state)
 {

@@ -2,7 +2,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
-#include "event_json.h"
+#include "json_bigint.h"
 #include "testlib.h"
 
 #define MAX_SEEN 16

@@ -17,9 +17,9 @@
 #include <cmocka.h>
 #include <pthread.h>
 
-#include "event_json.h"
 #include "ingest.h"
 #include "journal.h"
+#include "json_bigint.h"
 #include "model.h"
 #include "redact.h"
 #include "settings.h"
@@ -481,7 +481,7 @@ static void test_parsed_event_gives_the_same_line(void **state)
 	journal_close(jb);
 	journal_path_for(pa, sizeof(pa), da, T0_S);
 	journal_path_for(pb, sizeof(pb), db, T0_S);
-	size_t la, lb;
+	size_t la = 0, lb = 0;
 	char *a = slurp(pa, &la), *b = slurp(pb, &lb);
 	assert_non_null(a);
 	assert_non_null(b);
@@ -512,7 +512,7 @@ static void test_lines_complete_while_open(void **state)
 		assert_true(journal_append(j, ev, strlen(ev), (T0_S + i) * NS));
 		/* as a crash would leave it: read the file while the writer is still open; lines
 		 * may still be on their way, but none is ever half written */
-		size_t len;
+		size_t len = 0;
 		char *text = slurp(path, &len);
 		if (text) {
 			assert_true(len == 0 || text[len - 1] == '\n');
@@ -634,7 +634,7 @@ static void test_threads_share_a_journal(void **state)
 	}
 	journal_close(j);
 	journal_path_for(path, sizeof(path), d, T0_S);
-	size_t len;
+	size_t len = 0;
 	char *text = slurp(path, &len);
 	assert_non_null(text);
 	assert_int_equal(complete_lines(text, len), 800);

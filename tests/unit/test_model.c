@@ -401,6 +401,67 @@ static void test_future_timestamp_cannot_move_today(void **state)
 	assert_true(m->st.day_start_s == T0 + 13 * 3600);
 }
 
+/* The trusted wall clock: a step is believed only once it held a minute. */
+static void test_wall_guard_confirms_steps(void **state)
+{
+	(void)state;
+	struct wall_guard g = {0};
+	const int64_t S = NS_PER_S, M = 5000 * S, W = T0 * S;
+	assert_true(wall_guard_now(&g, W, M) == W);
+	assert_true(wall_guard_now(&g, W + S + S / 2, M + S) == W + S + S / 2); /* slewing */
+	/* 14 h forward: the old timeline goes on, then the step is undone */
+	assert_true(wall_guard_now(&g, W + 14 * 3600 * S, M + 2 * S) == W + 2 * S + S / 2);
+	assert_true(wall_guard_now(&g, W + 14 * 3600 * S + 30 * S, M + 32 * S) ==
+	            W + 32 * S + S / 2);
+	assert_true(wall_guard_now(&g, W + 33 * S, M + 33 * S) == W + 33 * S);
+	assert_int_equal(g.adopted_step_ns, 0);
+	/* an hour back, held for a minute: believed */
+	assert_true(wall_guard_now(&g, W - 3600 * S, M + 40 * S) == W + 40 * S);
+	assert_true(wall_guard_now(&g, W - 3600 * S + 59 * S, M + 99 * S) == W + 99 * S);
+	assert_true(wall_guard_now(&g, W - 3600 * S + 61 * S, M + 101 * S) ==
+	            W - 3600 * S + 61 * S);
+	assert_true(g.adopted_step_ns == -3640 * S); /* from where the clock was */
+}
+
+/* A live run: a wall-clock step past midnight and back leaves today alone; a step that holds
+ * rolls the day; a confirmed step back before today's start takes the day back, and events
+ * count again at once. */
+static void test_wall_clock_steps_and_the_day(void **state)
+{
+	struct model *m = *state;
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	m->st.clock.replay = true; /* events: their own times only, the guard gets the samples */
+	const int64_t S = NS_PER_S, M = 5000 * S;
+	line_ev(m, "start_calling", 0, "c1", CALLER, LINE);
+	line_ev(m, "end_calling", 60, "c1", CALLER, LINE);
+	int64_t day = m->st.day_start_s; /* T0 is 11:00 in Paris, midnight 13 h later */
+	model_tick_live(m, (T0 + 100) * S, M);
+	model_tick_live(m, (T0 + 101 + 14 * 3600) * S, M + S); /* 01:01 tomorrow, wrongly */
+	model_tick_live(m, (T0 + 130 + 14 * 3600) * S, M + 30 * S);
+	assert_true(m->st.day_start_s == day);
+	model_tick_live(m, (T0 + 131) * S, M + 31 * S); /* corrected */
+	assert_true(m->st.day_start_s == day);
+	line_ev(m, "start_calling", 140, "c2", CALLER, LINE);
+	assert_int_equal(the_line(m)->today.calls_in, 2);
+	assert_int_equal(m->st.ncalls, 1); /* c2 did not expire */
+
+	/* 14 h forward for good: after a minute, tomorrow */
+	model_tick_live(m, (T0 + 200 + 14 * 3600) * S, M + 100 * S);
+	assert_true(m->st.day_start_s == day);
+	model_tick_live(m, (T0 + 261 + 14 * 3600) * S, M + 161 * S);
+	assert_true(m->st.day_start_s == day + 24 * 3600);
+	assert_int_equal(the_line(m)->today.calls_in, 0);
+
+	/* and back for good: today is today again, and counts */
+	model_tick_live(m, (T0 + 300) * S, M + 200 * S);
+	model_tick_live(m, (T0 + 361) * S, M + 261 * S);
+	assert_true(m->st.day_start_s == day);
+	assert_non_null(strstr(m->st.notice, "went back"));
+	line_ev(m, "start_calling", 400, "c3", CALLER, LINE);
+	assert_int_equal(the_line(m)->today.calls_in, 1);
+}
+
 /* An event a few minutes ahead just before midnight does not end the day early. */
 static void test_day_rolls_on_receipt_not_on_a_clock_ahead(void **state)
 {
@@ -533,6 +594,8 @@ int main(void)
 	    T(test_counters_restart_at_local_midnight),
 	    T(test_future_timestamp_cannot_move_today),
 	    T(test_day_rolls_on_receipt_not_on_a_clock_ahead),
+	    T(test_wall_guard_confirms_steps),
+	    T(test_wall_clock_steps_and_the_day),
 	    T(test_day_start_is_right_across_dst_changes),
 	    T(test_rollover_in_the_model_across_dst),
 	    T(test_reset_today_keeps_calls_in_progress),

@@ -14,12 +14,4 @@
 bool event_from_json(const cJSON *obj, int64_t received_ns, struct event *ev, char *err,
                      size_t errsize);
 
-/* Is this a queue event kind (Service "queues")? */
-bool event_is_queue_kind(enum event_kind k);
-
-/* Copy len bytes of JSON into a new NUL-terminated buffer in which every bare integer of 16
- * digits or more is turned into a string ("Timestamp":"1764151200123456789"), so that cJSON,
- * which holds numbers as doubles, keeps their digits. *outlen gets the new length. */
-char *json_quote_big_integers(const char *json, size_t len, size_t *outlen);
-
 #endif
