@@ -14,6 +14,7 @@ Figures (docs/bench.md records a run):
   8 connections  accepts at the server per token across polls
   9 scale        a 100,000-line account against a 10-line one (bench/bench_scale.py)
   10 metrics     the 1M-event replay while /metrics is scraped every 100 ms, against no scrape
+  11 report      `ctiboard report` of the 1M-event day: by queue as CSV, by interval with its chart
 
 Timings depend on the machine; instruction counts (callgrind) do not. Every journal is made by
 bench/gen_day.py with a fixed seed, so a run can be repeated figure for figure.
@@ -259,6 +260,27 @@ def bench_startup(a, day):
             whole - t0 < 3)
     else:
         note(2, "  console: screen shows the whole day", "total offered %d never seen" % offered)
+
+
+def bench_report(a, day):
+    print("11. report", flush=True)
+    for what, args in (("by queue, CSV", ["--format", "csv"]),
+                       ("by interval, text and chart", ["--by", "interval"])):
+        argv = [a.bin, "report", *args, day]
+        times = []
+        for _ in range(3):
+            t0 = time.monotonic()
+            subprocess.run(argv, check=True, env=env_for(a.work), stdout=subprocess.DEVNULL)
+            times.append(time.monotonic() - t0)
+        best = min(times)
+        row(11, "report of 1M events, %s (best of 3)" % what, "%.2f s" % best, "< 3 s", best < 3)
+    # instructions do not depend on the machine's load: the marginal cost of an event
+    n = a.callgrind_events
+    small, large = head(day, n, a.work), head(day, 2 * n, a.work)
+    ir = [callgrind_ir([a.bin, "report", "--format", "csv", f], toggle=None)
+          for f in (small, large)]
+    row(11, "  instructions/event of a report", "{:,}".format((ir[1] - ir[0]) // n), "", None,
+        "figure 1's parse+apply: the same ingest and model")
 
 
 def start_server_and_ui(a, hold=30.0, cols=200, rows=60, extra=""):
@@ -553,7 +575,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--tools", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("--only", default="1,2,3,4,5,6,7,8,9,10")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7,8,9,10,11")
     ap.add_argument("--events", type=int, default=1000000)
     ap.add_argument("--callgrind-events", type=int, default=20000)
     ap.add_argument("--idle-seconds", type=int, default=int(os.environ.get("BENCH_IDLE_S", 120)))
@@ -574,7 +596,8 @@ def main():
              ("5", lambda: bench_idle(a)), ("6", lambda: bench_memory(a)),
              ("7", lambda: bench_shutdown(a)), ("8", lambda: bench_connections(a)),
              ("9", lambda: bench_scale.run(a)),
-             ("10", lambda: bench_metrics(a, day))]
+             ("10", lambda: bench_metrics(a, day)),
+             ("11", lambda: bench_report(a, day))]
     for num, fn in steps:
         if num in only:
             try:

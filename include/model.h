@@ -237,6 +237,7 @@ struct model {
 	struct model_index *index;
 	bool alerts_due;           /* time moved (a tick): evaluate the alerts at unlock */
 	alert_hook_fn *alert_hook; /* told of each alert raised, changed or cleared; may be NULL */
+	bool alerts_off;           /* no alert list kept (a report reads the day, not the alerts) */
 	void *alert_hook_ctx;
 	int wake_fd;              /* written to when the generation moves; -1 none */
 	atomic_bool wake_pending; /* wake_fd written and not yet drained: no need to write again */

@@ -137,7 +137,7 @@ bool callbacks_left(struct callback_list *l, const char *queue, const char *numb
 		return true; /* an anonymous caller cannot be called back */
 	struct callback *e = open_entry(l, canonical);
 	if (!e) {
-		if (l->n == l->cap) {
+		if (l->n == l->cap || !l->entries) {
 			size_t cap = l->cap ? l->cap * 2 : 64;
 			struct callback *p = realloc(l->entries, cap * sizeof *p);
 			if (!p)

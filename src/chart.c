@@ -10,11 +10,11 @@
 #include "text.h"
 
 struct glyphs {
-	const char *answered, *unanswered, *other, *sl, *vbar, *hbar, *corner;
+	const char *answered, *unanswered, *other, *sl, *vbar;
 };
 
-static const struct glyphs unicode_glyphs = {"█", "▒", "░", "◆", "│", "─", "└"};
-static const struct glyphs ascii_glyphs = {"#", "x", ".", "*", "|", "-", "+"};
+static const struct glyphs unicode_glyphs = {"█", "▒", "░", "◆", "│"};
+static const struct glyphs ascii_glyphs = {"#", "x", ".", "*", "|"};
 
 static void put(struct chart_cell *grid, int w, int h, int y, int x, const char *g,
                 enum chart_role role)

@@ -313,7 +313,7 @@ void model_lock(struct model *m)
 
 void model_unlock(struct model *m)
 {
-	if (m->dirty || m->alerts_due) {
+	if (!m->alerts_off && (m->dirty || m->alerts_due)) {
 		m->alerts_due = false;
 		if (alerts_evaluate(&m->st.alerts, &m->st, &m->set, state_now_ns(&m->st),
 		                    m->alert_hook, m->alert_hook_ctx))

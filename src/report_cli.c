@@ -60,15 +60,15 @@ static bool parse_day(const char *s, char dst[11])
 		}
 		return strftime(dst, 11, "%Y-%m-%d", &tm) == 10;
 	}
-	int y, mo, d;
-	char tail;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3)
-		return false;
 	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900, tm.tm_mon = mo - 1, tm.tm_mday = d, tm.tm_hour = 12;
+	const char *end = strptime(s, "%Y-%m-%d", &tm);
+	if (strlen(s) != 10 || !end || *end)
+		return false;
+	int y = tm.tm_year, mo = tm.tm_mon, d = tm.tm_mday;
+	tm.tm_hour = 12;
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
-	if (t == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != mo - 1 || tm.tm_mday != d)
+	if (t == (time_t)-1 || tm.tm_year != y || tm.tm_mon != mo || tm.tm_mday != d)
 		return false; /* 2025-02-30 */
 	text_copy(dst, 11, s);
 	return true;
@@ -79,9 +79,7 @@ static int64_t noon_of(const char *day)
 {
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
-	sscanf(day, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
+	strptime(day, "%Y-%m-%d", &tm); /* checked by parse_day */
 	tm.tm_hour = 12;
 	tm.tm_isdst = -1;
 	return (int64_t)mktime(&tm);
@@ -161,7 +159,7 @@ int report_main(int argc, char **argv)
 	static const char *const bys[] = {"queue", "agent", "line", "interval", "callback"};
 	static const char *const formats[] = {"text", "csv", "json"};
 	struct report_request rq;
-	char err[SETTINGS_PATH_MAX + 256], path[SETTINGS_PATH_MAX];
+	char err[SETTINGS_PATH_MAX + 256], path[SETTINGS_PATH_MAX] = "";
 	const char *config = NULL, *dir = NULL;
 	bool from_given = false, to_given = false;
 	memset(&rq, 0, sizeof rq);

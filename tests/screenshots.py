@@ -20,15 +20,19 @@ import sys
 import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from callgen import callbacks_day  # noqa: E402
 from wallboard_screens import (BIN, ROOT, Screen, clean_env, frozen_clock,  # noqa: E402
                                make_fixtures)
 
-# name, columns, rows, replay ("day" or "wave"), arguments, keys, text that shows it is ready
+# name, columns, rows, replay ("day", "wave" or "callbacks"), arguments, keys, text that shows
+# it is ready
 SHOTS = [
     ("console", 120, 36, "wave", [], [], "Lines"),
     ("console-80x24-mono", 80, 24, "wave", ["--no-color"], [], "Lines"),
     ("wallboard", 200, 56, "wave", ["--wallboard"], [], "ALL QUEUES"),
     ("help", 100, 36, "day", [], ["?"], "ctiboard help"),
+    ("callbacks", 120, 24, "callbacks", [], ["c"], "Callbacks:"),
+    ("queue-chart", 120, 40, "wave", [], ["Enter"], "service level"),
 ]
 
 # The 16 colours of the screenshots (a dark terminal), then the defaults.
@@ -206,7 +210,9 @@ def main():
     work = pathlib.Path(tempfile.mkdtemp(prefix="ctiboard-shots-"))
     try:
         day, wave = make_fixtures(work / "fixtures")
-        fixtures = {"day": day, "wave": wave}
+        callbacks = work / "fixtures" / "callbacks.jsonl"
+        callbacks_day().write(callbacks)  # callers who left, called back and called in
+        fixtures = {"day": day, "wave": wave, "callbacks": callbacks}
         for shot in SHOTS:
             text = capture(shot, fixtures, work)
             (work / (shot[0] + ".ansi")).write_text(text)

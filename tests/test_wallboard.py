@@ -85,7 +85,8 @@ def test_160x48_alert_tile(journals):
     finally:
         s.close()
     assert "page" not in text.splitlines()[0]  # four tiles on one page
-    assert text.count("\u250c") == 4
+    assert text.count("\u250c") == 4 + 1  # and the "To call back" tile along the bottom
+    assert "TO CALL BACK" in text.splitlines()[-3]
     assert BLOCK in text
     assert colours_in(colours)  # the tiles are coloured
     check_golden("160x48-alert", text)

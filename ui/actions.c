@@ -15,6 +15,7 @@ static struct scroller *current_scroller(struct console *c)
 	case VIEW_LOG: return &c->log;
 	case VIEW_DETAIL: return &c->detail;
 	case VIEW_HELP: return &c->help;
+	case VIEW_CALLBACKS: return c->cb_history ? &c->cb_hist : NULL;
 	default: return NULL;
 	}
 }
@@ -24,11 +25,17 @@ static void move_by(struct console *c, int delta)
 {
 	struct scroller *sc = current_scroller(c);
 
-	if (sc)
+	if (sc) {
 		scroller_move(sc, delta);
-	else if (c->view == VIEW_AGENTS)
+	} else if (c->view == VIEW_CALLBACKS) {
+		long sel = (long)c->cb_sel + delta;
+		c->cb_sel = sel < 0         ? 0
+		            : sel > 1000000 ? 1000000
+		                            : (int)sel; /* clamped when drawn */
+		c->cb_key[0] = '\0';
+	} else if (c->view == VIEW_AGENTS) {
 		agents_move(c, delta);
-	else if (c->view == VIEW_MAIN)
+	} else if (c->view == VIEW_MAIN)
 		panel_move(&c->panels[c->focus], delta);
 }
 
@@ -36,7 +43,10 @@ static void move_by(struct console *c, int delta)
 static int page_rows(struct console *c)
 {
 	struct scroller *sc = current_scroller(c);
-	int h = sc ? sc->height : c->view == VIEW_AGENTS ? c->rows - 4 : c->panels[c->focus].h - 1;
+	int h = sc                          ? sc->height
+	        : c->view == VIEW_CALLBACKS ? c->cb_rows
+	        : c->view == VIEW_AGENTS    ? c->rows - 4
+	                                    : c->panels[c->focus].h - 1;
 
 	return h > 1 ? h - 1 : 1;
 }
@@ -86,6 +96,11 @@ static void act_detail(struct console *c)
 	struct panel *p = &c->panels[c->focus];
 	const struct row *r;
 
+	if (c->view == VIEW_CALLBACKS) {
+		c->cb_history = true;
+		c->cb_hist.top = 0;
+		return;
+	}
 	if (c->view == VIEW_AGENTS) {
 		if (!agents_open(c)) {
 			snprintf(c->status, sizeof c->status, "no agent selected");
@@ -122,6 +137,14 @@ static void act_back(struct console *c)
 	case VIEW_LOG: c->view = VIEW_MAIN; break;
 	case VIEW_DETAIL: c->view = c->detail_agent ? VIEW_AGENTS : VIEW_MAIN; break;
 	case VIEW_AGENTS: c->view = VIEW_MAIN; break;
+	case VIEW_CALLBACKS:
+		if (c->cb_history)
+			c->cb_history = false;
+		else if (c->filter[0])
+			c->filter[0] = '\0';
+		else
+			c->view = VIEW_MAIN;
+		break;
 	case VIEW_WALL: break;
 	}
 }
@@ -160,6 +183,23 @@ static void act_log_all(struct console *c)
 {
 	c->log_all = !c->log_all;
 	c->log.top = 0;
+}
+
+static void act_callbacks(struct console *c)
+{
+	if (c->view == VIEW_CALLBACKS) {
+		c->view = VIEW_MAIN;
+	} else {
+		c->view = VIEW_CALLBACKS;
+		c->cb_history = false;
+	}
+}
+
+static void act_cb_short(struct console *c)
+{
+	c->cb_short = !c->cb_short;
+	snprintf(c->status, sizeof c->status, "short abandons %s",
+	         c->cb_short ? "listed" : "hidden");
 }
 
 static void act_agents(struct console *c)
@@ -211,7 +251,7 @@ static const struct action table[ACT_COUNT] = {
      "Up k",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
      0,
      act_up,
      "move up one row"},
@@ -220,7 +260,7 @@ static const struct action table[ACT_COUNT] = {
      "Down j",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
      0,
      act_down,
      "move down one row"},
@@ -229,7 +269,7 @@ static const struct action table[ACT_COUNT] = {
      "PgUp",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
      0,
      act_page_up,
      "move up one page"},
@@ -238,7 +278,7 @@ static const struct action table[ACT_COUNT] = {
      "PgDn",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
      0,
      act_page_down,
      "move down one page"},
@@ -247,7 +287,7 @@ static const struct action table[ACT_COUNT] = {
      "Home g",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
      0,
      act_home,
      "go to the first row"},
@@ -256,7 +296,7 @@ static const struct action table[ACT_COUNT] = {
      "End G",
      NULL,
      NULL,
-     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
      0,
      act_end,
      "go to the last row"},
@@ -283,8 +323,8 @@ static const struct action table[ACT_COUNT] = {
      "Enter",
      "Enter",
      "Detail",
-     CTX_MAIN | CTX_AGENTS,
-     CTX_MAIN | CTX_AGENTS,
+     CTX_MAIN | CTX_CALLBACKS | CTX_AGENTS,
+     CTX_MAIN | CTX_CALLBACKS | CTX_AGENTS,
      act_detail,
      "detail of the selected line, queue or agent"},
     {ACT_BACK,
@@ -292,8 +332,8 @@ static const struct action table[ACT_COUNT] = {
      "Esc Backspace",
      "Esc",
      "Back",
-     CTX_MAIN | CTX_TEXT | CTX_AGENTS,
-     CTX_TEXT | CTX_AGENTS,
+     CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
+     CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
      act_back,
      "back to the panels; clear the filter"},
     {ACT_FILTER,
@@ -301,8 +341,8 @@ static const struct action table[ACT_COUNT] = {
      "/",
      "/",
      "Filter",
-     CTX_MAIN | CTX_AGENTS,
-     CTX_MAIN | CTX_AGENTS,
+     CTX_MAIN | CTX_CALLBACKS | CTX_AGENTS,
+     CTX_MAIN | CTX_CALLBACKS | CTX_AGENTS,
      act_filter,
      "filter by number or name as you type (Enter keeps it, Esc clears it)"},
     {ACT_SORT,
@@ -368,6 +408,24 @@ static const struct action table[ACT_COUNT] = {
      CTX_ALL,
      act_help,
      "this help, with the definitions of the figures"},
+    {ACT_CALLBACKS,
+     {'c'},
+     "c",
+     "c",
+     "Callbacks",
+     CTX_MAIN | CTX_CALLBACKS | CTX_LOG | CTX_DETAIL,
+     CTX_MAIN | CTX_CALLBACKS,
+     act_callbacks,
+     "callers to call back, open ones oldest first; Enter: a caller's history"},
+    {ACT_CB_SHORT,
+     {'a'},
+     "a",
+     "a",
+     "Short",
+     CTX_CALLBACKS,
+     CTX_CALLBACKS,
+     act_cb_short,
+     "in Callbacks: list or hide the short abandons"},
     {ACT_QUIT, {'q', K(KEY_F(10))}, "q F10", "F10", "Quit", CTX_ALL, CTX_ALL, act_quit, "quit"},
     {ACT_AGENTS,
      {'a'},
@@ -404,6 +462,7 @@ int console_ctx(const struct console *c)
 	case VIEW_DETAIL: return CTX_DETAIL;
 	case VIEW_HELP: return CTX_HELP;
 	case VIEW_WALL: return CTX_WALL;
+	case VIEW_CALLBACKS: return CTX_CALLBACKS;
 	case VIEW_AGENTS: return CTX_AGENTS;
 	default: return CTX_MAIN;
 	}

@@ -15,7 +15,7 @@
 struct journal;
 struct names;
 
-enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL, VIEW_AGENTS };
+enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL, VIEW_CALLBACKS, VIEW_AGENTS };
 
 enum panel_id { PANEL_QUEUES, PANEL_RINGING, PANEL_ACTIVE, PANEL_LINES, PANEL_COUNT };
 
@@ -94,6 +94,12 @@ struct console {
 	bool log_all; /* show registered events in the log */
 	struct scroller log, detail, help;
 
+	/* the Callbacks view: the list, or the history of the selected entry */
+	int cb_sel, cb_top, cb_rows; /* selected row, first row shown, rows of the last frame */
+	char cb_key[NUM_MAX];        /* the selected caller, to keep the selection */
+	bool cb_history, cb_short;   /* history shown; short abandons listed */
+	struct scroller cb_hist;
+
 	bool detail_queue; /* detail of a queue (else a line) */
 	bool detail_agent; /* detail of an agent (the Agents view's Enter) */
 	int agents_sel, agents_top, agents_sort, agents_n; /* the Agents view */
@@ -116,6 +122,11 @@ void panel_move(struct panel *p, int delta);
 void panel_clamp(struct panel *p);
 /* Select the row under screen cell (y, x); returns false if none is there. */
 bool panels_click(struct console *c, int y, int x);
+
+/* The Callbacks view (callbacks_view.c) */
+void callbacks_draw(struct console *c, int y, int h);
+/* Open entries not short abandons: the header's count and the wallboard's. */
+size_t callbacks_open_shown(const struct model_state *st);
 
 /* The Agents view (agents.c) */
 void agents_draw(struct console *c, int y, int h);

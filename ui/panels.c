@@ -8,6 +8,7 @@
 
 #include <curses.h>
 
+#include "chart.h"
 #include "console.h"
 #include "draw.h"
 #include "names.h"
@@ -134,8 +135,9 @@ struct column {
 	bool right;
 };
 
-#define MAX_COLS 16
-#define CELL_MAX 160
+#define MAX_COLS   16
+#define SPARK_COLS 6 /* 10 minutes a glyph */
+#define CELL_MAX   160
 
 struct layout {
 	int n;
@@ -210,6 +212,7 @@ enum {
 	QC_ASA,
 	QC_TALK,
 	QC_AGENTS,
+	QC_SPARK,
 	QC_N
 };
 static const struct column queue_cols[QC_N] = {
@@ -224,9 +227,10 @@ static const struct column queue_cols[QC_N] = {
     [QC_TIMED_OUT] = {"Timed out", 9, 0, 2, true},
     [QC_RATE] = {"Ab.rate", 7, 0, 2, true},
     [QC_SL] = {"SL", 4, 0, 0, true},
-    [QC_ASA] = {"Avg wait", 8, 0, 2, true},
+    [QC_ASA] = {"Avg wait", 8, 0, 3, true}, /* before Timed out and the sparkline go */
     [QC_TALK] = {"Avg talk", 8, 0, 4, true},
     [QC_AGENTS] = {"On call", 7, 0, 1, true},
+    [QC_SPARK] = {"1 hour", SPARK_COLS, 0, 2, false},
 };
 
 enum { RC_MARK, RC_LINE, RC_QUEUE, RC_CALLER, RC_FOR, RC_N };
@@ -684,7 +688,25 @@ static void mark_cell(char *cell, enum alert_level a)
 }
 
 /* The cells of a queue row; qs apart from r so that the total row can pass its own figures. */
-static void queue_cells(const struct row *r, const struct queue_stats *qs, char cell[][CELL_MAX])
+/* Callers waiting over the last hour, one glyph per SPARK_MINUTES / SPARK_COLS minutes (the
+ * highest count of those minutes). */
+static void spark_cell(const struct console *c, const struct queue *q, char *dst)
+{
+	int minutes[SPARK_MINUTES], v[SPARK_COLS];
+	int per = SPARK_MINUTES / SPARK_COLS;
+
+	wait_history_last(&q->waiting_h, c->now_ns / NS_PER_S, SPARK_MINUTES, minutes);
+	for (int i = 0; i < SPARK_COLS; i++) {
+		v[i] = 0;
+		for (int k = 0; k < per; k++)
+			if (minutes[i * per + k] > v[i])
+				v[i] = minutes[i * per + k];
+	}
+	chart_sparkline(v, SPARK_COLS, !c->utf8 || c->ascii_lines, dst, CELL_MAX);
+}
+
+static void queue_cells(const struct console *c, const struct row *r, const struct queue_stats *qs,
+                        char cell[][CELL_MAX])
 {
 	mark_cell(cell[QC_MARK], r->alert);
 	snprintf(cell[QC_NAME], CELL_MAX, "%s", r->name);
@@ -701,6 +723,8 @@ static void queue_cells(const struct row *r, const struct queue_stats *qs, char 
 	fmt_duration(cell[QC_ASA], CELL_MAX, qs->avg_wait_s);
 	fmt_duration(cell[QC_TALK], CELL_MAX, qs->avg_talk_s);
 	snprintf(cell[QC_AGENTS], CELL_MAX, "%d", qs->agents_on_call);
+	if (r->q)
+		spark_cell(c, r->q, cell[QC_SPARK]);
 }
 
 static void ring_cells(const struct console *c, const struct row *r, char cell[][CELL_MAX])
@@ -844,7 +868,7 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 
 		memset(cell, 0, sizeof cell);
 		switch (id) {
-		case PANEL_QUEUES: queue_cells(r, &r->qs, cell); break;
+		case PANEL_QUEUES: queue_cells(c, r, &r->qs, cell); break;
 		case PANEL_RINGING: ring_cells(c, r, cell); break;
 		case PANEL_ACTIVE: active_cells(c, r, cell); break;
 		case PANEL_LINES: line_cells(c, r, cell); break;
@@ -867,7 +891,7 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 		tr.alert = alerts_level(&c->st.alerts, ALERT_SCOPE_TOTAL, NULL);
 		snprintf(tr.name, sizeof tr.name, "All queues");
 		memset(cell, 0, sizeof cell);
-		queue_cells(&tr, &qs, cell);
+		queue_cells(c, &tr, &qs, cell);
 		draw_cells(d, &lo, y + h - 1, x, w, cell,
 		           tr.alert != ALERT_NONE ? alert_role(tr.alert) : ROLE_COLUMN_HEAD);
 	}

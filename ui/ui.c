@@ -162,6 +162,7 @@ static void render(struct console *c)
 	case VIEW_LOG: log_draw(c, body_y, body_h); break;
 	case VIEW_DETAIL: detail_draw(c, body_y, body_h); break;
 	case VIEW_HELP: help_draw(c, body_y, body_h); break;
+	case VIEW_CALLBACKS: callbacks_draw(c, body_y, body_h); break;
 	case VIEW_AGENTS: agents_draw(c, body_y, body_h); break;
 	default: panels_draw(c, body_y, body_h); break;
 	}

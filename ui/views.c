@@ -9,6 +9,7 @@
 #include <curses.h>
 
 #include "actions.h"
+#include "chart.h"
 #include "console.h"
 #include "draw.h"
 #include "names.h"
@@ -20,6 +21,8 @@
 struct tline {
 	char text[320];
 	enum role role;
+	struct chart_cell *cells; /* a row of a chart instead of text, or NULL */
+	int ncells;
 };
 
 struct tbuf {
@@ -45,7 +48,36 @@ __attribute__((format(printf, 3, 4))) static void tb_add(struct tbuf *b, enum ro
 	vsnprintf(b->v[b->n].text, sizeof b->v[b->n].text, fmt, ap);
 	va_end(ap);
 	b->v[b->n].role = r;
+	b->v[b->n].cells = NULL;
+	b->v[b->n].ncells = 0;
 	b->n++;
+}
+
+/* The colour role of a chart cell: in monochrome its glyph alone tells it apart. */
+static enum role chart_role_of(unsigned char r)
+{
+	switch (r) {
+	case CHART_ANSWERED: return ROLE_OK;
+	case CHART_UNANSWERED: return ROLE_CRIT;
+	case CHART_OTHER: return ROLE_RINGING;
+	case CHART_SL: return ROLE_IN_CALL;
+	case CHART_AXIS: return ROLE_DIM;
+	default: return ROLE_DEFAULT;
+	}
+}
+
+/* Add the rows of a chart (w x h cells), indented by two columns. */
+static void tb_chart(struct tbuf *b, const struct chart_cell *grid, int w, int h)
+{
+	for (int y = 0; y < h; y++) {
+		struct chart_cell *row = malloc((size_t)w * sizeof *row);
+		if (!row)
+			return;
+		memcpy(row, grid + (size_t)y * (size_t)w, (size_t)w * sizeof *row);
+		tb_add(b, ROLE_DEFAULT, "%s", "");
+		b->v[b->n - 1].cells = row;
+		b->v[b->n - 1].ncells = w;
+	}
 }
 
 static void tb_blank(struct tbuf *b)
@@ -103,6 +135,8 @@ static void tb_draw(struct console *c, struct tbuf *b, struct scroller *sc, int 
 		const struct tline *t = &b->v[sc->top + i];
 
 		draw_text(y + i, 0, c->cols, t->text, t->role, ALIGN_LEFT);
+		for (int x = 0; t->cells && x < t->ncells && x + 2 < c->cols; x++)
+			draw_str(y + i, x + 2, 1, t->cells[x].g, chart_role_of(t->cells[x].role));
 	}
 	if (b->n > h) {
 		char pos[32];
@@ -112,6 +146,8 @@ static void tb_draw(struct console *c, struct tbuf *b, struct scroller *sc, int 
 		draw_text(y + h - 1, c->cols - (int)strlen(pos), (int)strlen(pos), pos, ROLE_DIM,
 		          ALIGN_RIGHT);
 	}
+	for (int i = 0; i < b->n; i++)
+		free(b->v[i].cells);
 	free(b->v);
 	b->v = NULL;
 	b->n = b->cap = 0;
@@ -227,7 +263,7 @@ static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_m
 
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 10];
+	struct segment seg[FEEDS_MAX + 11];
 	int n = 0, used, x, notice = -1;
 	char clock[16];
 
@@ -275,6 +311,12 @@ void header_draw(struct console *c)
 			snprintf(seg[n].text, sizeof seg[n].text, "NO JOURNAL");
 		seg[n].role = ROLE_WARN;
 		seg[n++].prio = 1;
+	}
+	size_t to_call = callbacks_open_shown(&c->st);
+	if (to_call) { /* nobody to call back: nothing to say */
+		snprintf(seg[n].text, sizeof seg[n].text, "%zu to call back", to_call);
+		seg[n].role = ROLE_WARN;
+		seg[n++].prio = 2;
 	}
 	if (c->st.notice[0]) { /* the first to go, then cut to the room left; whole in the log */
 		notice = n;
@@ -557,6 +599,28 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 		tb_add(b, ROLE_DIM, "  none in the log");
 }
 
+/* The queue's day per interval as a bar chart, as wide as the terminal. */
+static void detail_chart(struct console *c, const struct queue *q, struct tbuf *b)
+{
+	int w = c->cols - 3, h = c->rows >= 40 ? 14 : 10;
+	struct chart_cell *grid;
+
+	if (w > 200)
+		w = 200;
+	if (w < CHART_MIN_W || !(grid = malloc((size_t)w * (size_t)h * sizeof *grid)))
+		return;
+	tb_add(b, ROLE_COLUMN_HEAD,
+	       " Today per %d min: callers offered, answered, unanswered; "
+	       "service level",
+	       c->s->interval_min);
+	if (chart_layout(&q->day, c->st.day_start_s, c->s, !c->utf8 || c->ascii_lines, w, h, grid))
+		tb_chart(b, grid, w, h);
+	else
+		tb_add(b, ROLE_DIM, "  no caller yet today");
+	tb_blank(b);
+	free(grid);
+}
+
 static void detail_queue(struct console *c, const struct queue *q, struct tbuf *b)
 {
 	char num[48], name[TEXT_MAX], d1[24], d2[24], d3[24], p1[16], party[TEXT_MAX];
@@ -627,6 +691,7 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	tb_add(b, ROLE_DEFAULT, "  Agents on call   %6d  of %d agents seen; %u offers not taken",
 	       qs.agents_on_call, qs.agents_known, q->today.agent_failures);
 	tb_blank(b);
+	detail_chart(c, q, b);
 
 	tb_add(b, ROLE_COLUMN_HEAD, " Callers in the queue (%zu)", q->nmembers);
 	for (size_t i = 0; i < q->nmembers; i++) {

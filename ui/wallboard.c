@@ -320,6 +320,41 @@ static void draw_header(int cols, const struct model_state *st, int64_t now_ns, 
 	mvaddstr(0, (cols - (int)strlen(clock)) / 2, clock);
 }
 
+/* The "To call back" tile along the bottom, in the h rows from y: how many callers wait for a
+ * call back (short abandons apart), and since when the oldest. */
+static void draw_callback_tile(int y, int h, int cols, const struct model_state *st, int64_t now_ns,
+                               bool utf8)
+{
+	size_t open = st->callbacks.nopen - st->callbacks.nopen_short;
+	int64_t oldest = 0;
+	for (size_t i = 0; i < st->callbacks.n; i++) {
+		const struct callback *e = &st->callbacks.entries[i];
+		if (e->status == CB_OPEN && e->outcome != CB_SHORT_ABANDONED &&
+		    (!oldest || e->left_at_s < oldest))
+			oldest = e->left_at_s;
+	}
+	int a = theme_attr(open ? ROLE_TILE_WARN : ROLE_TILE);
+	char text[128];
+	if (open) {
+		int64_t age = oldest && now_ns / NS_PER_S > oldest ? now_ns / NS_PER_S - oldest : 0;
+		snprintf(text, sizeof text, "%zu caller%s, the oldest left %lld:%02lld ago", open,
+		         open > 1 ? "s" : "", (long long)(age / 60), (long long)(age % 60));
+	} else {
+		snprintf(text, sizeof text, "nobody");
+	}
+	for (int r = 0; r < h; r++)
+		fill(y + r, 0, cols, a);
+	if (h >= 3) {
+		draw_border(y, 0, cols, h, utf8, a);
+		put_centred(y, 1, cols - 2, " TO CALL BACK ", utf8, a | A_BOLD);
+		put_centred(y + h / 2, 1, cols - 2, text, utf8, a | A_BOLD);
+	} else {
+		char line[160];
+		snprintf(line, sizeof line, "TO CALL BACK: %s", text);
+		put_centred(y, 0, cols, line, utf8, a | A_BOLD);
+	}
+}
+
 /* Collect the tiles: a total first when there are several queues, then each queue. */
 static int collect(const struct model_state *st, const struct settings *s, const struct names *nm,
                    int64_t now_s, struct tile *tiles, int max)
@@ -360,12 +395,14 @@ int wallboard_draw(const struct model_state *st, const struct settings *s,
 	const char *banner = feed_problem(st, now_ns, problem, sizeof problem);
 	int banner_h = banner ? (rows >= 30 ? 3 : 1) : 0;
 	int top = 1 + banner_h;
+	int cb_h = rows - top >= 16 ? 3 : 1; /* the "To call back" tile */
+	int area = rows - top - cb_h;
 
 	struct wb_layout L;
 	if (n == 0) {
 		L = (struct wb_layout){.font = -1, .pages = 1};
 	} else {
-		wb_layout(cols, rows - top, n, &L);
+		wb_layout(cols, area, n, &L);
 	}
 	if (page < 0)
 		page = 0;
@@ -381,8 +418,9 @@ int wallboard_draw(const struct model_state *st, const struct settings *s,
 		put_centred(1 + banner_h / 2, 0, cols, text, utf8, ba);
 	}
 
+	draw_callback_tile(rows - cb_h, cb_h, cols, st, now_ns, utf8);
 	if (n == 0) {
-		put_centred(top + (rows - top) / 2, 0, cols, "waiting for queue events", utf8,
+		put_centred(top + area / 2, 0, cols, "waiting for queue events", utf8,
 		            theme_attr(ROLE_DIM));
 	} else {
 		int first = page * L.per_page;
