@@ -18,10 +18,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "alerts.h"
+
 struct model;
 struct names;
 struct settings;
-struct hook_fields;
 struct hooks;
 
 /* The placeholders of on_ring_url and on_ring_cmd, and of the alert hooks. */
@@ -43,10 +44,12 @@ bool hooks_check(const struct settings *s, char *err, size_t errsize);
 struct hooks *hooks_start(struct model *m, const struct settings *s, const struct names *names,
                           bool log_stderr, char *err, size_t errsize);
 
-/* Queue a notification of an alert raised or cleared (fields: hook_alert_fields). key names the
- * alert: at most one notification per key every on_alert_min_s, except that a clear always
- * follows the raise it clears. Does nothing when no alert hook is set. */
-void hooks_alert(struct hooks *h, const char *key, const struct hook_fields *f);
+/* The alert engine's hook (alerts.h: alert_hook_fn, with the hooks as ctx; called with the
+ * model's lock held): each alert raised, changed or cleared is queued for on_alert_url and
+ * on_alert_cmd. At most one notification per alert (scope, id, rule) every on_alert_min_s;
+ * one held back is replaced by the latest state, and dropped when that is what was last sent
+ * (a raise and its clear within the window); an alert turning worse goes at once. */
+void hooks_alert_changed(const struct alert *a, enum alert_change change, void *ctx);
 
 /* Wait until everything due within timeout_ms has been sent (or has failed), at most that
  * long: a replay or a timed demo that ends by itself delivers what it queued. True when

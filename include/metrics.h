@@ -52,6 +52,7 @@ struct metrics_figures {
 	struct counters counters;
 	struct hook_status hooks;
 	size_t callbacks_open;
+	int64_t alerts[ALERT_CRIT + 1]; /* active alerts by level (alerts.h) */
 	int64_t day_start_s;
 	int64_t wall_ns; /* when they were taken (feed ages are wall-clock) */
 };

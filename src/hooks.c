@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "clock.h"
 #include "hookfmt.h"
 #include "model.h"
@@ -49,7 +50,9 @@ struct job {
 	int attempt;           /* 0 for the first */
 	int64_t not_before_ns; /* monotonic */
 	uint64_t seq;          /* order of arrival */
-	int alert;             /* index in alerts[], -1 for a ring */
+	int alert;             /* index in alerts[], -1 for a ring or a retry */
+	bool held;             /* an alert's later state, held back by on_alert_min_s */
+	bool retry;            /* a failed notification tried again: not gated again */
 	struct hook_fields fields;
 };
 
@@ -58,7 +61,10 @@ struct alert_key {
 	char key[HOOK_VALUE_MAX];
 	int64_t sent_ns; /* monotonic; 0 never */
 	char sent_state[16];
-	int queued; /* position + 1 of its job in the queue, 0 none */
+	int sent_level;
+	char promised_state[16]; /* of the last notification queued to go at once, or sent */
+	int promised_level;
+	bool busy; /* a worker is sending one of its notifications */
 	int64_t used_ns;
 };
 
@@ -251,10 +257,23 @@ static bool push_locked(struct hooks *h, const struct job *j)
 	}
 	struct job *slot = &h->jobs[h->njobs++];
 	*slot = *j;
-	slot->seq = h->next_seq++;
-	if (slot->alert >= 0)
-		h->alerts[slot->alert].queued = h->njobs;
+	if (!j->retry) /* a retry keeps its place before the alert's later states */
+		slot->seq = h->next_seq++;
 	pthread_cond_signal(&h->cond);
+	return true;
+}
+
+/* May job i go now? The notifications of one alert go one at a time, in order. */
+static bool in_turn(const struct hooks *h, int i)
+{
+	const struct job *j = &h->jobs[i];
+	if (j->alert < 0)
+		return true;
+	if (h->alerts[j->alert].busy)
+		return false;
+	for (int k = 0; k < h->njobs; k++)
+		if (h->jobs[k].alert == j->alert && h->jobs[k].seq < j->seq)
+			return false;
 	return true;
 }
 
@@ -266,6 +285,8 @@ static bool pop_locked(struct hooks *h, int64_t now, struct job *out, int64_t *w
 	*wake_ns = INT64_MAX;
 	for (int i = 0; i < h->njobs; i++) {
 		const struct job *j = &h->jobs[i];
+		if (!in_turn(h, i))
+			continue; /* woken again when the alert's notification in flight is done */
 		if (j->not_before_ns > now) {
 			if (j->not_before_ns < *wake_ns)
 				*wake_ns = j->not_before_ns;
@@ -276,11 +297,9 @@ static bool pop_locked(struct hooks *h, int64_t now, struct job *out, int64_t *w
 	if (best < 0)
 		return false;
 	*out = h->jobs[best];
-	if (out->alert >= 0 && h->alerts[out->alert].queued == best + 1)
-		h->alerts[out->alert].queued = 0;
 	h->jobs[best] = h->jobs[--h->njobs];
-	if (best < h->njobs && h->jobs[best].alert >= 0)
-		h->alerts[h->jobs[best].alert].queued = best + 1;
+	if (out->alert >= 0)
+		h->alerts[out->alert].busy = true;
 	return true;
 }
 
@@ -306,6 +325,25 @@ static size_t discard(char *data, size_t size, size_t n, void *ctx) /* NOLINT: c
 	return size * n;
 }
 
+/* One line for a chat room: "CRITICAL: Support: 12 callers waiting", "Cleared (was critical):
+ * ...". */
+static void alert_line(char *dst, size_t dstsize, const struct hook_fields *f)
+{
+	const char *state = hook_field_get(f, "state"), *level = hook_field_get(f, "level");
+	const char *text = hook_field_get(f, "text");
+	char upper[16];
+	size_t n = 0;
+	for (; level && level[n] && n + 1 < sizeof upper; n++)
+		upper[n] =
+		    (char)(level[n] >= 'a' && level[n] <= 'z' ? level[n] - 'a' + 'A' : level[n]);
+	upper[n] = '\0';
+	if (state && strcmp(state, "cleared") == 0)
+		snprintf(dst, dstsize, "Cleared (was %s): %s", level ? level : "",
+		         text ? text : "");
+	else
+		snprintf(dst, dstsize, "%s: %s", upper, text ? text : "");
+}
+
 /* One request; on failure why says what went wrong (never the URL's path or query). */
 static bool send_request(struct worker *w, const struct job *j, char *why, size_t whysize)
 {
@@ -316,14 +354,8 @@ static bool send_request(struct worker *w, const struct job *j, char *why, size_
 	hook_url_origin(tmpl, origin, sizeof origin);
 	if (post && url) {
 		char text[2 * HOOK_VALUE_MAX];
-		if (j->kind == HOOK_ALERT && h->alert_slack) {
-			const char *t = hook_field_get(&j->fields, "text");
-			snprintf(text, sizeof text, "%s %s: %s",
-			         strcmp(hook_field_get(&j->fields, "state"), "clear") == 0
-			             ? "Cleared"
-			             : hook_field_get(&j->fields, "level"),
-			         hook_field_get(&j->fields, "name"), t ? t : "");
-		}
+		if (j->kind == HOOK_ALERT && h->alert_slack)
+			alert_line(text, sizeof text, &j->fields);
 		body = hook_json(&j->fields, j->kind == HOOK_ALERT && h->alert_slack ? text : NULL);
 	}
 	if (!url || (post && !body)) {
@@ -466,7 +498,8 @@ static void finish(struct hooks *h, const struct job *j, unsigned target, bool o
 		int64_t delay = RETRY_BASE_NS << (j->attempt < 6 ? j->attempt : 6);
 		again.targets = target;
 		again.attempt++;
-		again.alert = -1; /* a retry is the same notification: not gated again */
+		again.retry = true; /* the same notification: not gated again */
+		again.held = false;
 		again.not_before_ns = mono_now_ns() + (delay < RETRY_CAP_NS ? delay : RETRY_CAP_NS);
 		push_locked(h, &again);
 	} else {
@@ -480,18 +513,33 @@ static void finish(struct hooks *h, const struct job *j, unsigned target, bool o
 		        j->kind == HOOK_ALERT && j->attempt < h->retries ? " (will retry)" : "");
 }
 
+/* 0 none, 1 warning, 2 critical: the order of the levels' names. */
+static int alert_level_rank(const char *name)
+{
+	for (int l = ALERT_NONE; l <= ALERT_CRIT; l++)
+		if (name && strcmp(name, alert_level_name((enum alert_level)l)) == 0)
+			return l;
+	return ALERT_NONE;
+}
+
 /* An alert job as it leaves the queue: skipped when it would repeat what was last sent (a
  * raise and its clear both came within on_alert_min_s), else recorded as sent now. */
 static bool alert_still_news(struct hooks *h, const struct job *j)
 {
-	if (j->alert < 0)
+	if (j->alert < 0 || j->retry)
 		return true;
 	struct alert_key *a = &h->alerts[j->alert];
 	const char *state = hook_field_get(&j->fields, "state");
-	if (a->sent_ns && strcmp(a->sent_state, state ? state : "") == 0)
+	int level = alert_level_rank(hook_field_get(&j->fields, "level"));
+	if (a->sent_ns && strcmp(a->sent_state, state ? state : "") == 0 && a->sent_level == level)
 		return false;
 	a->sent_ns = mono_now_ns();
+	a->sent_level = level;
 	text_copy(a->sent_state, sizeof a->sent_state, state ? state : "");
+	if (j->held) { /* nothing was queued after it: it is the latest the receiver will see */
+		a->promised_level = level;
+		text_copy(a->promised_state, sizeof a->promised_state, state ? state : "");
+	}
 	return true;
 }
 
@@ -527,6 +575,8 @@ static void *worker_main(void *arg)
 		}
 		publish(h);
 		pthread_mutex_lock(&h->lock);
+		if (j.alert >= 0)
+			h->alerts[j.alert].busy = false;
 		h->busy--;
 		pthread_cond_broadcast(&h->cond); /* hooks_drain() may be waiting for this */
 	}
@@ -649,6 +699,26 @@ static void observe(void *ctx, const struct model_state *st, const struct event 
 
 /* ---- alerts ---- */
 
+/* The queued job of alert slot, held back or not; NULL when there is none. Lock held. */
+static struct job *find_alert_job(struct hooks *h, int slot, bool held)
+{
+	for (int i = 0; i < h->njobs; i++)
+		if (h->jobs[i].alert == slot && h->jobs[i].held == held && !h->jobs[i].retry)
+			return &h->jobs[i];
+	return NULL;
+}
+
+/* Is a notification of alert slot queued, retried or in flight? Lock held. */
+static bool alert_pending(const struct hooks *h, int slot)
+{
+	if (h->alerts[slot].busy)
+		return true;
+	for (int i = 0; i < h->njobs; i++)
+		if (h->jobs[i].alert == slot)
+			return true;
+	return false;
+}
+
 /* The record of an alert key, created (or the least recently used one recycled). Lock held. */
 static int alert_slot(struct hooks *h, const char *key, int64_t now)
 {
@@ -659,7 +729,7 @@ static int alert_slot(struct hooks *h, const char *key, int64_t now)
 			a->used_ns = now;
 			return i;
 		}
-		if (!a->queued && (oldest < 0 || a->used_ns < h->alerts[oldest].used_ns))
+		if (!alert_pending(h, i) && (oldest < 0 || a->used_ns < h->alerts[oldest].used_ns))
 			oldest = i;
 	}
 	if (oldest < 0)
@@ -671,28 +741,97 @@ static int alert_slot(struct hooks *h, const char *key, int64_t now)
 	return oldest;
 }
 
-void hooks_alert(struct hooks *h, const char *key, const struct hook_fields *f)
+/* Queue a notification for the alert key; at most one per on_alert_min_s, except an alert
+ * turning worse (urgent), which goes at once. Lock held. */
+static void queue_alert_locked(struct hooks *h, const char *key, const struct hook_fields *f,
+                               bool urgent)
 {
-	if (!h || (!h->alert_url[0] && !h->alert_cmd.argc))
-		return;
 	int64_t now = mono_now_ns();
-	pthread_mutex_lock(&h->lock);
 	int slot = alert_slot(h, key, now);
 	if (slot < 0) {
 		h->status.dropped[HOOK_ALERT]++;
-	} else if (h->alerts[slot].queued) {
-		/* not sent yet (held back by on_alert_min_s): send the latest state instead */
-		h->jobs[h->alerts[slot].queued - 1].fields = *f;
-	} else {
-		const struct alert_key *a = &h->alerts[slot];
-		struct job j = {.kind = HOOK_ALERT, .alert = slot, .fields = *f};
-		j.targets =
-		    (h->alert_url[0] ? TARGET_URL : 0) | (h->alert_cmd.argc ? TARGET_CMD : 0);
-		j.not_before_ns = a->sent_ns && a->sent_ns + h->alert_min_ns > now
-		                      ? a->sent_ns + h->alert_min_ns
-		                      : now;
-		push_locked(h, &j);
+		return;
 	}
+	struct alert_key *a = &h->alerts[slot];
+	const char *state = hook_field_get(f, "state");
+	struct job *held = find_alert_job(h, slot, true);
+	if (urgent) {
+		text_copy(a->promised_state, sizeof a->promised_state, state ? state : "");
+		a->promised_level = alert_level_rank(hook_field_get(f, "level"));
+	}
+	if (held) {
+		/* a later state already waits for the window: the latest replaces it */
+		held->fields = *f;
+		if (urgent) {
+			held->not_before_ns = now;
+			held->held = false;
+		}
+		pthread_cond_signal(&h->cond);
+		return;
+	}
+	int64_t gate = a->sent_ns ? a->sent_ns + h->alert_min_ns : 0;
+	struct job j = {.kind = HOOK_ALERT, .alert = slot, .fields = *f};
+	j.targets = (h->alert_url[0] ? TARGET_URL : 0) | (h->alert_cmd.argc ? TARGET_CMD : 0);
+	if (alert_pending(h, slot)) /* one is about to go: this one waits after it */
+		gate = now + h->alert_min_ns > gate ? now + h->alert_min_ns : gate;
+	j.not_before_ns = urgent || gate <= now ? now : gate;
+	j.held = j.not_before_ns > now;
+	if (!j.held) {
+		text_copy(a->promised_state, sizeof a->promised_state, state ? state : "");
+		a->promised_level = alert_level_rank(hook_field_get(f, "level"));
+	}
+	push_locked(h, &j);
+}
+
+/* The name of an alert's subject: a queue's or line's description, else the names file's. */
+static const char *alert_subject(const struct hooks *h, const struct alert *a)
+{
+	const struct model_state *st = &h->model->st;
+	const char *name = NULL;
+	if (a->scope == ALERT_SCOPE_QUEUE) {
+		const struct queue *q = state_find_queue(st, a->id);
+		name = q && q->description[0] ? q->description : NULL;
+	} else if (a->scope == ALERT_SCOPE_LINE) {
+		const struct line *l = state_find_line(st, a->id);
+		name = l && l->description[0] ? l->description : NULL;
+	} else if (a->scope == ALERT_SCOPE_TOTAL) {
+		name = "All queues";
+	}
+	if (!name)
+		name = names_lookup(h->names, a->id);
+	return name ? name : a->id;
+}
+
+void hooks_alert_changed(const struct alert *a, enum alert_change change, void *ctx)
+{
+	struct hooks *h = ctx;
+	if (!h || (!h->alert_url[0] && !h->alert_cmd.argc))
+		return;
+	struct hook_fields f = {0};
+	char since[24], value[24], key[HOOK_VALUE_MAX];
+	snprintf(since, sizeof since, "%lld", (long long)a->since_s);
+	snprintf(value, sizeof value, "%lld", (long long)a->value);
+	hook_field_set(&f, "state", change == ALERT_CLEARED ? "cleared" : "raised", false);
+	hook_field_set(&f, "scope", alert_scope_name(a->scope), false);
+	hook_field_set(&f, "id", a->id, false);
+	hook_field_set(&f, "name", alert_subject(h, a), false);
+	hook_field_set(&f, "level", alert_level_name(a->level), false);
+	hook_field_set(&f, "rule", alert_rule_name(a->rule), false);
+	hook_field_set(&f, "text", a->text, false);
+	hook_field_set(&f, "since", since, true);
+	hook_field_set(&f, "value", value, true);
+	snprintf(key, sizeof key, "%s/%s/%s", alert_scope_name(a->scope), a->id,
+	         alert_rule_name(a->rule));
+	pthread_mutex_lock(&h->lock);
+	int slot = -1;
+	for (int i = 0; i < ALERT_KEYS_MAX && slot < 0; i++)
+		if (h->alerts[i].used_ns && strcmp(h->alerts[i].key, key) == 0)
+			slot = i;
+	/* turning worse than what was last sent, or is about to be, goes out at once */
+	bool urgent = change != ALERT_CLEARED &&
+	              (slot < 0 || strcmp(h->alerts[slot].promised_state, "raised") != 0 ||
+	               (int)a->level > h->alerts[slot].promised_level);
+	queue_alert_locked(h, key, &f, urgent);
 	pthread_mutex_unlock(&h->lock);
 }
 

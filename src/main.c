@@ -551,12 +551,21 @@ static void say_headless(const struct options *o, bool journal)
 		        journal ? "events go to the journal only" : "events are counted, not kept");
 }
 
-/* --headless: one line on stderr for each alert raised, changed or cleared (called under the
- * model's lock, at the moment of the change, so a fast replay misses none). */
+/* Who hears of the alert engine's changes: stderr when headless, the notification hooks. */
+struct alert_listeners {
+	bool report;
+	struct hooks *hooks; /* set (under the model's lock) once the hooks run */
+};
+
+/* --headless: one line on stderr for each alert raised, changed or cleared; then the hooks.
+ * Called under the model's lock, at the moment of the change, so a fast replay misses none. */
 static void report_alert(const struct alert *a, enum alert_change change, void *ctx)
 {
 	static const char *const words[] = {"raised", "changed", "cleared"};
-	(void)ctx;
+	const struct alert_listeners *l = ctx;
+	hooks_alert_changed(a, change, l->hooks);
+	if (!l->report)
+		return;
 	fprintf(stderr, "ctiboard: alert %s: %s %s %s %s: %s\n", words[change],
 	        alert_level_name(a->level), alert_scope_name(a->scope), a->id,
 	        alert_rule_name(a->rule), a->text);
@@ -639,8 +648,10 @@ int main(int argc, char **argv)
 	if (!model_init(&model, &set))
 		fatal("out of memory");
 	model.wake_fd = signal_wake_fd = wake_open();
-	if (opt.headless)
-		model.alert_hook = report_alert;
+	static struct alert_listeners listeners;
+	listeners.report = opt.headless;
+	model.alert_hook = report_alert;
+	model.alert_hook_ctx = &listeners;
 	if (opt.replay) {
 		char copy[SETTINGS_PATH_MAX];
 		text_copy(copy, sizeof copy, opt.replay);
@@ -693,6 +704,9 @@ int main(int argc, char **argv)
 	if ((live || opt.hooks) && hooks_configured(&set) &&
 	    !(hooks = hooks_start(&model, &set, names, opt.headless, err, sizeof err)))
 		fatal(err);
+	model_lock(&model);
+	listeners.hooks = hooks; /* from now on, alerts are notified too */
+	model_unlock(&model);
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
 	static struct replay_job replay;
@@ -747,6 +761,9 @@ int main(int argc, char **argv)
 	sim_stop(sim);
 	feed_stop(feed);
 	roster_stop(roster);
+	model_lock(&model);
+	listeners.hooks = NULL;
+	model_unlock(&model);
 	hooks_stop(hooks);
 	ticker_stop(ticker);
 	metrics_stop(metrics);

@@ -169,6 +169,10 @@ bool metrics_collect(struct metrics_figures *f, const struct model_state *st,
 	f->counters = st->counters;
 	f->hooks = st->hooks;
 	f->callbacks_open = st->callbacks.nopen;
+	memset(f->alerts, 0, sizeof f->alerts);
+	for (size_t i = 0; i < st->alerts.count; i++)
+		if (st->alerts.items[i].level <= ALERT_CRIT)
+			f->alerts[st->alerts.items[i].level]++;
 	f->day_start_s = st->day_start_s;
 	f->wall_ns = wall_now_ns();
 	return true;
@@ -336,6 +340,13 @@ static void other_metrics(struct jsonbuf *b, const struct metrics_figures *f)
 	family(b, "ctiboard_callbacks_open", "gauge",
 	       "Callers who left a queue unanswered and have not been reached yet.");
 	sample_int(b, "ctiboard_callbacks_open", NULL, (int64_t)f->callbacks_open);
+
+	family(b, "ctiboard_alerts", "gauge",
+	       "Active alerts by level, from the one alert list every view reads.");
+	for (int l = ALERT_WARN; l <= ALERT_CRIT; l++) {
+		const char *lv[] = {"level", alert_level_name((enum alert_level)l), NULL};
+		sample_int(b, "ctiboard_alerts", lv, f->alerts[l]);
+	}
 
 	static const char *const kinds[HOOK_KINDS] = {"ring", "alert"};
 	family(b, "ctiboard_hook_notifications_total", "counter",

@@ -316,3 +316,124 @@ def test_live_ring_pops_once_and_a_restart_does_not_pop_it_again(tmp_path, rx, s
         run_.kill()
     got = rx.of("/live")
     assert [g.query["id"] for g in got] == ["r1", "r2"]
+
+
+# ---- alert notifications --------------------------------------------------------------------
+
+QUIET = {"alert_wait_warn_s": 0, "alert_wait_crit_s": 0, "alert_sl_warn": 0, "alert_sl_crit": 0,
+         "alert_ring_warn_s": 0, "alert_ring_crit_s": 0, "alert_stale_warn_s": 0,
+         "alert_stale_crit_s": 0, "alert_waiting_warn": 3, "alert_waiting_crit": 6}
+ALERT_FIELDS = ("state", "scope", "id", "name", "level", "rule", "text", "since", "value")
+
+
+def waiting(counts, step_s=10):
+    """members-count events of QUEUE giving these numbers of callers waiting, step_s apart."""
+    t = time.time_ns() - 3600 * 10**9
+    out = []
+    for i, n in enumerate(counts):
+        ev = queue_event("members-count", "", "", "", "", t + i * step_s * 10**9)
+        ev["Data"]["Count"] = str(n)
+        for k in ("QueueMemberUUID", "QueueMemberSessionUUID", "QueueMemberCIDName",
+                  "QueueMemberCIDNumber", "Agent", "QueueAgent"):
+            del ev["Data"][k]
+        out.append(ev)
+    return out
+
+
+def queue_alerts(rx, prefix):
+    return [r.json() for r in rx.of(prefix) if r.json().get("scope") == "queue"]
+
+
+def test_each_raise_and_clear_is_posted_once_through_the_engines_hysteresis(tmp_path, rx):
+    # 4 raises the warning; hovering at 2..3 (within the engine's margin) changes nothing;
+    # 7 turns it critical; 0 clears it
+    settings = dict(QUIET, on_alert_url=rx.base + "/alert", on_alert_min_s=0)
+    r, snap = run(tmp_path, waiting([0, 4, 2, 3, 2, 3, 7, 5, 6, 0]), settings, "--hooks")
+    assert r.returncode == 0, r.stderr
+    got = queue_alerts(rx, "/alert")
+    assert [(a["state"], a["level"]) for a in got] == [
+        ("raised", "warning"), ("raised", "critical"), ("cleared", "critical")]
+    first = got[0]
+    assert sorted(first) == sorted(ALERT_FIELDS)
+    assert first["scope"] == "queue" and first["id"] == QUEUE and first["name"] == "Support"
+    assert first["rule"] == "waiting" and first["value"] == 4
+    assert first["text"] == "queue Support: 4 callers waiting"
+    assert isinstance(first["since"], int) and first["since"] > 1.7e9
+    assert got[1]["value"] == 7 and got[1]["since"] == first["since"]
+    assert all(r.method == "POST" and r.headers["Content-Type"] == "application/json"
+               for r in rx.of("/alert"))
+    # the "All queues" row raised and cleared too: one alert each, counted together
+    assert snap["hooks"]["alert"]["sent"] == len(rx.of("/alert")) == 6
+    # the same run's stderr still reports every change
+    assert "alert raised: warning queue %s waiting" % QUEUE in r.stderr
+
+
+def test_at_most_one_notification_per_alert_per_window(tmp_path, rx):
+    # raised, cleared, raised, cleared ... within on_alert_min_s: the first raise goes; what
+    # comes after is held back, each new state replacing the held one, and the last, a clear,
+    # goes when the window ends
+    settings = dict(QUIET, on_alert_url=rx.base + "/rate", on_alert_min_s=2,
+                    alert_waiting_crit=0)
+    r, _ = run(tmp_path, waiting([0, 4, 0, 4, 0, 4, 0]), settings, "--hooks")
+    assert r.returncode == 0, r.stderr
+    got = [r for r in rx.of("/rate") if r.json()["scope"] == "queue"]
+    assert [(g.json()["state"], g.json()["level"]) for g in got] == [
+        ("raised", "warning"), ("cleared", "warning")]
+    assert got[1].t - got[0].t >= 1.9
+
+
+def test_a_long_window_holds_back_a_clear_but_never_an_alert_turning_critical(tmp_path, rx):
+    settings = dict(QUIET, on_alert_url=rx.base + "/long", on_alert_min_s=3600)
+    r, snap = run(tmp_path, waiting([0, 4, 7, 0]), settings, "--hooks")
+    assert r.returncode == 0, r.stderr
+    assert [(a["state"], a["level"]) for a in queue_alerts(rx, "/long")] == [
+        ("raised", "warning"), ("raised", "critical")]
+
+
+def test_slack_format_posts_one_line_of_text(tmp_path, rx):
+    settings = dict(QUIET, on_alert_url=rx.base + "/slack/T000/B000/s3cr3tkey",
+                    on_alert_format="slack", on_alert_min_s=0)
+    r, _ = run(tmp_path, waiting([0, 7, 0]), settings, "--hooks")
+    assert r.returncode == 0, r.stderr
+    bodies = [x.json() for x in rx.of("/slack/")]
+    assert all(list(b) == ["text"] for b in bodies)
+    texts = [b["text"] for b in bodies]
+    assert "CRITICAL: queue Support: 7 callers waiting" in texts
+    assert "Cleared (was critical): queue Support: 7 callers waiting" in texts
+
+
+def test_a_failed_notification_is_retried_with_backoff_then_counted(tmp_path, rx):
+    rx.behave("/flaky", fail_first=3)
+    rx.behave("/dead", status=503)
+    settings = dict(QUIET, on_alert_url=rx.base + "/flaky/s3cr3tkey", on_alert_min_s=0,
+                    alert_waiting_crit=0)
+    r, snap = run(tmp_path, waiting([0, 4]), settings, "--hooks")
+    assert r.returncode == 0, r.stderr
+    tries = rx.of("/flaky")
+    # the queue's and the total's raise both fail, are tried again a second later; one of
+    # them fails a third time and waits two seconds before it goes through
+    assert len(tries) == 5
+    assert snap["hooks"]["alert"] == {"sent": 2, "failed": 0, "dropped": 0}
+    gaps = [b.t - a.t for a, b in zip(tries, tries[1:])]
+    assert 0.9 <= gaps[1] and 1.8 <= gaps[3]
+    assert r.stderr.count("(will retry)") == 3
+    settings.update(on_alert_url=rx.base + "/dead/s3cr3tkey", hook_retries=1)
+    r, snap = run(tmp_path, waiting([0, 4]), settings, "--hooks")
+    assert snap["hooks"]["alert"]["failed"] == 2 and len(rx.of("/dead")) == 4
+    assert "HTTP 503" in snap["hooks"]["last_error"]
+    assert "s3cr3t" not in r.stderr and "s3cr3t" not in json.dumps(snap)
+
+
+def test_alert_command_gets_the_fields(tmp_path):
+    out = tmp_path / "alerts.out"
+    settings = dict(QUIET, on_alert_cmd="%s %s {state} {level} {text}" % (recorder(tmp_path),
+                                                                          out),
+                    on_alert_min_s=0, alert_waiting_crit=0)
+    r, _ = run(tmp_path, waiting([0, 4, 0]), settings, "--hooks")
+    assert r.returncode == 0, r.stderr
+    runs = [json.loads(x) for x in out.read_text().splitlines()]
+    queue = [x for x in runs if x["env"]["CTIBOARD_SCOPE"] == "queue"]
+    assert [x["argv"] for x in queue] == [
+        ["raised", "warning", "queue Support: 4 callers waiting"],
+        ["cleared", "warning", "queue Support: 4 callers waiting"]]
+    assert queue[0]["env"]["CTIBOARD_ID"] == QUEUE and queue[0]["env"]["CTIBOARD_VALUE"] == "4"

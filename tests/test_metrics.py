@@ -152,6 +152,10 @@ def test_the_sample_day_reads_back_with_the_figures_computed_by_hand(tmp_path, p
     assert value(m, "ctiboard_events_total", kind="start_ringing") > 0
     assert sum(v for (n, ls), v in m.items() if n == "ctiboard_lines") == len(snap["lines"])
     assert value(m, "ctiboard_build_info") == 1
+    # the alert engine's one list, counted by level as the snapshot shows it
+    for level in ("warning", "critical"):
+        assert value(m, "ctiboard_alerts", level=level) == sum(
+            1 for a in snap["alerts"] if a["level"] == level)
     # a replay measures no feed latency: the histogram is empty but present
     assert value(m, "ctiboard_feed_latency_seconds_count") == 0
     promtool_check(text)
