@@ -10,7 +10,8 @@ void api_budget_init(struct api_budget *b, int per_min, int64_t now_ns)
 	if (per_min > API_BUDGET_MAX)
 		per_min = API_BUDGET_MAX;
 	b->per_min = per_min;
-	b->burst = per_min / 10 > 1 ? (double)(per_min / 10) : 1.0;
+	int tenth = per_min / 10;
+	b->burst = tenth > 1 ? (double)tenth : 1.0;
 	b->per_ns = (double)per_min / (double)MINUTE_NS;
 	b->tokens = b->burst;
 	b->last_ns = now_ns;

@@ -11,10 +11,13 @@
 void cli_load_settings(struct settings *s, const char *config)
 {
 	char path[SETTINGS_PATH_MAX], err[SETTINGS_PATH_MAX + 256];
+	const char *file = config;
 	settings_defaults(s);
-	if (!config)
+	if (!file) {
 		settings_default_path(path, sizeof path);
-	if (!settings_load(s, config ? config : path, config != NULL, err, sizeof err)) {
+		file = path;
+	}
+	if (!settings_load(s, file, config != NULL, err, sizeof err)) {
 		fprintf(stderr, "ctiboard: %s\n", err);
 		exit(1);
 	}

@@ -31,15 +31,17 @@ int64_t wall_guard_now(struct wall_guard *g, int64_t wall_ns, int64_t mono_ns)
 		return wall_ns;
 	}
 	int64_t moved = offset - g->pending_offset_ns;
-	if (!g->pending || moved < -WALL_STEP_TOLERANCE_NS || moved > WALL_STEP_TOLERANCE_NS) {
-		g->pending = true; /* a new step: wait and see */
-		g->pending_offset_ns = offset;
-		g->pending_since_ns = mono_ns;
-	} else if (mono_ns - g->pending_since_ns >= WALL_STEP_CONFIRM_NS) {
+	bool same_step =
+	    g->pending && moved >= -WALL_STEP_TOLERANCE_NS && moved <= WALL_STEP_TOLERANCE_NS;
+	if (same_step && mono_ns - g->pending_since_ns >= WALL_STEP_CONFIRM_NS) {
 		g->adopted_step_ns = offset - g->offset_ns;
 		g->offset_ns = offset;
 		g->pending = false;
 		return wall_ns;
+	}
+	if (!same_step) { /* a new step: wait and see */
+		g->pending = true;
+		g->pending_since_ns = mono_ns;
 	}
 	g->pending_offset_ns = offset;
 	return mono_ns + g->offset_ns;

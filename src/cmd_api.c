@@ -227,9 +227,7 @@ int command_api(int argc, char **argv)
 		cli_usage_error("api ", "api: unknown command '%s' (expected login)", argv[optind]);
 	if (optind + 1 < argc)
 		cli_usage_error("api ", "unexpected argument '%s'", argv[optind + 1]);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int status = api_login(&s, actions, wait_s);
-	curl_global_cleanup();
 	return status;
 }
 

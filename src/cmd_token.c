@@ -385,7 +385,6 @@ int command_token(int argc, char **argv)
 	else
 		feed_default_token_file(j.token_file, sizeof j.token_file);
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	struct ovh_credentials c;
 	int status = 1;
 	if ((j.api = cli_open_api(&s, &c, true)) && find_billing_account(&j, billing)) {
@@ -398,6 +397,5 @@ int command_token(int argc, char **argv)
 	}
 	ovh_api_close(j.api);
 	ovh_credentials_wipe(&c);
-	curl_global_cleanup();
 	return status;
 }

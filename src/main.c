@@ -528,14 +528,15 @@ static void wait_for_news(struct model *m, int ms)
 	}
 }
 
-/* Show the warnings said before the screen inside the program too. */
+/* Show the warnings said before the screen inside the program too (those not shown yet). */
 static void notices_to_model(struct model *m)
 {
+	static size_t shown;
 	size_t n;
 	const char(*kept)[NOTICE_MAX] = notices_kept(&n);
 	model_lock(m);
-	for (size_t i = 0; i < n; i++)
-		model_notice(m, kept[i], true);
+	for (; shown < n; shown++)
+		model_notice(m, kept[shown], true);
 	model_unlock(m);
 }
 
@@ -579,10 +580,11 @@ static struct roster *start_roster(struct model *m, const struct settings *s)
 	char err[SETTINGS_PATH_MAX + 256];
 	struct roster *r = NULL;
 	if (!ovh_credentials_load(&c, err, sizeof err))
-		fprintf(stderr, "ctiboard: warning: %s: the OVH API is not used\n", err);
+		notice_warn("%s: the OVH API is not used", err);
 	else if (ovh_credentials_complete(&c) && !(r = roster_start(m, s, &c, err, sizeof err)))
-		fprintf(stderr, "ctiboard: warning: %s\n", err);
+		notice_warn("%s", err);
 	ovh_credentials_wipe(&c);
+	notices_to_model(m);
 	return r;
 }
 

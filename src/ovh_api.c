@@ -255,7 +255,8 @@ static void send_once(struct ovh_api *a, const char *method, const char *path, c
 	h = curl_slist_append(h, line);
 	if (signed_call) {
 		char ts[32], sig[OVH_SIGNATURE_LEN + 1];
-		snprintf(ts, sizeof ts, "%lld", (long long)(time(NULL) + a->clock_offset_s));
+		long long now = (long long)time(NULL) + (long long)a->clock_offset_s;
+		snprintf(ts, sizeof ts, "%lld", now);
 		ovh_signature(sig, a->cred.application_secret, a->cred.consumer_key, method, url,
 		              body, ts);
 		snprintf(line, sizeof line, "X-Ovh-Consumer: %s", a->cred.consumer_key);

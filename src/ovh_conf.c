@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "feed.h"
+#include "notice.h"
 #include "redact.h"
 #include "secret_file.h"
 #include "text.h"
@@ -216,10 +217,8 @@ static int ini_load(struct ini_file *f, const char *path, char *err, size_t errs
 		return -1;
 	struct stat st;
 	if (f->has_secret && stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
-		fprintf(stderr,
-		        "ctiboard: warning: %s holds OVH secrets and is readable by other users "
-		        "(chmod 600 %s)\n",
-		        path, path);
+		notice_warn("%s holds OVH secrets and is readable by other users (chmod 600 %s)",
+		            path, path);
 	return 1;
 }
 
@@ -339,6 +338,8 @@ static bool out_add(char **buf, size_t *len, size_t *cap, const char *s, size_t 
 		*buf = grown;
 		*cap = ncap;
 	}
+	if (!*buf)
+		return false;
 	memcpy(*buf + *len, s, n);
 	*len += n;
 	(*buf)[*len] = '\0';

@@ -118,32 +118,43 @@ static int64_t json_int(const cJSON *obj, const char *key, int64_t otherwise)
 	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : otherwise;
 }
 
+/* n decimal digits at *p into *out, then the separator sep (0: none); false if not there. */
+static bool digits(const char **p, int n, char sep, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return false;
+		v = v * 10 + (**p - '0');
+	}
+	*out = v;
+	if (sep && *(*p)++ != sep)
+		return false;
+	return true;
+}
+
 /* "2025-11-26T10:00:00+01:00" (or Z, or fractions of a second) in Unix seconds; 0 if not. */
 static int64_t parse_datetime(const char *s)
 {
-	int y, mo, d, h, mi, sec, n = 0;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+	int y, mo, d, h, mi, sec, oh = 0, om = 0;
+	const char *p = s;
+	if (!digits(&p, 4, '-', &y) || !digits(&p, 2, '-', &mo) || !digits(&p, 2, 'T', &d) ||
+	    !digits(&p, 2, ':', &h) || !digits(&p, 2, ':', &mi) || !digits(&p, 2, 0, &sec))
 		return 0;
-	const char *p = s + n;
 	if (*p == '.')
 		for (p++; *p >= '0' && *p <= '9'; p++)
 			;
-	int64_t offset = 0;
+	int64_t sign = 0;
 	if (*p == '+' || *p == '-') {
-		int oh = 0, om = 0;
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) < 1)
+		sign = *p++ == '-' ? -1 : 1;
+		if (!digits(&p, 2, 0, &oh) || (*p == ':' && (p++, !digits(&p, 2, 0, &om))))
 			return 0;
-		offset = (int64_t)(oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
 	} else if (*p != 'Z' && *p != '\0') {
 		return 0;
 	}
-	struct tm tm = {.tm_year = y - 1900,
-	                .tm_mon = mo - 1,
-	                .tm_mday = d,
-	                .tm_hour = h,
-	                .tm_min = mi,
-	                .tm_sec = sec};
-	return (int64_t)timegm(&tm) - offset;
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+	                .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+	return (int64_t)timegm(&tm) - sign * (int64_t)(oh * 3600 + om * 60);
 }
 
 /* ---- the roster ---- */

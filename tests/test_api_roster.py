@@ -5,6 +5,7 @@ Every check waits on the snapshot the program writes; deadlines only bound a fai
 """
 
 import os
+import re
 
 import pytest
 
@@ -203,6 +204,17 @@ def test_the_agents_view(tmp_path, server, api):
         tm("send-keys", "-t", "a", "Enter")
         s = screen_until(lambda s: "Agent Bob" in s, "Bob's day")
         assert "on break" in s and "Lunch" in s and "Calls taken     1 today" in s
+        # the queue's detail: its agents by status, OVH's counts beside ctiboard's
+        tm("send-keys", "-t", "a", "Escape")
+        screen_until(lambda s: "Agents: 1 shown" in s, "the agents again")
+        tm("send-keys", "-t", "a", "Escape")
+        tm("send-keys", "-t", "a", "Escape")
+        screen_until(lambda s: "Queues" in s and "Agents:" not in s, "the panels")
+        tm("send-keys", "-t", "a", "Enter")
+        s = screen_until(lambda s: "OVH's counts" in s, "the queue's detail")
+        assert "Agents (OVH)" in s, s
+        assert re.search(r"OVH's counts +(12|4) answered, (2|1) lost since .*; ctiboard 0 "
+                         r"answered, 0 lost  DRIFT", s)
         for secret in (APP_SECRET, CONSUMER_KEY):
             assert secret[:8] not in s
     finally:

@@ -340,3 +340,16 @@ def test_warning_before_the_screen_is_kept_in_the_program(tmp_path, server, runs
     assert run_.stop() == 0
     assert "readable by other users" in s["notice"]
     assert run_.token_path in s["notice"]
+
+
+def test_final_snapshot_counts_the_last_lines_lost(tmp_path, server, runs):
+    """Lines lost in the last second (after the ticker's last look) are in the last snapshot:
+    it is written after the journal is closed."""
+    tok = new_token()
+    (tmp_path / "journal").write_text("")  # no journal can be written
+    run_ = start(runs, tmp_path, server, [tok], journal=True)
+    run_.wait(lambda s: feed(s, tok)["state"] == "live", "a live feed")
+    server.add_events(tok, scripted_calls(tok, LINE, 4))
+    run_.wait(lambda s: counter(s, "events") >= 12, "the events")
+    assert run_.stop() == 0  # at once: the ticker has most likely not counted them yet
+    assert run_.snap()["counters"]["journal_lost"] == 12

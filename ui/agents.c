@@ -1,11 +1,13 @@
 /* agents.c: the Agents view: every agent the OVH API lists (with its live status) and every
  * agent only the events named, sortable and filterable, and the day of one agent. */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "console.h"
 #include "draw.h"
+#include "labels.h"
 #include "text.h"
 
 struct agent_row {
@@ -117,13 +119,12 @@ static int collect(const struct console *c, struct agent_row **out)
 	return n;
 }
 
-static int sort_key;
-
-static int compare(const void *pa, const void *pb)
+/* Rows in the order ctx points to (the console's agents_sort), then by name. */
+static int compare(const void *pa, const void *pb, void *ctx)
 {
 	const struct agent_row *a = pa, *b = pb;
 	int d = 0;
-	switch (sort_key) {
+	switch (*(const int *)ctx) {
 	case 1: d = strcmp(a->status, b->status); break;
 	case 2: d = (a->since_s > b->since_s) - (a->since_s < b->since_s); break;
 	case 3: d = (b->taken > a->taken) - (b->taken < a->taken); break;
@@ -143,9 +144,9 @@ static int shown_rows(const struct console *c, struct agent_row **out)
 		    filter_match(c->filter, rows[i].break_reason, NULL) ||
 		    filter_match(c->filter, rows[i].queues, NULL))
 			rows[kept++] = rows[i];
-	sort_key = c->agents_sort;
+	int order = c->agents_sort;
 	if (kept > 1)
-		qsort(rows, (size_t)kept, sizeof *rows, compare);
+		qsort_r(rows, (size_t)kept, sizeof *rows, compare, &order);
 	*out = rows;
 	return kept;
 }

@@ -8,8 +8,10 @@
 
 #include "console.h"
 #include "draw.h"
+#include "labels.h"
 #include "names.h"
 #include "text.h"
+#include "textbuf.h"
 #include "theme.h"
 
 size_t callbacks_open_shown(const struct model_state *st)

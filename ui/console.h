@@ -143,7 +143,6 @@ void footer_draw(struct console *c);
 void log_draw(struct console *c, int y, int h);
 void detail_draw(struct console *c, int y, int h);
 void help_draw(struct console *c, int y, int h);
-void scroller_move(struct scroller *sc, int delta);
 /* The latest events (registered left out) in the box (y, x, h, w), newest first. */
 void recent_draw(struct console *c, int y, int x, int h, int w);
 
@@ -152,21 +151,5 @@ void lookup_update(struct console *c);
 void lookup_free(struct console *c);
 const struct line *lookup_line(const struct console *c, const char *number);
 const struct queue *lookup_queue(const struct console *c, const char *number);
-
-/* Names (panels.c) */
-const char *line_name(const struct console *c, const struct line *l, char *dst, size_t dstsize);
-const char *queue_name(const struct console *c, const struct queue *q, char *dst, size_t dstsize);
-/* A party for display: the names file, else the description of a known line or queue, else
- * the number as "+33 9 72 ...". Returns dst. */
-const char *party_display(const struct console *c, const char *number, char *dst, size_t dstsize);
-/* A queue caller for display: the names file, else the caller-id name, else the number. */
-const char *member_caller(const struct console *c, const struct member *mb, char *dst,
-                          size_t dstsize);
-/* A line's state in words: "ringing", "in call" or "idle". */
-const char *line_state_text(const struct line *l);
-/* The line of a call, or NULL. */
-const struct line *call_line(const struct console *c, const struct call *call);
-/* Does the filter match this text or number? An empty filter matches everything. */
-bool filter_match(const char *filter, const char *text, const char *number);
 
 #endif

@@ -9,13 +9,11 @@
 #include "text.h"
 
 static bool utf8_text = true;
-static const char *hglyph = "-";
 static const char *vglyph = "|";
 
 void draw_setup(bool utf8, bool ascii)
 {
 	utf8_text = utf8;
-	hglyph = (utf8 && !ascii) ? "\u2500" : "-";
 	vglyph = (utf8 && !ascii) ? "\u2502" : "|";
 }
 
@@ -77,14 +75,6 @@ int draw_text(int y, int x, int w, const char *s, enum role r, enum align a)
 		for (int i = cols; i < w; i++)
 			addch(' ');
 	return cols;
-}
-
-void draw_hrule(int y, int x, int w, enum role r)
-{
-	attrset(theme_attr(r));
-	move(y, x);
-	for (int i = 0; i < w; i++)
-		addstr(hglyph);
 }
 
 void draw_vrule(int y, int x, int h, enum role r)

@@ -23,9 +23,6 @@ int draw_text(int y, int x, int w, const char *s, enum role r, enum align a);
 /* Print s at (y, x) in at most w columns without padding. Returns the columns used. */
 int draw_str(int y, int x, int w, const char *s, enum role r);
 
-/* Fill w columns at (y, x) with the horizontal rule glyph. */
-void draw_hrule(int y, int x, int w, enum role r);
-
 /* Fill h rows at (y, x) with the vertical rule glyph. */
 void draw_vrule(int y, int x, int h, enum role r);
 

@@ -1,6 +1,7 @@
 /* panels.c: the four live panels of the console (Queues, Ringing, Active calls, Lines): their
  * rows built from a copied state, filtered and sorted, and laid out to the terminal's size.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,193 +10,18 @@
 #include <curses.h>
 
 #include "chart.h"
+#include "columns.h"
 #include "console.h"
 #include "draw.h"
+#include "labels.h"
 #include "names.h"
 #include "text.h"
 #include "theme.h"
 
-/* ---- names and the filter ---- */
-
-/* A name from the names file, else the description, else the number in its human form. */
-static const char *name_or_number(const struct console *c, const char *number,
-                                  const char *description, char *dst, size_t dstsize)
-{
-	const char *n = names_lookup(c->names, number);
-
-	if (n && *n)
-		snprintf(dst, dstsize, "%s", n);
-	else if (description && description[0])
-		snprintf(dst, dstsize, "%s", description);
-	else
-		phone_display(dst, dstsize, number);
-	return dst;
-}
-
-const char *line_name(const struct console *c, const struct line *l, char *dst, size_t dstsize)
-{
-	return name_or_number(c, l->number, l->description, dst, dstsize);
-}
-
-const char *queue_name(const struct console *c, const struct queue *q, char *dst, size_t dstsize)
-{
-	return name_or_number(c, q->number, q->description, dst, dstsize);
-}
-
-const char *party_display(const struct console *c, const char *number, char *dst, size_t dstsize)
-{
-	const char *n = names_lookup(c->names, number);
-	const struct line *l;
-	const struct queue *q;
-
-	if (!n && (l = lookup_line(c, number)) && l->description[0])
-		n = l->description;
-	if (!n && (q = lookup_queue(c, number)) && q->description[0])
-		n = q->description;
-	if (n && *n)
-		snprintf(dst, dstsize, "%s", n);
-	else
-		phone_display(dst, dstsize, number);
-	return dst;
-}
-
-const char *member_caller(const struct console *c, const struct member *mb, char *dst,
-                          size_t dstsize)
-{
-	bool words = false;
-
-	/* a caller-id name is often only the number again: then show the number our way */
-	for (const char *p = mb->name; *p; p++)
-		if (!strchr("0123456789 +.-()", *p))
-			words = true;
-	if (words && !names_lookup(c->names, mb->number))
-		snprintf(dst, dstsize, "%s", mb->name);
-	else
-		party_display(c, mb->number, dst, dstsize);
-	return dst;
-}
-
-/* Case-insensitive (ASCII) substring test. */
-static bool contains_nocase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	if (n == 0)
-		return true;
-	for (; *hay; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return true;
-	return false;
-}
-
-/* Keep only the digits of s. */
-static void digits_of(char *dst, size_t dstsize, const char *s)
-{
-	size_t n = 0;
-
-	for (; *s && n + 1 < dstsize; s++)
-		if (*s >= '0' && *s <= '9')
-			dst[n++] = *s;
-	dst[n] = '\0';
-}
-
-bool filter_match(const char *filter, const char *text, const char *number)
-{
-	char want[FILTER_MAX], have[NUM_MAX + 4];
-
-	if (!filter[0])
-		return true;
-	if (text && contains_nocase(text, filter))
-		return true;
-	if (!number || !number[0])
-		return false;
-	digits_of(want, sizeof want, filter);
-	if (!want[0] || strspn(filter, "0123456789 +.-()") != strlen(filter))
-		return false;
-	/* canonical 0033972..., international 33972..., national 0972... */
-	if (strstr(number, want))
-		return true;
-	if (strncmp(number, "00", 2) == 0 && strstr(number + 2, want))
-		return true;
-	if (strncmp(number, "0033", 4) == 0) {
-		snprintf(have, sizeof have, "0%s", number + 4);
-		if (strstr(have, want))
-			return true;
-	}
-	return false;
-}
-
-/* ---- columns ---- */
-
-struct column {
-	const char *head; /* NULL: the panel's title goes there */
-	int width;        /* fixed width, or the minimum of a flexible column */
-	int flex;         /* share of the spare width; 0: fixed */
-	int prio;         /* 0 always shown; higher numbers are dropped first when narrow */
-	bool right;
-};
-
-#define MAX_COLS   16
-#define SPARK_COLS 6 /* 10 minutes a glyph */
-#define CELL_MAX   160
-
-struct layout {
-	int n;
-	int x[MAX_COLS], w[MAX_COLS]; /* w 0: column hidden */
-};
-
-/* Place the columns in width w: drop the least important until the rest fits, then share the
- * spare columns among the flexible ones. Columns are separated by one space. */
-static void layout_columns(const struct column *cols, int n, int width, struct layout *lo)
-{
-	bool shown[MAX_COLS];
-	int need, flex, spare, x = 0;
-
-	lo->n = n;
-	for (int i = 0; i < n; i++)
-		shown[i] = true;
-	for (;;) {
-		int worst = -1;
-
-		need = -1;
-		flex = 0;
-		for (int i = 0; i < n; i++) {
-			if (!shown[i])
-				continue;
-			need += cols[i].width + 1;
-			flex += cols[i].flex;
-			if (cols[i].prio > 0 && (worst < 0 || cols[i].prio >= cols[worst].prio))
-				worst = i;
-		}
-		if (need <= width || worst < 0)
-			break;
-		shown[worst] = false;
-	}
-	spare = width > need ? width - need : 0;
-	for (int i = 0, given = 0, fseen = 0; i < n; i++) {
-		int w = 0;
-
-		if (shown[i]) {
-			w = cols[i].width;
-			if (cols[i].flex) {
-				int share;
-
-				fseen += cols[i].flex;
-				share = flex ? spare * fseen / flex - given : 0;
-				given += share;
-				w += share;
-			}
-		}
-		if (x + w > width)
-			w = width - x > 0 ? width - x : 0;
-		lo->x[i] = x;
-		lo->w[i] = w;
-		if (shown[i])
-			x += w + 1;
-	}
-}
-
 /* ---- the panels' columns and sort orders ---- */
+
+#define CELL_MAX   160 /* bytes of one cell's text */
+#define SPARK_COLS 6   /* 10 minutes a glyph */
 
 enum {
 	QC_MARK,
@@ -352,11 +178,6 @@ static int64_t seconds_since(const struct console *c, int64_t ns)
 	int64_t d = (c->now_ns - ns) / NS_PER_S;
 
 	return ns && d > 0 ? d : 0;
-}
-
-const struct line *call_line(const struct console *c, const struct call *call)
-{
-	return call->line < c->st.nlines ? &c->st.lines[call->line] : NULL;
 }
 
 /* The party at the other end of a call on a line. */
@@ -544,10 +365,13 @@ static bool map_line_rows(struct console *c, struct panel *p)
 	return true;
 }
 
-/* ---- sorting (qsort has no context: the order in use is kept here, UI thread only) ---- */
+/* ---- sorting ---- */
 
-static enum panel_id sort_panel;
-static int sort_order;
+/* The order rows are sorted in: a panel and the index of one of its sort orders. */
+struct row_order {
+	enum panel_id panel;
+	int sort;
+};
 
 static int cmp_int64(int64_t a, int64_t b)
 {
@@ -563,14 +387,15 @@ static int line_busy(const struct line *l)
 	}
 }
 
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_rows(const void *pa, const void *pb, void *ctx)
 {
 	const struct row *a = pa, *b = pb;
+	const struct row_order *o = ctx;
 	int d = 0;
 
-	switch (sort_panel) {
+	switch (o->panel) {
 	case PANEL_QUEUES:
-		switch (sort_order) {
+		switch (o->sort) {
 		case 1: d = -cmp_int64(a->qs.waiting, b->qs.waiting); break;
 		case 2: d = -cmp_int64(a->qs.longest_wait_s, b->qs.longest_wait_s); break;
 		case 3: d = cmp_int64(a->qs.service_level_pm, b->qs.service_level_pm); break;
@@ -580,11 +405,11 @@ static int cmp_rows(const void *pa, const void *pb)
 		break;
 	case PANEL_RINGING:
 	case PANEL_ACTIVE:
-		if (sort_order == 0)
+		if (o->sort == 0)
 			d = -cmp_int64(a->age_s, b->age_s);
 		break;
 	case PANEL_LINES:
-		switch (sort_order) {
+		switch (o->sort) {
 		case 1: d = strcmp(a->l->number, b->l->number); break;
 		case 2: d = -cmp_int64(line_busy(a->l), line_busy(b->l)); break;
 		case 3:
@@ -627,7 +452,11 @@ static bool rows_current(const struct console *c, const struct panel *p)
 void panels_build(struct console *c)
 {
 	static void (*const build[PANEL_COUNT])(struct console *, struct panel *) = {
-	    build_queues, build_ringing, build_active, build_lines};
+	    [PANEL_QUEUES] = build_queues,
+	    [PANEL_RINGING] = build_ringing,
+	    [PANEL_ACTIVE] = build_active,
+	    [PANEL_LINES] = build_lines,
+	};
 	for (int i = 0; i < PANEL_COUNT; i++) {
 		struct panel *p = &c->panels[i];
 
@@ -638,10 +467,9 @@ void panels_build(struct console *c)
 		}
 		p->nrows = p->total = 0;
 		build[i](c, p);
-		sort_panel = (enum panel_id)i;
-		sort_order = p->sort;
+		struct row_order order = {(enum panel_id)i, p->sort};
 		if (p->nrows > 1)
-			qsort(p->rows, (size_t)p->nrows, sizeof p->rows[0], cmp_rows);
+			qsort_r(p->rows, (size_t)p->nrows, sizeof p->rows[0], cmp_rows, &order);
 		if (i == PANEL_LINES) {
 			p->built = map_line_rows(c, p);
 			p->built_seen = c->seen;
@@ -752,15 +580,6 @@ static void active_cells(const struct console *c, const struct row *r, char cell
 	party_display(c, other_party(r->c), cell[AC_OTHER], CELL_MAX);
 	snprintf(cell[AC_STATE], CELL_MAX, "%s", r->c->state == CALL_HELD ? "on hold" : "talking");
 	fmt_duration(cell[AC_DURATION], CELL_MAX, r->age_s);
-}
-
-const char *line_state_text(const struct line *l)
-{
-	switch (line_state(l)) {
-	case LINE_RINGING: return "ringing";
-	case LINE_IN_CALL: return "in call";
-	default: return "idle";
-	}
 }
 
 static void line_cells(const struct console *c, const struct row *r, char cell[][CELL_MAX])

@@ -12,146 +12,11 @@
 #include "chart.h"
 #include "console.h"
 #include "draw.h"
+#include "labels.h"
 #include "names.h"
 #include "text.h"
+#include "textbuf.h"
 #include "theme.h"
-
-/* ---- a buffer of text lines, each with a role ---- */
-
-struct tline {
-	char text[320];
-	enum role role;
-	struct chart_cell *cells; /* a row of a chart instead of text, or NULL */
-	int ncells;
-};
-
-struct tbuf {
-	struct tline *v;
-	int n, cap;
-};
-
-__attribute__((format(printf, 3, 4))) static void tb_add(struct tbuf *b, enum role r,
-                                                         const char *fmt, ...)
-{
-	va_list ap;
-
-	if (b->n == b->cap) {
-		int cap = b->cap ? b->cap * 2 : 64;
-		struct tline *v = realloc(b->v, (size_t)cap * sizeof *v);
-
-		if (!v)
-			return;
-		b->v = v;
-		b->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->v[b->n].text, sizeof b->v[b->n].text, fmt, ap);
-	va_end(ap);
-	b->v[b->n].role = r;
-	b->v[b->n].cells = NULL;
-	b->v[b->n].ncells = 0;
-	b->n++;
-}
-
-/* The colour role of a chart cell: in monochrome its glyph alone tells it apart. */
-static enum role chart_role_of(unsigned char r)
-{
-	switch (r) {
-	case CHART_ANSWERED: return ROLE_OK;
-	case CHART_UNANSWERED: return ROLE_CRIT;
-	case CHART_OTHER: return ROLE_RINGING;
-	case CHART_SL: return ROLE_IN_CALL;
-	case CHART_AXIS: return ROLE_DIM;
-	default: return ROLE_DEFAULT;
-	}
-}
-
-/* Add the rows of a chart (w x h cells), indented by two columns. */
-static void tb_chart(struct tbuf *b, const struct chart_cell *grid, int w, int h)
-{
-	for (int y = 0; y < h; y++) {
-		struct chart_cell *row = malloc((size_t)w * sizeof *row);
-		if (!row)
-			return;
-		memcpy(row, grid + (size_t)y * (size_t)w, (size_t)w * sizeof *row);
-		tb_add(b, ROLE_DEFAULT, "%s", "");
-		b->v[b->n - 1].cells = row;
-		b->v[b->n - 1].ncells = w;
-	}
-}
-
-static void tb_blank(struct tbuf *b)
-{
-	tb_add(b, ROLE_DEFAULT, "%s", "");
-}
-
-/* Add "  name  text", text wrapped at width with later lines indented by indent columns. */
-static void tb_wrap(struct tbuf *b, int width, int indent, const char *name, const char *text)
-{
-	int avail = width - indent - 1;
-	bool first = true;
-
-	if (avail < 20)
-		avail = 20;
-	while (*text || first) {
-		int len = (int)strlen(text), cut = len;
-
-		if (text_width(text) > avail) {
-			/* the last space within avail columns (text here is ASCII prose) */
-			cut = avail < len ? avail : len;
-			while (cut > 0 && text[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = avail < len ? avail : len;
-		}
-		if (first)
-			tb_add(b, ROLE_DEFAULT, "  %-*s %.*s", indent - 3, name, cut, text);
-		else
-			tb_add(b, ROLE_DEFAULT, "%*s%.*s", indent, "", cut, text);
-		first = false;
-		text += cut;
-		while (*text == ' ')
-			text++;
-	}
-}
-
-void scroller_move(struct scroller *sc, int delta)
-{
-	long t = (long)sc->top + delta;
-	long max = sc->total - sc->height;
-
-	if (max < 0)
-		max = 0;
-	sc->top = t < 0 ? 0 : t > max ? (int)max : (int)t;
-}
-
-/* Draw the lines of b from the scroller's top in rows y .. y+h-1. */
-static void tb_draw(struct console *c, struct tbuf *b, struct scroller *sc, int y, int h)
-{
-	sc->total = b->n;
-	sc->height = h;
-	scroller_move(sc, 0);
-	for (int i = 0; i < h && sc->top + i < b->n; i++) {
-		const struct tline *t = &b->v[sc->top + i];
-
-		draw_text(y + i, 0, c->cols, t->text, t->role, ALIGN_LEFT);
-		for (int x = 0; t->cells && x < t->ncells && x + 2 < c->cols; x++)
-			draw_str(y + i, x + 2, 1, t->cells[x].g, chart_role_of(t->cells[x].role));
-	}
-	if (b->n > h) {
-		char pos[32];
-
-		snprintf(pos, sizeof pos, " %d-%d/%d ", sc->top + 1,
-		         sc->top + h < b->n ? sc->top + h : b->n, b->n);
-		draw_text(y + h - 1, c->cols - (int)strlen(pos), (int)strlen(pos), pos, ROLE_DIM,
-		          ALIGN_RIGHT);
-	}
-	for (int i = 0; i < b->n; i++)
-		free(b->v[i].cells);
-	free(b->v);
-	b->v = NULL;
-	b->n = b->cap = 0;
-}
 
 /* ---- header ---- */
 
@@ -599,6 +464,45 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 		tb_add(b, ROLE_DIM, "  none in the log");
 }
 
+/* What the OVH API says of the queue: its agents by status, and OVH's own answered and lost
+ * counts beside ctiboard's, flagged when they drift apart by more than 2 calls and 5%. */
+static void detail_queue_api(struct console *c, const struct queue *q, const struct queue_stats *qs,
+                             struct tbuf *b)
+{
+	struct api_agent_counts n;
+	api_count_agents(&c->st.api, q->number, NULL, &n);
+	if (n.available + n.on_call + n.on_break + n.logged_out > 0)
+		tb_add(b, n.available ? ROLE_DEFAULT : ROLE_WARN,
+		       "  %-16s %d available, %d on a call, %d on break, %d logged out",
+		       c->st.api.simulated ? "Agents (demo)" : "Agents (OVH)", n.available,
+		       n.on_call, n.on_break, n.logged_out);
+	uint32_t answered = 0, lost = 0;
+	int64_t reset = 0;
+	bool have = false;
+	for (size_t i = 0; i < c->st.api.nqueues; i++) {
+		const struct api_queue *aq = &c->st.api.queues[i];
+		if (!aq->have_stats || strcmp(aq->service, q->number) != 0)
+			continue;
+		answered += aq->answered;
+		lost += aq->lost;
+		if (aq->last_reset_s > reset)
+			reset = aq->last_reset_s;
+		have = true;
+	}
+	if (!have)
+		return;
+	uint32_t ours_lost = qs->abandoned + qs->short_abandoned + qs->timed_out;
+	int64_t da = (int64_t)answered - qs->answered, dl = (int64_t)lost - ours_lost;
+	int64_t tol_a = answered / 20 > 2 ? answered / 20 : 2,
+	        tol_l = lost / 20 > 2 ? lost / 20 : 2;
+	bool drift = da > tol_a || -da > tol_a || dl > tol_l || -dl > tol_l;
+	char since[16];
+	fmt_clock(since, sizeof since, reset * NS_PER_S);
+	tb_add(b, drift ? ROLE_WARN : ROLE_DEFAULT,
+	       "  OVH's counts     %u answered, %u lost since %s; ctiboard %u answered, %u lost%s",
+	       answered, lost, since, qs->answered, ours_lost, drift ? "  DRIFT" : "");
+}
+
 /* The queue's day per interval as a bar chart, as wide as the terminal. */
 static void detail_chart(struct console *c, const struct queue *q, struct tbuf *b)
 {
@@ -690,6 +594,7 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	       d3);
 	tb_add(b, ROLE_DEFAULT, "  Agents on call   %6d  of %d agents seen; %u offers not taken",
 	       qs.agents_on_call, qs.agents_known, q->today.agent_failures);
+	detail_queue_api(c, q, &qs, b);
 	tb_blank(b);
 	detail_chart(c, q, b);
 

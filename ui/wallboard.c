@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "bigfont.h"
+#include "labels.h"
 #include "model.h"
 #include "names.h"
 #include "settings.h"
@@ -369,13 +370,7 @@ static int collect(const struct model_state *st, const struct settings *s, const
 	for (size_t i = 0; i < st->nqueues && n < max; i++) {
 		const struct queue *q = &st->queues[i];
 		struct tile *t = &tiles[n++];
-		const char *name = names_lookup(nm, q->number);
-		if (name)
-			text_copy(t->title, sizeof t->title, name);
-		else if (q->description[0])
-			text_copy(t->title, sizeof t->title, q->description);
-		else
-			phone_display(t->title, sizeof t->title, q->number);
+		name_or_description(nm, q->number, q->description, t->title, sizeof t->title);
 		queue_stats(q, s, now_s, &t->qs);
 		t->level = alerts_level(&st->alerts, ALERT_SCOPE_QUEUE, q->number);
 	}
