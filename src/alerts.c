@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "hashmap.h"
 #include "model.h"
 #include "stats.h"
 #include "text.h"
@@ -135,7 +136,6 @@ static void put(struct judged *j, enum alert_scope scope, const char *id, enum a
 	text_sanitize(a->text, sizeof a->text, text, strlen(text));
 }
 
-/* The rules of a queue's figures (or of all queues' for the total). */
 /* What the "nobody answering" rule looks at: callers of the last minutes, and answers. */
 struct recent_counts {
 	bool answered; /* an answer in the window */
@@ -157,7 +157,7 @@ static void count_recent(const struct queue *q, const struct queue_rules *r, int
 	}
 }
 
-/* The rules of a queue's figures (or of all queues' for the total). */
+/* The rules of a queue's figures (or of all queues' for the total), with its own values r. */
 static void judge_queue(struct judged *j, enum alert_scope scope, const char *id, const char *name,
                         const struct queue_stats *qs, const struct queue_rules *r,
                         const struct recent_counts *rc)
@@ -165,17 +165,22 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 	char text[DRAFT_MAX];
 	enum alert_level l;
 
+	/* the texts are printed only for an alert: every queue is judged at every change */
 	l = level_high(qs->waiting, r->alert_waiting_warn, r->alert_waiting_crit,
 	               had_level(j, scope, id, ALERT_RULE_WAITING));
-	snprintf(text, sizeof text, "%s: %d caller%s waiting", name, qs->waiting,
-	         qs->waiting == 1 ? "" : "s");
-	put(j, scope, id, ALERT_RULE_WAITING, l, qs->waiting, j->now_s, text);
+	if (l != ALERT_NONE) {
+		snprintf(text, sizeof text, "%s: %d caller%s waiting", name, qs->waiting,
+		         qs->waiting == 1 ? "" : "s");
+		put(j, scope, id, ALERT_RULE_WAITING, l, qs->waiting, j->now_s, text);
+	}
 
 	l = level_high(qs->longest_wait_s, r->alert_wait_warn_s, r->alert_wait_crit_s,
 	               had_level(j, scope, id, ALERT_RULE_LONGEST_WAIT));
-	snprintf(text, sizeof text, "%s: a caller waiting for %lld s", name,
-	         (long long)qs->longest_wait_s);
-	put(j, scope, id, ALERT_RULE_LONGEST_WAIT, l, qs->longest_wait_s, j->now_s, text);
+	if (l != ALERT_NONE) {
+		snprintf(text, sizeof text, "%s: a caller waiting for %lld s", name,
+		         (long long)qs->longest_wait_s);
+		put(j, scope, id, ALERT_RULE_LONGEST_WAIT, l, qs->longest_wait_s, j->now_s, text);
+	}
 
 	if (qs->service_level_pm >= 0) {
 		/* per-mille against percent thresholds: compare in per-mille */
@@ -183,17 +188,18 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 		l = level_low(qs->service_level_pm, r->alert_sl_warn * 10, r->alert_sl_crit * 10,
 		              had);
 		int pct = (qs->service_level_pm + 5) / 10;
-		snprintf(text, sizeof text, "%s: service level %d%%", name, pct);
-		put(j, scope, id, ALERT_RULE_SERVICE_LEVEL, l, pct, j->now_s, text);
+		if (l != ALERT_NONE) {
+			snprintf(text, sizeof text, "%s: service level %d%%", name, pct);
+			put(j, scope, id, ALERT_RULE_SERVICE_LEVEL, l, pct, j->now_s, text);
+		}
 	}
 
 	if (r->alert_nobody_min > 0 && !rc->answered && (rc->timed_out || rc->offered)) {
 		int n = rc->timed_out ? rc->timed_out : rc->offered;
 		snprintf(text, sizeof text,
-		         "%s: nobody answering: %d%s caller%s %s in %d min, none "
-		         "answered",
-		         name, n, n >= QUEUE_RECENT_MAX ? "+" : "", n == 1 ? "" : "s",
-		         rc->timed_out ? "timed out" : "offered", r->alert_nobody_min);
+		         "%s: nobody answering: %d caller%s %s in %d min, none answered", name, n,
+		         n == 1 ? "" : "s", rc->timed_out ? "timed out" : "offered",
+		         r->alert_nobody_min);
 		put(j, scope, id, ALERT_RULE_NOBODY_ANSWERING,
 		    rc->timed_out ? ALERT_CRIT : ALERT_WARN, n, j->now_s, text);
 	}
@@ -207,9 +213,10 @@ static void judge_no_agent(struct judged *j, const struct model_state *st, const
 {
 	struct api_agent_counts n;
 	char text[DRAFT_MAX];
+	if (qs->waiting <= 0)
+		return;
 	api_count_agents(&st->api, q->number, NULL, &n);
-	if (qs->waiting <= 0 || n.available + n.on_call + n.on_break + n.logged_out == 0 ||
-	    n.available > 0)
+	if (n.available + n.on_call + n.on_break + n.logged_out == 0 || n.available > 0)
 		return;
 	enum alert_level l = n.on_call > 0 ? ALERT_WARN : ALERT_CRIT;
 	snprintf(text, sizeof text,
@@ -222,10 +229,11 @@ static void judge_queues(struct judged *j, const struct model_state *st, const s
                          int64_t now_s)
 {
 	struct queue_stats qs;
-	struct queue_rules r;
+	struct queue_rules r, general;
 	struct recent_counts all = {0};
 	char name[TEXT_MAX + NUM_MAX + 4];
 
+	settings_queue_rules(s, "", &general); /* no queue has that number */
 	for (size_t i = 0; i < st->nqueues; i++) {
 		const struct queue *q = &st->queues[i];
 		struct recent_counts rc = {0};
@@ -236,65 +244,92 @@ static void judge_queues(struct judged *j, const struct model_state *st, const s
 		         q->description[0] ? q->description : q->number);
 		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, name, &qs, &r, &rc);
 		judge_no_agent(j, st, q, &qs, name);
+		/* all queues together, over the general window */
+		struct recent_counts g = {0};
+		count_recent(q, &general, now_s, &g);
+		all.answered |= g.answered;
+		all.timed_out += g.timed_out;
+		all.offered += g.offered;
 	}
 	if (st->nqueues) {
-		settings_queue_rules(s, "", &r); /* the general settings */
-		for (size_t i = 0; i < st->nqueues; i++) {
-			struct recent_counts rc = {0};
-			count_recent(&st->queues[i], &r, now_s, &rc);
-			all.answered |= rc.answered;
-			all.timed_out += rc.timed_out;
-			all.offered += rc.offered;
-		}
 		queue_stats_total(st, s, now_s, &qs);
-		judge_queue(j, ALERT_SCOPE_TOTAL, "all", "all queues", &qs, &r, &all);
+		judge_queue(j, ALERT_SCOPE_TOTAL, "all", "all queues", &qs, &general, &all);
 	}
+}
+
+/* An incoming call still ringing on a line: the line's position and since when. */
+struct ringing {
+	uint32_t line;
+	int64_t since_ns;
+};
+
+/* The oldest incoming call ringing on each line that has one: looked at through the calls, so
+ * that the cost follows the calls in progress, not the lines known. NULL (and *n 0) when none
+ * rings. */
+static struct ringing *ringing_lines(struct judged *j, const struct model_state *st, size_t *n)
+{
+	*n = 0;
+	if (!st->ncalls)
+		return NULL;
+	struct ringing *r = calloc(st->ncalls, sizeof *r);
+	struct hashmap at; /* line -> position in r */
+	hashmap_init(&at);
+	if (!r || !hashmap_reserve(&at, st->ncalls)) {
+		free(r);
+		j->failed = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < st->ncalls; i++) {
+		const struct call *c = &st->calls[i];
+		if (c->line >= st->nlines || c->state != CALL_RINGING || !c->inbound ||
+		    !c->since_ns)
+			continue;
+		uint32_t k;
+		bool found = false;
+		for (struct hashmap_probe p = hashmap_probe(&at, c->line);
+		     !found && hashmap_probe_next(&p, &k);)
+			found = r[k].line == c->line;
+		if (!found) {
+			k = (uint32_t)(*n)++;
+			r[k] = (struct ringing){c->line, c->since_ns};
+			hashmap_insert(&at, c->line, k); /* room reserved above */
+		} else if (c->since_ns < r[k].since_ns) {
+			r[k].since_ns = c->since_ns;
+		}
+	}
+	hashmap_free(&at);
+	return r;
 }
 
 /* One ringing alert per line: its oldest incoming call still ringing. */
 static void judge_lines(struct judged *j, const struct model_state *st, const struct settings *s,
-                        int64_t now_ns)
+                        int64_t now_ns, const struct ringing *ring, size_t nring)
 {
 	char text[DRAFT_MAX];
 
-	if (!st->ncalls)
-		return;
-	int64_t *oldest_of = calloc(st->nlines, sizeof *oldest_of);
-	if (!oldest_of) {
-		j->failed = true;
-		return;
-	}
-	for (size_t i = 0; i < st->ncalls; i++) {
-		const struct call *c = &st->calls[i];
-		if (c->line >= st->nlines || c->state != CALL_RINGING || !c->inbound)
-			continue;
-		if (!oldest_of[c->line] || c->since_ns < oldest_of[c->line])
-			oldest_of[c->line] = c->since_ns;
-	}
-	for (size_t li = 0; li < st->nlines; li++) {
-		const struct line *ln = &st->lines[li];
-		int64_t oldest = oldest_of[li];
-		if (!oldest)
-			continue;
+	for (size_t i = 0; i < nring; i++) {
+		const struct line *ln = &st->lines[ring[i].line];
+		int64_t oldest = ring[i].since_ns;
 		int64_t ring_s = now_ns > oldest ? (now_ns - oldest) / NS_PER_S : 0;
 		enum alert_level l =
 		    level_high(ring_s, s->alert_ring_warn_s, s->alert_ring_crit_s,
 		               had_level(j, ALERT_SCOPE_LINE, ln->number, ALERT_RULE_RINGING));
+		if (l == ALERT_NONE)
+			continue;
 		snprintf(text, sizeof text, "line %s: ringing for %lld s",
 		         ln->description[0] ? ln->description : ln->number, (long long)ring_s);
 		put(j, ALERT_SCOPE_LINE, ln->number, ALERT_RULE_RINGING, l, ring_s, j->now_s, text);
 	}
-	free(oldest_of);
 }
 
-/* Does line ln (may be NULL) ring with an incoming call? */
-static bool rings_in(const struct model_state *st, const struct line *ln)
+/* Is number a line with an incoming call ringing (the phone an offer rings)? Looked for among
+ * the calls in progress, far fewer than the lines known. */
+static bool line_rings(const struct model_state *st, const char *number)
 {
-	if (!ln || !ln->nringing)
-		return false;
 	for (size_t i = 0; i < st->ncalls; i++) {
 		const struct call *c = &st->calls[i];
-		if (&st->lines[c->line] == ln && c->state == CALL_RINGING && c->inbound)
+		if (c->state == CALL_RINGING && c->inbound && c->line < st->nlines &&
+		    strcmp(st->lines[c->line].number, number) == 0)
 			return true;
 	}
 	return false;
@@ -314,7 +349,7 @@ static void judge_offers(struct judged *j, const struct model_state *st, const s
 			const struct member *mb = &q->members[i];
 			if (mb->state != MEMBER_OFFERED || !mb->agent[0])
 				continue;
-			if (rings_in(st, state_find_line(st, mb->agent)))
+			if (line_rings(st, mb->agent))
 				continue;
 			int64_t ring_s =
 			    now_ns > mb->last_ns ? (now_ns - mb->last_ns) / NS_PER_S : 0;
@@ -413,7 +448,10 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 	struct judged j = {&next, list, now_ns / NS_PER_S, false};
 
 	judge_queues(&j, st, s, j.now_s);
-	judge_lines(&j, st, s, now_ns);
+	size_t nring;
+	struct ringing *ring = ringing_lines(&j, st, &nring);
+	judge_lines(&j, st, s, now_ns, ring, nring);
+	free(ring);
 	judge_offers(&j, st, s, now_ns);
 	judge_feeds(&j, st, s);
 	judge_journal(&j, st);
