@@ -174,6 +174,9 @@ struct sim {
 	int64_t emit_t;  /* time for the next event written */
 	int64_t event_t; /* time of the event being written */
 	struct body body;
+	/* callers who left a queue unanswered, whom an agent calls back now and then */
+	char to_call[8][24];
+	int nto_call;
 };
 
 /* ---- the generator: splitmix64 to seed xoshiro256** ---- */
@@ -703,6 +706,8 @@ static void cancel(struct sim *s, struct caller *c)
 	kv(&s->body, "QueueCancelReason", c->timeout ? "TIMEOUT" : "NONE");
 	kv_secs(&s->body, "QueueMemberLeavingTime", s->event_t);
 	queue_close(s, q);
+	if (s->event_t - c->joined_ns >= 10 * NS_PER_S && s->nto_call < 8)
+		snprintf(s->to_call[s->nto_call++], sizeof s->to_call[0], "%s", c->calling);
 	free_caller(s, c);
 	members_count(s, q);
 	dispatch(s, q);
@@ -838,8 +843,14 @@ static void outbound(struct sim *s)
 	l->state = LS_OUT_RING;
 	l->gen++;
 	l->inbound = false;
-	snprintf(l->other, sizeof l->other, "0033%d%08u", 1 + pick(s, 7),
-	         (unsigned)(next_u64(s) % 100000000u));
+	if (s->nto_call > 0 && line_defs[li].queues != 0) {
+		/* an agent calls back the oldest caller who left unanswered */
+		snprintf(l->other, sizeof l->other, "%s", s->to_call[0]);
+		memmove(s->to_call[0], s->to_call[1], (size_t)--s->nto_call * sizeof s->to_call[0]);
+	} else {
+		snprintf(l->other, sizeof l->other, "0033%d%08u", 1 + pick(s, 7),
+		         (unsigned)(next_u64(s) % 100000000u));
+	}
 	new_call_id(s, l);
 	line_event(s, li, "start_ringing", "SIP/2.0 180 Ringing", "INVITE");
 	bool picked = chance(s, 0.75);

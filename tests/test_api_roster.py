@@ -249,3 +249,38 @@ def test_the_demo_simulates_agents_statuses(tmp_path):
     # 19:45: every shift is over, everyone logged out
     snap = demo_until(11 * 3600 + 45 * 60)
     assert {a["status"] for a in snap["agents"]} == {"loggedOut"}
+
+
+def test_wallboard_tiles_count_the_agents(tmp_path):
+    import shlex
+    import subprocess
+    import time
+
+    from feedlib import binary
+
+    sock = "ctiboard-wall-%d" % os.getpid()
+    env = "HOME=%s XDG_CONFIG_HOME=%s LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color" % (
+        shlex.quote(str(tmp_path)), shlex.quote(str(tmp_path / "cfg")))
+    command = "env %s %s --demo --seed 3 --wallboard --no-journal; sleep 600" % (
+        env, shlex.quote(binary()))
+
+    def tm(*args):
+        return subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    tm("new-session", "-d", "-s", "w", "-x", "160", "-y", "45", "sh", "-c", command)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            s = tm("capture-pane", "-p", "-t", "w")
+            found = re.findall(r"agents: (\d+) available, (\d+) on a call, (\d+) on break, "
+                               r"(\d+) out", s)
+            if len(found) == 3:
+                break
+            if time.monotonic() > deadline:
+                pytest.fail("no agent counts on the tiles:\n" + s)
+            time.sleep(0.1)
+        # Sales has 3 agents, Support 4, Billing 3 (Lucas answers two queues)
+        assert sorted(sum(int(n) for n in f) for f in found) == [3, 3, 4]
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)

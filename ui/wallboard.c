@@ -31,6 +31,8 @@ struct tile {
 	char title[TEXT_MAX];
 	struct queue_stats qs;
 	enum alert_level level;
+	struct api_agent_counts agents; /* by the OVH API's (or the demo's) statuses */
+	bool have_agents;
 };
 
 /* How this screen draws: UTF-8 glyphs or plain ASCII. */
@@ -186,11 +188,26 @@ static void draw_tile(int y, int x, int w, int h, const struct wb_layout *L, con
 		fill(y + r, x, w, a);
 	draw_border(y, x, w, h, utf8, a);
 	draw_title(y, x, w, t, utf8, a);
-	if (t->qs.timed_out && h >= 3) { /* callers the queue removed: on the bottom border */
-		char note[48];
-		snprintf(note, sizeof note, " TIMED OUT %u ", (unsigned)t->qs.timed_out);
-		put_centred(y + h - 1, x + 1, w - 2, note, utf8, a | A_BOLD);
+	/* the bottom border: callers the queue removed, then the agents by status, as fits */
+	char bottom[160] = "", agents[128] = "";
+	if (t->qs.timed_out)
+		snprintf(bottom, sizeof bottom, " TIMED OUT %u ", (unsigned)t->qs.timed_out);
+	if (t->have_agents) {
+		snprintf(agents, sizeof agents,
+		         " agents: %d available, %d on a call, %d on break, %d out ",
+		         t->agents.available, t->agents.on_call, t->agents.on_break,
+		         t->agents.logged_out);
+		if ((int)(strlen(bottom) + strlen(agents)) > w - 2)
+			snprintf(agents, sizeof agents, " %d avail %d call %d break %d out ",
+			         t->agents.available, t->agents.on_call, t->agents.on_break,
+			         t->agents.logged_out);
+		if ((int)(strlen(bottom) + strlen(agents)) <= w - 2) {
+			size_t n = strlen(bottom);
+			snprintf(bottom + n, sizeof bottom - n, "%s", agents);
+		}
 	}
+	if (bottom[0] && (int)strlen(bottom) <= w - 2)
+		put_centred(y + h - 1, x, w, bottom, utf8, t->qs.timed_out ? a | (int)A_BOLD : a);
 
 	int nrows = L->cell_rows <= 1 ? 1 : 2;
 	int fh = bigfont_height(&L->f);
@@ -366,6 +383,7 @@ static int collect(const struct model_state *st, const struct settings *s, const
 		snprintf(t->title, sizeof t->title, "ALL QUEUES");
 		queue_stats_total(st, s, now_s, &t->qs);
 		t->level = alerts_level(&st->alerts, ALERT_SCOPE_TOTAL, NULL);
+		t->have_agents = false;
 	}
 	for (size_t i = 0; i < st->nqueues && n < max; i++) {
 		const struct queue *q = &st->queues[i];
@@ -373,6 +391,10 @@ static int collect(const struct model_state *st, const struct settings *s, const
 		name_or_description(nm, q->number, q->description, t->title, sizeof t->title);
 		queue_stats(q, s, now_s, &t->qs);
 		t->level = alerts_level(&st->alerts, ALERT_SCOPE_QUEUE, q->number);
+		api_count_agents(&st->api, q->number, NULL, &t->agents);
+		t->have_agents = t->agents.available + t->agents.on_call + t->agents.on_break +
+		                     t->agents.logged_out >
+		                 0;
 	}
 	return n;
 }
