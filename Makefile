@@ -200,9 +200,10 @@ screenshot-deps:
 #   make bench        the benchmark table (docs/bench.md); make bench-deps installs its peers
 #   make bench-scale  its scale figures alone (ONLY=ingest,bound,console,memory,snapshot)
 #   make check-warnings  every program built with gcc and clang at -O0, -O2, -O3 and -Werror
+#   make coverage     make check on an instrumented build, then the line coverage of src/ and ui/
 # ==================================================================================================
 
-QUALITY_PKGS := clang libclang-rt-14-dev cppcheck clang-tidy valgrind jq tmux time
+QUALITY_PKGS := clang libclang-rt-14-dev cppcheck clang-tidy valgrind jq tmux time gcovr
 FUZZ_CC      ?= clang
 FUZZ_TIME    ?= 60
 FUZZ_SEED    ?= 1
@@ -217,7 +218,7 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_a
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
            TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=66
 .PHONY: check-full check-asan check-tsan fuzz fuzz-build fuzz-regress lint cppcheck clang-tidy \
-        valgrind soak bench bench-scale bench-deps quality-deps programs check-warnings
+        valgrind soak bench bench-scale bench-deps quality-deps programs check-warnings coverage
 
 check-full: check-asan check-tsan fuzz lint valgrind
 
@@ -351,3 +352,17 @@ check-warnings:
 		$(MAKE) --no-print-directory CC=$$cc CFLAGS="-O$$o -g" O_WERROR=1 BUILD=build-$$cc-O$$o \
 			BIN=build-$$cc-O$$o/ctiboard programs check-headers || exit 1; \
 	done; done
+
+# Line coverage of src/ and ui/ over the whole of make check (unit tests and the program's
+# tests), from a build of its own with gcc's instrumentation; the per-file table, then the total.
+COV_BUILD := build-coverage
+coverage: $(BUILD)/locale/fr_FR.UTF-8/LC_NUMERIC
+	@mkdir -p $(COV_BUILD)
+	@find $(COV_BUILD) -name '*.gcda' -delete
+	@$(MAKE) --no-print-directory BUILD=$(COV_BUILD) BIN=$(COV_BUILD)/ctiboard \
+		CFLAGS="-O0 -g --coverage" LDFLAGS=--coverage check; rc=$$?; \
+	gcovr --root . --object-directory $(COV_BUILD) --filter 'src/' --filter 'ui/' \
+		--exclude-unreachable-branches --print-summary | tee $(COV_BUILD)/coverage.txt; \
+	if [ $$rc -ne 0 ]; then echo "coverage: make check FAILED, the figures are partial"; fi; \
+	exit $$rc
+

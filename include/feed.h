@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "settings.h"
+
 struct model;
 struct journal;
 struct settings;
@@ -18,7 +20,7 @@ struct feed;
 /* Collect the tokens: CTIBOARD_TOKEN (comma-separated), the token files, the configuration's
  * tokens. A malformed token is an error naming its source and position, never its value.
  * Returns the number of tokens (>= 0), or -1 with err set. */
-int feed_load_tokens(const struct settings *s, char tokens[][40], int max, char *err,
+int feed_load_tokens(const struct settings *s, char tokens[][TOKEN_SIZE], int max, char *err,
                      size_t errsize);
 
 /* The token file read when no other source of tokens is given, and written by 'ctiboard
@@ -33,7 +35,7 @@ bool feed_check_url(const char *url, char *err, size_t errsize);
 
 /* Start the fetch thread. curl_global_init must have been called. NULL and err on failure. */
 struct feed *feed_start(struct model *m, struct journal *j, const struct settings *s,
-                        char tokens[][40], int ntokens, char *err, size_t errsize);
+                        char tokens[][TOKEN_SIZE], int ntokens, char *err, size_t errsize);
 
 /* Ask the thread to stop (wakes it out of a hold), join it and free everything. */
 void feed_stop(struct feed *f); /* NULL is accepted */

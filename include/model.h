@@ -153,6 +153,11 @@ struct counters {
 	                          time was clamped to the receipt */
 };
 
+/* The duplicate filter keeps the fingerprints of recent events in two generations of this many:
+ * an event seen again within DEDUP_GENERATION others is always known, one seen again after
+ * 2 * DEDUP_GENERATION others never is (its generation was dropped). */
+#define DEDUP_GENERATION 8192
+
 /* How far ahead of its receipt an event may be dated (clocks disagree a little). */
 #define FUTURE_TOLERANCE_S 300
 
@@ -178,6 +183,13 @@ struct feed_status {
 	int64_t started_ns;    /* wall clock the feed started trying */
 	char last_error[TEXT_MAX];
 };
+
+/* A feed's last news, the one measure of its silence (alerts, header, wallboard, state log):
+ * its last event or successful poll, wall clock ns; 0 when it never had either. */
+static inline int64_t feed_last_news_ns(const struct feed_status *f)
+{
+	return f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
+}
 
 enum hook_kind { HOOK_RING, HOOK_ALERT, HOOK_KINDS };
 

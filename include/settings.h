@@ -11,6 +11,7 @@
 
 #define SETTINGS_PATH_MAX  1024
 #define TOKENS_MAX         16
+#define TOKEN_SIZE         40  /* an event token (a GUID, 36 characters) and its NUL, with room */
 #define QUEUE_SETTINGS_MAX 256 /* values set for one queue (queue.<number>.<key>) */
 #define QUEUE_NUMBER_MAX   32
 
@@ -55,7 +56,7 @@ struct settings {
 	bool protocol_v2;
 	char token_files[4][SETTINGS_PATH_MAX]; /* "token_file" keys and --token-file */
 	int ntoken_files;
-	char tokens[TOKENS_MAX][40]; /* "token" keys of the configuration file */
+	char tokens[TOKENS_MAX][TOKEN_SIZE]; /* "token" keys of the configuration file */
 	int ntokens;
 	int connect_timeout_s;
 	int hold_s; /* expected server hold; request timeout is hold + 20 s */

@@ -389,7 +389,7 @@ static void judge_feeds(struct judged *j, const struct model_state *st, const st
 
 	for (size_t i = 0; i < st->nfeeds; i++) {
 		const struct feed_status *f = &st->feeds[i];
-		int64_t last = f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
+		int64_t last = feed_last_news_ns(f);
 		if (f->state == FEED_AUTH_FAILED) {
 			snprintf(text, sizeof text, "feed %s: token rejected (%s)", f->label,
 			         f->last_error[0] ? f->last_error : "401/403");

@@ -44,7 +44,7 @@ struct conn {
 	struct feed *f;
 	int idx;       /* its feed_status in the model; -1 for the V2 transport */
 	bool rejected; /* V2: the token's subscription was refused (401/403) */
-	char token[40];
+	char token[TOKEN_SIZE];
 	char session[SESSION_MAX];
 	CURL *easy;
 	char errbuf[CURL_ERROR_SIZE];
@@ -73,7 +73,8 @@ struct feed {
 	struct conn conns[TOKENS_MAX];
 	/* protocol v2: one session for every token */
 	bool v2;
-	struct conn x; /* the transport; its status is mirrored to every accepted token */
+	/* V2: the session's connection; its status is mirrored to every accepted token */
+	struct conn transport;
 	enum v2_phase phase;
 	int sub; /* V2_SUBSCRIBE: the token being subscribed */
 	char v2_id[SESSION_MAX];
@@ -249,7 +250,7 @@ static int v2_next_token(struct feed *f, int i, int64_t now)
 }
 
 /* V2: choose the next step (create, subscribe a token, poll). False when there is nothing to
- * do before x.next_ns, which is then moved to the next refused token's retry. */
+ * do before transport.next_ns, which is then moved to the next refused token's retry. */
 static bool v2_plan(struct feed *f, int64_t now)
 {
 	if (f->phase == V2_CREATE)
@@ -269,7 +270,7 @@ static bool v2_plan(struct feed *f, int64_t now)
 		if (f->conns[i].next_ns < due)
 			due = f->conns[i].next_ns;
 	}
-	f->x.next_ns = due;
+	f->transport.next_ns = due;
 	return false;
 }
 
@@ -277,7 +278,7 @@ static bool v2_plan(struct feed *f, int64_t now)
  * GET .../events/poll. */
 static bool v2_request(struct feed *f, char *url, size_t size)
 {
-	CURL *e = f->x.easy;
+	CURL *e = f->transport.easy;
 	char base[SETTINGS_PATH_MAX];
 	snprintf(base, sizeof base, "%s", f->set.url);
 	base[strcspn(base, "?#")] = '\0';
@@ -635,7 +636,7 @@ static void *feed_main(void *arg)
 	struct conn *t[TOKENS_MAX];
 	int nt = 0;
 	if (f->v2)
-		t[nt++] = &f->x;
+		t[nt++] = &f->transport;
 	else
 		for (int i = 0; i < f->n; i++)
 			t[nt++] = &f->conns[i];
@@ -701,15 +702,15 @@ static void feed_free(struct feed *f)
 {
 	for (int i = 0; i < f->n; i++)
 		conn_free(&f->conns[i]);
-	if (f->x.f)
-		conn_free(&f->x);
+	if (f->transport.f)
+		conn_free(&f->transport);
 	if (f->multi)
 		curl_multi_cleanup(f->multi);
 	free(f);
 }
 
 struct feed *feed_start(struct model *m, struct journal *j, const struct settings *s,
-                        char tokens[][40], int ntokens, char *err, size_t errsize)
+                        char tokens[][TOKEN_SIZE], int ntokens, char *err, size_t errsize)
 {
 	_Static_assert(FEEDS_MAX >= TOKENS_MAX, "a feed status for every token");
 	if (ntokens <= 0 || ntokens > TOKENS_MAX) {
@@ -737,13 +738,11 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 	f->multi = curl_multi_init();
 	if (!f->multi) {
 		snprintf(err, errsize, "cannot set up libcurl");
-		feed_free(f);
-		return NULL;
+		goto fail;
 	}
 	if (curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)ntokens + 2) != CURLM_OK) {
 		snprintf(err, errsize, "cannot set up libcurl: CURLMOPT_MAXCONNECTS refused");
-		feed_free(f);
-		return NULL;
+		goto fail;
 	}
 	int64_t now = mono_now_ns();
 	for (int i = 0; i < ntokens; i++) {
@@ -759,21 +758,19 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 		f->n++;
 		if (!f->v2 && !setup_easy(c)) {
 			snprintf(err, errsize, "cannot set up libcurl");
-			feed_free(f);
-			return NULL;
+			goto fail;
 		}
 	}
 	if (f->v2) {
-		f->x.f = f;
-		f->x.idx = -1;
-		f->x.next_ns = now;
-		f->x.activity_ns = now;
-		f->x.st.state = FEED_CONNECTING;
-		f->x.st.started_ns = wall_now_ns();
-		if (!setup_easy(&f->x)) {
+		f->transport.f = f;
+		f->transport.idx = -1;
+		f->transport.next_ns = now;
+		f->transport.activity_ns = now;
+		f->transport.st.state = FEED_CONNECTING;
+		f->transport.st.started_ns = wall_now_ns();
+		if (!setup_easy(&f->transport)) {
 			snprintf(err, errsize, "cannot set up libcurl");
-			feed_free(f);
-			return NULL;
+			goto fail;
 		}
 	}
 	model_lock(m);
@@ -786,10 +783,13 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 	int rc = thread_start(&f->thread, feed_main, f);
 	if (rc != 0) {
 		snprintf(err, errsize, "cannot start the fetch thread: %s", strerror(rc));
-		feed_free(f);
-		return NULL;
+		goto fail;
 	}
 	return f;
+
+fail:
+	feed_free(f);
+	return NULL;
 }
 
 void feed_stop(struct feed *f)

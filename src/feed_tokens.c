@@ -22,7 +22,7 @@
 #define TOKEN_SHAPE "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX"
 
 struct token_list {
-	char (*tokens)[40];
+	char (*tokens)[TOKEN_SIZE];
 	int n, max;
 	char *err;
 	size_t errsize;
@@ -134,7 +134,7 @@ static bool load_file(struct token_list *tl, const char *path)
 	return ok;
 }
 
-int feed_load_tokens(const struct settings *s, char tokens[][40], int max, char *err,
+int feed_load_tokens(const struct settings *s, char tokens[][TOKEN_SIZE], int max, char *err,
                      size_t errsize)
 {
 	struct token_list tl = {tokens, 0, max, err, errsize};
@@ -148,7 +148,7 @@ int feed_load_tokens(const struct settings *s, char tokens[][40], int max, char 
 	for (int i = 0; i < s->ntokens; i++) {
 		char where[64];
 		snprintf(where, sizeof where, "configuration, token %d", i + 1);
-		char copy[40];
+		char copy[TOKEN_SIZE];
 		snprintf(copy, sizeof copy, "%s", s->tokens[i]);
 		bool ok = add_token(&tl, trim(copy, false), where);
 		secret_wipe(copy, sizeof copy);

@@ -856,11 +856,7 @@ struct hooks *hooks_start(struct model *m, const struct settings *s, const struc
 	h->jobs = calloc((size_t)h->cap_jobs, sizeof *h->jobs);
 	h->workers = calloc((size_t)s->hook_workers, sizeof *h->workers);
 	h->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	pthread_condattr_t attr;
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&h->cond, &attr);
-	pthread_condattr_destroy(&attr);
+	cond_init_monotonic(&h->cond);
 	pthread_mutex_init(&h->lock, NULL);
 	if (!h->jobs || !h->workers || h->devnull < 0) {
 		snprintf(err, errsize, "hooks: cannot start: %s", strerror(errno));

@@ -378,13 +378,9 @@ struct journal *journal_open(const char *dir, char *err, size_t errsize)
 		snprintf(err, errsize, "out of memory");
 		return NULL;
 	}
-	pthread_condattr_t attr;
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_mutex_init(&j->lock, NULL);
-	pthread_cond_init(&j->work, &attr);
-	pthread_cond_init(&j->idle, &attr);
-	pthread_condattr_destroy(&attr);
+	cond_init_monotonic(&j->work);
+	cond_init_monotonic(&j->idle);
 	snprintf(j->dir, sizeof(j->dir), "%s", dir);
 	if (!usable) /* not fatal: said, and tried again at every write */
 		text_copy(j->problem, sizeof j->problem, why);

@@ -629,7 +629,7 @@ int main(int argc, char **argv)
 	if (!hooks_check(&set, err, sizeof err))
 		fatal(err);
 
-	char tokens[TOKENS_MAX][40];
+	char tokens[TOKENS_MAX][TOKEN_SIZE];
 	int ntokens = 0;
 	if (live) {
 		if (!feed_check_url(set.url, err, sizeof err))

@@ -12,10 +12,9 @@
 #include "text.h"
 #include "wake.h"
 
-#define ENDED_MAX        8    /* recently ended calls remembered per line */
-#define ENDED_CALLERS    8192 /* ended queue callers remembered (within the expiry window) */
-#define DEDUP_GENERATION 8192 /* fingerprints per generation of the duplicate filter */
-#define RATE_WINDOW_S    10
+#define ENDED_MAX     8    /* recently ended calls remembered per line */
+#define ENDED_CALLERS 8192 /* ended queue callers remembered (within the expiry window) */
+#define RATE_WINDOW_S 10
 
 /* Keys of calls or callers that ended, so that a late event does not bring them back. */
 struct ended_ring {
@@ -111,6 +110,7 @@ static int64_t max64(int64_t a, int64_t b)
 	return a > b ? a : b;
 }
 
+/* Seconds from from_s to to_s (both in seconds), never negative. */
 static int64_t seconds_between(int64_t from_s, int64_t to_s)
 {
 	return to_s > from_s ? to_s - from_s : 0;

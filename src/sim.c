@@ -1135,11 +1135,7 @@ struct sim *sim_start(struct model *m, struct journal *j, const struct sim_optio
 		s->callers[i].line = -1;
 	seed_actions(s);
 
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_monotonic(&s->cond);
 	pthread_mutex_init(&s->mu, NULL);
 	atomic_init(&s->stop, false);
 	atomic_init(&s->done, false);

@@ -225,7 +225,7 @@ static int64_t floor_s(int64_t ns)
 
 /* Whole seconds from then to now, counted on the seconds shown (so that since + duration is
  * now), never negative. */
-static int64_t seconds_between(int64_t then_ns, int64_t now_ns)
+static int64_t whole_seconds_between_ns(int64_t then_ns, int64_t now_ns)
 {
 	int64_t d = floor_s(now_ns) - floor_s(then_ns);
 	return d > 0 ? d : 0;
@@ -237,7 +237,7 @@ static void add_age(struct doc *d, const char *key, int64_t now_ns, int64_t then
 	if (then_ns <= 0)
 		add_null(d, key);
 	else
-		add_int(d, key, seconds_between(then_ns, now_ns));
+		add_int(d, key, whole_seconds_between_ns(then_ns, now_ns));
 }
 
 /* Local time as ISO 8601 with its offset: "2025-11-26T11:00:00+01:00". */
@@ -291,7 +291,7 @@ static void add_call(struct doc *d, const struct call *c, int64_t now_ns)
 	add_str(d, "calling", c->calling);
 	add_str(d, "called", c->called);
 	add_int(d, "since", floor_s(c->since_ns));
-	add_int(d, "duration_s", seconds_between(c->since_ns, now_ns));
+	add_int(d, "duration_s", whole_seconds_between_ns(c->since_ns, now_ns));
 	close_container(d);
 }
 
@@ -916,11 +916,7 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 	w->written_ns = mono_now_ns();
 	w->hash = w->doc.hash;
 	w->size = w->doc.written;
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_monotonic(&w->cond);
 	pthread_mutex_init(&w->lock, NULL);
 	int rc = thread_start(&w->thread, writer_main, w);
 	if (rc != 0) {

@@ -30,7 +30,7 @@ static void say_feed(struct statelog *log, size_t i, const struct feed_status *f
 		        seconds_until(f->retry_at_ns, now));
 		break;
 	case FEED_STALE: {
-		int64_t last = f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
+		int64_t last = feed_last_news_ns(f);
 		if (last)
 			fprintf(out, "ctiboard: feed %s: stale, no news for %ld s\n", f->label,
 			        seconds_until(now, last));

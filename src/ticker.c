@@ -77,16 +77,12 @@ static void *ticker_main(void *arg)
 struct ticker *ticker_start(struct model *m, struct journal *j)
 {
 	struct ticker *t = calloc(1, sizeof *t);
-	pthread_condattr_t attr;
 	if (!t)
 		return NULL;
 	t->model = m;
 	t->journal = j;
 	pthread_mutex_init(&t->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&t->cond, &attr);
-	pthread_condattr_destroy(&attr);
+	cond_init_monotonic(&t->cond);
 	if (thread_start(&t->thread, ticker_main, t) != 0) {
 		pthread_cond_destroy(&t->cond);
 		pthread_mutex_destroy(&t->lock);

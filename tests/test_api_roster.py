@@ -168,8 +168,12 @@ def test_the_agents_view(tmp_path, server, api):
     script.write_text(command + "\nsleep 600\n")
 
     def tm(*args):
-        return subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", *args], check=True,
-                              capture_output=True, text=True).stdout
+        r = subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", *args],
+                           capture_output=True, text=True)
+        if r.returncode != 0:  # tmux's own words, not "exit status 1"
+            pytest.fail("tmux %s failed (%d): %s" % (args[0], r.returncode,
+                                                     r.stderr.strip() or "(nothing said)"))
+        return r.stdout
 
     def screen_until(pred, what):
         deadline = time.monotonic() + 20

@@ -204,13 +204,19 @@ def test_backoff_is_exponential_with_full_jitter(tmp_path, server, runs):
              "16 failed polls, in backoff", timeout=20)
     assert run.stop() == 0
     gaps = intervals(server.requests_of(tok)[:16])
-    # Never two retries closer than the base; never longer than the cap (plus scheduling).
+    # Never two retries closer than the base: a retry is sent at least base after the failure
+    # that came after the previous request, whatever the load. The cap: a loaded machine (or a
+    # sanitizer) can stall one retry, not most of them, so the middle one is held to the cap
+    # with room for scheduling, the slowest only to a bound that uncapped doubling (0.05 s
+    # << 15) would pass many times over.
     assert min(gaps) >= base, gaps
-    assert max(gaps) <= cap + 0.3, gaps
-    # Exponential: later retries wait well beyond the base. Jittered: they are not all equal.
-    late = gaps[4:]
-    assert max(late) > 2 * base, gaps
-    assert max(late) - min(late) > 0.02, gaps
+    late = sorted(gaps[4:])
+    assert late[len(late) // 2] <= cap + 0.15, gaps
+    assert max(gaps) <= cap + 2.0, gaps
+    # Exponential: later retries wait well beyond the base. Jittered: they are not all equal
+    # (twelve draws from at least [0.05, 0.4] s: delays equal within 20 ms never happen).
+    assert late[-1] > 2 * base, gaps
+    assert late[-1] - late[0] > 0.02, gaps
 
 
 @pytest.mark.parametrize("status", [429, 503])

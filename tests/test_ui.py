@@ -40,8 +40,12 @@ class Tmux:
         self.n = 0
 
     def run(self, *args):
-        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-                              check=True, capture_output=True, text=True).stdout
+        r = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+                           capture_output=True, text=True)
+        if r.returncode != 0:  # tmux's own words, not "exit status 1"
+            pytest.fail("tmux %s failed (%d): %s" % (" ".join(args[:1]), r.returncode,
+                                                     r.stderr.strip() or "(nothing said)"))
+        return r.stdout
 
     def start(self, args, width=80, height=24, env=None, journal=DAY):
         """Start ctiboard replaying journal; returns the session name."""

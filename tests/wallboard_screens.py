@@ -79,9 +79,12 @@ class Screen:
                    f"env -i {envs} {command}")
 
     def _tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", *args],
-                              env=self.tenv, check=True, capture_output=True, text=True,
-                              timeout=20).stdout
+        r = subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", *args],
+                           env=self.tenv, capture_output=True, text=True, timeout=20)
+        if r.returncode != 0:  # tmux's own words, not "exit status 1"
+            raise RuntimeError("tmux %s failed (%d): %s" % (args[0], r.returncode,
+                                                            r.stderr.strip() or "(nothing said)"))
+        return r.stdout
 
     def text(self, escapes=False, whole_rows=False):
         """The screen as text, one line a row (with SGR escapes when asked; with the trailing

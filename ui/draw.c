@@ -2,6 +2,7 @@
 #include "draw.h"
 
 #include <curses.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -17,17 +18,35 @@ void draw_setup(bool utf8, bool ascii)
 	vglyph = (utf8 && !ascii) ? "\u2502" : "|";
 }
 
-void ascii_fold(char *dst, size_t dstsize, const char *s)
+bool locale_is_utf8(void)
 {
-	size_t n = 0;
+	const char *cs = nl_langinfo(CODESET);
 
-	if (dstsize == 0)
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+void ascii_fold(char *dst, size_t size, const char *s)
+{
+	static const char latin1[] =
+	    "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+	size_t n = 0;
+	if (size == 0)
 		return;
-	for (const unsigned char *p = (const unsigned char *)s; *p && n + 1 < dstsize; p++) {
-		if (*p < 0x80)
-			dst[n++] = (char)*p;
-		else if ((*p & 0xC0) != 0x80) /* the lead byte of a character */
-			dst[n++] = '?';
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p && n + 1 < size) {
+		if (*p < 0x80) {
+			dst[n++] = (char)*p++;
+			continue;
+		}
+		if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
+			dst[n++] = latin1[p[1] - 0x80];
+			p += 2;
+			continue;
+		}
+		dst[n++] = '?';
+		p++;
+		while ((*p & 0xC0) == 0x80)
+			p++;
 	}
 	dst[n] = '\0';
 }

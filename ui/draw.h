@@ -44,7 +44,11 @@ char *fmt_clock(char *dst, size_t dstsize, int64_t ns);
 /* s cut or padded to exactly cols columns (on a character boundary). Returns dst. */
 char *fmt_cols(char *dst, size_t dstsize, const char *s, int cols);
 
-/* Make a string safe for a non-UTF-8 locale: every non-ASCII character becomes '?'. */
+/* Does the locale's character set say UTF-8? The console and the wallboard ask this alone. */
+bool locale_is_utf8(void);
+
+/* ASCII form of a sanitised UTF-8 string, for a terminal that is not UTF-8: Latin-1 letters
+ * lose their accent, anything else outside ASCII becomes '?'. */
 void ascii_fold(char *dst, size_t dstsize, const char *s);
 
 #endif

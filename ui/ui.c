@@ -41,14 +41,6 @@ static void restore_terminal(void)
 	curses_on = false;
 }
 
-/* Does the locale's character set say UTF-8? */
-static bool locale_is_utf8(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
-}
-
 /* Set the terminal up; false if there is none usable. */
 static bool screen_open(struct console *c)
 {

@@ -32,7 +32,7 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
                          struct segment *sg)
 {
 	int64_t wall = wall_now_ns();
-	int64_t last = f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
+	int64_t last = feed_last_news_ns(f);
 	int64_t silent = last ? (wall - last) / NS_PER_S : 0;
 	int64_t retry =
 	    f->retry_at_ns > wall ? (f->retry_at_ns - wall + NS_PER_S - 1) / NS_PER_S : 0;

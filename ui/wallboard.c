@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "bigfont.h"
+#include "draw.h"
 #include "labels.h"
 #include "model.h"
 #include "names.h"
@@ -38,34 +39,7 @@ struct tile {
 /* How this screen draws: UTF-8 glyphs or plain ASCII. */
 static bool utf8_ok(const struct settings *s)
 {
-	const char *cs = nl_langinfo(CODESET);
-	return !s->ascii && cs && strcmp(cs, "UTF-8") == 0;
-}
-
-/* ASCII form of a sanitised UTF-8 string: Latin-1 letters lose their accent, anything else
- * outside ASCII becomes '?'. */
-static void ascii_fold_latin(char *dst, size_t size, const char *s)
-{
-	static const char latin1[] =
-	    "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
-	size_t n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p && n + 1 < size) {
-		if (*p < 0x80) {
-			dst[n++] = (char)*p++;
-			continue;
-		}
-		if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
-			dst[n++] = latin1[p[1] - 0x80];
-			p += 2;
-			continue;
-		}
-		dst[n++] = '?';
-		p++;
-		while ((*p & 0xC0) == 0x80)
-			p++;
-	}
-	dst[n] = '\0';
+	return !s->ascii && locale_is_utf8();
 }
 
 /* Print s centred in w columns at (y, x), cut to fit, in attribute a. */
@@ -75,7 +49,7 @@ static void put_centred(int y, int x, int w, const char *s, bool utf8, int a)
 	if (w <= 0)
 		return;
 	if (!utf8) {
-		ascii_fold_latin(folded, sizeof folded, s);
+		ascii_fold(folded, sizeof folded, s);
 		s = folded;
 	}
 	int cols = text_fit(fitted, sizeof fitted, s, w);
@@ -274,7 +248,7 @@ static const char *feed_problem(const struct model_state *st, int64_t now_ns, ch
 	int64_t newest = 0;
 	for (size_t i = 0; i < st->nfeeds; i++) {
 		const struct feed_status *f = &st->feeds[i];
-		int64_t last = f->last_event_ns > f->last_ok_ns ? f->last_event_ns : f->last_ok_ns;
+		int64_t last = feed_last_news_ns(f);
 		if (last > newest)
 			newest = last;
 		if (f->state == FEED_AUTH_FAILED)
@@ -325,7 +299,7 @@ static void draw_header(int cols, const struct model_state *st, int64_t now_ns, 
 	char fitted[256];
 	if (!utf8) {
 		char folded[128];
-		ascii_fold_latin(folded, sizeof folded, left);
+		ascii_fold(folded, sizeof folded, left);
 		text_fit(fitted, sizeof fitted, folded, cols / 2 - 6);
 	} else {
 		text_fit(fitted, sizeof fitted, left, cols / 2 - 6);

@@ -53,7 +53,7 @@ static void add_file(struct settings *s, const char *path)
 }
 
 /* Run feed_load_tokens with stderr captured into *out (malloc'd). */
-static int load_capture(const struct settings *s, char tokens[][40], int max, char *err,
+static int load_capture(const struct settings *s, char tokens[][TOKEN_SIZE], int max, char *err,
                         size_t errsize, char **out)
 {
 	char path[128];
@@ -82,7 +82,7 @@ static void test_env_list(void **state)
 	struct settings s;
 	blank(&s);
 	setenv("CTIBOARD_TOKEN", " " TOK1 " ,," TOK3 "," TOK1 ",", 1);
-	char tokens[8][40], err[256];
+	char tokens[8][TOKEN_SIZE], err[256];
 	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), 2);
 	assert_string_equal(tokens[0], TOK1);
 	assert_string_equal(tokens[1], TOK3);
@@ -95,7 +95,7 @@ static void test_env_bad_item_named_not_shown(void **state)
 	struct settings s;
 	blank(&s);
 	setenv("CTIBOARD_TOKEN", TOK1 "," BAD, 1);
-	char tokens[8][40], err[256];
+	char tokens[8][TOKEN_SIZE], err[256];
 	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), -1);
 	assert_non_null(strstr(err, "CTIBOARD_TOKEN, item 2"));
 	assert_non_null(strstr(err, "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX"));
@@ -110,7 +110,7 @@ static void test_file_comments_blank_crlf(void **state)
 	struct settings s;
 	blank(&s);
 	add_file(&s, token_file(0, "# OVH tokens\n\n" TOK1 "\r\n  " TOK2 "  # line token\n", 0600));
-	char tokens[8][40], err[256], *out;
+	char tokens[8][TOKEN_SIZE], err[256], *out;
 	assert_int_equal(load_capture(&s, tokens, 8, err, sizeof err, &out), 2);
 	assert_string_equal(tokens[0], TOK1);
 	assert_string_equal(tokens[1], TOK2);
@@ -125,7 +125,7 @@ static void test_file_bad_line_named_not_shown(void **state)
 	blank(&s);
 	const char *path = token_file(0, "# first\n" TOK1 "\n" BAD "\n", 0600);
 	add_file(&s, path);
-	char tokens[8][40], err[512], want[256];
+	char tokens[8][TOKEN_SIZE], err[512], want[256];
 	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), -1);
 	snprintf(want, sizeof want,
 	         "token file %s, line 3: not an OVH token (expected "
@@ -142,7 +142,7 @@ static void test_file_readable_by_others_warns(void **state)
 	blank(&s);
 	const char *path = token_file(0, TOK1 "\n", 0644);
 	add_file(&s, path);
-	char tokens[8][40], err[256], *out;
+	char tokens[8][TOKEN_SIZE], err[256], *out;
 	assert_int_equal(load_capture(&s, tokens, 8, err, sizeof err, &out), 1);
 	assert_non_null(strstr(out, "warning"));
 	assert_non_null(strstr(out, path));
@@ -168,7 +168,7 @@ static void test_file_missing(void **state)
 	struct settings s;
 	blank(&s);
 	add_file(&s, "/nonexistent/ctiboard-tokens");
-	char tokens[8][40], err[256];
+	char tokens[8][TOKEN_SIZE], err[256];
 	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), -1);
 	assert_non_null(strstr(err, "/nonexistent/ctiboard-tokens"));
 }
@@ -180,12 +180,12 @@ static void test_all_sources_and_config(void **state)
 	blank(&s);
 	setenv("CTIBOARD_TOKEN", TOK1, 1);
 	add_file(&s, token_file(0, TOK2 "\n", 0600));
-	snprintf(s.tokens[s.ntokens++], 40, "%s", TOK3);
-	char tokens[8][40], err[256];
+	snprintf(s.tokens[s.ntokens++], TOKEN_SIZE, "%s", TOK3);
+	char tokens[8][TOKEN_SIZE], err[256];
 	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), 3);
 	assert_string_equal(tokens[2], TOK3);
 
-	snprintf(s.tokens[s.ntokens++], 40, "%s", "not-a-token");
+	snprintf(s.tokens[s.ntokens++], TOKEN_SIZE, "%s", "not-a-token");
 	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), -1);
 	assert_non_null(strstr(err, "configuration, token 2"));
 	assert_null(strstr(err, "not-a-token"));
@@ -198,7 +198,7 @@ static void test_too_many(void **state)
 	struct settings s;
 	blank(&s);
 	add_file(&s, token_file(0, TOK1 "\n" TOK2 "\n" TOK3 "\n", 0600));
-	char tokens[2][40], err[256];
+	char tokens[2][TOKEN_SIZE], err[256];
 	assert_int_equal(feed_load_tokens(&s, tokens, 2, err, sizeof err), -1);
 	assert_non_null(strstr(err, "line 3"));
 	assert_non_null(strstr(err, "too many"));
@@ -210,7 +210,7 @@ static void test_tokens_registered_for_redaction(void **state)
 	struct settings s;
 	blank(&s);
 	add_file(&s, token_file(0, TOK2 "\n", 0600));
-	char tokens[8][40], err[256];
+	char tokens[8][TOKEN_SIZE], err[256];
 	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), 1);
 	char text[] = "GET /?token=" TOK2 "&session=x";
 	assert_true(redact_text(text, strlen(text)));
@@ -272,7 +272,7 @@ static void test_empty_token_file_says_so(void **state)
 	blank(&s);
 	const char *path = token_file(0, "# tokens go here\n\n", 0600);
 	add_file(&s, path);
-	char tokens[8][40], err[256];
+	char tokens[8][TOKEN_SIZE], err[256];
 	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), -1);
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, "holds no token"));
@@ -283,7 +283,7 @@ static void test_none_is_zero(void **state)
 	(void)state;
 	struct settings s;
 	blank(&s);
-	char tokens[8][40], err[256];
+	char tokens[8][TOKEN_SIZE], err[256];
 	assert_int_equal(feed_load_tokens(&s, tokens, 8, err, sizeof err), 0);
 }
 
