@@ -120,6 +120,11 @@ def test_help_and_footer_name_the_key(tmux, day):
     tmux.keys(s, "?")
     scr = tmux.wait(s, lambda x: "ctiboard help" in x, "the help")
     assert re.search(r"  c +callers to call back", scr)
+    # and what closes an entry, with the window in use
+    tmux.keys(s, "NPage")
+    scr = tmux.wait(s, lambda x: "Same number" in x, "the callbacks' definitions")
+    assert "Callers to call back (c; the last 24 h, across midnight)" in scr
+    assert "Called back" in scr and "Called in" in scr
 
 
 def test_header_count_shrinks_as_callers_are_called_back(tmux, tmp_path):

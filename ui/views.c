@@ -675,6 +675,18 @@ void help_draw(struct console *c, int y, int h)
 		tb_add(&b, ROLE_DEFAULT, "  %-16s %s", "mouse",
 		       "click selects a row, wheel scrolls");
 	tb_blank(&b);
+	tb_add(&b, ROLE_COLUMN_HEAD, " Callers to call back (c; the last %d h, across midnight)",
+	       s->callback_window_h);
+	tb_wrap(&b, c->cols, 21, "Enters the list",
+	        "a caller who left a queue unanswered: abandoned, timed out, left by key, or a "
+	        "short abandon (listed with a)");
+	tb_wrap(&b, c->cols, 21, "Called back",
+	        "closed by a later outgoing call to the number that is answered; one nobody "
+	        "answers is counted and leaves it open");
+	tb_wrap(&b, c->cols, 21, "Called in",
+	        "closed when the caller calls again and is answered, in any queue or on any line");
+	tb_wrap(&b, c->cols, 21, "Same number", "06..., +336... and 00336... are one caller");
+	tb_blank(&b);
 	tb_add(&b, ROLE_COLUMN_HEAD, " Figures (today: since local midnight%s)",
 	       s->shift_start_min ? " plus the shift start" : "");
 	for (size_t i = 0; i < ndefs; i++)
