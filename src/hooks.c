@@ -99,7 +99,8 @@ struct hooks {
 	struct alert_key alerts[ALERT_KEYS_MAX];
 	struct hook_status status;
 	uint64_t logged_dropped;
-	int busy; /* jobs taken by a worker and not finished */
+	uint64_t logged_failed; /* failures already written into the model's event log */
+	int busy;               /* jobs taken by a worker and not finished */
 	atomic_bool stop;
 	struct worker *workers;
 	int nworkers;
@@ -477,6 +478,9 @@ static void publish(struct hooks *h)
 		dropped += st.dropped[k];
 	uint64_t newly_dropped = dropped - h->logged_dropped;
 	h->logged_dropped = dropped;
+	uint64_t failed = st.failed[HOOK_RING] + st.failed[HOOK_ALERT];
+	bool newly_failed = failed != h->logged_failed;
+	h->logged_failed = failed;
 	pthread_mutex_unlock(&h->lock);
 	if (newly_dropped && h->log_stderr)
 		fprintf(stderr, "ctiboard: hooks: %llu notification%s dropped (queue full)\n",
@@ -484,6 +488,8 @@ static void publish(struct hooks *h)
 	model_lock(h->model);
 	h->model->st.hooks = st;
 	h->model->dirty = true;
+	if (newly_failed) /* the event log keeps the last failure (the header counts them) */
+		model_notice(h->model, st.last_error, false);
 	model_unlock(h->model);
 }
 

@@ -7,6 +7,7 @@ before it exits); the live tests use tests/ovh_server.py.
 
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -437,3 +438,35 @@ def test_alert_command_gets_the_fields(tmp_path):
         ["raised", "warning", "queue Support: 4 callers waiting"],
         ["cleared", "warning", "queue Support: 4 callers waiting"]]
     assert queue[0]["env"]["CTIBOARD_ID"] == QUEUE and queue[0]["env"]["CTIBOARD_VALUE"] == "4"
+
+
+# ---- the console -----------------------------------------------------------------------------
+
+def test_the_console_header_shows_failed_hooks_and_the_feed_latency(tmp_path, rx, server):
+    from wallboard_screens import BIN, Screen, clean_env
+    rx.behave("/down", status=500)
+    token = new_token()
+    server.add_token(token)
+    tokfile = tmp_path / "token"
+    tokfile.write_text(token + "\n")
+    tokfile.chmod(0o600)
+    argv = [BIN, "--url", server.url, "--token-file", str(tokfile), "--no-journal",
+            "--set", "on_ring_url=" + rx.base + "/down/s3cr3t?c={caller}"]
+    s = Screen(200, 30, argv, clean_env(tmp_path, TERM="tmux-256color"))
+    try:
+        s.wait_for(lambda t: "live" in t.splitlines()[0], "a live feed")
+        now = time.time_ns()
+        server.add_events(token, [line_event("start_ringing", LINE_A, "c%d" % i,
+                                             "003361234567%d" % i, token,
+                                             now - 3 * 10**9 + i) for i in range(2)])
+        text = s.wait_for(lambda t: "HOOKS: 2 failed" in t.splitlines()[0], "failures shown")
+        head = text.splitlines()[0]
+        # stamped 3 s before they were sent: the median and p95 the header shows (from a
+        # histogram whose buckets are 25% apart)
+        m = re.search(r"latency (\d+\.\d) s, p95 (\d+\.\d) s", head)
+        assert m and 2.2 <= float(m.group(1)) <= 3.8 and 2.2 <= float(m.group(2)) <= 3.8, head
+        s.keys("e")  # the event log keeps the failure, by host only
+        log = s.wait_for(lambda t: "HTTP 500" in t, "the failure in the event log")
+        assert "ring hook http://127.0.0.1:" in log and "s3cr3t" not in log
+    finally:
+        s.close()

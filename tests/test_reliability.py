@@ -353,3 +353,25 @@ def test_final_snapshot_counts_the_last_lines_lost(tmp_path, server, runs):
     run_.wait(lambda s: counter(s, "events") >= 12, "the events")
     assert run_.stop() == 0  # at once: the ticker has most likely not counted them yet
     assert run_.snap()["counters"]["journal_lost"] == 12
+
+
+def test_live_headless_without_snapshot_says_what_it_does(tmp_path, server):
+    tok = new_token()
+    server.add_token(tok)
+    path = tmp_path / "tokens"
+    path.write_text(tok + "\n")
+    path.chmod(0o600)
+    p = subprocess.Popen([binary(), "--url", server.url, "--token-file", str(path),
+                          "--headless", "--journal", str(tmp_path / "journal")],
+                         env=env_for(tmp_path), stdin=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: server.requests_of(tok), "a first poll")
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=10)
+    finally:
+        p.kill()
+    assert p.returncode == 143
+    said = [l for l in err.splitlines() if "without a screen and without --snapshot" in l]
+    assert said == ["ctiboard: live feed without a screen and without --snapshot: "
+                    "events go to the journal only"]

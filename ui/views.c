@@ -117,13 +117,23 @@ static void api_segment(const struct api_status *a, struct segment *sg)
 	}
 }
 
-/* "latency 120 ms, p95 450 ms": the feed latency's median and 95th percentile. */
+/* A latency for the header: "450 ms" under a second, "2.8 s" above. */
+static void fmt_ms(char *dst, size_t dstsize, int64_t ms)
+{
+	if (ms < 1000)
+		snprintf(dst, dstsize, "%lld ms", (long long)ms);
+	else
+		snprintf(dst, dstsize, "%lld.%lld s", (long long)(ms / 1000),
+		         (long long)(ms % 1000 / 100));
+}
+
+/* "latency 120 ms, p95 2.8 s": the feed latency's median and 95th percentile. */
 static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_ms)
 {
-	const char *unit = p95_ms >= 10000 ? "s" : "ms";
-	int64_t div = p95_ms >= 10000 ? 1000 : 1;
-	snprintf(dst, dstsize, "latency %lld %s, p95 %lld %s", (long long)(p50_ms / div), unit,
-	         (long long)(p95_ms / div), unit);
+	char p50[24], p95[24];
+	fmt_ms(p50, sizeof p50, p50_ms);
+	fmt_ms(p95, sizeof p95, p95_ms);
+	snprintf(dst, dstsize, "latency %s, p95 %s", p50, p95);
 }
 
 void header_draw(struct console *c)
