@@ -140,9 +140,11 @@ int agents_sort_count(void);
 /* Views (views.c) */
 void header_draw(struct console *c);
 void footer_draw(struct console *c);
-void log_draw(struct console *c, int y, int h);
 void detail_draw(struct console *c, int y, int h);
 void help_draw(struct console *c, int y, int h);
+
+/* The event log (eventlog.c) */
+void log_draw(struct console *c, int y, int h);
 /* The latest events (registered left out) in the box (y, x, h, w), newest first. */
 void recent_draw(struct console *c, int y, int x, int h, int w);
 
