@@ -173,7 +173,8 @@ clean:
 # Regenerate tests/golden/*.txt from the program itself, then review them with git diff.
 .PHONY: goldens
 goldens: $(BIN)
-	CTIBOARD_REGEN=1 CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/test_ui.py tests/test_wallboard.py
+	CTIBOARD_REGEN=1 CTIBOARD_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/test_ui.py tests/test_wallboard.py \
+		tests/test_callbacks_ui.py
 
 # ---- screenshots: regenerated from the program itself (not needed by make check) ----
 SHOT_PKGS := tmux chromium fonts-dejavu-core

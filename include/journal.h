@@ -51,6 +51,13 @@ bool journal_append(struct journal *j, const char *event_json, size_t len, int64
  * once. The tree is not changed. Returns false when event is not an object. */
 bool journal_append_event(struct journal *j, const struct cJSON *event, int64_t received_ns);
 
+/* The line of a reset of today's counters (the r key), without its "Received". A replay of the
+ * journal resets the counters at the same point, so that a restart keeps the reset. */
+#define JOURNAL_RESET_LINE "{\"ctiboard\":\"reset_today\"}"
+
+/* Journal a reset of today's counters done at at_ns. Thread-safe; false if j is NULL. */
+bool journal_append_reset(struct journal *j, int64_t at_ns);
+
 /* Write the lines appended so far, and flush them to disk if force; returns when done. */
 void journal_sync(struct journal *j, bool force);
 
@@ -63,7 +70,8 @@ struct replay_result {
 	char first_error[256]; /* "FILE:LINE: reason" of the first bad line */
 };
 
-/* Feed a journal (or a file of V1 envelopes, one per line) through ingest_body(). With
+/* Feed a journal (or a file of V1 envelopes, one per line) through ingest_body(); a reset line
+ * (journal_append_reset) resets today's counters at that point. With
  * speed > 0 it sleeps so that events come at speed times their real pace; with 0 it goes as
  * fast as possible. stop, when not NULL, is polled to end early. A malformed line is reported
  * on stderr with its line number (when report is true) and skipped.

@@ -106,11 +106,21 @@ struct queue_today {
 	uint32_t abandoned;       /* left before an answer, after the short-abandon threshold */
 	uint32_t short_abandoned; /* left before an answer, within the short-abandon threshold */
 	uint32_t timed_out; /* removed by the queue (QueueCancelReason TIMEOUT, NO_AGENT_TIMEOUT) */
-	uint32_t talks;     /* finished agent calls */
+	uint32_t left_by_key;    /* left with the exit key (EXIT_WITH_KEY): counted apart */
+	uint32_t talks;          /* finished agent calls */
 	uint32_t agent_failures; /* bridge-agent-fail */
 	int64_t wait_total_s;    /* sum of the waits of answered callers */
 	int64_t talk_total_s;    /* sum of finished agent calls */
 	int64_t worst_wait_s;    /* longest wait seen today, answered or not */
+};
+
+/* The last few callers' times, for rules on the last minutes ("nobody answering"); kept
+ * across the day's reset. Newest first; 0 is no entry. */
+#define QUEUE_RECENT_MAX 16
+struct queue_recent {
+	int64_t answered_s;              /* the last answer */
+	int64_t timed_out_s[QUEUE_RECENT_MAX]; /* callers removed by the queue: when */
+	int64_t joined_s[QUEUE_RECENT_MAX];    /* callers who entered the queue: when */
 };
 
 struct queue {
@@ -124,6 +134,7 @@ struct queue {
 	size_t nagents, cap_agents;
 	struct agent *agents;
 	struct queue_today today;
+	struct queue_recent recent;
 	struct day_series day;         /* today per interval (series.h) */
 	struct wait_history waiting_h; /* callers waiting over the last hour */
 };

@@ -9,9 +9,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SETTINGS_PATH_MAX 1024
-#define TOKENS_MAX        16
-#define TOKEN_SIZE        40 /* an event token (a GUID, 36 characters) and its NUL, with room */
+#define SETTINGS_PATH_MAX  1024
+#define TOKENS_MAX         16
+#define TOKEN_SIZE         40  /* an event token (a GUID, 36 characters) and its NUL, with room */
+#define QUEUE_SETTINGS_MAX 256 /* values set for one queue (queue.<number>.<key>) */
+#define QUEUE_NUMBER_MAX   32
+
+/* One value set for one queue: "queue.<number>.<key> = value" in the file or with --set. */
+struct queue_setting {
+	char number[QUEUE_NUMBER_MAX]; /* canonical, as the model's queue numbers */
+	unsigned short key;            /* which per-queue key (private to settings.c) */
+	int value;
+};
 
 enum sl_formula {
 	SL_PENALISE_ABANDONS, /* answered within T / (answered + abandoned) */
@@ -38,6 +47,10 @@ struct settings {
 	int alert_sl_warn, alert_sl_crit; /* percent: alert when below */
 	int alert_ring_warn_s, alert_ring_crit_s;
 	int alert_stale_warn_s, alert_stale_crit_s;
+	int alert_nobody_min; /* the "nobody answering" window, minutes; 0 off */
+	/* values set for one queue, over the ones above */
+	struct queue_setting queue_settings[QUEUE_SETTINGS_MAX];
+	int nqueue_settings;
 	/* feed */
 	char url[SETTINGS_PATH_MAX];
 	bool protocol_v2;
@@ -88,8 +101,26 @@ void settings_defaults(struct settings *s);
 bool settings_set(struct settings *s, const char *key, const char *value, char *err,
                   size_t errsize);
 
+/* The settings that may differ from one queue to another. */
+struct queue_rules {
+	int sl_target_s, short_abandon_s;
+	int alert_waiting_warn, alert_waiting_crit;
+	int alert_wait_warn_s, alert_wait_crit_s;
+	int alert_sl_warn, alert_sl_crit;
+	int alert_nobody_min;
+};
+
+/* The rules of queue number (canonical): the general settings, with the queue's own values
+ * over them. */
+void settings_queue_rules(const struct settings *s, const char *number, struct queue_rules *out);
+
+/* Refuse thresholds in the wrong order (a warning worse than critical), also as they apply to
+ * each queue with values of its own. On error writes which keys to err. */
+bool settings_check(const struct settings *s, char *err, size_t errsize);
+
 /* Read a configuration file. A missing file is fine when !must_exist. On error, err says
- * "FILE:LINE: what" and false is returned; nothing of the file is applied then. */
+ * "FILE:LINE: what" (or "FILE: what" for thresholds in the wrong order) and false is returned;
+ * nothing of the file is applied then. */
 bool settings_load(struct settings *s, const char *path, bool must_exist, char *err,
                    size_t errsize);
 

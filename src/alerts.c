@@ -136,15 +136,37 @@ static void put(struct judged *j, enum alert_scope scope, const char *id, enum a
 	text_sanitize(a->text, sizeof a->text, text, strlen(text));
 }
 
-/* The rules of a queue's figures (or of all queues' for the total). */
+/* What the "nobody answering" rule looks at: callers of the last minutes, and answers. */
+struct recent_counts {
+	bool answered; /* an answer in the window */
+	int timed_out; /* callers removed by the queue in the window */
+	int offered;   /* callers who entered in the window and waited past the target */
+};
+
+static void count_recent(const struct queue *q, const struct queue_rules *r, int64_t now_s,
+                         struct recent_counts *out)
+{
+	int64_t from = now_s - (int64_t)r->alert_nobody_min * 60;
+	if (q->recent.answered_s && q->recent.answered_s >= from)
+		out->answered = true;
+	for (int i = 0; i < QUEUE_RECENT_MAX; i++) {
+		int64_t t = q->recent.timed_out_s[i];
+		out->timed_out += t && t >= from && t <= now_s;
+		t = q->recent.joined_s[i];
+		out->offered += t && t >= from && t <= now_s - r->sl_target_s;
+	}
+}
+
+/* The rules of a queue's figures (or of all queues' for the total), with its own values r. */
 static void judge_queue(struct judged *j, enum alert_scope scope, const char *id, const char *name,
-                        const struct queue_stats *qs, const struct settings *s)
+                        const struct queue_stats *qs, const struct queue_rules *r,
+                        const struct recent_counts *rc)
 {
 	char text[DRAFT_MAX];
 	enum alert_level l;
 
 	/* the texts are printed only for an alert: every queue is judged at every change */
-	l = level_high(qs->waiting, s->alert_waiting_warn, s->alert_waiting_crit,
+	l = level_high(qs->waiting, r->alert_waiting_warn, r->alert_waiting_crit,
 	               had_level(j, scope, id, ALERT_RULE_WAITING));
 	if (l != ALERT_NONE) {
 		snprintf(text, sizeof text, "%s: %d caller%s waiting", name, qs->waiting,
@@ -152,7 +174,7 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 		put(j, scope, id, ALERT_RULE_WAITING, l, qs->waiting, j->now_s, text);
 	}
 
-	l = level_high(qs->longest_wait_s, s->alert_wait_warn_s, s->alert_wait_crit_s,
+	l = level_high(qs->longest_wait_s, r->alert_wait_warn_s, r->alert_wait_crit_s,
 	               had_level(j, scope, id, ALERT_RULE_LONGEST_WAIT));
 	if (l != ALERT_NONE) {
 		snprintf(text, sizeof text, "%s: a caller waiting for %lld s", name,
@@ -163,13 +185,23 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 	if (qs->service_level_pm >= 0) {
 		/* per-mille against percent thresholds: compare in per-mille */
 		enum alert_level had = had_level(j, scope, id, ALERT_RULE_SERVICE_LEVEL);
-		l = level_low(qs->service_level_pm, s->alert_sl_warn * 10, s->alert_sl_crit * 10,
+		l = level_low(qs->service_level_pm, r->alert_sl_warn * 10, r->alert_sl_crit * 10,
 		              had);
 		int pct = (qs->service_level_pm + 5) / 10;
 		if (l != ALERT_NONE) {
 			snprintf(text, sizeof text, "%s: service level %d%%", name, pct);
 			put(j, scope, id, ALERT_RULE_SERVICE_LEVEL, l, pct, j->now_s, text);
 		}
+	}
+
+	if (r->alert_nobody_min > 0 && !rc->answered && (rc->timed_out || rc->offered)) {
+		int n = rc->timed_out ? rc->timed_out : rc->offered;
+		snprintf(text, sizeof text,
+		         "%s: nobody answering: %d caller%s %s in %d min, none answered", name, n,
+		         n == 1 ? "" : "s", rc->timed_out ? "timed out" : "offered",
+		         r->alert_nobody_min);
+		put(j, scope, id, ALERT_RULE_NOBODY_ANSWERING,
+		    rc->timed_out ? ALERT_CRIT : ALERT_WARN, n, j->now_s, text);
 	}
 }
 
@@ -197,19 +229,31 @@ static void judge_queues(struct judged *j, const struct model_state *st, const s
                          int64_t now_s)
 {
 	struct queue_stats qs;
+	struct queue_rules r, general;
+	struct recent_counts all = {0};
 	char name[TEXT_MAX + NUM_MAX + 4];
 
+	settings_queue_rules(s, "", &general); /* no queue has that number */
 	for (size_t i = 0; i < st->nqueues; i++) {
 		const struct queue *q = &st->queues[i];
+		struct recent_counts rc = {0};
+		settings_queue_rules(s, q->number, &r);
 		queue_stats(q, s, now_s, &qs);
+		count_recent(q, &r, now_s, &rc);
 		snprintf(name, sizeof name, "queue %s",
 		         q->description[0] ? q->description : q->number);
-		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, name, &qs, s);
+		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, name, &qs, &r, &rc);
 		judge_no_agent(j, st, q, &qs, name);
+		/* all queues together, over the general window */
+		struct recent_counts g = {0};
+		count_recent(q, &general, now_s, &g);
+		all.answered |= g.answered;
+		all.timed_out += g.timed_out;
+		all.offered += g.offered;
 	}
 	if (st->nqueues) {
 		queue_stats_total(st, s, now_s, &qs);
-		judge_queue(j, ALERT_SCOPE_TOTAL, "all", "all queues", &qs, s);
+		judge_queue(j, ALERT_SCOPE_TOTAL, "all", "all queues", &qs, &general, &all);
 	}
 }
 
@@ -278,13 +322,13 @@ static void judge_lines(struct judged *j, const struct model_state *st, const st
 	}
 }
 
-/* Is number a line with a call ringing (either way)? Looked for among the calls in progress,
- * far fewer than the lines known. */
+/* Is number a line with an incoming call ringing (the phone an offer rings)? Looked for among
+ * the calls in progress, far fewer than the lines known. */
 static bool line_rings(const struct model_state *st, const char *number)
 {
 	for (size_t i = 0; i < st->ncalls; i++) {
 		const struct call *c = &st->calls[i];
-		if (c->state == CALL_RINGING && c->line < st->nlines &&
+		if (c->state == CALL_RINGING && c->inbound && c->line < st->nlines &&
 		    strcmp(st->lines[c->line].number, number) == 0)
 			return true;
 	}
@@ -430,7 +474,7 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 			changed = true;
 		}
 	}
-	for (size_t i = 0; i < list->count; i++) {
+	for (size_t i = 0; list->items && i < list->count; i++) {
 		const struct alert *a = &list->items[i];
 		if (!find(&next, a->scope, a->id, a->rule)) {
 			changed = true;

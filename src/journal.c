@@ -551,6 +551,11 @@ bool journal_append_event(struct journal *j, const cJSON *event, int64_t receive
 	return ok;
 }
 
+bool journal_append_reset(struct journal *j, int64_t at_ns)
+{
+	return journal_append(j, JOURNAL_RESET_LINE, strlen(JOURNAL_RESET_LINE), at_ns);
+}
+
 bool journal_append(struct journal *j, const char *event_json, size_t len, int64_t received_ns)
 {
 	if (!j || !event_json)

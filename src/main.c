@@ -93,7 +93,8 @@ static const char usage_text[] =
     "                         (read when OVH API credentials are there)\n"
     "\n"
     "Output:\n"
-    "  --headless             no user interface; feed and journal changes on stderr\n"
+    "  --headless             no user interface; feed and journal changes, and each alert\n"
+    "                         raised, changed or cleared, on stderr\n"
     "  --snapshot FILE        keep FILE (a regular file, 0600) up to date with the model as JSON\n"
     "  --journal DIR          journal directory (default $XDG_STATE_HOME/ctiboard)\n"
     "  --no-journal           keep no journal\n"
@@ -363,6 +364,8 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 	if (o->live_only && (o->demo || o->replay))
 		usage_error("%s applies only to the live feed, not to %s", o->live_only,
 		            o->demo ? "--demo" : "--replay");
+	if (!settings_check(s, err, sizeof err))
+		usage_error("%s", err);
 }
 
 /* The file to replay must open, before any screen: a typo is one line and exit 1. */
@@ -747,7 +750,7 @@ int main(int argc, char **argv)
 			wait_for_news(&model, 250);
 		}
 		statelog_poll(&log, &model, stderr);
-	} else if (ui_run(&model, names, &set, &stop_requested) != 0) {
+	} else if (ui_run(&model, journal, names, &set, &stop_requested) != 0) {
 		status = 1;
 	}
 

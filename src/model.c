@@ -98,6 +98,13 @@ static bool grow(void **array, size_t *cap, size_t want, size_t elem)
 	return true;
 }
 
+/* Note time t_s at the head of a queue_recent list (newest first). */
+static void recent_push(int64_t *list, int64_t t_s)
+{
+	memmove(list + 1, list, (QUEUE_RECENT_MAX - 1) * sizeof *list);
+	list[0] = t_s;
+}
+
 static int64_t max64(int64_t a, int64_t b)
 {
 	return a > b ? a : b;
@@ -771,6 +778,8 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 	}
 	if (ev->joined_s > 0)
 		mb->joined_s = ev->joined_s;
+	if (created)
+		recent_push(q->recent.joined_s, mb->joined_s);
 	if (ev->member_number[0])
 		text_copy(mb->number, sizeof mb->number, ev->member_number);
 	if (ev->member_name[0])
@@ -838,18 +847,33 @@ static struct agent *agent_get(struct model *m, struct queue *q, const char *num
 	return a;
 }
 
+/* The rules of a queue (its own values over the general settings). */
+static struct queue_rules rules_of(const struct model *m, const struct queue *q)
+{
+	struct queue_rules r;
+	settings_queue_rules(&m->set, q->number, &r);
+	return r;
+}
+
 /* Count an answer: wait from join to answer, service level. */
 static void count_answer(struct model *m, struct queue *q, struct member *mb, int64_t answered_s)
 {
 	int64_t wait = seconds_between(mb->joined_s, answered_s);
+	int target = rules_of(m, q).sl_target_s;
 	q->today.answered++;
 	q->today.wait_total_s += wait;
-	if (wait <= m->set.sl_target_s)
+	if (wait <= target)
 		q->today.answered_in_sl++;
 	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
 	struct interval_counts *slot = interval_of(m, q, mb->joined_s);
 	if (slot)
-		series_answered(slot, wait, m->set.sl_target_s);
+		series_answered(slot, wait, target);
+}
+
+/* The time of an answer, for the rules on the last minutes (counted today or not). */
+static void note_answer(struct queue *q, int64_t answered_s)
+{
+	q->recent.answered_s = max64(q->recent.answered_s, answered_s);
 }
 
 /* Count a finished agent call of a caller who joined at joined_s. */
@@ -872,18 +896,18 @@ static void count_unanswered(struct model *m, struct queue *q, const struct even
                              int64_t joined_s, int64_t left_s)
 {
 	int64_t wait = seconds_between(joined_s, left_s);
+	enum cb_outcome outcome =
+	    callbacks_outcome(ev->cancel_reason, wait, rules_of(m, q).short_abandon_s);
 	q->today.worst_wait_s = max64(q->today.worst_wait_s, wait);
-	if (strcmp(ev->cancel_reason, "TIMEOUT") == 0 ||
-	    strcmp(ev->cancel_reason, "NO_AGENT_TIMEOUT") == 0)
-		q->today.timed_out++;
-	else if (wait < m->set.short_abandon_s)
-		q->today.short_abandoned++;
-	else
-		q->today.abandoned++;
+	switch (outcome) {
+	case CB_TIMED_OUT: q->today.timed_out++; break;
+	case CB_LEFT_BY_KEY: q->today.left_by_key++; break;
+	case CB_SHORT_ABANDONED: q->today.short_abandoned++; break;
+	case CB_ABANDONED: q->today.abandoned++; break;
+	}
 	struct interval_counts *slot = interval_of(m, q, joined_s);
 	if (slot)
-		series_left(slot, wait,
-		            callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
+		series_left(slot, wait, outcome);
 }
 
 /* A caller left before an answer: one to call back. */
@@ -892,7 +916,7 @@ static void note_left(struct model *m, const struct queue *q, const struct membe
 {
 	int64_t wait = seconds_between(mb->joined_s, left_s);
 	callbacks_left(&m->st.callbacks, q->number, mb->number, mb->name, left_s, wait,
-	               callbacks_outcome(ev->cancel_reason, wait, m->set.short_abandon_s));
+	               callbacks_outcome(ev->cancel_reason, wait, rules_of(m, q).short_abandon_s));
 }
 
 /* Did an offered agent refuse the call? Not when the agent lost a ring-all race (LOSE_RACE) or
@@ -960,6 +984,7 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 	case EV_BRIDGE_AGENT_START:
 		if (!mb->answered_s) {
 			mb->answered_s = ev->answered_s ? ev->answered_s : t_s;
+			note_answer(q, mb->answered_s);
 			callbacks_reached(&m->st.callbacks, mb->number, mb->answered_s,
 			                  CB_CALLED_IN, ev->agent);
 			if (counting) {
@@ -1002,6 +1027,7 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 		if (!mb->answered_s && ev->cause == CAUSE_TERMINATED && ev->answered_s) {
 			/* answered, but the bridge event never came */
 			mb->answered_s = ev->answered_s;
+			note_answer(q, mb->answered_s);
 			callbacks_reached(&m->st.callbacks, mb->number, ev->answered_s,
 			                  CB_CALLED_IN, ev->agent);
 			if (counting) {
@@ -1013,6 +1039,8 @@ static enum apply_result apply_queue(struct model *m, const struct event *ev, in
 			int64_t left_s = ev->leaving_s ? ev->leaving_s : t_s;
 			if (counting)
 				count_unanswered(m, q, ev, mb->joined_s, left_s);
+			if (callbacks_outcome(ev->cancel_reason, 0, 0) == CB_TIMED_OUT)
+				recent_push(q->recent.timed_out_s, left_s);
 			note_left(m, q, mb, ev, left_s);
 		}
 		member_remove(m, q, mb);
@@ -1033,7 +1061,22 @@ static void note_waiting(struct queue *q, int64_t now_s)
 
 /* ---- applying ---- */
 
-static void log_event(struct model_state *st, const struct event *ev, int64_t t)
+/* What a caller's exit was, in words, from member-queue-end. */
+static const char *exit_words(const struct event *ev)
+{
+	if (ev->cause == CAUSE_TERMINATED)
+		return "served";
+	switch (callbacks_outcome(ev->cancel_reason, 0, 0)) {
+	case CB_TIMED_OUT: return "timed out";
+	case CB_LEFT_BY_KEY: return "left by key";
+	default: return ev->cause == CAUSE_CANCEL ? "left before an answer" : "left";
+	}
+}
+
+/* One line of the event log. caller: the queue caller's number or name when the event does
+ * not carry it (member-queue-end often carries only the caller's id). */
+static void log_event(struct model_state *st, const struct event *ev, int64_t t,
+                      const char *caller)
 {
 	size_t at = (st->log_head + st->log_count) % LOG_MAX;
 	if (st->log_count == LOG_MAX)
@@ -1045,16 +1088,38 @@ static void log_event(struct model_state *st, const struct event *ev, int64_t t)
 	e->kind = ev->kind;
 	text_copy(e->kind_name, sizeof e->kind_name, ev->kind_name);
 	text_copy(e->resource, sizeof e->resource, ev->resource);
-	const char *detail = ev->is_queue ? ev->member_number : ev->calling;
-	if (ev->kind == EV_MEMBER_QUEUE_END)
-		detail = ev->cause == CAUSE_CANCEL       ? "left before an answer"
-		         : ev->cause == CAUSE_TERMINATED ? "served"
-		                                         : "left";
-	else if (ev->kind == EV_BRIDGE_AGENT_FAIL)
+	/* the other party: for an outgoing call the number called, not the line itself */
+	const char *detail = ev->is_queue                             ? ev->member_number
+	                     : strcmp(ev->calling, ev->resource) == 0 ? ev->called
+	                                                              : ev->calling;
+	char both[TEXT_MAX];
+	if (ev->kind == EV_MEMBER_QUEUE_END) {
+		const char *who = ev->member_number[0] ? ev->member_number
+		                  : ev->member_name[0] ? ev->member_name
+		                                       : caller;
+		snprintf(both, sizeof both, "%.*s%s%s", NUM_MAX, who, who[0] ? " " : "",
+		         exit_words(ev));
+		detail = both;
+	} else if (ev->kind == EV_BRIDGE_AGENT_FAIL)
 		detail = ev->hangup_cause;
 	else if (ev->kind == EV_MEMBERS_COUNT || ev->kind == EV_REGISTERED)
 		detail = "";
 	text_copy(e->detail, sizeof e->detail, detail);
+}
+
+/* The event rate over the window of seconds that ends at now_s: it decays to 0 when events
+ * stop, since the ticks call this too. Returns true if it changed. */
+static bool rate_update(struct model *m, int64_t now_s)
+{
+	const struct model_index *ix = m->index;
+	uint64_t sum = 0;
+	for (size_t i = 0; i < RATE_WINDOW_S; i++)
+		if (ix->rate_second[i] <= now_s && now_s - ix->rate_second[i] < RATE_WINDOW_S)
+			sum += ix->rate_count[i];
+	int64_t rate = (int64_t)sum * 10 / RATE_WINDOW_S;
+	bool changed = rate != m->st.events_per_s_x10;
+	m->st.events_per_s_x10 = rate;
+	return changed;
 }
 
 void model_notice(struct model *m, const char *text, bool warning)
@@ -1086,11 +1151,7 @@ static void count_rate(struct model *m, int64_t t_s)
 		ix->rate_count[slot] = 0;
 	}
 	ix->rate_count[slot]++;
-	uint64_t sum = 0;
-	for (size_t i = 0; i < RATE_WINDOW_S; i++)
-		if (t_s - ix->rate_second[i] < RATE_WINDOW_S)
-			sum += ix->rate_count[i];
-	m->st.events_per_s_x10 = (int64_t)sum * 10 / RATE_WINDOW_S;
+	rate_update(m, t_s);
 }
 
 enum apply_result model_apply(struct model *m, const struct event *ev)
@@ -1116,6 +1177,14 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 			day_t = trusted;
 	}
 	bool counting = roll_day(m, day_t / NS_PER_S);
+	char caller[NUM_MAX] = ""; /* for the log: the end removes the caller */
+	if (ev->kind == EV_MEMBER_QUEUE_END) {
+		long pos = map_find(&m->index->queues, st->queues, queue_key, ev->resource);
+		const struct member *mb =
+		    pos >= 0 ? member_find(m, &st->queues[pos], ev->member_uuid) : NULL;
+		if (mb)
+			text_copy(caller, sizeof caller, mb->number[0] ? mb->number : mb->name);
+	}
 	enum apply_result r =
 	    ev->is_queue ? apply_queue(m, ev, t, counting) : apply_line(m, ev, t, counting);
 	m->dirty = true;
@@ -1134,7 +1203,7 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 	feed_stats_note(&st->fstats, ev, m->measure_latency);
 	if (m->observer && r == APPLY_OK)
 		m->observer(m->observer_ctx, st, ev);
-	log_event(st, ev, t);
+	log_event(st, ev, t, caller);
 	if (t > st->clock.event_ns) {
 		st->clock.event_ns = t;
 		st->clock.wall_ns = wall_now_ns();
@@ -1329,6 +1398,8 @@ void model_tick(struct model *m, int64_t now_ns)
 {
 	roll_day(m, now_ns / NS_PER_S);
 	m->alerts_due = true; /* time moved: waits and rings grow */
+	if (rate_update(m, now_ns / NS_PER_S))
+		m->dirty = true;
 	expire_callbacks(m, now_ns / NS_PER_S);
 	if (now_ns / NS_PER_S / 60 != m->index->waiting_minute) {
 		/* a new minute of the sparklines, for queues that had no event in it */

@@ -79,6 +79,13 @@ static void sleep_until(int64_t deadline_ns, const atomic_bool *stop)
 	}
 }
 
+/* Is this line a reset of today's counters (journal_append_reset)? */
+static bool is_reset_line(const char *line, size_t len)
+{
+	static const char key[] = "\"ctiboard\":\"reset_today\"";
+	return memmem(line, len, key, sizeof key - 1) != NULL;
+}
+
 static bool blank(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -127,6 +134,12 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 		}
 		if (t > 0)
 			last_event_ns = t;
+		if (is_reset_line(line, len)) { /* the r key, journalled: reset here too */
+			model_lock(m);
+			model_reset_today(m);
+			model_unlock(m);
+			continue;
+		}
 		struct ingest_result r;
 		memset(&r, 0, sizeof(r));
 		ingest_body(m, NULL, line, len, last_event_ns ? last_event_ns : wall_now_ns(), &r);

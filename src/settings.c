@@ -10,6 +10,7 @@
 
 #include "notice.h"
 #include "redact.h"
+#include "text.h"
 
 enum key_type {
 	K_INT,
@@ -74,6 +75,9 @@ static const struct key keys[] = {
     INT("alert_wait_crit_s", alert_wait_crit_s, 0, 86400, "120", "longest wait: critical"),
     INT("alert_sl_warn", alert_sl_warn, 0, 100, "80", "service level below, percent: warning"),
     INT("alert_sl_crit", alert_sl_crit, 0, 100, "60", "service level below, percent: critical"),
+    INT("alert_nobody_min", alert_nobody_min, 0, 1440, "15",
+        "nobody answering: callers timed out in this many minutes and none answered is "
+        "critical; callers offered and none answered, a warning"),
     INT("alert_ring_warn_s", alert_ring_warn_s, 0, 86400, "20", "a line ringing for: warning"),
     INT("alert_ring_crit_s", alert_ring_crit_s, 0, 86400, "40", "a line ringing for: critical"),
     INT("alert_stale_warn_s", alert_stale_warn_s, 0, 86400, "120", "a feed silent for: warning"),
@@ -145,6 +149,22 @@ static const struct key keys[] = {
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
+
+/* The keys that may also be set for one queue (queue.<number>.<key>): where each is in the
+ * settings and in struct queue_rules. */
+#define QKEY(f)                                                                                    \
+	{                                                                                          \
+#f, offsetof(struct settings, f), offsetof(struct queue_rules, f)                  \
+	}
+static const struct {
+	const char *name;
+	size_t at, rule_at;
+} queue_keys[] = {
+    QKEY(sl_target_s),        QKEY(short_abandon_s),   QKEY(alert_waiting_warn),
+    QKEY(alert_waiting_crit), QKEY(alert_wait_warn_s), QKEY(alert_wait_crit_s),
+    QKEY(alert_sl_warn),      QKEY(alert_sl_crit),     QKEY(alert_nobody_min),
+};
+#define NQUEUE_KEYS (sizeof queue_keys / sizeof queue_keys[0])
 
 static const struct key *key_find(const char *name)
 {
@@ -299,8 +319,147 @@ void settings_defaults(struct settings *s)
 			key_apply(&keys[i], s, keys[i].def, err, sizeof err);
 }
 
+/* The index of a per-queue key in queue_keys, or -1. */
+static int queue_key_find(const char *name)
+{
+	for (size_t i = 0; i < NQUEUE_KEYS; i++)
+		if (strcmp(queue_keys[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int *int_at(void *base, size_t offset)
+{
+	return (int *)(void *)((char *)base + offset);
+}
+
+static int int_of(const void *base, size_t offset)
+{
+	return *(const int *)(const void *)((const char *)base + offset);
+}
+
+/* "queue.<number>.<key> = value": checked like the key itself, kept for that queue. */
+static bool queue_setting_set(struct settings *s, const char *name, const char *value, char *err,
+                              size_t errsize)
+{
+	const char *number = name + strlen("queue.");
+	const char *dot = strrchr(number, '.');
+	char raw[64], canonical[QUEUE_NUMBER_MAX];
+	if (!dot || dot == number || (size_t)(dot - number) >= sizeof raw) {
+		snprintf(err, errsize, "%.80s: expected queue.<number>.<key>", name);
+		return false;
+	}
+	memcpy(raw, number, (size_t)(dot - number));
+	raw[dot - number] = '\0';
+	const struct key *k = key_find(dot + 1);
+	int qk = queue_key_find(dot + 1);
+	if (!k || qk < 0) {
+		snprintf(err, errsize,
+		         "%.80s: '%.40s' cannot be set for one queue (these can: sl_target_s, "
+		         "short_abandon_s, alert_waiting_*, alert_wait_*_s, alert_sl_*, "
+		         "alert_nobody_min)",
+		         name, dot + 1);
+		return false;
+	}
+	phone_normalize(canonical, sizeof canonical, raw);
+	if (!canonical[0]) {
+		snprintf(err, errsize, "%.80s: no queue number", name);
+		return false;
+	}
+	struct settings one = *s; /* parse the value as the key itself would be */
+	if (!key_apply(k, &one, value, err, errsize))
+		return false;
+	int v = int_of(&one, k->offset);
+	unsigned short which = (unsigned short)qk;
+	struct queue_setting *qs = NULL;
+	for (int i = 0; i < s->nqueue_settings && !qs; i++)
+		if (s->queue_settings[i].key == which &&
+		    strcmp(s->queue_settings[i].number, canonical) == 0)
+			qs = &s->queue_settings[i];
+	if (!qs) {
+		if (s->nqueue_settings == QUEUE_SETTINGS_MAX) {
+			snprintf(err, errsize, "%.80s: more than %d per-queue values", name,
+			         QUEUE_SETTINGS_MAX);
+			return false;
+		}
+		qs = &s->queue_settings[s->nqueue_settings++];
+		text_copy(qs->number, sizeof qs->number, canonical);
+		qs->key = which;
+	}
+	qs->value = v;
+	return true;
+}
+
+void settings_queue_rules(const struct settings *s, const char *number, struct queue_rules *out)
+{
+	for (size_t i = 0; i < NQUEUE_KEYS; i++)
+		*int_at(out, queue_keys[i].rule_at) = int_of(s, queue_keys[i].at);
+	for (int i = 0; i < s->nqueue_settings; i++) {
+		const struct queue_setting *qs = &s->queue_settings[i];
+		if (strcmp(qs->number, number) == 0)
+			*int_at(out, queue_keys[qs->key].rule_at) = qs->value;
+	}
+}
+
+/* Thresholds of one set of settings in the wrong order; prefix names where they apply. */
+static bool check_order(const struct settings *s, const char *prefix, char *err, size_t errsize)
+{
+	static const struct {
+		const char *warn, *crit;
+		size_t warn_at, crit_at;
+		bool low; /* bad when low: the warning threshold is the higher one */
+	} pairs[] = {
+	    {"alert_waiting_warn", "alert_waiting_crit",
+	     offsetof(struct settings, alert_waiting_warn),
+	     offsetof(struct settings, alert_waiting_crit), false},
+	    {"alert_wait_warn_s", "alert_wait_crit_s", offsetof(struct settings, alert_wait_warn_s),
+	     offsetof(struct settings, alert_wait_crit_s), false},
+	    {"alert_sl_warn", "alert_sl_crit", offsetof(struct settings, alert_sl_warn),
+	     offsetof(struct settings, alert_sl_crit), true},
+	    {"alert_ring_warn_s", "alert_ring_crit_s", offsetof(struct settings, alert_ring_warn_s),
+	     offsetof(struct settings, alert_ring_crit_s), false},
+	    {"alert_stale_warn_s", "alert_stale_crit_s",
+	     offsetof(struct settings, alert_stale_warn_s),
+	     offsetof(struct settings, alert_stale_crit_s), false},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		int warn = int_of(s, pairs[i].warn_at);
+		int crit = int_of(s, pairs[i].crit_at);
+		if (warn <= 0 || crit <= 0 || (pairs[i].low ? warn >= crit : warn <= crit))
+			continue;
+		snprintf(err, errsize,
+		         "%s%s = %d is %s %s = %d: the warning must come before the critical "
+		         "level",
+		         prefix, pairs[i].warn, warn, pairs[i].low ? "below" : "above",
+		         pairs[i].crit, crit);
+		return false;
+	}
+	return true;
+}
+
+bool settings_check(const struct settings *s, char *err, size_t errsize)
+{
+	if (!check_order(s, "", err, errsize))
+		return false;
+	for (int i = 0; i < s->nqueue_settings; i++) {
+		struct settings one = *s;
+		struct queue_rules r;
+		char prefix[QUEUE_NUMBER_MAX + 16];
+		const char *number = s->queue_settings[i].number;
+		settings_queue_rules(s, number, &r);
+		for (size_t k = 0; k < NQUEUE_KEYS; k++)
+			*int_at(&one, queue_keys[k].at) = int_of(&r, queue_keys[k].rule_at);
+		snprintf(prefix, sizeof prefix, "queue.%s.", number);
+		if (!check_order(&one, prefix, err, errsize))
+			return false;
+	}
+	return true;
+}
+
 bool settings_set(struct settings *s, const char *key, const char *value, char *err, size_t errsize)
 {
+	if (strncmp(key, "queue.", 6) == 0)
+		return queue_setting_set(s, key, value, err, errsize);
 	const struct key *k = key_find(key);
 	if (!k) {
 		snprintf(err, errsize, "unknown key '%s'", key);
@@ -365,6 +524,10 @@ bool settings_load(struct settings *s, const char *path, bool must_exist, char *
 	if (ok && has_token && fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
 		notice_warn("configuration holding a token readable by others: chmod 600 %s", path);
 	fclose(f);
+	if (ok && !settings_check(&next, why, sizeof why)) {
+		snprintf(err, errsize, "%s: %s", path, why);
+		ok = false;
+	}
 	if (ok)
 		*s = next;
 	return ok;
@@ -386,4 +549,9 @@ void settings_print_keys(void *stdio_file)
 	for (size_t i = 0; i < NKEYS; i++)
 		fprintf(f, "  %-22s %s%s%s%s\n", keys[i].name, keys[i].help,
 		        keys[i].def[0] ? " (default " : "", keys[i].def, keys[i].def[0] ? ")" : "");
+	fprintf(f, "  %-22s %s\n", "queue.<number>.<key>",
+	        "the value of one queue, for these keys:");
+	for (size_t i = 0; i < NQUEUE_KEYS; i++)
+		fprintf(f, "  %-22s   %s\n", "", queue_keys[i].name);
+	fprintf(f, "  %-22s %s\n", "", "e.g. queue.0033972200000.sl_target_s = 30");
 }

@@ -403,7 +403,9 @@ static void add_queues(struct doc *d, const struct model_state *st, const struct
 	for (size_t i = 0; d->ok && i < st->nqueues; i++) {
 		const struct queue *qu = &st->queues[i];
 		struct queue_stats qs;
+		struct queue_rules rules;
 		queue_stats(qu, s, now_s, &qs);
+		settings_queue_rules(s, qu->number, &rules);
 		char display[64];
 		open_obj(d, NULL);
 		add_str(d, "number", qu->number);
@@ -419,9 +421,10 @@ static void add_queues(struct doc *d, const struct model_state *st, const struct
 		add_int(d, "abandoned", qs.abandoned);
 		add_int(d, "short_abandoned", qs.short_abandoned);
 		add_int(d, "timed_out", qs.timed_out);
+		add_int(d, "left_by_key", qs.left_by_key);
 		add_rate(d, "abandon_rate", qs.abandon_rate_pm);
 		add_rate(d, "service_level", qs.service_level_pm);
-		add_int(d, "service_level_target_s", s->sl_target_s);
+		add_int(d, "service_level_target_s", rules.sl_target_s);
 		add_int_or_null(d, "avg_wait_s", qs.avg_wait_s);
 		add_int_or_null(d, "avg_talk_s", qs.avg_talk_s);
 		add_int(d, "worst_wait_s", qs.worst_wait_s);

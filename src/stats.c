@@ -17,6 +17,7 @@ static void derive(struct queue_stats *out, const struct queue_today *t, const s
 	out->abandoned = t->abandoned;
 	out->short_abandoned = t->short_abandoned;
 	out->timed_out = t->timed_out;
+	out->left_by_key = t->left_by_key;
 	out->abandon_rate_pm = per_mille(t->abandoned, (uint64_t)t->answered + t->abandoned);
 	out->service_level_pm =
 	    s->sl_formula == SL_ANSWERED_ONLY
@@ -71,6 +72,7 @@ void queue_stats_total(const struct model_state *st, const struct settings *s, i
 		sum.abandoned += t->abandoned;
 		sum.short_abandoned += t->short_abandoned;
 		sum.timed_out += t->timed_out;
+		sum.left_by_key += t->left_by_key;
 		sum.talks += t->talks;
 		sum.wait_total_s += t->wait_total_s;
 		sum.talk_total_s += t->talk_total_s;
@@ -91,7 +93,10 @@ size_t stats_definitions(const struct settings *s, struct stat_definition *out, 
 	                  "short-abandon threshold"},
 	    {"Short abandons", "left before an answer within the short-abandon threshold: counted "
 	                       "apart, left out of the rates"},
-	    {"Timed out", "removed by the queue (QueueCancelReason TIMEOUT or NO_AGENT_TIMEOUT)"},
+	    {"Timed out", "removed by the queue (QueueCancelReason TIMEOUT or NO_AGENT_TIMEOUT): "
+	                  "not abandons, outside the rates; see the \"nobody answering\" alert"},
+	    {"Left by key", "left with the exit key (QueueCancelReason EXIT_WITH_KEY, to voicemail "
+	                    "for example): counted apart, not an abandon"},
 	    {"Abandon rate", "abandoned / (answered + abandoned)"},
 	    {"Service level", NULL}, /* depends on the formula in use */
 	    {"Average wait", "total wait of answered callers / answered (wait = answered time - "

@@ -378,7 +378,7 @@ static const struct action table[ACT_COUNT] = {
                    .ctx = CTX_MAIN | CTX_DETAIL,
                    .hint_ctx = CTX_MAIN,
                    .fn = act_reset,
-                   .help = "reset today's counters (asks to confirm)"},
+                   .help = "reset today's counters (asks to confirm; a restart keeps it)"},
     [ACT_HELP] = {.id = ACT_HELP,
                   .keys = {'?', K(KEY_F(1))},
                   .key_names = "? F1",

@@ -12,6 +12,7 @@
 #include "model.h"
 #include "stats.h"
 
+struct journal;
 struct names;
 
 enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL, VIEW_CALLBACKS, VIEW_AGENTS };
@@ -64,6 +65,7 @@ struct scroller {
 
 struct console {
 	struct model *m;
+	struct journal *journal; /* where a reset is recorded; NULL: none */
 	const struct names *names;
 	const struct settings *s;
 	volatile sig_atomic_t *stop;

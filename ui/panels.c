@@ -32,6 +32,7 @@ enum {
 	QC_OFFERED,
 	QC_ANSWERED,
 	QC_ABANDONED,
+	QC_TIMED_OUT,
 	QC_RATE,
 	QC_SL,
 	QC_ASA,
@@ -49,9 +50,10 @@ static const struct column queue_cols[QC_N] = {
     [QC_OFFERED] = {"Offered", 7, 0, 3, true},
     [QC_ANSWERED] = {"Answered", 8, 0, 1, true},
     [QC_ABANDONED] = {"Abandon", 7, 0, 1, true},
+    [QC_TIMED_OUT] = {"Timed out", 9, 0, 2, true},
     [QC_RATE] = {"Ab.rate", 7, 0, 2, true},
     [QC_SL] = {"SL", 4, 0, 0, true},
-    [QC_ASA] = {"Avg wait", 8, 0, 2, true},
+    [QC_ASA] = {"Avg wait", 8, 0, 3, true}, /* before Timed out and the sparkline go */
     [QC_TALK] = {"Avg talk", 8, 0, 4, true},
     [QC_AGENTS] = {"On call", 7, 0, 1, true},
     [QC_SPARK] = {"1 hour", SPARK_COLS, 0, 2, false},
@@ -203,6 +205,39 @@ static void build_queues(struct console *c, struct panel *p)
 	}
 }
 
+/* The queue caller offered to the phone of line l, if one is (the queue rings that phone). */
+static const struct member *offer_to(const struct console *c, const struct line *l,
+                                     const struct queue **queue)
+{
+	for (size_t i = 0; i < c->st.nqueues; i++) {
+		const struct queue *q = &c->st.queues[i];
+
+		for (size_t k = 0; k < q->nmembers; k++)
+			if (q->members[k].state == MEMBER_OFFERED &&
+			    strcmp(q->members[k].agent, l->number) == 0) {
+				*queue = q;
+				return &q->members[k];
+			}
+	}
+	return NULL;
+}
+
+/* Does the phone of this number ring with an incoming call the model knows of? */
+static bool phone_rings_in(const struct console *c, const char *number)
+{
+	const struct line *l = lookup_line(c, number);
+
+	if (!l || !l->nringing)
+		return false;
+	for (size_t i = 0; i < c->st.ncalls; i++) {
+		const struct call *call = &c->st.calls[i];
+
+		if (&c->st.lines[call->line] == l && call->state == CALL_RINGING && call->inbound)
+			return true;
+	}
+	return false;
+}
+
 /* The rows of the calls that are ringing (ringing true) or answered (talking or on hold): named
  * by their line, matched on the line or the other party, aged from the start of their state. */
 static void build_call_rows(struct console *c, struct panel *p, bool ringing)
@@ -227,12 +262,16 @@ static void build_call_rows(struct console *c, struct panel *p, bool ringing)
 		r.alert = ringing && call->inbound
 		              ? alerts_level(&c->st.alerts, ALERT_SCOPE_LINE, l->number)
 		              : ALERT_NONE;
+		/* a queue's offer ringing this phone: the same row, with the queue's name */
+		if (ringing && call->inbound)
+			r.mb = offer_to(c, l, &r.q);
 		snprintf(r.key, sizeof r.key, "c:%s:%s", l->number, call->id);
 		row_push(p, &r);
 	}
 }
 
-/* Ringing: the lines' ringing calls, then the queue callers being offered to an agent. */
+/* Ringing: one row per ringing phone. The lines' ringing calls, then the queue callers
+ * offered to an agent whose phone is not among them. */
 static void build_ringing(struct console *c, struct panel *p)
 {
 	char party[TEXT_MAX];
@@ -245,7 +284,7 @@ static void build_ringing(struct console *c, struct panel *p)
 			const struct member *mb = &q->members[k];
 			struct row r = {.q = q, .mb = mb};
 
-			if (mb->state != MEMBER_OFFERED)
+			if (mb->state != MEMBER_OFFERED || phone_rings_in(c, mb->agent))
 				continue;
 			p->total++;
 			party_display(c, mb->agent, r.name, sizeof r.name);
@@ -506,6 +545,7 @@ static void queue_cells(const struct console *c, const struct row *r, const stru
 	snprintf(cell[QC_OFFERED], CELL_MAX, "%u", qs->offered);
 	snprintf(cell[QC_ANSWERED], CELL_MAX, "%u", qs->answered);
 	snprintf(cell[QC_ABANDONED], CELL_MAX, "%u", qs->abandoned);
+	snprintf(cell[QC_TIMED_OUT], CELL_MAX, "%u", qs->timed_out);
 	fmt_pm(cell[QC_RATE], CELL_MAX, qs->abandon_rate_pm);
 	fmt_pm(cell[QC_SL], CELL_MAX, qs->service_level_pm);
 	fmt_duration(cell[QC_ASA], CELL_MAX, qs->avg_wait_s);
@@ -523,8 +563,11 @@ static void ring_cells(const struct console *c, const struct row *r, char cell[]
 		queue_name(c, r->q, cell[RC_QUEUE], CELL_MAX);
 		member_caller(c, r->mb, cell[RC_CALLER], CELL_MAX);
 	} else {
-		snprintf(cell[RC_QUEUE], CELL_MAX, "%s", r->c->inbound ? "" : "(outgoing)");
-		party_display(c, other_party(r->c), cell[RC_CALLER], CELL_MAX);
+		char party[TEXT_MAX];
+
+		/* an outgoing call rings at the far end: no queue, the number called */
+		party_display(c, other_party(r->c), party, sizeof party);
+		text_join(cell[RC_CALLER], CELL_MAX, r->c->inbound ? "" : "to ", party);
 	}
 	fmt_duration(cell[RC_FOR], CELL_MAX, r->age_s);
 }
@@ -651,6 +694,9 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 		default: break;
 		}
 		draw_cells(d, &lo, y + 1 + i, x, w, cell, role);
+		if (selected && r->alert != ALERT_NONE) /* the selection keeps the alert's mark */
+			draw_text(y + 1 + i, x + lo.x[0], lo.w[0], cell[0], alert_role(r->alert),
+			          ALIGN_LEFT);
 		if (!selected && id == PANEL_LINES && r->alert == ALERT_NONE &&
 		    line_state(r->l) == LINE_IDLE && r->l->registered_ns == 0)
 			draw_text(y + 1 + i, x + lo.x[LC_REG], lo.w[LC_REG], cell[LC_REG], ROLE_DIM,

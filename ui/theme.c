@@ -19,7 +19,9 @@ static const struct scheme_entry scheme[ROLE_COUNT] = {
     [ROLE_FOOTER] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
     [ROLE_FOOTER_KEY] = {COLOR_WHITE, COLOR_BLACK, A_BOLD, A_BOLD},
     [ROLE_PANEL_TITLE] = {COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_UNDERLINE},
-    [ROLE_PANEL_TITLE_FOCUS] = {COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD},
+    /* not the selection's colours: a focused title must not look like a selected row */
+    [ROLE_PANEL_TITLE_FOCUS] = {COLOR_BLACK, COLOR_GREEN, A_BOLD | A_UNDERLINE,
+                                A_BOLD | A_UNDERLINE},
     [ROLE_COLUMN_HEAD] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
     [ROLE_SELECTED] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
     [ROLE_DIM] = {COLOR_BLUE, -1, A_BOLD, A_DIM},

@@ -17,6 +17,7 @@
 #include "actions.h"
 #include "console.h"
 #include "draw.h"
+#include "journal.h"
 #include "theme.h"
 #include "ui.h"
 #include "wake.h"
@@ -222,7 +223,10 @@ static void confirm_key(struct console *c, int key)
 		model_lock(c->m);
 		model_reset_today(c->m); /* marks the model changed */
 		model_unlock(c->m);
-		snprintf(c->status, sizeof c->status, "today's counters reset");
+		/* journalled: a restart replays the journal, and the reset with it */
+		bool kept = journal_append_reset(c->journal, wall_now_ns());
+		snprintf(c->status, sizeof c->status, "today's counters reset%s",
+		         kept ? " (kept in the journal)" : "");
 	}
 }
 
@@ -292,7 +296,7 @@ static int poll_timeout(const struct console *c, bool dirty, int64_t next_frame)
 	return (int)((until - wall + 999999) / 1000000);
 }
 
-int ui_run(struct model *m, const struct names *names, const struct settings *s,
+int ui_run(struct model *m, struct journal *j, const struct names *names, const struct settings *s,
            volatile sig_atomic_t *stop)
 {
 	struct console c;
@@ -302,6 +306,7 @@ int ui_run(struct model *m, const struct names *names, const struct settings *s,
 
 	memset(&c, 0, sizeof c);
 	c.m = m;
+	c.journal = j;
 	c.names = names;
 	c.s = s;
 	c.stop = stop;

@@ -259,7 +259,9 @@ void footer_draw(struct console *c)
 	draw_fill(y, 0, c->cols, ROLE_FOOTER);
 	if (c->confirm != CONFIRM_NONE) {
 		snprintf(buf, sizeof buf, " %s  y: yes, any other key: no",
-		         c->confirm == CONFIRM_RESET ? "Reset today's counters?" : "Quit?");
+		         c->confirm == CONFIRM_RESET
+		             ? "Reset today's counters? (to 0, kept on restart)"
+		             : "Quit?");
 		draw_text(y, 0, c->cols, buf, ROLE_BANNER, ALIGN_LEFT);
 		return;
 	}
@@ -347,7 +349,8 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 			continue;
 		party_display(c, k->inbound ? k->calling : k->called, party, sizeof party);
 		fmt_duration(dur, sizeof dur, d > 0 ? d : 0);
-		fmt_clock(when, sizeof when, k->start_ns);
+		/* since: where the duration counts from (the answer for a call talking) */
+		fmt_clock(when, sizeof when, k->since_ns ? k->since_ns : k->start_ns);
 		tb_add(b, k->state == CALL_RINGING ? ROLE_RINGING : ROLE_IN_CALL,
 		       "  %-3s %s %-10s %8s  since %s", k->inbound ? "in" : "out",
 		       fmt_cols(cell, sizeof cell, party, 28), call_state_text(k->state), dur,
@@ -439,10 +442,12 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	char num[48], name[TEXT_MAX], d1[24], d2[24], d3[24], p1[16], party[TEXT_MAX];
 	char cell[TEXT_MAX];
 	struct queue_stats qs;
+	struct queue_rules r;
 	const struct settings *s = c->s;
 	enum alert_level a;
 
 	queue_stats(q, s, c->now_ns / NS_PER_S, &qs);
+	settings_queue_rules(s, q->number, &r);
 	a = alerts_level(&c->st.alerts, ALERT_SCOPE_QUEUE, q->number);
 	phone_display(num, sizeof num, q->number);
 	queue_name(c, q, name, sizeof name);
@@ -461,13 +466,19 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	       d1);
 	tb_add(b, ROLE_DEFAULT,
 	       "  Offered          %6u  = %u answered + %u abandoned + %u short + %u timed out + "
-	       "waiting",
-	       qs.offered, qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out);
+	       "%u left by key + waiting",
+	       qs.offered, qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out,
+	       qs.left_by_key);
 	tb_add(b, ROLE_DEFAULT, "  Answered         %6u  (%u within %d s)", qs.answered,
-	       q->today.answered_in_sl, s->sl_target_s);
+	       q->today.answered_in_sl, r.sl_target_s);
 	tb_add(b, ROLE_DEFAULT,
 	       "  Abandoned        %6u  (left unanswered after %d s; %u sooner: short abandons)",
-	       qs.abandoned, s->short_abandon_s, qs.short_abandoned);
+	       qs.abandoned, r.short_abandon_s, qs.short_abandoned);
+	tb_add(b, ROLE_DEFAULT,
+	       "  Timed out        %6u  (removed by the queue: TIMEOUT, NO_AGENT_TIMEOUT)",
+	       qs.timed_out);
+	tb_add(b, ROLE_DEFAULT, "  Left by key      %6u  (left with the exit key: not abandons)",
+	       qs.left_by_key);
 	fmt_pm(p1, sizeof p1, qs.abandon_rate_pm);
 	tb_add(b, ROLE_DEFAULT,
 	       "  Abandon rate     %6s  = %u abandoned / (%u answered + %u abandoned)", p1,
@@ -476,12 +487,12 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	if (s->sl_formula == SL_ANSWERED_ONLY)
 		tb_add(b, ROLE_DEFAULT,
 		       "  Service level    %6s  = %u answered within %d s / %u answered", p1,
-		       q->today.answered_in_sl, s->sl_target_s, qs.answered);
+		       q->today.answered_in_sl, r.sl_target_s, qs.answered);
 	else
 		tb_add(b, ROLE_DEFAULT,
 		       "  Service level    %6s  = %u answered within %d s / (%u answered + %u "
 		       "abandoned)",
-		       p1, q->today.answered_in_sl, s->sl_target_s, qs.answered, qs.abandoned);
+		       p1, q->today.answered_in_sl, r.sl_target_s, qs.answered, qs.abandoned);
 	fmt_duration(d1, sizeof d1, qs.avg_wait_s);
 	fmt_duration(d2, sizeof d2, q->today.wait_total_s);
 	tb_add(b, ROLE_DEFAULT, "  Average wait     %6s  = %s total wait / %u answered", d1, d2,
@@ -606,6 +617,11 @@ void help_draw(struct console *c, int y, int h)
 	       s->alert_ring_crit_s);
 	tb_add(&b, ROLE_DEFAULT, "  feed silent for      %d s / %d s", s->alert_stale_warn_s,
 	       s->alert_stale_crit_s);
+	tb_add(&b, ROLE_DEFAULT,
+	       "  nobody answering     none answered in %d min: offered / timed out",
+	       s->alert_nobody_min);
+	tb_add(&b, ROLE_DEFAULT,
+	       "  Per queue: queue.<number>.<key>. An alert clears 5%% back past it.");
 	tb_add(&b, ROLE_DEFAULT, "  A row in alert starts with %c (warning) or %c (critical).",
 	       theme_alert_marker(ALERT_WARN), theme_alert_marker(ALERT_CRIT));
 	tb_draw(c, &b, &c->help, y, h);

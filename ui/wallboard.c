@@ -162,19 +162,26 @@ static void draw_tile(int y, int x, int w, int h, const struct wb_layout *L, con
 		fill(y + r, x, w, a);
 	draw_border(y, x, w, h, utf8, a);
 	draw_title(y, x, w, t, utf8, a);
-	if (t->have_agents) { /* the agents by status, on the bottom border */
-		char text[128];
-		snprintf(text, sizeof text,
+	/* the bottom border: callers the queue removed, then the agents by status, as fits */
+	char bottom[160] = "", agents[128] = "";
+	if (t->qs.timed_out)
+		snprintf(bottom, sizeof bottom, " TIMED OUT %u ", (unsigned)t->qs.timed_out);
+	if (t->have_agents) {
+		snprintf(agents, sizeof agents,
 		         " agents: %d available, %d on a call, %d on break, %d out ",
 		         t->agents.available, t->agents.on_call, t->agents.on_break,
 		         t->agents.logged_out);
-		if ((int)strlen(text) > w - 2)
-			snprintf(text, sizeof text, " %d avail %d call %d break %d out ",
+		if ((int)(strlen(bottom) + strlen(agents)) > w - 2)
+			snprintf(agents, sizeof agents, " %d avail %d call %d break %d out ",
 			         t->agents.available, t->agents.on_call, t->agents.on_break,
 			         t->agents.logged_out);
-		if ((int)strlen(text) <= w - 2)
-			put_centred(y + h - 1, x, w, text, utf8, a);
+		if ((int)(strlen(bottom) + strlen(agents)) <= w - 2) {
+			size_t n = strlen(bottom);
+			snprintf(bottom + n, sizeof bottom - n, "%s", agents);
+		}
 	}
+	if (bottom[0] && (int)strlen(bottom) <= w - 2)
+		put_centred(y + h - 1, x, w, bottom, utf8, t->qs.timed_out ? a | (int)A_BOLD : a);
 
 	int nrows = L->cell_rows <= 1 ? 1 : 2;
 	int fh = bigfont_height(&L->f);
@@ -225,6 +232,10 @@ static void draw_text_tile(int y, int x, int w, const struct tile *t, bool utf8)
 	            a | A_BOLD | (t->level != ALERT_NONE && !theme_has_color() ? A_REVERSE : 0));
 	snprintf(text, sizeof text, "wait %s  longest %s  SL %s  answ %s  aband %s", fig[0], fig[1],
 	         fig[2], fig[3], fig[4]);
+	if (t->qs.timed_out) {
+		size_t n = strlen(text);
+		snprintf(text + n, sizeof text - n, "  timed out %u", (unsigned)t->qs.timed_out);
+	}
 	fill(y + 1, x, w, a);
 	put_centred(y + 1, x, w, text, utf8, a);
 }

@@ -242,6 +242,7 @@ static void test_hook_and_diff(void **state)
 	struct alert_list before = {0};
 	m->set.alert_waiting_warn = m->set.alert_waiting_crit = 0;
 	m->set.alert_sl_warn = m->set.alert_sl_crit = 0;
+	m->set.alert_nobody_min = 0;
 	m->alert_hook = count_change;
 	m->alert_hook_ctx = &hook;
 	join(m, "a", 0); /* evaluated at unlock, on the frozen clock: T0 */
@@ -284,6 +285,53 @@ static void test_view_carries_the_list(void **state)
 	assert_null(view.alerts.items);
 }
 
+/* Five callers each removed after 30 s with NO_AGENT_TIMEOUT: nobody is answering, critical;
+ * an answer clears it. */
+static void test_nobody_answering(void **state)
+{
+	struct model *m = *state;
+	char t[256], extra[512], id[8];
+	for (int i = 0; i < 5; i++) {
+		snprintf(id, sizeof id, "t%d", i);
+		join(m, id, i * 60);
+		snprintf(extra, sizeof extra,
+		         ",\"QueueCause\":\"Cancel\",\"QueueCancelReason\":\"NO_AGENT_TIMEOUT\"%s",
+		         times(t, sizeof t, i * 60, 0, i * 60 + 30, 0));
+		queue_ev(m, "member-queue-end", i * 60 + 30, id, extra);
+	}
+	const struct alert *a = get(eval_at(m, 300), ALERT_SCOPE_QUEUE, ALERT_RULE_NOBODY_ANSWERING);
+	assert_int_equal(a->level, ALERT_CRIT);
+	assert_int_equal(a->value, 5);
+	assert_non_null(strstr(a->text, "5 callers timed out in 15 min, none answered"));
+	assert_int_equal(get(&m->st.alerts, ALERT_SCOPE_TOTAL, ALERT_RULE_NOBODY_ANSWERING)->level,
+	                 ALERT_CRIT);
+	/* the window passes: the alert goes */
+	assert_null(find(eval_at(m, 270 + 15 * 60 + 1), ALERT_SCOPE_QUEUE,
+	                 ALERT_RULE_NOBODY_ANSWERING));
+	/* callers offered and none answered: a warning, once they had the target's time */
+	join(m, "w", 2000);
+	assert_null(find(eval_at(m, 2010), ALERT_SCOPE_QUEUE, ALERT_RULE_NOBODY_ANSWERING));
+	a = get(eval_at(m, 2021), ALERT_SCOPE_QUEUE, ALERT_RULE_NOBODY_ANSWERING);
+	assert_int_equal(a->level, ALERT_WARN);
+	queue_ev(m, "bridge-agent-start", 2022, "w", times(t, sizeof t, 2000, 2022, 0, 0));
+	assert_null(find(eval_at(m, 2023), ALERT_SCOPE_QUEUE, ALERT_RULE_NOBODY_ANSWERING));
+}
+
+/* A queue's own thresholds judge that queue; the others keep the general ones. */
+static void test_per_queue_thresholds(void **state)
+{
+	struct model *m = *state;
+	char err[256];
+	m->set.alert_wait_warn_s = m->set.alert_wait_crit_s = 0;
+	m->set.alert_sl_warn = m->set.alert_sl_crit = 0;
+	assert_true(settings_set(&m->set, "queue." QUEUE ".alert_waiting_warn", "1", err, sizeof err));
+	join(m, "a", 0);
+	const struct alert *a = get(eval_at(m, 1), ALERT_SCOPE_QUEUE, ALERT_RULE_WAITING);
+	assert_int_equal(a->level, ALERT_WARN);
+	/* the total is judged by the general thresholds */
+	assert_null(find(&m->st.alerts, ALERT_SCOPE_TOTAL, ALERT_RULE_WAITING));
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -307,6 +355,8 @@ int main(void)
 	    T(test_feed_health),
 	    T(test_hook_and_diff),
 	    T(test_view_carries_the_list),
+	    T(test_nobody_answering),
+	    T(test_per_queue_thresholds),
 	    T(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -781,6 +781,46 @@ static void test_round_trip(void **state)
 	free_model(direct);
 }
 
+/* The r key's reset goes into the journal; a replay resets at the same point, so that what
+ * came before is forgotten and what came after counts. */
+static void test_reset_is_journalled_and_replayed(void **state)
+{
+	(void)state;
+	char d[256], err[256], a[2048], path[512];
+	fresh_dir(d, sizeof(d), "reset");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	struct model *live = new_model();
+	int64_t rx = (T0_S + 1) * NS;
+	ingest_text(live, j, line_event(a, sizeof(a), "start_ringing", "c1", 0), rx);
+	ingest_text(live, j, line_event(a, sizeof(a), "start_calling", "c1", 5), rx + 5 * NS);
+	ingest_text(live, j, line_event(a, sizeof(a), "end_calling", "c1", 65), rx + 65 * NS);
+	model_lock(live);
+	model_reset_today(live);
+	model_unlock(live);
+	assert_true(journal_append_reset(j, rx + 70 * NS));
+	ingest_text(live, j, line_event(a, sizeof(a), "start_ringing", "c2", 80), rx + 80 * NS);
+	journal_close(j);
+	assert_false(journal_append_reset(NULL, rx));
+
+	journal_path_for(path, sizeof(path), d, T0_S);
+	char *text = slurp(path, NULL);
+	assert_non_null(strstr(text, "{\"ctiboard\":\"reset_today\",\"Received\":"));
+	free(text);
+	struct model *restarted = new_model();
+	struct replay_result res;
+	assert_true(journal_replay(restarted, path, 0, NULL, true, &res, err, sizeof(err)));
+	assert_int_equal(res.malformed_lines, 0);
+	const struct line *l = state_find_line(&restarted->st, "0033972101010");
+	assert_non_null(l);
+	assert_int_equal(l->today.calls_in, 1); /* c2 only: c1 was before the reset */
+	assert_int_equal(l->today.answered, 0);
+	assert_int_equal(l->today.talk_s, 0);
+	assert_same_model(live, restarted);
+	free_model(restarted);
+	free_model(live);
+}
+
 static void test_replay_reports_bad_lines(void **state)
 {
 	(void)state;
@@ -878,6 +918,7 @@ int main(void)
 	    cmocka_unit_test(test_lines_complete_while_open),
 	    cmocka_unit_test(test_threads_share_a_journal),
 	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_reset_is_journalled_and_replayed),
 	    cmocka_unit_test(test_replay_reports_bad_lines),
 	    cmocka_unit_test(test_replay_missing_file_and_stop),
 	    cmocka_unit_test(test_unwritable_dir_is_retried),

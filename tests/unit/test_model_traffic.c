@@ -197,6 +197,71 @@ static void test_duplicates_are_the_same_event_not_the_same_time(void **state)
 	assert_int_equal(e.duplicates, 1);
 }
 
+/* A caller leaving with the exit key is counted apart, not as an abandon; the queue's own
+ * short-abandon and service-level values count its callers. */
+static void test_left_by_key_and_per_queue_values(void **state)
+{
+	struct model *m = *state;
+	char t[256], extra[512], err[256];
+	assert_true(settings_set(&m->set, "queue." QUEUE ".sl_target_s", "60", err, sizeof err));
+	assert_true(
+	    settings_set(&m->set, "queue." QUEUE ".short_abandon_s", "20", err, sizeof err));
+	qev(m, "member-queue-start", 0, "k", "", times(t, sizeof t, 1, 0, 0, 0));
+	snprintf(extra, sizeof extra,
+	         ",\"QueueCause\":\"Cancel\",\"QueueCancelReason\":\"EXIT_WITH_KEY\"%s",
+	         times(t, sizeof t, 1, 0, 40, 0));
+	qev(m, "member-queue-end", 40, "k", "", extra);
+	qev(m, "member-queue-start", 50, "s", "", times(t, sizeof t, 50, 0, 0, 0));
+	snprintf(extra, sizeof extra, ",\"QueueCause\":\"Cancel\"%s",
+	         times(t, sizeof t, 50, 0, 65, 0)); /* 15 s: short with this queue's 20 s */
+	qev(m, "member-queue-end", 65, "s", "", extra);
+	qev(m, "member-queue-start", 70, "a", "", times(t, sizeof t, 70, 0, 0, 0));
+	qev(m, "bridge-agent-start", 115, "a", AGENT, times(t, sizeof t, 70, 115, 0, 0));
+	const struct queue_today *d = &the_queue(m)->today;
+	assert_int_equal(d->left_by_key, 1);
+	assert_int_equal(d->abandoned, 0);
+	assert_int_equal(d->short_abandoned, 1);
+	assert_int_equal(d->answered_in_sl, 1); /* 45 s, within this queue's 60 s */
+}
+
+/* The event log says who left and how; an outgoing call shows the number called. */
+static void test_event_log_texts(void **state)
+{
+	struct model *m = *state;
+	char t[256], extra[512];
+	qev(m, "member-queue-start", 0, "m", "", times(t, sizeof t, 1, 0, 0, 0));
+	snprintf(extra, sizeof extra,
+	         ",\"QueueCause\":\"Cancel\",\"QueueCancelReason\":\"TIMEOUT\"%s",
+	         times(t, sizeof t, 1, 0, 30, 0));
+	/* an end that carries only the caller's id: the caller's number comes from the model */
+	char body[1024];
+	struct ingest_result r;
+	snprintf(body, sizeof body,
+	         "{\"Event\":\"member-queue-end\",\"Service\":\"queues\",\"Ressource\":\"%s\","
+	         "\"Timestamp\":%lld000000000,\"Data\":{\"QueueMemberUUID\":\"m\"%s}}",
+	         QUEUE, (long long)(T0 + 30), extra);
+	ingest_body(m, NULL, body, strlen(body), (T0 + 30) * NS_PER_S, &r);
+	const struct log_entry *e = &m->st.log[(m->st.log_head + m->st.log_count - 1) % LOG_MAX];
+	assert_int_equal(e->kind, EV_MEMBER_QUEUE_END);
+	assert_string_equal(e->detail, "0033611111111 timed out");
+	line_ev(m, "start_ringing", 40, "out1", LINE, "0144556677");
+	e = &m->st.log[(m->st.log_head + m->st.log_count - 1) % LOG_MAX];
+	assert_string_equal(e->detail, "0033144556677"); /* the number called, not the line */
+}
+
+/* Events per second fall back to 0 when events stop, on the ticks alone. */
+static void test_event_rate_decays(void **state)
+{
+	struct model *m = *state;
+	for (int i = 0; i < 5; i++)
+		line_ev(m, "registered", i, "", LINE, LINE);
+	assert_true(m->st.events_per_s_x10 > 0);
+	model_lock(m);
+	model_tick(m, (T0 + 60) * NS_PER_S);
+	model_unlock(m);
+	assert_int_equal(m->st.events_per_s_x10, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -209,6 +274,9 @@ int main(void)
 	    T(test_answer_from_the_end_counts_for_the_agent),
 	    T(test_event_names_ignore_case),
 	    T(test_duplicates_are_the_same_event_not_the_same_time),
+	    T(test_left_by_key_and_per_queue_values),
+	    T(test_event_log_texts),
+	    T(test_event_rate_decays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,6 +135,73 @@ static void test_set_checks_ranges(void **state)
 	assert_true(s.protocol_v2);
 }
 
+/* queue.<number>.<key>: in the file and with --set, the number in any form; other queues
+ * keep the general values. */
+static void test_per_queue_values(void **state)
+{
+	(void)state;
+	struct settings s;
+	struct queue_rules r;
+	char err[256];
+	settings_defaults(&s);
+	write_config("queue.0033972200000.sl_target_s = 30\n"
+	             "queue.+33 9 72 20 00 00.alert_waiting_warn = 2\n"
+	             "alert_waiting_crit = 8\n");
+	assert_true(settings_load(&s, path, true, err, sizeof err));
+	assert_true(settings_set(&s, "queue.0033972200001.alert_nobody_min", "5", err, sizeof err));
+	settings_queue_rules(&s, "0033972200000", &r);
+	assert_int_equal(r.sl_target_s, 30);
+	assert_int_equal(r.alert_waiting_warn, 2);
+	assert_int_equal(r.alert_waiting_crit, 8);
+	assert_int_equal(r.alert_nobody_min, 15);
+	settings_queue_rules(&s, "0033972200001", &r);
+	assert_int_equal(r.sl_target_s, 20);
+	assert_int_equal(r.alert_waiting_warn, 5);
+	assert_int_equal(r.alert_nobody_min, 5);
+	assert_int_equal(s.sl_target_s, 20); /* the general value is untouched */
+	/* set again: replaced, not added */
+	assert_true(settings_set(&s, "queue.0033972200000.sl_target_s", "40", err, sizeof err));
+	settings_queue_rules(&s, "0033972200000", &r);
+	assert_int_equal(r.sl_target_s, 40);
+	assert_int_equal(s.nqueue_settings, 3);
+
+	/* a value out of range, a key that is not per queue, no number: named */
+	assert_false(settings_set(&s, "queue.0033972200000.sl_target_s", "0", err, sizeof err));
+	assert_non_null(strstr(err, "sl_target_s: expected a whole number from 1 to 3600"));
+	assert_false(settings_set(&s, "queue.0033972200000.url", "x", err, sizeof err));
+	assert_non_null(strstr(err, "'url' cannot be set for one queue"));
+	assert_false(settings_set(&s, "queue.sl_target_s", "30", err, sizeof err));
+	assert_non_null(strstr(err, "expected queue.<number>.<key>"));
+}
+
+/* A warning worse than its critical level is refused, in general and for one queue. */
+static void test_inverted_thresholds_are_refused(void **state)
+{
+	(void)state;
+	struct settings s;
+	char err[256];
+	settings_defaults(&s);
+	write_config("alert_waiting_warn = 12\nalert_waiting_crit = 10\n");
+	assert_false(settings_load(&s, path, true, err, sizeof err));
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "alert_waiting_warn = 12 is above alert_waiting_crit = 10"));
+	assert_int_equal(s.alert_waiting_warn, 5); /* nothing applied */
+	write_config("alert_sl_warn = 50\n");
+	assert_false(settings_load(&s, path, true, err, sizeof err));
+	assert_non_null(strstr(err, "alert_sl_warn = 50 is below alert_sl_crit = 60"));
+	write_config("queue.0033972200000.alert_wait_crit_s = 30\n");
+	assert_false(settings_load(&s, path, true, err, sizeof err));
+	assert_non_null(strstr(
+	    err, "queue.0033972200000.alert_wait_warn_s = 60 is above alert_wait_crit_s = 30"));
+	/* a threshold at 0 is off: no order to keep */
+	write_config("alert_waiting_crit = 0\nalert_sl_crit = 0\n");
+	assert_true(settings_load(&s, path, true, err, sizeof err));
+	/* --set is checked the same way once all are applied */
+	assert_true(settings_set(&s, "alert_ring_warn_s", "50", err, sizeof err));
+	assert_false(settings_check(&s, err, sizeof err));
+	assert_non_null(strstr(err, "alert_ring_warn_s = 50 is above alert_ring_crit_s = 40"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +211,8 @@ int main(void)
 	    cmocka_unit_test(test_a_bad_token_is_named_but_never_shown),
 	    cmocka_unit_test(test_missing_file_is_fine_unless_named),
 	    cmocka_unit_test(test_set_checks_ranges),
+	    cmocka_unit_test(test_per_queue_values),
+	    cmocka_unit_test(test_inverted_thresholds_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
