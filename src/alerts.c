@@ -106,7 +106,8 @@ static const struct alert *had(struct judged *j, enum alert_scope scope, const c
 	if (!j->seen_id || scope != j->seen_scope || id != j->seen_id) {
 		j->seen_scope = scope, j->seen_id = id;
 		j->lo = j->hi = lower_bound(l, scope, id, ALERT_RULES);
-		while (j->hi < l->count && compare_key(scope, id, ALERT_RULES, &l->items[j->hi]) == 0)
+		while (j->hi < l->count &&
+		       compare_key(scope, id, ALERT_RULES, &l->items[j->hi]) == 0)
 			j->hi++;
 	}
 	for (size_t i = j->lo; i < j->hi; i++)
