@@ -74,7 +74,8 @@ struct replay_result {
  * (journal_append_reset) resets today's counters at that point. With
  * speed > 0 it sleeps so that events come at speed times their real pace; with 0 it goes as
  * fast as possible. stop, when not NULL, is polled to end early. A malformed line is reported
- * on stderr with its line number (when report is true) and skipped.
+ * on stderr with its line number (when report is true) and skipped. While the model's
+ * start-up replay is active (st.startup), the events and bytes read are added to its progress.
  * Returns false if the file cannot be read. */
 bool journal_replay(struct model *m, const char *path, double speed, const atomic_bool *stop,
                     bool report, struct replay_result *res, char *err, size_t errsize);

@@ -118,7 +118,7 @@ struct queue_today {
  * across the day's reset. Newest first; 0 is no entry. */
 #define QUEUE_RECENT_MAX 16
 struct queue_recent {
-	int64_t answered_s;              /* the last answer */
+	int64_t answered_s;                    /* the last answer */
 	int64_t timed_out_s[QUEUE_RECENT_MAX]; /* callers removed by the queue: when */
 	int64_t joined_s[QUEUE_RECENT_MAX];    /* callers who entered the queue: when */
 };
@@ -212,6 +212,17 @@ struct model_clock {
 	int64_t wall_ns;  /* wall clock when it was applied */
 };
 
+/* The start-up replay of a live run's journal (startup.h), while the screen is already up:
+ * written by the replay thread, read like every other figure. */
+struct startup_progress {
+	bool active;             /* the journal is being replayed; the feed's events wait */
+	uint64_t events;         /* events replayed so far */
+	uint64_t bytes_done;     /* bytes of the journal files read so far */
+	uint64_t bytes_total;    /* bytes of every file to replay, measured before */
+	int64_t started_mono_ns; /* monotonic clock when it began */
+	int64_t ended_mono_ns;   /* monotonic clock when it ended; 0 before */
+};
+
 /* The plain data of the model: what a reader copies. */
 struct model_state {
 	struct line *lines;
@@ -236,6 +247,7 @@ struct model_state {
 	struct hook_status hooks;       /* the integration hooks' results */
 	char notice[NOTICE_TEXT_MAX];   /* the last warning to show in the header, or "" */
 	char journal_error[NOTICE_TEXT_MAX]; /* why the journal cannot write now, or "" */
+	struct startup_progress startup;     /* the journal replayed at start-up */
 };
 
 struct model_index; /* private: number -> position maps, duplicate filter */

@@ -26,6 +26,7 @@
 #include "model.h"
 #include "redact.h"
 #include "settings.h"
+#include "startup.h"
 #include "thread.h"
 
 #define URL_MAX         (SETTINGS_PATH_MAX + 3 * SESSION_MAX + 128)
@@ -450,6 +451,7 @@ static void v1_done(struct conn *c, CURLcode rc, long status, int64_t now)
 	} else {
 		struct ingest_result res;
 		memset(&res, 0, sizeof res);
+		startup_wait(f->m, &f->stop); /* after the journal, in order */
 		ingest_body(f->m, f->j, c->body ? c->body : "", c->len, wall_now_ns(), &res);
 		if (!res.parsed) {
 			snprintf(why, sizeof why, "answer is not a JSON envelope%s%s",
@@ -549,6 +551,7 @@ static void v2_done(struct conn *x, CURLcode rc, long status, int64_t now)
 	} else {
 		struct ingest_result res;
 		memset(&res, 0, sizeof res);
+		startup_wait(f->m, &f->stop); /* after the journal, in order */
 		ingest_body(f->m, f->j, x->body ? x->body : "", x->len, wall_now_ns(), &res);
 		if (!res.parsed) {
 			snprintf(why, sizeof why, "answer is not a JSON array of events%s%s",

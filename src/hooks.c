@@ -656,6 +656,8 @@ static void observe(void *ctx, const struct model_state *st, const struct event 
 	struct job j = {.kind = HOOK_RING, .alert = -1};
 	const char *line, *caller, *queue = "", *name = "", *lname, *called, *id;
 	uint64_t key = 0xcbf29ce484222325ULL;
+	if (st->startup.active) /* the journal replayed at start-up: history, popped before */
+		return;
 	if (ev->kind == EV_START_RINGING) {
 		line = ev->resource;
 		caller = ev->calling;

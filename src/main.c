@@ -36,6 +36,7 @@
 #include "settings.h"
 #include "sim.h"
 #include "snapshot.h"
+#include "startup.h"
 #include "statelog.h"
 #include "text.h"
 #include "thread.h"
@@ -473,50 +474,13 @@ static void *replay_main(void *arg)
 	return NULL;
 }
 
-/* Replay one journal file, if there is one, with a warning for what could not be read. */
-static void replay_file(struct model *m, const char *path)
+/* --headless: the start-up replay's progress on stderr (startup.h). */
+static void say_startup(struct startup_log *log, struct model *m)
 {
-	char err[512];
-	struct replay_result res;
-	if (access(path, R_OK) != 0)
-		return;
-	if (!journal_replay(m, path, 0, NULL, false, &res, err, sizeof err))
-		notice_warn("%s", err);
-	else if (res.malformed_lines)
-		notice_warn("%s: %llu bad lines skipped (first: %s)", path,
-		            (unsigned long long)res.malformed_lines, res.first_error);
-}
-
-/* Replay the journal so that what the model keeps survives a restart: the current day's
- * counters (from the file where the day began, after yesterday's when a shift starts before
- * midnight), the calls and callers still open (from as far back as expiry_s) and the callers
- * to call back (every day file of their window). */
-static void replay_today(struct model *m, const char *dir)
-{
-	char path[SETTINGS_PATH_MAX + 32], last[SETTINGS_PATH_MAX + 32] = "";
-	int64_t now_s = wall_now_ns() / NS_PER_S;
-	int64_t from = now_s - (int64_t)m->set.callback_window_h * 3600;
-	int64_t day = day_start_for(now_s, m->set.shift_start_min);
-	if (day < from)
-		from = day;
-	/* a call or a caller still open may have begun up to expiry_s ago, before midnight or
-	 * the shift start: its start is in an earlier file */
-	if (now_s - m->set.expiry_s < from)
-		from = now_s - m->set.expiry_s;
-	/* the alerts of hours ago are history: judged once, on what is still open now */
-	m->alerts_off = true;
-	/* one file per local day, from the day of `from` to today */
-	for (int64_t t = day_start_for(from, 0); t <= now_s; t = day_start_for(t + 26 * 3600, 0)) {
-		journal_path_for(path, sizeof path, dir, t);
-		if (strcmp(path, last) != 0)
-			replay_file(m, path);
-		text_copy(last, sizeof last, path);
-	}
-	/* today's counters start at the boundary even when no event came since */
 	model_lock(m);
-	m->alerts_off = false;
-	model_tick(m, now_s * NS_PER_S);
+	struct startup_progress p = m->st.startup;
 	model_unlock(m);
+	startup_log_poll(log, &p, mono_now_ns(), stderr);
 }
 
 /* Sleep until the model changes, a signal comes (both write the wake fd) or ms pass. A
@@ -574,6 +538,21 @@ static void report_alert(const struct alert *a, enum alert_change change, void *
 	fprintf(stderr, "ctiboard: alert %s: %s %s %s %s: %s\n", words[change],
 	        alert_level_name(a->level), alert_scope_name(a->scope), a->id,
 	        alert_rule_name(a->rule), a->text);
+}
+
+/* What the start-up replay hands on when it is done (startup_done). */
+struct after_startup {
+	struct alert_listeners *listeners;
+	struct hooks *hooks; /* set under the model's lock once the hooks run */
+};
+
+/* The journal is replayed (lock held): the alerts judged on it were told to nobody but
+ * stderr; from now on they are notified, and the events measured as they arrive. */
+static void startup_done(struct model *m, void *ctx)
+{
+	struct after_startup *a = ctx;
+	a->listeners->hooks = a->hooks;
+	m->measure_latency = true;
 }
 
 /* The OVH API thread, when credentials are there; a problem with them is a warning, never a
@@ -678,9 +657,18 @@ int main(int argc, char **argv)
 		text_copy(dir, sizeof dir, set.journal_dir);
 	else
 		journal_default_dir(dir, sizeof dir);
-	if (live && set.journal)
-		replay_today(&model, dir);
-	model.measure_latency = live; /* from here on: events as they arrive */
+	/* the journal is replayed on a thread while the screen is up (startup.h): from here
+	 * on the feed's events wait for it, the hooks ignore it, the alerts are off */
+	static struct after_startup after;
+	struct startup *startup = NULL;
+	if (live && set.journal) {
+		after.listeners = &listeners;
+		startup = startup_start(&model, dir, opt.headless, startup_done, &after);
+		if (!startup)
+			fatal("cannot start the replay of the journal");
+	} else {
+		model.measure_latency = live;
+	}
 	if ((live && set.journal) || (opt.demo && opt.journal_given)) {
 		if (!(journal = journal_open(dir, err, sizeof err)))
 			fatal(err);
@@ -711,7 +699,9 @@ int main(int argc, char **argv)
 	    !(hooks = hooks_start(&model, &set, names, opt.headless, err, sizeof err)))
 		fatal(err);
 	model_lock(&model);
-	listeners.hooks = hooks; /* from now on, alerts are notified too */
+	after.hooks = hooks;
+	if (!model.st.startup.active)
+		listeners.hooks = hooks; /* from now on, alerts are notified too */
 	model_unlock(&model);
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
@@ -739,8 +729,10 @@ int main(int argc, char **argv)
 		/* run until a signal, or until a fast replay or a timed demo has finished; say
 		 * every change of a feed or of the journal on stderr */
 		static struct statelog log;
+		static struct startup_log progress;
 		while (!stop_requested) {
 			statelog_poll(&log, &model, stderr);
+			say_startup(&progress, &model);
 			if (opt.replay && atomic_load(&replay.done) && opt.speed == 0)
 				break;
 			if (sim && opt.demo_duration > 0 && sim_done(sim)) {
@@ -764,6 +756,7 @@ int main(int argc, char **argv)
 			status = 1;
 		}
 	}
+	startup_stop(startup); /* before the feed: its waiting events go in, and in the journal */
 	sim_stop(sim);
 	feed_stop(feed);
 	roster_stop(roster);

@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "ingest.h"
 #include "model.h"
 
 #define SLEEP_SLICE_NS INT64_C(50000000) /* a stop request is seen within this */
+#define PROGRESS_LINES 1024              /* the start-up progress is told this often */
 
 /* The integer after the first quoted key ("\"Received\"") and a colon in line (bare or quoted
  * digits), or 0. A cheap look that needs no parse: it only paces the replay, the parse proper
@@ -86,6 +88,22 @@ static bool is_reset_line(const char *line, size_t len)
 	return memmem(line, len, key, sizeof key - 1) != NULL;
 }
 
+/* Add what was replayed since the last call to the start-up progress. */
+static void tell_progress(struct model *m, FILE *f, uint64_t events, uint64_t *told_events,
+                          off_t *told_bytes)
+{
+	off_t at = ftello(f);
+	model_lock(m);
+	m->st.startup.events += events - *told_events;
+	if (at > *told_bytes)
+		m->st.startup.bytes_done += (uint64_t)(at - *told_bytes);
+	m->dirty = true;
+	model_unlock(m);
+	*told_events = events;
+	if (at > *told_bytes)
+		*told_bytes = at;
+}
+
 static bool blank(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -112,6 +130,11 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 	unsigned long lineno = 0;
 	int64_t last_event_ns = 0;               /* received time for lines that carry none */
 	int64_t pace_event0 = 0, pace_mono0 = 0; /* pacing anchor: first timed line */
+	/* the start-up replay's progress (set by this thread before it began): told every so
+	 * many lines, by what moved since the last time */
+	bool progress = m->st.startup.active;
+	uint64_t told_events = 0;
+	off_t told_bytes = 0;
 	while (!(stop && *stop) && (got = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		size_t len = (size_t)got;
@@ -134,6 +157,8 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 		}
 		if (t > 0)
 			last_event_ns = t;
+		if (progress && lineno % PROGRESS_LINES == 0)
+			tell_progress(m, f, res->events, &told_events, &told_bytes);
 		if (is_reset_line(line, len)) { /* the r key, journalled: reset here too */
 			model_lock(m);
 			if (!m->resets_ignored)
@@ -156,6 +181,8 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 			fprintf(stderr, "%s:%lu: %s\n", path, lineno, why);
 	}
 	bool ok = !ferror(f);
+	if (progress)
+		tell_progress(m, f, res->events, &told_events, &told_bytes);
 	if (!ok)
 		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
 	free(line);

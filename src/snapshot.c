@@ -657,6 +657,10 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	add_int(d, "day_start", st->day_start_s);
 	add_str(d, "notice", st->notice);
 	add_str(d, "journal_error", st->journal_error);
+	open_obj(d, "startup"); /* the journal replayed at start-up (startup.h) */
+	add_bool(d, "active", st->startup.active);
+	add_int(d, "events", (int64_t)st->startup.events);
+	close_container(d);
 	add_alerts(d, &st->alerts);
 	add_feeds(d, st);
 	add_lines(d, st, now_ns);

@@ -61,7 +61,7 @@ static void *ticker_main(void *arg)
 			journal_health(t->model, problem);
 		if (t->model->st.clock.replay)
 			model_tick(t->model, state_now_ns(&t->model->st));
-		else
+		else if (!t->model->st.startup.active) /* the replay moves the clock meanwhile */
 			model_tick_live(t->model, wall_now_ns(), mono_now_ns());
 		if (lost != t->model->st.counters.journal_lost) {
 			t->model->st.counters.journal_lost = lost;

@@ -16,6 +16,7 @@
 #include "eventlog.h"
 #include "labels.h"
 #include "names.h"
+#include "startup.h"
 #include "text.h"
 #include "textbuf.h"
 #include "theme.h"
@@ -140,7 +141,7 @@ static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_m
 
 void header_draw(struct console *c)
 {
-	struct segment seg[FEEDS_MAX + 11];
+	struct segment seg[FEEDS_MAX + 12];
 	int n = 0, used, x, notice = -1;
 	char clock[16];
 
@@ -160,6 +161,13 @@ void header_draw(struct console *c)
 		feed_segment(c, &c->st.feeds[i], true, &seg[n++]);
 	if (c->st.api.health != API_OFF)
 		api_segment(&c->st.api, &seg[n++]);
+	if (c->st.startup.active) { /* the figures are not complete until it is done */
+		char progress[sizeof seg[n].text - 16];
+		startup_describe(progress, sizeof progress, &c->st.startup, mono_now_ns());
+		text_join(seg[n].text, sizeof seg[n].text, "LOADING THE JOURNAL: ", progress);
+		seg[n].role = ROLE_BANNER;
+		seg[n++].prio = 0;
+	}
 	snprintf(seg[n].text, sizeof seg[n].text, "%d.%d ev/s", (int)(c->st.events_per_s_x10 / 10),
 	         (int)(c->st.events_per_s_x10 % 10));
 	seg[n].role = ROLE_HEADER;

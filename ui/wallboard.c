@@ -17,6 +17,7 @@
 #include "model.h"
 #include "names.h"
 #include "settings.h"
+#include "startup.h"
 #include "stats.h"
 #include "text.h"
 #include "theme.h"
@@ -246,6 +247,12 @@ static const char *feed_problem(const struct model_state *st, int64_t now_ns, ch
 {
 	bool rejected = false, stale = false, down = false;
 	int64_t newest = 0;
+	if (st->startup.active) {
+		char progress[96];
+		startup_describe(progress, sizeof progress, &st->startup, mono_now_ns());
+		snprintf(buf, size, "LOADING THE JOURNAL: %s - FIGURES NOT COMPLETE", progress);
+		return buf;
+	}
 	for (size_t i = 0; i < st->nfeeds; i++) {
 		const struct feed_status *f = &st->feeds[i];
 		int64_t last = feed_last_news_ns(f);

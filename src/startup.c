@@ -1,0 +1,213 @@
+/* startup.c: the start-up replay of a live run, on its own thread while the screen is up. */
+#include "startup.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "journal.h"
+#include "model.h"
+#include "settings.h"
+#include "text.h"
+#include "thread.h"
+
+#define FILES_MAX     64 /* day files replayed: the callback window is at most weeks */
+#define LOG_EVERY_NS  NS_PER_S
+#define WAIT_SLICE_NS (10 * 1000000L)
+
+struct startup {
+	pthread_t thread;
+	struct model *model;
+	bool report;
+	atomic_bool stop;
+	startup_done_fn *done;
+	void *done_ctx;
+	char files[FILES_MAX][SETTINGS_PATH_MAX + 32];
+	int nfiles;
+};
+
+/* A warning of the replay: in the model's header and log; on stderr too when no screen. */
+__attribute__((format(printf, 2, 3))) static void warn(struct startup *s, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (s->report)
+		fprintf(stderr, "ctiboard: warning: %s\n", text);
+	model_lock(s->model);
+	model_notice(s->model, text, true);
+	model_unlock(s->model);
+}
+
+/* The journal files that keep what the model keeps across a restart: the current day's
+ * counters (from the file where the day began, after yesterday's when a shift starts before
+ * midnight), the calls and callers still open (from as far back as expiry_s) and the callers
+ * to call back (every day file of their window). Those that exist, oldest first; the sum of
+ * their sizes is returned. */
+static uint64_t list_files(struct startup *s, const char *dir, int64_t now_s)
+{
+	const struct settings *set = &s->model->set;
+	char path[sizeof s->files[0]];
+	int64_t from = now_s - (int64_t)set->callback_window_h * 3600;
+	int64_t day = day_start_for(now_s, set->shift_start_min);
+	uint64_t total = 0;
+	if (day < from)
+		from = day;
+	/* a call or a caller still open may have begun up to expiry_s ago, before midnight or
+	 * the shift start: its start is in an earlier file */
+	if (now_s - set->expiry_s < from)
+		from = now_s - set->expiry_s;
+	/* one file per local day, from the day of `from` to today */
+	for (int64_t t = day_start_for(from, 0); t <= now_s && s->nfiles < FILES_MAX;
+	     t = day_start_for(t + 26 * 3600, 0)) {
+		struct stat sb;
+		journal_path_for(path, sizeof path, dir, t);
+		if (s->nfiles > 0 && strcmp(path, s->files[s->nfiles - 1]) == 0)
+			continue;
+		if (stat(path, &sb) != 0 || access(path, R_OK) != 0)
+			continue;
+		total += sb.st_size > 0 ? (uint64_t)sb.st_size : 0;
+		text_copy(s->files[s->nfiles++], sizeof s->files[0], path);
+	}
+	return total;
+}
+
+/* Replay one journal file, with a warning for what could not be read. */
+static void replay_file(struct startup *s, const char *path)
+{
+	char err[512];
+	struct replay_result res;
+	if (!journal_replay(s->model, path, 0, &s->stop, false, &res, err, sizeof err))
+		warn(s, "%s", err);
+	else if (res.malformed_lines)
+		warn(s, "%s: %llu bad lines skipped (first: %s)", path,
+		     (unsigned long long)res.malformed_lines, res.first_error);
+}
+
+static void *startup_main(void *arg)
+{
+	struct startup *s = arg;
+	struct model *m = s->model;
+	for (int i = 0; i < s->nfiles && !atomic_load(&s->stop); i++)
+		replay_file(s, s->files[i]);
+	/* the alerts of hours ago are history: judged once, on what is still open now; today's
+	 * counters start at the boundary even when no event came since */
+	model_lock(m);
+	m->alerts_off = false;
+	model_tick(m, wall_now_ns() / NS_PER_S * NS_PER_S);
+	model_unlock(m); /* judged here, before anyone is told of the alerts */
+	model_lock(m);
+	if (s->done)
+		s->done(m, s->done_ctx);
+	m->st.startup.active = false;
+	m->st.startup.ended_mono_ns = mono_now_ns();
+	m->dirty = true;
+	model_unlock(m);
+	return NULL;
+}
+
+struct startup *startup_start(struct model *m, const char *dir, bool report, startup_done_fn *done,
+                              void *ctx)
+{
+	struct startup *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->model = m;
+	s->report = report;
+	s->done = done;
+	s->done_ctx = ctx;
+	atomic_init(&s->stop, false);
+	uint64_t total = list_files(s, dir, wall_now_ns() / NS_PER_S);
+	model_lock(m);
+	m->alerts_off = true;
+	memset(&m->st.startup, 0, sizeof m->st.startup);
+	m->st.startup.active = true;
+	m->st.startup.bytes_total = total;
+	m->st.startup.started_mono_ns = mono_now_ns();
+	m->dirty = true;
+	model_unlock(m);
+	if (thread_start(&s->thread, startup_main, s) != 0) {
+		model_lock(m);
+		m->alerts_off = false;
+		m->st.startup.active = false;
+		model_unlock(m);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void startup_stop(struct startup *s)
+{
+	if (!s)
+		return;
+	atomic_store(&s->stop, true);
+	pthread_join(s->thread, NULL);
+	free(s);
+}
+
+void startup_wait(struct model *m, const atomic_bool *stop)
+{
+	for (;;) {
+		model_lock(m);
+		bool active = m->st.startup.active;
+		model_unlock(m);
+		if (!active || atomic_load(stop))
+			return;
+		struct timespec slice = {0, WAIT_SLICE_NS};
+		nanosleep(&slice, NULL);
+	}
+}
+
+/* Seconds left at the pace so far, or -1 when unknown yet. */
+static int64_t seconds_left(const struct startup_progress *p, int64_t mono_ns)
+{
+	int64_t spent = mono_ns - p->started_mono_ns;
+	if (p->bytes_done == 0 || spent <= 0 || p->bytes_done >= p->bytes_total)
+		return p->bytes_done >= p->bytes_total && p->bytes_total ? 0 : -1;
+	double left = (double)spent * (double)(p->bytes_total - p->bytes_done) /
+	              (double)p->bytes_done / (double)NS_PER_S;
+	return (int64_t)(left + 0.999);
+}
+
+void startup_describe(char *dst, size_t size, const struct startup_progress *p, int64_t mono_ns)
+{
+	unsigned pct = p->bytes_total ? (unsigned)(p->bytes_done * 100 / p->bytes_total) : 100;
+	int64_t left = seconds_left(p, mono_ns);
+	char eta[32] = "";
+	if (left >= 0)
+		snprintf(eta, sizeof eta, ", %llds left", (long long)left);
+	snprintf(dst, size, "%u%%, %llu events%s", pct > 100 ? 100 : pct,
+	         (unsigned long long)p->events, eta);
+}
+
+void startup_log_poll(struct startup_log *log, const struct startup_progress *p, int64_t mono_ns,
+                      FILE *out)
+{
+	char text[128];
+	if (!p->started_mono_ns || log->finished)
+		return;
+	if (!p->active) {
+		int64_t spent = p->ended_mono_ns - p->started_mono_ns;
+		if (log->said || spent > LOG_EVERY_NS)
+			fprintf(out, "ctiboard: journal replayed: %llu events in %.1f s\n",
+			        (unsigned long long)p->events, (double)spent / (double)NS_PER_S);
+		log->finished = true;
+		return;
+	}
+	if (!log->next_ns)
+		log->next_ns = p->started_mono_ns + LOG_EVERY_NS;
+	if (mono_ns < log->next_ns)
+		return;
+	startup_describe(text, sizeof text, p, mono_ns);
+	fprintf(out, "ctiboard: replaying the journal: %s\n", text);
+	log->said = true;
+	log->next_ns = mono_ns + LOG_EVERY_NS;
+}
