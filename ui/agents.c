@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collate.h"
 #include "console.h"
 #include "draw.h"
 #include "labels.h"
@@ -130,7 +131,7 @@ static int compare(const void *pa, const void *pb, void *ctx)
 	case 3: d = (b->taken > a->taken) - (b->taken < a->taken); break;
 	default: break;
 	}
-	return d ? d : strcmp(a->name, b->name);
+	return d ? d : name_collate(a->name, b->name);
 }
 
 /* The rows shown: collected, filtered, sorted. */
