@@ -23,13 +23,36 @@
 /* ---- header ---- */
 
 struct segment {
-	char text[192]; /* room for a label, a reason of TEXT_MAX and the retry delay */
+	char text[192];        /* room for a label, a reason of TEXT_MAX and the retry delay */
+	char reason[TEXT_MAX]; /* a feed's error: cut to the room left, after text */
+	char tail[48];         /* after the reason: ", retry in 4 s" */
+	char brief[64];        /* the short form a narrow bar shows; "" when none */
 	enum role role;
-	int prio; /* 0 always shown; the highest goes first when the bar is too narrow */
+	int prio;     /* 0 always shown; the highest goes first when the bar is too narrow */
+	int reason_w; /* columns given to the reason */
+	bool use_brief;
 };
 
+/* The columns a reason keeps at least before the short form is used instead. */
+enum { REASON_MIN = 12 };
+
+/* The kind of a feed's error, its words before the first ':' ("DNS", "refused", "TLS"). */
+static void error_kind(char *dst, size_t size, const char *error)
+{
+	const char *colon = strchr(error, ':');
+	size_t n = colon ? (size_t)(colon - error) : strlen(error);
+	char whole[TEXT_MAX];
+
+	text_copy(whole, sizeof whole, error);
+	if (n < sizeof whole)
+		whole[n] = '\0';
+	text_fit(dst, size, whole, 16);
+}
+
 /* The state of one feed in words, and its role: the feed's alert (alerts.h) sets the colour
- * and a feed in alert says for how long it has been silent, or why it never connected. */
+ * and a feed in alert says for how long it has been silent, or why it never connected. Its
+ * brief form ("not connected: DNS", "stale 42 s", "token rejected") is what a narrow bar
+ * keeps. */
 static void feed_segment(const struct console *c, const struct feed_status *f, bool label,
                          struct segment *sg)
 {
@@ -42,42 +65,50 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 	enum role alert_role = alert == ALERT_CRIT   ? ROLE_STALE
 	                       : alert == ALERT_WARN ? ROLE_WARN
 	                                             : ROLE_HEADER;
-	char ago[32], prefix[24] = "", why[TEXT_MAX + 32] = "";
+	char ago[32], prefix[24] = "", kind[24] = "";
+	bool why = !last && f->last_error[0];
 
+	memset(sg, 0, sizeof *sg);
 	if (label)
 		snprintf(prefix, sizeof prefix, "%s ", f->label);
-	if (!last && f->last_error[0]) {
-		char cut[TEXT_MAX];
-		text_fit(cut, sizeof cut, f->last_error, 32); /* the header has room for a reason */
-		text_join(why, sizeof why, "not connected: ", cut);
+	if (why) {
+		error_kind(kind, sizeof kind, f->last_error);
+		text_copy(sg->reason, sizeof sg->reason, f->last_error);
+		snprintf(sg->brief, sizeof sg->brief, "%snot connected: %s", prefix, kind);
 	}
 	fmt_ago(ago, sizeof ago, wall, f->last_event_ns);
-	sg->prio = 1;
+	sg->prio = 0;
 	switch (f->state) {
 	case FEED_CONNECTING:
-		snprintf(sg->text, sizeof sg->text, "%s%s", prefix, why[0] ? why : "connecting");
+		snprintf(sg->text, sizeof sg->text, "%s%s", prefix,
+		         why ? "not connected: " : "connecting");
 		sg->role = alert_role;
 		break;
 	case FEED_BACKOFF:
-		if (why[0])
-			snprintf(sg->text, sizeof sg->text, "%s%s, retry in %d s", prefix, why,
-			         (int)retry);
-		else if (alert != ALERT_NONE && last)
+		if (why) {
+			snprintf(sg->text, sizeof sg->text, "%snot connected: ", prefix);
+			snprintf(sg->tail, sizeof sg->tail, ", retry in %d s", (int)retry);
+		} else if (alert != ALERT_NONE && last) {
 			snprintf(sg->text, sizeof sg->text, "%sstale %d s, reconnecting in %d s",
 			         prefix, (int)silent, (int)retry);
-		else
+			snprintf(sg->brief, sizeof sg->brief, "%sstale %d s", prefix, (int)silent);
+		} else {
 			snprintf(sg->text, sizeof sg->text, "%sreconnecting in %d s", prefix,
 			         (int)retry);
+		}
 		sg->role = alert != ALERT_NONE ? alert_role : ROLE_WARN;
 		break;
 	case FEED_AUTH_FAILED:
+		sg->reason[0] = '\0';
 		snprintf(sg->text, sizeof sg->text, "%sTOKEN REJECTED, retry in %d s", prefix,
 		         (int)retry);
+		snprintf(sg->brief, sizeof sg->brief, "%stoken rejected", prefix);
 		sg->role = ROLE_STALE;
 		break;
 	case FEED_STALE:
 		snprintf(sg->text, sizeof sg->text, "%sSTALE for %d s, last event %s", prefix,
 		         (int)silent, ago);
+		snprintf(sg->brief, sizeof sg->brief, "%sstale %d s", prefix, (int)silent);
 		sg->role = ROLE_STALE;
 		break;
 	case FEED_LIVE:
@@ -85,13 +116,19 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 		if (alert != ALERT_NONE && last) {
 			snprintf(sg->text, sizeof sg->text, "%sSTALE for %d s, last event %s",
 			         prefix, (int)silent, ago);
+			snprintf(sg->brief, sizeof sg->brief, "%sstale %d s", prefix, (int)silent);
 			sg->role = alert_role;
 		} else {
 			snprintf(sg->text, sizeof sg->text, "%slive, last event %s", prefix, ago);
+			snprintf(sg->brief, sizeof sg->brief, "%slive", prefix);
 			sg->role = ROLE_HEADER;
 		}
 		break;
 	}
+	if (f->state != FEED_CONNECTING && f->state != FEED_BACKOFF)
+		sg->reason[0] = '\0';
+	if (!why && f->state == FEED_BACKOFF && !sg->brief[0])
+		snprintf(sg->brief, sizeof sg->brief, "%sreconnecting", prefix);
 }
 
 /* The OVH API's own state (roster.h), apart from the feeds: a failure there never stops the
@@ -138,12 +175,79 @@ static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_m
 	snprintf(dst, dstsize, "latency %s, p95 %s", p50, p95);
 }
 
+/* Columns a segment takes in the bar, its separator included. */
+static int segment_width(const struct segment *sg)
+{
+	if (sg->use_brief)
+		return text_width(sg->brief) + 3;
+	return text_width(sg->text) + sg->reason_w + text_width(sg->tail) + 3;
+}
+
+static int shown_width(const struct segment *seg, const bool *shown, int n, int fixed)
+{
+	int used = fixed;
+	for (int i = 0; i < n; i++)
+		if (shown[i])
+			used += segment_width(&seg[i]);
+	return used;
+}
+
+/* Fit the bar in cols (fixed: the columns of the margins and the clock): drop the least
+ * important segments; if those that always stay still do not fit, use their short forms and
+ * take back the dropped ones that now fit, most important first; then give the room left to
+ * the feeds' reasons. Returns the columns used. */
+static int header_layout(struct segment *seg, int n, bool *shown, int cols, int fixed)
+{
+	int used;
+
+	for (int i = 0; i < n; i++) {
+		int w = text_width(seg[i].reason);
+		shown[i] = true;
+		seg[i].use_brief = false;
+		seg[i].reason_w = w < REASON_MIN ? w : REASON_MIN;
+	}
+	for (;;) {
+		int worst = -1;
+		used = shown_width(seg, shown, n, fixed);
+		for (int i = 0; i < n; i++)
+			if (shown[i] && seg[i].prio > 0 &&
+			    (worst < 0 || seg[i].prio > seg[worst].prio))
+				worst = i;
+		if (used <= cols || worst < 0)
+			break;
+		shown[worst] = false;
+	}
+	if (used > cols) {
+		for (int i = 0; i < n; i++)
+			seg[i].use_brief = seg[i].brief[0] != '\0';
+		for (int prio = 1; prio <= 9; prio++)
+			for (int i = 0; i < n; i++)
+				if (!shown[i] && seg[i].prio == prio &&
+				    shown_width(seg, shown, n, fixed) + segment_width(&seg[i]) <=
+				        cols)
+					shown[i] = true;
+		used = shown_width(seg, shown, n, fixed);
+	}
+	for (int i = 0; i < n && used < cols; i++) {
+		int more = text_width(seg[i].reason) - seg[i].reason_w;
+		if (!shown[i] || seg[i].use_brief || more <= 0)
+			continue;
+		if (more > cols - used)
+			more = cols - used;
+		seg[i].reason_w += more;
+		used += more;
+	}
+	return used;
+}
+
 void header_draw(struct console *c)
 {
 	struct segment seg[FEEDS_MAX + 11];
+	bool shown[FEEDS_MAX + 11];
 	int n = 0, used, x, notice = -1;
 	char clock[16];
 
+	memset(seg, 0, sizeof seg);
 	draw_fill(0, 0, c->cols, ROLE_HEADER);
 	snprintf(seg[n].text, sizeof seg[n].text, "ctiboard");
 	seg[n].role = ROLE_HEADER;
@@ -209,39 +313,34 @@ void header_draw(struct console *c)
 		snprintf(seg[n].text, sizeof seg[n].text, "no alert");
 		seg[n].role = ROLE_HEADER;
 	}
-	seg[n++].prio = 2;
+	seg[n++].prio = 0; /* the alert count always stays */
 
 	fmt_clock(clock, sizeof clock, c->now_ns);
-	/* drop the least important segments until the bar fits */
-	for (;;) {
-		int worst = -1;
-
-		used = 1 + (int)strlen(clock) + 1;
-		for (int i = 0; i < n; i++)
-			if (seg[i].prio >= 0) {
-				used += text_width(seg[i].text) + 3;
-				if (seg[i].prio > 0 && (worst < 0 || seg[i].prio > seg[worst].prio))
-					worst = i;
-			}
-		if (used <= c->cols || worst < 0)
-			break;
-		seg[worst].prio = -1;
-	}
-	if (notice >= 0 && seg[notice].prio < 0 && c->cols - used >= 3 + 20) {
+	used = header_layout(seg, n, shown, c->cols, 1 + (int)strlen(clock) + 1);
+	if (notice >= 0 && !shown[notice] && c->cols - used >= 3 + 20) {
 		char cut[sizeof seg[notice].text];
-		text_fit(cut, sizeof cut, seg[notice].text, c->cols - used - 3);
+		fmt_cut(cut, sizeof cut, seg[notice].text, c->cols - used - 3);
 		memcpy(seg[notice].text, cut, sizeof cut);
-		seg[notice].prio = 9;
+		shown[notice] = true;
 	}
 	x = 1;
 	for (int i = 0; i < n && x < c->cols; i++) {
-		if (seg[i].prio < 0)
+		char text[sizeof seg[i].text + sizeof seg[i].reason + sizeof seg[i].tail];
+		char reason[sizeof seg[i].reason];
+
+		if (!shown[i])
 			continue;
 		if (x > 1) {
 			draw_str(0, x, c->cols - x, c->ascii_lines ? "|" : "\u00b7", ROLE_HEADER);
 			x += 2;
 		}
-		x += draw_str(0, x, c->cols - x, seg[i].text, seg[i].role) + 1;
+		if (seg[i].use_brief)
+			text_copy(text, sizeof text, seg[i].brief);
+		else
+			snprintf(text, sizeof text, "%s%s%s", seg[i].text,
+			         fmt_cut(reason, sizeof reason, seg[i].reason, seg[i].reason_w),
+			         seg[i].tail);
+		x += draw_str(0, x, c->cols - x, text, seg[i].role) + 1;
 	}
 	x = c->cols - (int)strlen(clock) - 1;
 	if (x > 0)
