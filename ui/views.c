@@ -349,10 +349,45 @@ void header_draw(struct console *c)
 
 /* ---- footer ---- */
 
+enum { HINT_RANK_MAX = 32 };
+
+/* Columns one key hint takes: "F1 Help " */
+static int hint_width(const struct action *a)
+{
+	return (int)strlen(a->hint_key) + (int)strlen(a->hint) + 2;
+}
+
+/* The key hints of this view in the table's order, those of the best rank first when they do
+ * not all fit in right columns (help and quit before the rest). */
+static void footer_hints(struct console *c, int ctx, int right)
+{
+	const struct action *t = actions_table();
+	bool shown[ACT_COUNT] = {false};
+	int used = 0, x = 0, y = c->rows - 1;
+
+	for (int rank = 0; rank <= HINT_RANK_MAX; rank++)
+		for (int i = 0; i < ACT_COUNT; i++) {
+			if (!t[i].hint_key || !(t[i].hint_ctx & ctx) || t[i].hint_rank != rank)
+				continue;
+			if (c->s->kiosk == 1 && t[i].id != ACT_QUIT)
+				continue;
+			if (used + hint_width(&t[i]) <= right) {
+				shown[i] = true;
+				used += hint_width(&t[i]);
+			}
+		}
+	for (int i = 0; i < ACT_COUNT; i++) {
+		int kw = (int)strlen(t[i].hint_key ? t[i].hint_key : "");
+		if (!shown[i])
+			continue;
+		x += draw_str(y, x, kw, t[i].hint_key, ROLE_FOOTER_KEY);
+		x += draw_str(y, x + 1, hint_width(&t[i]) - kw, t[i].hint, ROLE_FOOTER) + 2;
+	}
+}
+
 void footer_draw(struct console *c)
 {
-	int y = c->rows - 1, x = 0, right = c->cols, ctx = console_ctx(c);
-	const struct action *t = actions_table();
+	int y = c->rows - 1, right = c->cols, ctx = console_ctx(c);
 	char buf[sizeof c->status + FILTER_MAX + 64];
 
 	draw_fill(y, 0, c->cols, ROLE_FOOTER);
@@ -386,20 +421,7 @@ void footer_draw(struct console *c)
 		right = c->cols - w;
 		draw_text(y, right, w, buf, c->status[0] ? ROLE_FOOTER : ROLE_BANNER, ALIGN_RIGHT);
 	}
-	for (int i = 0; i < ACT_COUNT; i++) {
-		int kw, hw;
-
-		if (!t[i].hint_key || !(t[i].hint_ctx & ctx))
-			continue;
-		if (c->s->kiosk == 1 && t[i].id != ACT_QUIT)
-			continue;
-		kw = (int)strlen(t[i].hint_key);
-		hw = (int)strlen(t[i].hint) + 2;
-		if (x + kw + hw > right)
-			break;
-		x += draw_str(y, x, kw, t[i].hint_key, ROLE_FOOTER_KEY);
-		x += draw_str(y, x + 1, hw, t[i].hint, ROLE_FOOTER) + 2;
-	}
+	footer_hints(c, ctx, right);
 }
 
 /* ---- detail ---- */
@@ -680,8 +702,22 @@ void help_draw(struct console *c, int y, int h)
 	tb_add(&b, ROLE_PANEL_TITLE_FOCUS, " ctiboard help  (Esc or ? to go back)");
 	tb_blank(&b);
 	tb_add(&b, ROLE_COLUMN_HEAD, " Keys");
-	for (int i = 0; i < ACT_COUNT; i++)
-		tb_wrap(&b, c->cols, 19, t[i].key_names, t[i].help);
+	for (int i = 0; i < ACT_COUNT; i++) {
+		char help[1024];
+		bool seen = false;
+		/* a key with a meaning per view is one line: its meanings joined */
+		for (int j = 0; j < i; j++)
+			seen = seen || strcmp(t[j].key_names, t[i].key_names) == 0;
+		if (seen)
+			continue;
+		text_copy(help, sizeof help, t[i].help);
+		for (int j = i + 1; j < ACT_COUNT; j++)
+			if (strcmp(t[j].key_names, t[i].key_names) == 0) {
+				size_t n = strlen(help);
+				snprintf(help + n, sizeof help - n, "; %s", t[j].help);
+			}
+		tb_wrap(&b, c->cols, 19, t[i].key_names, help);
+	}
 	if (s->mouse)
 		tb_add(&b, ROLE_DEFAULT, "  %-16s %s", "mouse",
 		       "click selects a row, wheel scrolls");
