@@ -130,3 +130,15 @@ def test_a_wide_header_gives_the_error_the_room_it_has(tmp_path):
     line = header(text)
     assert "Could not resolve host: no-such-host.invalid, retry in" in line, line
     assert "0.0 ev/s" in line and "alert" in line, line
+
+
+def test_the_wallboard_banner_says_why_there_is_no_data(tmp_path):
+    s = _unresolvable_console(tmp_path, 80)
+    try:
+        s.wait_for(lambda t: "DNS" in header(t), "the DNS failure")
+        s.keys("w")
+        text = s.wait_for(lambda t: "NO DATA YET" in t, "the wallboard's banner")
+    finally:
+        s.close()
+    banner = next(ln for ln in text.splitlines() if "NO DATA YET" in ln)
+    assert "NOT CONNECTED (DNS) - NO DATA YET" in banner, banner

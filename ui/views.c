@@ -36,19 +36,6 @@ struct segment {
 /* The columns a reason keeps at least before the short form is used instead. */
 enum { REASON_MIN = 12 };
 
-/* The kind of a feed's error, its words before the first ':' ("DNS", "refused", "TLS"). */
-static void error_kind(char *dst, size_t size, const char *error)
-{
-	const char *colon = strchr(error, ':');
-	size_t n = colon ? (size_t)(colon - error) : strlen(error);
-	char whole[TEXT_MAX];
-
-	text_copy(whole, sizeof whole, error);
-	if (n < sizeof whole)
-		whole[n] = '\0';
-	text_fit(dst, size, whole, 16);
-}
-
 /* The state of one feed in words, and its role: the feed's alert (alerts.h) sets the colour
  * and a feed in alert says for how long it has been silent, or why it never connected. Its
  * brief form ("not connected: DNS", "stale 42 s", "token rejected") is what a narrow bar
@@ -72,7 +59,7 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 	if (label)
 		snprintf(prefix, sizeof prefix, "%s ", f->label);
 	if (why) {
-		error_kind(kind, sizeof kind, f->last_error);
+		feed_error_kind(kind, sizeof kind, f->last_error);
 		text_copy(sg->reason, sizeof sg->reason, f->last_error);
 		snprintf(sg->brief, sizeof sg->brief, "%snot connected: %s", prefix, kind);
 	}
