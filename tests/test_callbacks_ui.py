@@ -221,3 +221,17 @@ def test_callbacks_columns_fit_their_values(tmux, long_day, width):
     for ln in lines(scr):
         if re.match(r"^ +\d+:\d\d", ln) and "called" in ln:
             assert ln.rstrip().endswith(("Roux", "Dupont", "Accueil", "\u2026")), ln
+
+
+def test_queue_detail_wraps_its_definitions_at_80_columns(tmux, day):
+    s = start(tmux, day, 80, 40)
+    tmux.keys(s, "Enter")  # the first queue: Support
+    scr = tmux.wait(s, lambda scr: "Queue +33 9 72 20 00 00" in scr, "the queue's detail")
+    rows = lines(scr)
+    at = next(i for i, ln in enumerate(rows) if ln.startswith("  Offered"))
+    # the definition goes on, under itself, on the next row: nothing is cut
+    offered = rows[at].rstrip() + " " + rows[at + 1].strip()
+    assert "+ 1 timed out + 0 left by key + waiting" in offered, rows[at:at + 2]
+    assert rows[at + 1].startswith(" " * 27) and rows[at + 1][27] != " ", rows[at + 1]
+    at = next(i for i, ln in enumerate(rows) if ln.startswith("  Service level"))
+    assert (rows[at].rstrip() + " " + rows[at + 1].strip()).endswith("+ 3 abandoned)")

@@ -486,16 +486,36 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 
 /* What the OVH API says of the queue: its agents by status, and OVH's own answered and lost
  * counts beside ctiboard's, flagged when they drift apart by more than 2 calls and 5%. */
+/* One figure of a queue's detail: "  Offered              42  = 39 answered + ...", the
+ * definition wrapped under itself at the width of the screen. */
+__attribute__((format(printf, 6, 7))) static void figure_row(struct console *c, struct tbuf *b,
+                                                             enum role r, const char *name,
+                                                             const char *value, const char *fmt,
+                                                             ...)
+{
+	char head[64], text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	snprintf(head, sizeof head, "%-16s %6s ", name, value);
+	tb_wrap_as(b, r, c->cols, 27, head, text);
+}
+
 static void detail_queue_api(struct console *c, const struct queue *q, const struct queue_stats *qs,
                              struct tbuf *b)
 {
 	struct api_agent_counts n;
 	api_count_agents(&c->st.api, q->number, NULL, &n);
-	if (n.available + n.on_call + n.on_break + n.logged_out > 0)
-		tb_add(b, n.available ? ROLE_DEFAULT : ROLE_WARN,
-		       "  %-16s %d available, %d on a call, %d on break, %d logged out",
-		       c->st.api.simulated ? "Agents (demo)" : "Agents (OVH)", n.available,
-		       n.on_call, n.on_break, n.logged_out);
+	if (n.available + n.on_call + n.on_break + n.logged_out > 0) {
+		char text[160];
+		snprintf(text, sizeof text,
+		         "%d available, %d on a call, %d on break, %d logged out", n.available,
+		         n.on_call, n.on_break, n.logged_out);
+		tb_wrap_as(b, n.available ? ROLE_DEFAULT : ROLE_WARN, c->cols, 19,
+		           c->st.api.simulated ? "Agents (demo)" : "Agents (OVH)", text);
+	}
 	uint32_t answered = 0, lost = 0;
 	int64_t reset = 0;
 	bool have = false;
@@ -518,9 +538,11 @@ static void detail_queue_api(struct console *c, const struct queue *q, const str
 	bool drift = da > tol_a || -da > tol_a || dl > tol_l || -dl > tol_l;
 	char since[16];
 	fmt_clock(since, sizeof since, reset * NS_PER_S);
-	tb_add(b, drift ? ROLE_WARN : ROLE_DEFAULT,
-	       "  OVH's counts     %u answered, %u lost since %s; ctiboard %u answered, %u lost%s",
-	       answered, lost, since, qs->answered, ours_lost, drift ? "  DRIFT" : "");
+	char text[256];
+	snprintf(text, sizeof text,
+	         "%u answered, %u lost since %s; ctiboard %u answered, %u lost%s", answered, lost,
+	         since, qs->answered, ours_lost, drift ? "  DRIFT" : "");
+	tb_wrap_as(b, drift ? ROLE_WARN : ROLE_DEFAULT, c->cols, 19, "OVH's counts", text);
 }
 
 /* The queue's day per interval as a bar chart, as wide as the terminal. */
@@ -566,54 +588,60 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	tb_add(b, ROLE_DEFAULT, "  Type %s", q->type[0] ? q->type : "-");
 	tb_blank(b);
 	tb_add(b, ROLE_COLUMN_HEAD, " Figures of today, and the numbers behind them");
-	tb_add(b, ROLE_DEFAULT, "  Waiting now      %6d  %s", qs.waiting,
-	       q->count >= 0 ? "(Count of the last count event)"
-	                     : "(callers waiting in the queue)");
+	char v[24];
+	snprintf(v, sizeof v, "%d", qs.waiting);
+	figure_row(c, b, ROLE_DEFAULT, "Waiting now", v, "%s",
+	           q->count >= 0 ? "(Count of the last count event)"
+	                         : "(callers waiting in the queue)");
 	fmt_duration(d1, sizeof d1, qs.waiting ? qs.longest_wait_s : -1);
-	tb_add(b, ROLE_DEFAULT, "  Longest wait     %6s  (now - joined time of the oldest caller)",
-	       d1);
-	tb_add(b, ROLE_DEFAULT,
-	       "  Offered          %6u  = %u answered + %u abandoned + %u short + %u timed out + "
-	       "%u left by key + waiting",
-	       qs.offered, qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out,
-	       qs.left_by_key);
-	tb_add(b, ROLE_DEFAULT, "  Answered         %6u  (%u within %d s)", qs.answered,
-	       q->today.answered_in_sl, r.sl_target_s);
-	tb_add(b, ROLE_DEFAULT,
-	       "  Abandoned        %6u  (left unanswered after %d s; %u sooner: short abandons)",
-	       qs.abandoned, r.short_abandon_s, qs.short_abandoned);
-	tb_add(b, ROLE_DEFAULT,
-	       "  Timed out        %6u  (removed by the queue: TIMEOUT, NO_AGENT_TIMEOUT)",
-	       qs.timed_out);
-	tb_add(b, ROLE_DEFAULT, "  Left by key      %6u  (left with the exit key: not abandons)",
-	       qs.left_by_key);
+	figure_row(c, b, ROLE_DEFAULT, "Longest wait", d1, "%s",
+	           "(now - joined time of the oldest caller)");
+	snprintf(v, sizeof v, "%u", qs.offered);
+	figure_row(c, b, ROLE_DEFAULT, "Offered", v,
+	           "= %u answered + %u abandoned + %u short + %u timed out + %u left by key + "
+	           "waiting",
+	           qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out, qs.left_by_key);
+	snprintf(v, sizeof v, "%u", qs.answered);
+	figure_row(c, b, ROLE_DEFAULT, "Answered", v, "(%u within %d s)", q->today.answered_in_sl,
+	           r.sl_target_s);
+	snprintf(v, sizeof v, "%u", qs.abandoned);
+	figure_row(c, b, ROLE_DEFAULT, "Abandoned", v,
+	           "(left unanswered after %d s; %u sooner: short abandons)", r.short_abandon_s,
+	           qs.short_abandoned);
+	snprintf(v, sizeof v, "%u", qs.timed_out);
+	figure_row(c, b, ROLE_DEFAULT, "Timed out", v, "%s",
+	           "(removed by the queue: TIMEOUT, NO_AGENT_TIMEOUT)");
+	snprintf(v, sizeof v, "%u", qs.left_by_key);
+	figure_row(c, b, ROLE_DEFAULT, "Left by key", v, "%s",
+	           "(left with the exit key: not abandons)");
 	fmt_pm(p1, sizeof p1, qs.abandon_rate_pm);
-	tb_add(b, ROLE_DEFAULT,
-	       "  Abandon rate     %6s  = %u abandoned / (%u answered + %u abandoned)", p1,
-	       qs.abandoned, qs.answered, qs.abandoned);
+	figure_row(c, b, ROLE_DEFAULT, "Abandon rate", p1,
+	           "= %u abandoned / (%u answered + %u abandoned)", qs.abandoned, qs.answered,
+	           qs.abandoned);
 	fmt_pm(p1, sizeof p1, qs.service_level_pm);
 	if (s->sl_formula == SL_ANSWERED_ONLY)
-		tb_add(b, ROLE_DEFAULT,
-		       "  Service level    %6s  = %u answered within %d s / %u answered", p1,
-		       q->today.answered_in_sl, r.sl_target_s, qs.answered);
+		figure_row(c, b, ROLE_DEFAULT, "Service level", p1,
+		           "= %u answered within %d s / %u answered", q->today.answered_in_sl,
+		           r.sl_target_s, qs.answered);
 	else
-		tb_add(b, ROLE_DEFAULT,
-		       "  Service level    %6s  = %u answered within %d s / (%u answered + %u "
-		       "abandoned)",
-		       p1, q->today.answered_in_sl, r.sl_target_s, qs.answered, qs.abandoned);
+		figure_row(c, b, ROLE_DEFAULT, "Service level", p1,
+		           "= %u answered within %d s / (%u answered + %u abandoned)",
+		           q->today.answered_in_sl, r.sl_target_s, qs.answered, qs.abandoned);
 	fmt_duration(d1, sizeof d1, qs.avg_wait_s);
 	fmt_duration(d2, sizeof d2, q->today.wait_total_s);
-	tb_add(b, ROLE_DEFAULT, "  Average wait     %6s  = %s total wait / %u answered", d1, d2,
-	       qs.answered);
+	figure_row(c, b, ROLE_DEFAULT, "Average wait", d1, "= %s total wait / %u answered", d2,
+	           qs.answered);
 	fmt_duration(d1, sizeof d1, qs.avg_talk_s);
 	fmt_duration(d2, sizeof d2, q->today.talk_total_s);
-	tb_add(b, ROLE_DEFAULT, "  Average talk     %6s  = %s total talk / %u finished agent calls",
-	       d1, d2, q->today.talks);
+	figure_row(c, b, ROLE_DEFAULT, "Average talk", d1,
+	           "= %s total talk / %u finished agent calls", d2, q->today.talks);
 	fmt_duration(d3, sizeof d3, qs.worst_wait_s);
-	tb_add(b, ROLE_DEFAULT, "  Worst wait       %6s  (longest wait today, answered or not)",
-	       d3);
-	tb_add(b, ROLE_DEFAULT, "  Agents on call   %6d  of %d agents seen; %u offers not taken",
-	       qs.agents_on_call, qs.agents_known, q->today.agent_failures);
+	figure_row(c, b, ROLE_DEFAULT, "Worst wait", d3, "%s",
+	           "(longest wait today, answered or not)");
+	snprintf(v, sizeof v, "%d", qs.agents_on_call);
+	figure_row(c, b, ROLE_DEFAULT, "Agents on call", v,
+	           "of %d agents seen; %u offers not taken", qs.agents_known,
+	           q->today.agent_failures);
 	detail_queue_api(c, q, &qs, b);
 	tb_blank(b);
 	detail_chart(c, q, b);
