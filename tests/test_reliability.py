@@ -4,9 +4,11 @@ faults made by the LD_PRELOAD shim (tests/shim/faults.c)."""
 import json
 import os
 import pty
+import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -137,6 +139,28 @@ def test_demo_headless_says_what_it_does(tmp_path):
     assert r.stderr.count("demo without a screen") == 1
 
 
+def test_demo_headless_with_a_journal_says_the_journal_is_kept(tmp_path):
+    journal = tmp_path / "journal"
+    r = run(tmp_path, "--demo", "--headless", "--journal", str(journal), "--demo-duration", "600")
+    assert r.returncode == 0, r.stderr
+    said = [l for l in r.stderr.splitlines() if "demo without a screen" in l]
+    assert said == ["ctiboard: demo without a screen: events go to the journal in %s" % journal]
+    assert any(f.stat().st_size > 0 for f in journal.iterdir())
+
+
+def test_replay_headless_without_snapshot_says_nothing_is_kept(tmp_path):
+    day = os.path.join(os.path.dirname(__file__), "data", "day.jsonl")
+    r = run(tmp_path, "--replay", day, "--speed", "0", "--headless")
+    assert r.returncode == 0, r.stderr
+    said = [l for l in r.stderr.splitlines() if "without a screen" in l]
+    assert said == ["ctiboard: replay without a screen and without --snapshot: nothing is shown "
+                    "or kept; alerts and malformed lines are reported here"]
+    r = run(tmp_path, "--replay", day, "--speed", "0", "--headless",
+            "--snapshot", str(tmp_path / "snap.json"))
+    assert r.returncode == 0, r.stderr
+    assert "without a screen" not in r.stderr
+
+
 def test_core_files_are_off(tmp_path):
     p = subprocess.Popen([binary(), "--demo", "--headless"], env=env_for(tmp_path),
                          stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -152,6 +176,36 @@ def test_core_files_are_off(tmp_path):
     finally:
         p.terminate()
         p.wait(10)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the program as another user")
+def test_process_is_not_dumpable():
+    # A process that is not dumpable has its /proc files owned by root whatever its own uid:
+    # run as nobody, the program's /proc/PID/environ must belong to root, not to nobody.
+    nobody = 65534
+    home = Path(tempfile.mkdtemp(prefix="ctiboard-nobody-", dir="/tmp"))
+    try:
+        home.chmod(0o755)
+        prog = home / "ctiboard"
+        shutil.copy(binary(), prog)
+        prog.chmod(0o755)
+        p = subprocess.Popen(["setpriv", "--reuid=%d" % nobody, "--regid=%d" % nobody,
+                              "--clear-groups", str(prog), "--demo", "--headless"],
+                             env=env_for(home), stdin=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, cwd=str(home))
+        try:
+            status = Path("/proc/%d/status" % p.pid)
+            wait_until(lambda: "\nUid:\t%d" % nobody in status.read_text() or
+                       p.poll() is not None, "the program running as nobody")
+            time.sleep(0.5)  # past its start-up, where it says so
+            assert p.poll() is None, p.stderr.read()
+            assert "\nUid:\t%d" % nobody in status.read_text()
+            assert Path("/proc/%d/environ" % p.pid).stat().st_uid == 0
+        finally:
+            p.terminate()
+            p.wait(10)
+    finally:
+        shutil.rmtree(home)
 
 
 # ---- signals and exit statuses ---------------------------------------------------------------
