@@ -118,7 +118,7 @@ struct queue_today {
  * across the day's reset. Newest first; 0 is no entry. */
 #define QUEUE_RECENT_MAX 16
 struct queue_recent {
-	int64_t answered_s;              /* the last answer */
+	int64_t answered_s;                    /* the last answer */
 	int64_t timed_out_s[QUEUE_RECENT_MAX]; /* callers removed by the queue: when */
 	int64_t joined_s[QUEUE_RECENT_MAX];    /* callers who entered the queue: when */
 };
@@ -258,6 +258,9 @@ struct model {
 	 * the report reads each day there; NULL in the live program */
 	void (*day_end)(void *ctx, struct model *m);
 	void *day_end_ctx;
+	/* a supervisor's action asked by the UI, waiting for the roster thread (api_action.h) */
+	struct api_action action;
+	bool action_pending;
 	bool measure_latency; /* count the feed latency of the events applied (live runs) */
 	/* Called by model_apply() under the lock for each event that changed the model (not for
 	 * duplicates, late events about what has ended, nor events refused by a bound), after the
@@ -302,6 +305,10 @@ void model_tick_live(struct model *m, int64_t wall_ns, int64_t mono_ns);
 
 /* Forget today's counters (lock held). Calls and callers in progress stay. */
 void model_reset_today(struct model *m);
+
+/* Add a line to the event log that no event made (a supervisor's action); lock held. */
+void model_log_note(struct model *m, int64_t t, const char *kind_name, const char *resource,
+                    const char *detail);
 
 /* The model's "now" (lock held, or on a copied state). */
 int64_t state_now_ns(const struct model_state *st);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api_action.h"
 #include "ingest.h"
 #include "model.h"
 
@@ -138,6 +139,10 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 			model_lock(m);
 			model_reset_today(m);
 			model_unlock(m);
+			continue;
+		}
+		if (api_action_is_journal_line(line, len)) {
+			res->actions++;
 			continue;
 		}
 		struct ingest_result r;
