@@ -250,6 +250,7 @@ struct model {
 	bool alerts_due;           /* time moved (a tick): evaluate the alerts at unlock */
 	alert_hook_fn *alert_hook; /* told of each alert raised, changed or cleared; may be NULL */
 	bool alerts_off;           /* no alert list kept (a report reads the day, not the alerts) */
+	bool resets_ignored;       /* a journalled `r` is not applied (a report reads whole days) */
 	void *alert_hook_ctx;
 	int wake_fd;              /* written to when the generation moves; -1 none */
 	atomic_bool wake_pending; /* wake_fd written and not yet drained: no need to write again */

@@ -19,6 +19,10 @@ struct judged {
 	const struct alert_list *prev;
 	int64_t now_s;
 	bool failed;
+	/* the previous list's alerts of the subject judged last: [lo, hi) of prev */
+	enum alert_scope seen_scope;
+	const char *seen_id;
+	size_t lo, hi;
 };
 
 /* Margin a figure must go back past its threshold by before its alert clears. */
@@ -92,10 +96,30 @@ static const struct alert *find(const struct alert_list *l, enum alert_scope sco
 	return NULL;
 }
 
-static enum alert_level had_level(const struct judged *j, enum alert_scope scope, const char *id,
+/* The previous list's alert (scope, id, rule), or NULL. A subject's rules are judged one after
+ * the other, so its alerts are looked up once and then walked: one search per queue or line,
+ * not one per rule. */
+static const struct alert *had(struct judged *j, enum alert_scope scope, const char *id,
+                               enum alert_rule rule)
+{
+	const struct alert_list *l = j->prev;
+	if (!j->seen_id || scope != j->seen_scope || id != j->seen_id) {
+		j->seen_scope = scope, j->seen_id = id;
+		j->lo = j->hi = lower_bound(l, scope, id, ALERT_RULES);
+		while (j->hi < l->count &&
+		       compare_key(scope, id, ALERT_RULES, &l->items[j->hi]) == 0)
+			j->hi++;
+	}
+	for (size_t i = j->lo; i < j->hi; i++)
+		if (l->items[i].rule == rule)
+			return &l->items[i];
+	return NULL;
+}
+
+static enum alert_level had_level(struct judged *j, enum alert_scope scope, const char *id,
                                   enum alert_rule rule)
 {
-	const struct alert *a = find(j->prev, scope, id, rule);
+	const struct alert *a = had(j, scope, id, rule);
 	return a ? a->level : ALERT_NONE;
 }
 
@@ -124,7 +148,7 @@ static void put(struct judged *j, enum alert_scope scope, const char *id, enum a
 		j->failed = true;
 		return;
 	}
-	const struct alert *old = find(j->prev, scope, id, rule);
+	const struct alert *old = had(j, scope, id, rule);
 	struct alert *a = &j->next->items[j->next->count++];
 	memset(a, 0, sizeof *a);
 	a->scope = scope;
@@ -445,7 +469,7 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
                      const struct settings *s, int64_t now_ns, alert_hook_fn *hook, void *ctx)
 {
 	struct alert_list next = {0};
-	struct judged j = {&next, list, now_ns / NS_PER_S, false};
+	struct judged j = {.next = &next, .prev = list, .now_s = now_ns / NS_PER_S};
 
 	judge_queues(&j, st, s, j.now_s);
 	size_t nring;

@@ -137,7 +137,8 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 			last_event_ns = t;
 		if (is_reset_line(line, len)) { /* the r key, journalled: reset here too */
 			model_lock(m);
-			model_reset_today(m);
+			if (!m->resets_ignored)
+				model_reset_today(m);
 			model_unlock(m);
 			continue;
 		}

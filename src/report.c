@@ -524,6 +524,7 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 	m.st.clock.replay = true;
 	m.st.clock.speed = 0;
 	m.alerts_off = true; /* evaluated after every line, they would cost most of the time */
+	m.resets_ignored = true; /* a supervisor's reset clears a screen, not the day's record */
 	m.day_end = take_day;
 	m.day_end_ctx = &g;
 	size_t read = 0;

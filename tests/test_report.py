@@ -73,6 +73,15 @@ def test_sample_day_in_text_and_json_say_the_same():
     assert doc["rows"][2]["queue"] == "total"
 
 
+def test_a_reset_in_the_journal_does_not_cut_the_day(tmp_path):
+    # the console's `r` is journalled so that a restart honours it; a report reads the whole day
+    lines = DAY.read_text().splitlines(keepends=True)
+    cut = tmp_path / "reset.jsonl"
+    cut.write_text("".join(lines[:len(lines) // 2]) + '{"ctiboard":"reset_today"}\n' +
+                   "".join(lines[len(lines) // 2:]))
+    assert csv_rows(cut) == csv_rows(DAY)
+
+
 def test_what_if_recomputes_with_other_definitions():
     # M2 waited 40 s: answered within a 45 s target, not within 20 s
     base = csv_rows(DAY)[0]
