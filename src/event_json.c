@@ -135,7 +135,8 @@ static void copy_redacted(char *dst, size_t size, const char *src)
 	memcpy(tmp, src, take);
 	redact_text(tmp, take);
 	text_sanitize(dst, size, tmp, take);
-	secret_wipe(tmp, sizeof tmp);
+	secret_wipe(tmp,
+	            take); /* only what was copied: this runs for every string of every event */
 }
 
 /* A string field; numbers are accepted as their integer digits. Missing gives "". */

@@ -65,9 +65,7 @@ bool redact_text(char *buf, size_t len)
 
 void secret_wipe(void *p, size_t n)
 {
-	volatile unsigned char *v = p;
-	while (n--)
-		*v++ = 0;
+	explicit_bzero(p, n); /* a memset the compiler may not drop; word at a time */
 }
 
 bool token_is_guid(const char *s)

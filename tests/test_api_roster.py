@@ -288,3 +288,43 @@ def test_wallboard_tiles_count_the_agents(tmp_path):
         assert sorted(sum(int(n) for n in f) for f in found) == [3, 3, 4]
     finally:
         subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+
+
+def test_queue_rows_count_the_agents_by_status(tmp_path):
+    import shlex
+    import subprocess
+    import time
+
+    from feedlib import binary
+
+    sock = "ctiboard-rows-%d" % os.getpid()
+    env = "HOME=%s XDG_CONFIG_HOME=%s LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color" % (
+        shlex.quote(str(tmp_path)), shlex.quote(str(tmp_path / "cfg")))
+    command = "env %s %s --demo --seed 3 --no-journal; sleep 600" % (env, shlex.quote(binary()))
+
+    def tm(*args):
+        return subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    def cell(header, row, head):
+        end = header.index(head) + len(head)  # the columns are right-aligned under their head
+        return row[end - len(head):end].strip()
+
+    tm("new-session", "-d", "-s", "c", "-x", "120", "-y", "30", "sh", "-c", command)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            rows = tm("capture-pane", "-p", "-t", "c").split("\n")
+            header = next((r for r in rows if "Queues (3)" in r), "")
+            queues = [r for r in rows if re.match(r"^.\s(Billing|Sales|Support)\s", r)]
+            if "Free" in header and "Out" in header and len(queues) == 3:
+                break
+            if time.monotonic() > deadline:
+                pytest.fail("no agent columns in the Queues panel:\n" + "\n".join(rows))
+            time.sleep(0.1)
+        counts = [[int(cell(header, r, h)) for h in ("Free", "On call", "Break", "Out")]
+                  for r in queues]
+        # the demo's agents by status: Sales has 3 agents, Support 4, Billing 3
+        assert sorted(sum(c) for c in counts) == [3, 3, 4], counts
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)

@@ -4,9 +4,11 @@ faults made by the LD_PRELOAD shim (tests/shim/faults.c)."""
 import json
 import os
 import pty
+import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -152,6 +154,36 @@ def test_core_files_are_off(tmp_path):
     finally:
         p.terminate()
         p.wait(10)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the program as another user")
+def test_process_is_not_dumpable():
+    # A process that is not dumpable has its /proc files owned by root whatever its own uid:
+    # run as nobody, the program's /proc/PID/environ must belong to root, not to nobody.
+    nobody = 65534
+    home = Path(tempfile.mkdtemp(prefix="ctiboard-nobody-", dir="/tmp"))
+    try:
+        home.chmod(0o755)
+        prog = home / "ctiboard"
+        shutil.copy(binary(), prog)
+        prog.chmod(0o755)
+        p = subprocess.Popen(["setpriv", "--reuid=%d" % nobody, "--regid=%d" % nobody,
+                              "--clear-groups", str(prog), "--demo", "--headless"],
+                             env=env_for(home), stdin=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, cwd=str(home))
+        try:
+            status = Path("/proc/%d/status" % p.pid)
+            wait_until(lambda: "\nUid:\t%d" % nobody in status.read_text() or
+                       p.poll() is not None, "the program running as nobody")
+            time.sleep(0.5)  # past its start-up, where it says so
+            assert p.poll() is None, p.stderr.read()
+            assert "\nUid:\t%d" % nobody in status.read_text()
+            assert Path("/proc/%d/environ" % p.pid).stat().st_uid == 0
+        finally:
+            p.terminate()
+            p.wait(10)
+    finally:
+        shutil.rmtree(home)
 
 
 # ---- signals and exit statuses ---------------------------------------------------------------

@@ -1,16 +1,24 @@
 /* columns.c: the layout of a table's columns in the width it has. */
 #include "columns.h"
 
+#include <stddef.h>
+
 /* Place the columns in width w: drop the least important until the rest fits, then share the
  * spare columns among the flexible ones. Columns are separated by one space. */
 void layout_columns(const struct column *cols, int n, int width, struct layout *lo)
+{
+	layout_columns_except(cols, n, width, NULL, lo);
+}
+
+void layout_columns_except(const struct column *cols, int n, int width, const bool *hidden,
+                           struct layout *lo)
 {
 	bool shown[MAX_COLS];
 	int need, flex, spare, x = 0;
 
 	lo->n = n;
 	for (int i = 0; i < n; i++)
-		shown[i] = true;
+		shown[i] = !(hidden && hidden[i]);
 	for (;;) {
 		int worst = -1;
 

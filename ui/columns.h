@@ -12,7 +12,7 @@ struct column {
 	bool right;
 };
 
-#define MAX_COLS 16
+#define MAX_COLS 20
 
 struct layout {
 	int n;
@@ -22,5 +22,9 @@ struct layout {
 /* Place the columns in width w: drop the least important until the rest fits, then share the
  * spare columns among the flexible ones. Columns are separated by one space. */
 void layout_columns(const struct column *cols, int n, int width, struct layout *lo);
+
+/* The same, with the columns marked in hidden (NULL: none) left out whatever the width. */
+void layout_columns_except(const struct column *cols, int n, int width, const bool *hidden,
+                           struct layout *lo);
 
 #endif

@@ -37,7 +37,10 @@ enum {
 	QC_SL,
 	QC_ASA,
 	QC_TALK,
+	QC_FREE,
 	QC_AGENTS,
+	QC_BREAK,
+	QC_OUT,
 	QC_SPARK,
 	QC_N
 };
@@ -55,7 +58,10 @@ static const struct column queue_cols[QC_N] = {
     [QC_SL] = {"SL", 4, 0, 0, true},
     [QC_ASA] = {"Avg wait", 8, 0, 3, true}, /* before Timed out and the sparkline go */
     [QC_TALK] = {"Avg talk", 8, 0, 4, true},
+    [QC_FREE] = {"Free", 4, 0, 1, true}, /* agents by status: the OVH API's, or the demo's */
     [QC_AGENTS] = {"On call", 7, 0, 1, true},
+    [QC_BREAK] = {"Break", 5, 0, 2, true},
+    [QC_OUT] = {"Out", 3, 0, 3, true},
     [QC_SPARK] = {"1 hour", SPARK_COLS, 0, 2, false},
 };
 
@@ -550,7 +556,20 @@ static void queue_cells(const struct console *c, const struct row *r, const stru
 	fmt_pm(cell[QC_SL], CELL_MAX, qs->service_level_pm);
 	fmt_duration(cell[QC_ASA], CELL_MAX, qs->avg_wait_s);
 	fmt_duration(cell[QC_TALK], CELL_MAX, qs->avg_talk_s);
-	snprintf(cell[QC_AGENTS], CELL_MAX, "%d", qs->agents_on_call);
+	struct api_agent_counts n = {0};
+	if (r->q)
+		api_count_agents(&c->st.api, r->q->number, NULL, &n);
+	if (n.available + n.on_call + n.on_break + n.logged_out > 0) {
+		snprintf(cell[QC_FREE], CELL_MAX, "%d", n.available);
+		snprintf(cell[QC_AGENTS], CELL_MAX, "%d", n.on_call);
+		snprintf(cell[QC_BREAK], CELL_MAX, "%d", n.on_break);
+		snprintf(cell[QC_OUT], CELL_MAX, "%d", n.logged_out);
+	} else { /* statuses unknown (no API): who is on a call is known from the events */
+		snprintf(cell[QC_FREE], CELL_MAX, "-");
+		snprintf(cell[QC_AGENTS], CELL_MAX, "%d", qs->agents_on_call);
+		snprintf(cell[QC_BREAK], CELL_MAX, "-");
+		snprintf(cell[QC_OUT], CELL_MAX, "-");
+	}
 	if (r->q)
 		spark_cell(c, r->q, cell[QC_SPARK]);
 }
@@ -644,7 +663,11 @@ static void panel_draw(struct console *c, enum panel_id id, int y, int x, int h,
 	p->w = w;
 	if (h <= 0 || w <= 0)
 		return;
-	layout_columns(d->cols, d->ncols, w, &lo);
+	/* agents by status only where some status is known (the OVH API's or the demo's) */
+	bool hidden[MAX_COLS] = {false};
+	if (id == PANEL_QUEUES && !c->st.api.nagents)
+		hidden[QC_FREE] = hidden[QC_BREAK] = hidden[QC_OUT] = true;
+	layout_columns_except(d->cols, d->ncols, w, hidden, &lo);
 
 	/* the title row: the panel's name and count over the first text column, heads after */
 	draw_fill(y, x, w, title);
