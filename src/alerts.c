@@ -182,8 +182,8 @@ static void count_recent(const struct queue *q, const struct queue_rules *r, int
 }
 
 /* The rules of a queue's figures (or of all queues' for the total), with its own values r. */
-static void judge_queue(struct judged *j, enum alert_scope scope, const char *id, const char *name,
-                        const struct queue_stats *qs, const struct queue_rules *r,
+static void judge_queue(struct judged *j, enum alert_scope scope, const char *id, const char *kind,
+                        const char *name, const struct queue_stats *qs, const struct queue_rules *r,
                         const struct recent_counts *rc)
 {
 	char text[DRAFT_MAX];
@@ -193,7 +193,7 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 	l = level_high(qs->waiting, r->alert_waiting_warn, r->alert_waiting_crit,
 	               had_level(j, scope, id, ALERT_RULE_WAITING));
 	if (l != ALERT_NONE) {
-		snprintf(text, sizeof text, "%s: %d caller%s waiting", name, qs->waiting,
+		snprintf(text, sizeof text, "%s%s: %d caller%s waiting", kind, name, qs->waiting,
 		         qs->waiting == 1 ? "" : "s");
 		put(j, scope, id, ALERT_RULE_WAITING, l, qs->waiting, j->now_s, text);
 	}
@@ -201,7 +201,7 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 	l = level_high(qs->longest_wait_s, r->alert_wait_warn_s, r->alert_wait_crit_s,
 	               had_level(j, scope, id, ALERT_RULE_LONGEST_WAIT));
 	if (l != ALERT_NONE) {
-		snprintf(text, sizeof text, "%s: a caller waiting for %lld s", name,
+		snprintf(text, sizeof text, "%s%s: a caller waiting for %lld s", kind, name,
 		         (long long)qs->longest_wait_s);
 		put(j, scope, id, ALERT_RULE_LONGEST_WAIT, l, qs->longest_wait_s, j->now_s, text);
 	}
@@ -213,7 +213,7 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 		              had);
 		int pct = (qs->service_level_pm + 5) / 10;
 		if (l != ALERT_NONE) {
-			snprintf(text, sizeof text, "%s: service level %d%%", name, pct);
+			snprintf(text, sizeof text, "%s%s: service level %d%%", kind, name, pct);
 			put(j, scope, id, ALERT_RULE_SERVICE_LEVEL, l, pct, j->now_s, text);
 		}
 	}
@@ -221,8 +221,8 @@ static void judge_queue(struct judged *j, enum alert_scope scope, const char *id
 	if (r->alert_nobody_min > 0 && !rc->answered && (rc->timed_out || rc->offered)) {
 		int n = rc->timed_out ? rc->timed_out : rc->offered;
 		snprintf(text, sizeof text,
-		         "%s: nobody answering: %d caller%s %s in %d min, none answered", name, n,
-		         n == 1 ? "" : "s", rc->timed_out ? "timed out" : "offered",
+		         "%s%s: nobody answering: %d caller%s %s in %d min, none answered", kind,
+		         name, n, n == 1 ? "" : "s", rc->timed_out ? "timed out" : "offered",
 		         r->alert_nobody_min);
 		put(j, scope, id, ALERT_RULE_NOBODY_ANSWERING,
 		    rc->timed_out ? ALERT_CRIT : ALERT_WARN, n, j->now_s, text);
@@ -243,9 +243,10 @@ static void judge_no_agent(struct judged *j, const struct model_state *st, const
 	if (n.available + n.on_call + n.on_break + n.logged_out == 0 || n.available > 0)
 		return;
 	enum alert_level l = n.on_call > 0 ? ALERT_WARN : ALERT_CRIT;
-	snprintf(text, sizeof text,
-	         "%s: %d waiting, no agent available (%d on a call, %d on break, %d logged out)",
-	         name, qs->waiting, n.on_call, n.on_break, n.logged_out);
+	snprintf(
+	    text, sizeof text,
+	    "queue %s: %d waiting, no agent available (%d on a call, %d on break, %d logged out)",
+	    name, qs->waiting, n.on_call, n.on_break, n.logged_out);
 	put(j, ALERT_SCOPE_QUEUE, q->number, ALERT_RULE_NO_AGENT, l, qs->waiting, j->now_s, text);
 }
 
@@ -255,8 +256,6 @@ static void judge_queues(struct judged *j, const struct model_state *st, const s
 	struct queue_stats qs;
 	struct queue_rules r, general;
 	struct recent_counts all = {0};
-	char name[TEXT_MAX + NUM_MAX + 4];
-
 	settings_queue_rules(s, "", &general); /* no queue has that number */
 	for (size_t i = 0; i < st->nqueues; i++) {
 		const struct queue *q = &st->queues[i];
@@ -264,20 +263,24 @@ static void judge_queues(struct judged *j, const struct model_state *st, const s
 		settings_queue_rules(s, q->number, &r);
 		queue_stats(q, s, now_s, &qs);
 		count_recent(q, &r, now_s, &rc);
-		snprintf(name, sizeof name, "queue %s",
-		         q->description[0] ? q->description : q->number);
-		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, name, &qs, &r, &rc);
+		/* texts are printed only for an alert: no name is formatted for a quiet queue */
+		const char *name = q->description[0] ? q->description : q->number;
+		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, "queue ", name, &qs, &r, &rc);
 		judge_no_agent(j, st, q, &qs, name);
-		/* all queues together, over the general window */
-		struct recent_counts g = {0};
-		count_recent(q, &general, now_s, &g);
+		/* all queues together, over the general window (the queue's own when they agree) */
+		struct recent_counts g = rc;
+		if (r.alert_nobody_min != general.alert_nobody_min ||
+		    r.sl_target_s != general.sl_target_s) {
+			g = (struct recent_counts){0};
+			count_recent(q, &general, now_s, &g);
+		}
 		all.answered |= g.answered;
 		all.timed_out += g.timed_out;
 		all.offered += g.offered;
 	}
 	if (st->nqueues) {
 		queue_stats_total(st, s, now_s, &qs);
-		judge_queue(j, ALERT_SCOPE_TOTAL, "all", "all queues", &qs, &general, &all);
+		judge_queue(j, ALERT_SCOPE_TOTAL, "all", "", "all queues", &qs, &general, &all);
 	}
 }
 
@@ -485,25 +488,47 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 	}
 	if (next.count > 1)
 		qsort(next.items, next.count, sizeof *next.items, compare_alerts);
-
-	bool changed = next.count != list->count;
-	for (size_t i = 0; i < next.count; i++) {
-		const struct alert *a = &next.items[i];
-		const struct alert *old = find(list, a->scope, a->id, a->rule);
-		if (!old || old->level != a->level) {
-			changed = true;
-			if (hook)
-				hook(a, old ? ALERT_CHANGED : ALERT_RAISED, ctx);
-		} else if (!same(a, old)) {
-			changed = true;
+	/* one alert per (scope, id, rule): two rules that judged the same subject keep the worse */
+	size_t kept = 0;
+	for (size_t n = 0; n < next.count; n++) {
+		struct alert *a = &next.items[n];
+		struct alert *last = kept ? &next.items[kept - 1] : NULL;
+		if (last && compare_key(a->scope, a->id, a->rule, last) == 0) {
+			if (a->level > last->level)
+				*last = *a;
+			continue;
 		}
+		next.items[kept++] = *a;
 	}
-	for (size_t i = 0; list->items && i < list->count; i++) {
-		const struct alert *a = &list->items[i];
-		if (!find(&next, a->scope, a->id, a->rule)) {
+	next.count = kept;
+
+	/* both lists are sorted by (scope, id, rule): one walk finds what was raised, changed
+	 * and cleared */
+	bool changed = next.count != list->count;
+	size_t i = 0, k = 0;
+	while (i < next.count || k < list->count) {
+		const struct alert *a = i < next.count ? &next.items[i] : NULL;
+		const struct alert *old = k < list->count ? &list->items[k] : NULL;
+		int d = !a ? 1 : !old ? -1 : compare_key(a->scope, a->id, a->rule, old);
+		if (d < 0) { /* new */
 			changed = true;
 			if (hook)
-				hook(a, ALERT_CLEARED, ctx);
+				hook(a, ALERT_RAISED, ctx);
+			i++;
+		} else if (d > 0) { /* gone */
+			changed = true;
+			if (hook)
+				hook(old, ALERT_CLEARED, ctx);
+			k++;
+		} else {
+			if (old->level != a->level) {
+				changed = true;
+				if (hook)
+					hook(a, ALERT_CHANGED, ctx);
+			} else if (!same(a, old)) {
+				changed = true;
+			}
+			i++, k++;
 		}
 	}
 	alerts_free(list);
