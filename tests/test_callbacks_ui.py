@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from callgen import CAMILLE, SUPPORT, Journal, callbacks_day
+from callgen import CAMILLE, SUPPORT, Journal, callbacks_day, paris
 from test_ui import BIN, Tmux, check_golden, lines  # noqa: F401
 
 CLOCK = "09:57:00"  # the last event of callbacks_day()
@@ -192,3 +192,46 @@ def test_snapshot_and_screen_agree(tmux, day, tmp_path):
     open_ = [c for c in snap["callbacks"] if c["status"] == "open" and
              c["outcome"] != "short_abandoned"]
     assert "%d to call back" % len(open_) in lines(tmux.screen(s))[0]
+
+
+@pytest.fixture
+def long_day(tmp_path):
+    """callbacks_day() with a caller who left more than an hour ago, no name, a mobile."""
+    j = callbacks_day()
+    j.abandoned(SUPPORT, "old", "0033758547612", "", paris(2025, 11, 26, 8, 40),
+                paris(2025, 11, 26, 8, 52, 20))
+    path = tmp_path / "long.jsonl"
+    j.write(path)
+    return path
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_callbacks_columns_fit_their_values(tmux, long_day, width):
+    s = start(tmux, long_day, width, 24)
+    scr = open_callbacks(tmux, s)
+    head = next(ln for ln in lines(scr) if ln.lstrip().startswith("Age"))
+    # every column is shown, the first try's times too
+    assert head.split() == ["Age", "Caller", "Queue", "Left", "Waited", "Outcome", "Tries",
+                            "Status"], head
+    old = next(ln for ln in lines(scr) if "+33 7 58" in ln)
+    assert "+33 7 58 54 76 12 " in old, old  # the number whole
+    assert old.split()[0] == "1:04:40", old  # an age over an hour whole
+    assert "08:52" in old and "12:20" in old, old
+    # a status too long for the width ends with a mark, never silently cut
+    for ln in lines(scr):
+        if re.match(r"^ +\d+:\d\d", ln) and "called" in ln:
+            assert ln.rstrip().endswith(("Roux", "Dupont", "Accueil", "\u2026")), ln
+
+
+def test_queue_detail_wraps_its_definitions_at_80_columns(tmux, day):
+    s = start(tmux, day, 80, 40)
+    tmux.keys(s, "Enter")  # the first queue: Support
+    scr = tmux.wait(s, lambda scr: "Queue +33 9 72 20 00 00" in scr, "the queue's detail")
+    rows = lines(scr)
+    at = next(i for i, ln in enumerate(rows) if ln.startswith("  Offered"))
+    # the definition goes on, under itself, on the next row: nothing is cut
+    offered = rows[at].rstrip() + " " + rows[at + 1].strip()
+    assert "+ 1 timed out + 0 left by key + waiting" in offered, rows[at:at + 2]
+    assert rows[at + 1].startswith(" " * 27) and rows[at + 1][27] != " ", rows[at + 1]
+    at = next(i for i, ln in enumerate(rows) if ln.startswith("  Service level"))
+    assert (rows[at].rstrip() + " " + rows[at + 1].strip()).endswith("+ 3 abandoned)")

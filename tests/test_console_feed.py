@@ -100,3 +100,45 @@ def test_journal_lines_not_written_are_said_in_the_header(tmp_path):
         s.close()
         server.stop()
     assert "Ringing (2)" in text  # the events were applied all the same
+
+
+def _unresolvable_console(tmp_path, cols):
+    tokfile = tmp_path / "token"
+    tokfile.write_text(TOKEN + "\n")
+    tokfile.chmod(0o600)
+    argv = [BIN, "--url", "https://no-such-host.invalid/events", "--token-file",
+            str(tokfile), "--no-journal"]
+    return Screen(cols, 24, argv, clean_env(tmp_path, TERM="tmux-256color"))
+
+
+def test_a_narrow_header_keeps_the_feed_state_and_the_alert_count(tmp_path):
+    s = _unresolvable_console(tmp_path, 80)
+    try:
+        text = s.wait_for(lambda t: "DNS" in header(t), "the DNS failure")
+    finally:
+        s.close()
+    assert "not connected: DNS" in header(text), header(text)
+    assert "no alert" in header(text) or " alert" in header(text), header(text)
+
+
+def test_a_wide_header_gives_the_error_the_room_it_has(tmp_path):
+    s = _unresolvable_console(tmp_path, 200)
+    try:
+        text = s.wait_for(lambda t: "retry in" in header(t), "the retry countdown")
+    finally:
+        s.close()
+    line = header(text)
+    assert "Could not resolve host: no-such-host.invalid, retry in" in line, line
+    assert "0.0 ev/s" in line and "alert" in line, line
+
+
+def test_the_wallboard_banner_says_why_there_is_no_data(tmp_path):
+    s = _unresolvable_console(tmp_path, 80)
+    try:
+        s.wait_for(lambda t: "DNS" in header(t), "the DNS failure")
+        s.keys("w")
+        text = s.wait_for(lambda t: "NO DATA YET" in t, "the wallboard's banner")
+    finally:
+        s.close()
+    banner = next(ln for ln in text.splitlines() if "NO DATA YET" in ln)
+    assert "NOT CONNECTED (DNS) - NO DATA YET" in banner, banner

@@ -26,33 +26,34 @@ enum {
 	CTX_ALL = CTX_MAIN | CTX_TEXT | CTX_WALL | CTX_CALLBACKS | CTX_AGENTS,
 };
 
-enum action_id {
-	ACT_UP,
-	ACT_DOWN,
-	ACT_PAGE_UP,
-	ACT_PAGE_DOWN,
-	ACT_HOME,
-	ACT_END,
-	ACT_NEXT_PANEL,
-	ACT_PREV_PANEL,
-	ACT_DETAIL,
-	ACT_BACK,
-	ACT_FILTER,
-	ACT_SORT,
-	ACT_LOG,
-	ACT_LOG_ALL,
-	ACT_WALL,
-	ACT_PAUSE,
-	ACT_RESET,
-	ACT_HELP,
-	ACT_CALLBACKS,
-	ACT_CB_SHORT,
-	ACT_QUIT,
-	ACT_AGENTS,
-	ACT_AGENT_AVAILABLE,
-	ACT_AGENT_BREAK,
-	ACT_AGENT_LOGOUT,
-	ACT_COUNT
+enum action_id { /* the order of the help screen: moving, looking, acting, leaving */
+	         ACT_UP,
+	         ACT_DOWN,
+	         ACT_PAGE_UP,
+	         ACT_PAGE_DOWN,
+	         ACT_HOME,
+	         ACT_END,
+	         ACT_NEXT_PANEL,
+	         ACT_PREV_PANEL,
+	         ACT_DETAIL,
+	         ACT_BACK,
+	         ACT_FILTER,
+	         ACT_SORT,
+	         ACT_LOG,
+	         ACT_CALLBACKS,
+	         ACT_AGENTS, /* a: one help line with the other views' a, ACT_LOG_ALL and
+	                        ACT_CB_SHORT */
+	         ACT_LOG_ALL,
+	         ACT_CB_SHORT,
+	         ACT_WALL,
+	         ACT_PAUSE,
+	         ACT_RESET,
+	         ACT_AGENT_AVAILABLE,
+	         ACT_AGENT_BREAK,
+	         ACT_AGENT_LOGOUT,
+	         ACT_HELP,
+	         ACT_QUIT,
+	         ACT_COUNT
 };
 
 #define ACTION_KEYS 4
@@ -65,6 +66,7 @@ struct action {
 	const char *hint;      /* for the footer: "Help" */
 	int ctx;               /* where it runs */
 	int hint_ctx;          /* where the footer shows it */
+	int hint_rank;         /* 1 the first kept when the footer is narrow, then 2... */
 	void (*fn)(struct console *c);
 	const char *help;
 };

@@ -87,42 +87,103 @@ static size_t shown_entries(const struct console *c, size_t *order)
 	return kept;
 }
 
-struct cb_layout {
-	int age, caller, queue, left, waited, outcome, tries, status; /* widths; 0 hidden */
+enum { CB_COLS = 8, NAME_MAX_COLS = 22, QUEUE_MIN = 6, STATUS_MIN = 12 };
+enum cb_col {
+	COL_AGE,
+	COL_CALLER,
+	COL_QUEUE,
+	COL_LEFT,
+	COL_WAITED,
+	COL_OUTCOME,
+	COL_TRIES,
+	COL_STATUS
 };
 
-/* Columns for a width: the times of the first try only where there is room. */
-static void layout(int w, struct cb_layout *L)
+static const char *const cb_head[CB_COLS] = {"Age",    "Caller",  "Queue", "Left",
+                                             "Waited", "Outcome", "Tries", "Status"};
+
+/* One entry's cells as text. */
+struct cb_cells {
+	char age[24], caller[TEXT_MAX], queue[TEXT_MAX], left[16], waited[24], tries[16];
+	char status[2 * TEXT_MAX + 32];
+	const char *cell[CB_COLS];
+	bool caller_is_number; /* a number is never cut */
+};
+
+static void entry_cells(const struct console *c, const struct callback *e, struct cb_cells *k)
 {
-	L->age = 6;
-	L->outcome = 13;
-	L->tries = 5;
-	L->left = w >= 110 ? 5 : 0;
-	L->waited = w >= 110 ? 6 : 0;
-	int fixed = 2 + L->age + L->outcome + L->tries + (L->left ? L->left + 1 : 0) +
-	            (L->waited ? L->waited + 1 : 0) + 5;
-	int flex = w - fixed;
-	if (flex < 24)
-		flex = 24;
-	L->caller = flex * 3 / 10;
-	L->queue = flex * 2 / 10;
-	L->status = flex - L->caller - L->queue;
+	int64_t now_s = c->now_ns / NS_PER_S;
+	fmt_duration(k->age, sizeof k->age, now_s > e->left_at_s ? now_s - e->left_at_s : 0);
+	caller_text(c, e, k->caller, sizeof k->caller);
+	char num[48];
+	phone_display(num, sizeof num, e->caller);
+	k->caller_is_number = strcmp(num, k->caller) == 0;
+	party_display(c, e->queue, k->queue, sizeof k->queue);
+	hhmm(k->left, sizeof k->left, e->left_at_s);
+	fmt_duration(k->waited, sizeof k->waited, e->wait_s);
+	snprintf(k->tries, sizeof k->tries, "%u", e->tries);
+	status_text(c, e, k->status, sizeof k->status);
+	const char *cell[CB_COLS] = {k->age,   k->caller, k->queue,
+	                             k->left,  k->waited, cb_outcome_label(e->outcome),
+	                             k->tries, k->status};
+	memcpy(k->cell, cell, sizeof cell);
 }
 
-/* One row of the list at y, in w columns; cells already as text. */
-static void draw_row(int y, int w, const struct cb_layout *L, const char *const cell[8],
+/* Column widths (0: hidden) for a width: each column as wide as its longest value (a number
+ * whole, a name up to NAME_MAX_COLS), the queue narrowed and the status given the rest; the
+ * times of the first try dropped only when even that leaves the status too little room. */
+static void layout(const struct console *c, const size_t *order, size_t n, int w,
+                   int widths[CB_COLS])
+{
+	for (int i = 0; i < CB_COLS; i++)
+		widths[i] = text_width(cb_head[i]);
+	for (size_t r = 0; r < n; r++) {
+		struct cb_cells k;
+		entry_cells(c, &c->st.callbacks.entries[order[r]], &k);
+		for (int i = 0; i < COL_STATUS; i++) {
+			int cw = text_width(k.cell[i]);
+			if (i == COL_CALLER && !k.caller_is_number && cw > NAME_MAX_COLS)
+				cw = NAME_MAX_COLS;
+			if (cw > widths[i])
+				widths[i] = cw;
+		}
+	}
+	int queue = widths[COL_QUEUE];
+	for (int drop = 0; drop < 3; drop++) {
+		if (drop == 1)
+			widths[COL_LEFT] = 0;
+		if (drop == 2)
+			widths[COL_WAITED] = 0;
+		int fixed = 2;
+		for (int i = 0; i < COL_STATUS; i++)
+			if (i != COL_QUEUE && widths[i])
+				fixed += widths[i] + 1;
+		int rest = w - fixed; /* the queue, a space, the status */
+		widths[COL_QUEUE] = rest - 1 - STATUS_MIN < queue ? rest - 1 - STATUS_MIN : queue;
+		if (widths[COL_QUEUE] < QUEUE_MIN)
+			widths[COL_QUEUE] = QUEUE_MIN;
+		widths[COL_STATUS] = rest - widths[COL_QUEUE] - 1;
+		if (widths[COL_STATUS] >= STATUS_MIN)
+			break;
+	}
+	if (widths[COL_STATUS] < 0)
+		widths[COL_STATUS] = 0;
+}
+
+/* One row of the list at y, in w columns; cells already as text, cut with a visible mark. */
+static void draw_row(int y, int w, const int widths[CB_COLS], const char *const cell[CB_COLS],
                      enum role role)
 {
 	int x = 2;
-	int widths[8] = {L->age,    L->caller,  L->queue, L->left,
-	                 L->waited, L->outcome, L->tries, L->status};
-	bool right[8] = {true, false, false, false, true, false, true, false};
+	static const bool right[CB_COLS] = {true, false, false, false, true, false, true, false};
 	draw_fill(y, 0, w, role);
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < CB_COLS; i++) {
+		char cut[2 * TEXT_MAX + 32];
 		if (!widths[i] || x >= w)
 			continue;
 		int cw = widths[i] < w - x ? widths[i] : w - x;
-		draw_text(y, x, cw, cell[i], role, right[i] ? ALIGN_RIGHT : ALIGN_LEFT);
+		draw_text(y, x, cw, fmt_cut(cut, sizeof cut, cell[i], cw), role,
+		          right[i] ? ALIGN_RIGHT : ALIGN_LEFT);
 		x += widths[i] + 1;
 	}
 }
@@ -130,10 +191,10 @@ static void draw_row(int y, int w, const struct cb_layout *L, const char *const 
 static void draw_list(struct console *c, int y, int h, const size_t *order, size_t n)
 {
 	const struct callback_list *cb = &c->st.callbacks;
-	struct cb_layout L;
+	int widths[CB_COLS];
 	char title[160];
 	size_t shorts = cb->nopen_short;
-	layout(c->cols, &L);
+	layout(c, order, n, c->cols, widths);
 
 	snprintf(title, sizeof title, " Callbacks: %zu to call back%s",
 	         callbacks_open_shown(&c->st), c->filter[0] ? ", filtered" : "");
@@ -142,9 +203,7 @@ static void draw_list(struct console *c, int y, int h, const size_t *order, size
 		         " (%zu short abandon%s hidden: a lists them)", shorts,
 		         shorts > 1 ? "s" : "");
 	draw_text(y, 0, c->cols, title, ROLE_PANEL_TITLE_FOCUS, ALIGN_LEFT);
-	const char *head[8] = {"Age",    "Caller",  "Queue", "Left",
-	                       "Waited", "Outcome", "Tries", "Status"};
-	draw_row(y + 1, c->cols, &L, head, ROLE_COLUMN_HEAD);
+	draw_row(y + 1, c->cols, widths, cb_head, ROLE_COLUMN_HEAD);
 	int body = h - 2;
 	c->cb_rows = body;
 	if (n == 0) {
@@ -169,26 +228,16 @@ static void draw_list(struct console *c, int y, int h, const size_t *order, size
 	if (c->cb_top > (int)n - body)
 		c->cb_top = (int)n - body > 0 ? (int)n - body : 0;
 	text_copy(c->cb_key, sizeof c->cb_key, cb->entries[order[c->cb_sel]].caller);
-	int64_t now_s = c->now_ns / NS_PER_S;
 	for (int i = 0; i < body && c->cb_top + i < (int)n; i++) {
 		const struct callback *e = &cb->entries[order[c->cb_top + i]];
-		char age[24], caller[TEXT_MAX], queue[TEXT_MAX], left[16], waited[24], tries[16];
-		char status[2 * TEXT_MAX + 32];
-		fmt_duration(age, sizeof age, now_s > e->left_at_s ? now_s - e->left_at_s : 0);
-		caller_text(c, e, caller, sizeof caller);
-		party_display(c, e->queue, queue, sizeof queue);
-		hhmm(left, sizeof left, e->left_at_s);
-		fmt_duration(waited, sizeof waited, e->wait_s);
-		snprintf(tries, sizeof tries, "%u", e->tries);
-		status_text(c, e, status, sizeof status);
-		const char *cell[8] = {
-		    age, caller, queue, left, waited, cb_outcome_label(e->outcome), tries, status};
+		struct cb_cells k;
+		entry_cells(c, e, &k);
 		bool selected = c->cb_top + i == c->cb_sel;
 		enum role role = selected                           ? ROLE_SELECTED
 		                 : e->status != CB_OPEN             ? ROLE_DIM
 		                 : e->outcome == CB_SHORT_ABANDONED ? ROLE_DIM
 		                                                    : ROLE_WARN;
-		draw_row(y + 2 + i, c->cols, &L, cell, role);
+		draw_row(y + 2 + i, c->cols, widths, k.cell, role);
 	}
 }
 

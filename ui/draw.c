@@ -177,3 +177,23 @@ char *fmt_cols(char *dst, size_t dstsize, const char *s, int cols)
 	dst[n] = '\0';
 	return dst;
 }
+
+char *fmt_cut(char *dst, size_t dstsize, const char *s, int cols)
+{
+	const char *mark = utf8_text ? "\u2026" : "~";
+
+	if (cols <= 0) {
+		if (dstsize)
+			dst[0] = '\0';
+		return dst;
+	}
+	if (text_width(s) <= cols) {
+		text_fit(dst, dstsize, s, cols);
+		return dst;
+	}
+	text_fit(dst, dstsize, s, cols - 1);
+	size_t n = strlen(dst), m = strlen(mark);
+	if (n + m < dstsize)
+		memcpy(dst + n, mark, m + 1);
+	return dst;
+}

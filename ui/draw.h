@@ -44,6 +44,10 @@ char *fmt_clock(char *dst, size_t dstsize, int64_t ns);
 /* s cut or padded to exactly cols columns (on a character boundary). Returns dst. */
 char *fmt_cols(char *dst, size_t dstsize, const char *s, int cols);
 
+/* s whole when it fits in cols columns, else cut to cols - 1 with an ellipsis ("~" on a
+ * terminal that is not UTF-8) so a cut never passes for the whole text. Returns dst. */
+char *fmt_cut(char *dst, size_t dstsize, const char *s, int cols);
+
 /* Does the locale's character set say UTF-8? The console and the wallboard ask this alone. */
 bool locale_is_utf8(void);
 

@@ -125,3 +125,16 @@ const char *line_state_text(const struct line *l)
 	default: return "idle";
 	}
 }
+
+const char *feed_error_kind(char *dst, size_t dstsize, const char *error)
+{
+	const char *colon = strchr(error, ':');
+	size_t n = colon ? (size_t)(colon - error) : strlen(error);
+	char whole[TEXT_MAX];
+
+	text_copy(whole, sizeof whole, error);
+	if (n < sizeof whole)
+		whole[n] = '\0';
+	text_fit(dst, dstsize, whole, 16);
+	return dst;
+}

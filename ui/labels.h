@@ -29,6 +29,9 @@ const char *member_caller(const struct console *c, const struct member *mb, char
 const char *line_state_text(const struct line *l);
 /* The line of a call, or NULL. */
 const struct line *call_line(const struct console *c, const struct call *call);
+/* The kind of a feed's error, its words before the first ':' ("DNS", "refused", "TLS"), at
+ * most 16 columns: what a narrow header or the wallboard's banner says. Returns dst. */
+const char *feed_error_kind(char *dst, size_t dstsize, const char *error);
 /* Does the filter match this text or number? An empty filter matches everything. */
 bool filter_match(const char *filter, const char *text, const char *number);
 

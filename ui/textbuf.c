@@ -68,6 +68,12 @@ void tb_blank(struct tbuf *b)
 /* Add "  name  text", text wrapped at width with later lines indented by indent columns. */
 void tb_wrap(struct tbuf *b, int width, int indent, const char *name, const char *text)
 {
+	tb_wrap_as(b, ROLE_DEFAULT, width, indent, name, text);
+}
+
+void tb_wrap_as(struct tbuf *b, enum role r, int width, int indent, const char *name,
+                const char *text)
+{
 	int avail = width - indent - 1;
 	bool first = true;
 
@@ -85,9 +91,9 @@ void tb_wrap(struct tbuf *b, int width, int indent, const char *name, const char
 				cut = avail < len ? avail : len;
 		}
 		if (first)
-			tb_add(b, ROLE_DEFAULT, "  %-*s %.*s", indent - 3, name, cut, text);
+			tb_add(b, r, "  %-*s %.*s", indent - 3, name, cut, text);
 		else
-			tb_add(b, ROLE_DEFAULT, "%*s%.*s", indent, "", cut, text);
+			tb_add(b, r, "%*s%.*s", indent, "", cut, text);
 		first = false;
 		text += cut;
 		while (*text == ' ')

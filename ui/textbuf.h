@@ -32,6 +32,9 @@ void tb_blank(struct tbuf *b);
 
 /* Add "  name  text", text wrapped at width with later lines indented by indent columns. */
 void tb_wrap(struct tbuf *b, int width, int indent, const char *name, const char *text);
+/* tb_wrap() with the role r on every row. */
+void tb_wrap_as(struct tbuf *b, enum role r, int width, int indent, const char *name,
+                const char *text);
 
 /* Move the scroller's top by delta lines, kept within its text. */
 void scroller_move(struct scroller *sc, int delta);

@@ -23,13 +23,23 @@
 /* ---- header ---- */
 
 struct segment {
-	char text[192]; /* room for a label, a reason of TEXT_MAX and the retry delay */
+	char text[192];        /* room for a label, a reason of TEXT_MAX and the retry delay */
+	char reason[TEXT_MAX]; /* a feed's error: cut to the room left, after text */
+	char tail[48];         /* after the reason: ", retry in 4 s" */
+	char brief[64];        /* the short form a narrow bar shows; "" when none */
 	enum role role;
-	int prio; /* 0 always shown; the highest goes first when the bar is too narrow */
+	int prio;     /* 0 always shown; the highest goes first when the bar is too narrow */
+	int reason_w; /* columns given to the reason */
+	bool use_brief;
 };
 
+/* The columns a reason keeps at least before the short form is used instead. */
+enum { REASON_MIN = 12 };
+
 /* The state of one feed in words, and its role: the feed's alert (alerts.h) sets the colour
- * and a feed in alert says for how long it has been silent, or why it never connected. */
+ * and a feed in alert says for how long it has been silent, or why it never connected. Its
+ * brief form ("not connected: DNS", "stale 42 s", "token rejected") is what a narrow bar
+ * keeps. */
 static void feed_segment(const struct console *c, const struct feed_status *f, bool label,
                          struct segment *sg)
 {
@@ -42,42 +52,50 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 	enum role alert_role = alert == ALERT_CRIT   ? ROLE_STALE
 	                       : alert == ALERT_WARN ? ROLE_WARN
 	                                             : ROLE_HEADER;
-	char ago[32], prefix[24] = "", why[TEXT_MAX + 32] = "";
+	char ago[32], prefix[24] = "", kind[24] = "";
+	bool why = !last && f->last_error[0];
 
+	memset(sg, 0, sizeof *sg);
 	if (label)
 		snprintf(prefix, sizeof prefix, "%s ", f->label);
-	if (!last && f->last_error[0]) {
-		char cut[TEXT_MAX];
-		text_fit(cut, sizeof cut, f->last_error, 32); /* the header has room for a reason */
-		text_join(why, sizeof why, "not connected: ", cut);
+	if (why) {
+		feed_error_kind(kind, sizeof kind, f->last_error);
+		text_copy(sg->reason, sizeof sg->reason, f->last_error);
+		snprintf(sg->brief, sizeof sg->brief, "%snot connected: %s", prefix, kind);
 	}
 	fmt_ago(ago, sizeof ago, wall, f->last_event_ns);
-	sg->prio = 1;
+	sg->prio = 0;
 	switch (f->state) {
 	case FEED_CONNECTING:
-		snprintf(sg->text, sizeof sg->text, "%s%s", prefix, why[0] ? why : "connecting");
+		snprintf(sg->text, sizeof sg->text, "%s%s", prefix,
+		         why ? "not connected: " : "connecting");
 		sg->role = alert_role;
 		break;
 	case FEED_BACKOFF:
-		if (why[0])
-			snprintf(sg->text, sizeof sg->text, "%s%s, retry in %d s", prefix, why,
-			         (int)retry);
-		else if (alert != ALERT_NONE && last)
+		if (why) {
+			snprintf(sg->text, sizeof sg->text, "%snot connected: ", prefix);
+			snprintf(sg->tail, sizeof sg->tail, ", retry in %d s", (int)retry);
+		} else if (alert != ALERT_NONE && last) {
 			snprintf(sg->text, sizeof sg->text, "%sstale %d s, reconnecting in %d s",
 			         prefix, (int)silent, (int)retry);
-		else
+			snprintf(sg->brief, sizeof sg->brief, "%sstale %d s", prefix, (int)silent);
+		} else {
 			snprintf(sg->text, sizeof sg->text, "%sreconnecting in %d s", prefix,
 			         (int)retry);
+		}
 		sg->role = alert != ALERT_NONE ? alert_role : ROLE_WARN;
 		break;
 	case FEED_AUTH_FAILED:
+		sg->reason[0] = '\0';
 		snprintf(sg->text, sizeof sg->text, "%sTOKEN REJECTED, retry in %d s", prefix,
 		         (int)retry);
+		snprintf(sg->brief, sizeof sg->brief, "%stoken rejected", prefix);
 		sg->role = ROLE_STALE;
 		break;
 	case FEED_STALE:
 		snprintf(sg->text, sizeof sg->text, "%sSTALE for %d s, last event %s", prefix,
 		         (int)silent, ago);
+		snprintf(sg->brief, sizeof sg->brief, "%sstale %d s", prefix, (int)silent);
 		sg->role = ROLE_STALE;
 		break;
 	case FEED_LIVE:
@@ -85,13 +103,19 @@ static void feed_segment(const struct console *c, const struct feed_status *f, b
 		if (alert != ALERT_NONE && last) {
 			snprintf(sg->text, sizeof sg->text, "%sSTALE for %d s, last event %s",
 			         prefix, (int)silent, ago);
+			snprintf(sg->brief, sizeof sg->brief, "%sstale %d s", prefix, (int)silent);
 			sg->role = alert_role;
 		} else {
 			snprintf(sg->text, sizeof sg->text, "%slive, last event %s", prefix, ago);
+			snprintf(sg->brief, sizeof sg->brief, "%slive", prefix);
 			sg->role = ROLE_HEADER;
 		}
 		break;
 	}
+	if (f->state != FEED_CONNECTING && f->state != FEED_BACKOFF)
+		sg->reason[0] = '\0';
+	if (!why && f->state == FEED_BACKOFF && !sg->brief[0])
+		snprintf(sg->brief, sizeof sg->brief, "%sreconnecting", prefix);
 }
 
 /* The OVH API's own state (roster.h), apart from the feeds: a failure there never stops the
@@ -138,12 +162,79 @@ static void fmt_latency(char *dst, size_t dstsize, int64_t p50_ms, int64_t p95_m
 	snprintf(dst, dstsize, "latency %s, p95 %s", p50, p95);
 }
 
+/* Columns a segment takes in the bar, its separator included. */
+static int segment_width(const struct segment *sg)
+{
+	if (sg->use_brief)
+		return text_width(sg->brief) + 3;
+	return text_width(sg->text) + sg->reason_w + text_width(sg->tail) + 3;
+}
+
+static int shown_width(const struct segment *seg, const bool *shown, int n, int fixed)
+{
+	int used = fixed;
+	for (int i = 0; i < n; i++)
+		if (shown[i])
+			used += segment_width(&seg[i]);
+	return used;
+}
+
+/* Fit the bar in cols (fixed: the columns of the margins and the clock): drop the least
+ * important segments; if those that always stay still do not fit, use their short forms and
+ * take back the dropped ones that now fit, most important first; then give the room left to
+ * the feeds' reasons. Returns the columns used. */
+static int header_layout(struct segment *seg, int n, bool *shown, int cols, int fixed)
+{
+	int used;
+
+	for (int i = 0; i < n; i++) {
+		int w = text_width(seg[i].reason);
+		shown[i] = true;
+		seg[i].use_brief = false;
+		seg[i].reason_w = w < REASON_MIN ? w : REASON_MIN;
+	}
+	for (;;) {
+		int worst = -1;
+		used = shown_width(seg, shown, n, fixed);
+		for (int i = 0; i < n; i++)
+			if (shown[i] && seg[i].prio > 0 &&
+			    (worst < 0 || seg[i].prio > seg[worst].prio))
+				worst = i;
+		if (used <= cols || worst < 0)
+			break;
+		shown[worst] = false;
+	}
+	if (used > cols) {
+		for (int i = 0; i < n; i++)
+			seg[i].use_brief = seg[i].brief[0] != '\0';
+		for (int prio = 1; prio <= 9; prio++)
+			for (int i = 0; i < n; i++)
+				if (!shown[i] && seg[i].prio == prio &&
+				    shown_width(seg, shown, n, fixed) + segment_width(&seg[i]) <=
+				        cols)
+					shown[i] = true;
+		used = shown_width(seg, shown, n, fixed);
+	}
+	for (int i = 0; i < n && used < cols; i++) {
+		int more = text_width(seg[i].reason) - seg[i].reason_w;
+		if (!shown[i] || seg[i].use_brief || more <= 0)
+			continue;
+		if (more > cols - used)
+			more = cols - used;
+		seg[i].reason_w += more;
+		used += more;
+	}
+	return used;
+}
+
 void header_draw(struct console *c)
 {
 	struct segment seg[FEEDS_MAX + 11];
+	bool shown[FEEDS_MAX + 11];
 	int n = 0, used, x, notice = -1;
 	char clock[16];
 
+	memset(seg, 0, sizeof seg);
 	draw_fill(0, 0, c->cols, ROLE_HEADER);
 	snprintf(seg[n].text, sizeof seg[n].text, "ctiboard");
 	seg[n].role = ROLE_HEADER;
@@ -209,39 +300,34 @@ void header_draw(struct console *c)
 		snprintf(seg[n].text, sizeof seg[n].text, "no alert");
 		seg[n].role = ROLE_HEADER;
 	}
-	seg[n++].prio = 2;
+	seg[n++].prio = 0; /* the alert count always stays */
 
 	fmt_clock(clock, sizeof clock, c->now_ns);
-	/* drop the least important segments until the bar fits */
-	for (;;) {
-		int worst = -1;
-
-		used = 1 + (int)strlen(clock) + 1;
-		for (int i = 0; i < n; i++)
-			if (seg[i].prio >= 0) {
-				used += text_width(seg[i].text) + 3;
-				if (seg[i].prio > 0 && (worst < 0 || seg[i].prio > seg[worst].prio))
-					worst = i;
-			}
-		if (used <= c->cols || worst < 0)
-			break;
-		seg[worst].prio = -1;
-	}
-	if (notice >= 0 && seg[notice].prio < 0 && c->cols - used >= 3 + 20) {
+	used = header_layout(seg, n, shown, c->cols, 1 + (int)strlen(clock) + 1);
+	if (notice >= 0 && !shown[notice] && c->cols - used >= 3 + 20) {
 		char cut[sizeof seg[notice].text];
-		text_fit(cut, sizeof cut, seg[notice].text, c->cols - used - 3);
+		fmt_cut(cut, sizeof cut, seg[notice].text, c->cols - used - 3);
 		memcpy(seg[notice].text, cut, sizeof cut);
-		seg[notice].prio = 9;
+		shown[notice] = true;
 	}
 	x = 1;
 	for (int i = 0; i < n && x < c->cols; i++) {
-		if (seg[i].prio < 0)
+		char text[sizeof seg[i].text + sizeof seg[i].reason + sizeof seg[i].tail];
+		char reason[sizeof seg[i].reason];
+
+		if (!shown[i])
 			continue;
 		if (x > 1) {
 			draw_str(0, x, c->cols - x, c->ascii_lines ? "|" : "\u00b7", ROLE_HEADER);
 			x += 2;
 		}
-		x += draw_str(0, x, c->cols - x, seg[i].text, seg[i].role) + 1;
+		if (seg[i].use_brief)
+			text_copy(text, sizeof text, seg[i].brief);
+		else
+			snprintf(text, sizeof text, "%s%s%s", seg[i].text,
+			         fmt_cut(reason, sizeof reason, seg[i].reason, seg[i].reason_w),
+			         seg[i].tail);
+		x += draw_str(0, x, c->cols - x, text, seg[i].role) + 1;
 	}
 	x = c->cols - (int)strlen(clock) - 1;
 	if (x > 0)
@@ -250,10 +336,45 @@ void header_draw(struct console *c)
 
 /* ---- footer ---- */
 
+enum { HINT_RANK_MAX = 32 };
+
+/* Columns one key hint takes: "F1 Help " */
+static int hint_width(const struct action *a)
+{
+	return (int)strlen(a->hint_key) + (int)strlen(a->hint) + 2;
+}
+
+/* The key hints of this view in the table's order, those of the best rank first when they do
+ * not all fit in right columns (help and quit before the rest). */
+static void footer_hints(struct console *c, int ctx, int right)
+{
+	const struct action *t = actions_table();
+	bool shown[ACT_COUNT] = {false};
+	int used = 0, x = 0, y = c->rows - 1;
+
+	for (int rank = 0; rank <= HINT_RANK_MAX; rank++)
+		for (int i = 0; i < ACT_COUNT; i++) {
+			if (!t[i].hint_key || !(t[i].hint_ctx & ctx) || t[i].hint_rank != rank)
+				continue;
+			if (c->s->kiosk == 1 && t[i].id != ACT_QUIT)
+				continue;
+			if (used + hint_width(&t[i]) <= right) {
+				shown[i] = true;
+				used += hint_width(&t[i]);
+			}
+		}
+	for (int i = 0; i < ACT_COUNT; i++) {
+		int kw = (int)strlen(t[i].hint_key ? t[i].hint_key : "");
+		if (!shown[i])
+			continue;
+		x += draw_str(y, x, kw, t[i].hint_key, ROLE_FOOTER_KEY);
+		x += draw_str(y, x + 1, hint_width(&t[i]) - kw, t[i].hint, ROLE_FOOTER) + 2;
+	}
+}
+
 void footer_draw(struct console *c)
 {
-	int y = c->rows - 1, x = 0, right = c->cols, ctx = console_ctx(c);
-	const struct action *t = actions_table();
+	int y = c->rows - 1, right = c->cols, ctx = console_ctx(c);
 	char buf[sizeof c->status + FILTER_MAX + 64];
 
 	draw_fill(y, 0, c->cols, ROLE_FOOTER);
@@ -292,20 +413,7 @@ void footer_draw(struct console *c)
 		right = c->cols - w;
 		draw_text(y, right, w, buf, c->status[0] ? ROLE_FOOTER : ROLE_BANNER, ALIGN_RIGHT);
 	}
-	for (int i = 0; i < ACT_COUNT; i++) {
-		int kw, hw;
-
-		if (!t[i].hint_key || !(t[i].hint_ctx & ctx))
-			continue;
-		if (c->s->kiosk == 1 && t[i].id != ACT_QUIT)
-			continue;
-		kw = (int)strlen(t[i].hint_key);
-		hw = (int)strlen(t[i].hint) + 2;
-		if (x + kw + hw > right)
-			break;
-		x += draw_str(y, x, kw, t[i].hint_key, ROLE_FOOTER_KEY);
-		x += draw_str(y, x + 1, hw, t[i].hint, ROLE_FOOTER) + 2;
-	}
+	footer_hints(c, ctx, right);
 }
 
 /* ---- detail ---- */
@@ -383,16 +491,36 @@ static void detail_line(struct console *c, const struct line *l, struct tbuf *b)
 
 /* What the OVH API says of the queue: its agents by status, and OVH's own answered and lost
  * counts beside ctiboard's, flagged when they drift apart by more than 2 calls and 5%. */
+/* One figure of a queue's detail: "  Offered              42  = 39 answered + ...", the
+ * definition wrapped under itself at the width of the screen. */
+__attribute__((format(printf, 6, 7))) static void figure_row(struct console *c, struct tbuf *b,
+                                                             enum role r, const char *name,
+                                                             const char *value, const char *fmt,
+                                                             ...)
+{
+	char head[64], text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	snprintf(head, sizeof head, "%-16s %6s ", name, value);
+	tb_wrap_as(b, r, c->cols, 27, head, text);
+}
+
 static void detail_queue_api(struct console *c, const struct queue *q, const struct queue_stats *qs,
                              struct tbuf *b)
 {
 	struct api_agent_counts n;
 	api_count_agents(&c->st.api, q->number, NULL, &n);
-	if (n.available + n.on_call + n.on_break + n.logged_out > 0)
-		tb_add(b, n.available ? ROLE_DEFAULT : ROLE_WARN,
-		       "  %-16s %d available, %d on a call, %d on break, %d logged out",
-		       c->st.api.simulated ? "Agents (demo)" : "Agents (OVH)", n.available,
-		       n.on_call, n.on_break, n.logged_out);
+	if (n.available + n.on_call + n.on_break + n.logged_out > 0) {
+		char text[160];
+		snprintf(text, sizeof text,
+		         "%d available, %d on a call, %d on break, %d logged out", n.available,
+		         n.on_call, n.on_break, n.logged_out);
+		tb_wrap_as(b, n.available ? ROLE_DEFAULT : ROLE_WARN, c->cols, 19,
+		           c->st.api.simulated ? "Agents (demo)" : "Agents (OVH)", text);
+	}
 	uint32_t answered = 0, lost = 0;
 	int64_t reset = 0;
 	bool have = false;
@@ -415,9 +543,11 @@ static void detail_queue_api(struct console *c, const struct queue *q, const str
 	bool drift = da > tol_a || -da > tol_a || dl > tol_l || -dl > tol_l;
 	char since[16];
 	fmt_clock(since, sizeof since, reset * NS_PER_S);
-	tb_add(b, drift ? ROLE_WARN : ROLE_DEFAULT,
-	       "  OVH's counts     %u answered, %u lost since %s; ctiboard %u answered, %u lost%s",
-	       answered, lost, since, qs->answered, ours_lost, drift ? "  DRIFT" : "");
+	char text[256];
+	snprintf(text, sizeof text,
+	         "%u answered, %u lost since %s; ctiboard %u answered, %u lost%s", answered, lost,
+	         since, qs->answered, ours_lost, drift ? "  DRIFT" : "");
+	tb_wrap_as(b, drift ? ROLE_WARN : ROLE_DEFAULT, c->cols, 19, "OVH's counts", text);
 }
 
 /* The queue's day per interval as a bar chart, as wide as the terminal. */
@@ -463,54 +593,60 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	tb_add(b, ROLE_DEFAULT, "  Type %s", q->type[0] ? q->type : "-");
 	tb_blank(b);
 	tb_add(b, ROLE_COLUMN_HEAD, " Figures of today, and the numbers behind them");
-	tb_add(b, ROLE_DEFAULT, "  Waiting now      %6d  %s", qs.waiting,
-	       q->count >= 0 ? "(Count of the last count event)"
-	                     : "(callers waiting in the queue)");
+	char v[24];
+	snprintf(v, sizeof v, "%d", qs.waiting);
+	figure_row(c, b, ROLE_DEFAULT, "Waiting now", v, "%s",
+	           q->count >= 0 ? "(Count of the last count event)"
+	                         : "(callers waiting in the queue)");
 	fmt_duration(d1, sizeof d1, qs.waiting ? qs.longest_wait_s : -1);
-	tb_add(b, ROLE_DEFAULT, "  Longest wait     %6s  (now - joined time of the oldest caller)",
-	       d1);
-	tb_add(b, ROLE_DEFAULT,
-	       "  Offered          %6u  = %u answered + %u abandoned + %u short + %u timed out + "
-	       "%u left by key + waiting",
-	       qs.offered, qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out,
-	       qs.left_by_key);
-	tb_add(b, ROLE_DEFAULT, "  Answered         %6u  (%u within %d s)", qs.answered,
-	       q->today.answered_in_sl, r.sl_target_s);
-	tb_add(b, ROLE_DEFAULT,
-	       "  Abandoned        %6u  (left unanswered after %d s; %u sooner: short abandons)",
-	       qs.abandoned, r.short_abandon_s, qs.short_abandoned);
-	tb_add(b, ROLE_DEFAULT,
-	       "  Timed out        %6u  (removed by the queue: TIMEOUT, NO_AGENT_TIMEOUT)",
-	       qs.timed_out);
-	tb_add(b, ROLE_DEFAULT, "  Left by key      %6u  (left with the exit key: not abandons)",
-	       qs.left_by_key);
+	figure_row(c, b, ROLE_DEFAULT, "Longest wait", d1, "%s",
+	           "(now - joined time of the oldest caller)");
+	snprintf(v, sizeof v, "%u", qs.offered);
+	figure_row(c, b, ROLE_DEFAULT, "Offered", v,
+	           "= %u answered + %u abandoned + %u short + %u timed out + %u left by key + "
+	           "waiting",
+	           qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out, qs.left_by_key);
+	snprintf(v, sizeof v, "%u", qs.answered);
+	figure_row(c, b, ROLE_DEFAULT, "Answered", v, "(%u within %d s)", q->today.answered_in_sl,
+	           r.sl_target_s);
+	snprintf(v, sizeof v, "%u", qs.abandoned);
+	figure_row(c, b, ROLE_DEFAULT, "Abandoned", v,
+	           "(left unanswered after %d s; %u sooner: short abandons)", r.short_abandon_s,
+	           qs.short_abandoned);
+	snprintf(v, sizeof v, "%u", qs.timed_out);
+	figure_row(c, b, ROLE_DEFAULT, "Timed out", v, "%s",
+	           "(removed by the queue: TIMEOUT, NO_AGENT_TIMEOUT)");
+	snprintf(v, sizeof v, "%u", qs.left_by_key);
+	figure_row(c, b, ROLE_DEFAULT, "Left by key", v, "%s",
+	           "(left with the exit key: not abandons)");
 	fmt_pm(p1, sizeof p1, qs.abandon_rate_pm);
-	tb_add(b, ROLE_DEFAULT,
-	       "  Abandon rate     %6s  = %u abandoned / (%u answered + %u abandoned)", p1,
-	       qs.abandoned, qs.answered, qs.abandoned);
+	figure_row(c, b, ROLE_DEFAULT, "Abandon rate", p1,
+	           "= %u abandoned / (%u answered + %u abandoned)", qs.abandoned, qs.answered,
+	           qs.abandoned);
 	fmt_pm(p1, sizeof p1, qs.service_level_pm);
 	if (s->sl_formula == SL_ANSWERED_ONLY)
-		tb_add(b, ROLE_DEFAULT,
-		       "  Service level    %6s  = %u answered within %d s / %u answered", p1,
-		       q->today.answered_in_sl, r.sl_target_s, qs.answered);
+		figure_row(c, b, ROLE_DEFAULT, "Service level", p1,
+		           "= %u answered within %d s / %u answered", q->today.answered_in_sl,
+		           r.sl_target_s, qs.answered);
 	else
-		tb_add(b, ROLE_DEFAULT,
-		       "  Service level    %6s  = %u answered within %d s / (%u answered + %u "
-		       "abandoned)",
-		       p1, q->today.answered_in_sl, r.sl_target_s, qs.answered, qs.abandoned);
+		figure_row(c, b, ROLE_DEFAULT, "Service level", p1,
+		           "= %u answered within %d s / (%u answered + %u abandoned)",
+		           q->today.answered_in_sl, r.sl_target_s, qs.answered, qs.abandoned);
 	fmt_duration(d1, sizeof d1, qs.avg_wait_s);
 	fmt_duration(d2, sizeof d2, q->today.wait_total_s);
-	tb_add(b, ROLE_DEFAULT, "  Average wait     %6s  = %s total wait / %u answered", d1, d2,
-	       qs.answered);
+	figure_row(c, b, ROLE_DEFAULT, "Average wait", d1, "= %s total wait / %u answered", d2,
+	           qs.answered);
 	fmt_duration(d1, sizeof d1, qs.avg_talk_s);
 	fmt_duration(d2, sizeof d2, q->today.talk_total_s);
-	tb_add(b, ROLE_DEFAULT, "  Average talk     %6s  = %s total talk / %u finished agent calls",
-	       d1, d2, q->today.talks);
+	figure_row(c, b, ROLE_DEFAULT, "Average talk", d1,
+	           "= %s total talk / %u finished agent calls", d2, q->today.talks);
 	fmt_duration(d3, sizeof d3, qs.worst_wait_s);
-	tb_add(b, ROLE_DEFAULT, "  Worst wait       %6s  (longest wait today, answered or not)",
-	       d3);
-	tb_add(b, ROLE_DEFAULT, "  Agents on call   %6d  of %d agents seen; %u offers not taken",
-	       qs.agents_on_call, qs.agents_known, q->today.agent_failures);
+	figure_row(c, b, ROLE_DEFAULT, "Worst wait", d3, "%s",
+	           "(longest wait today, answered or not)");
+	snprintf(v, sizeof v, "%d", qs.agents_on_call);
+	figure_row(c, b, ROLE_DEFAULT, "Agents on call", v,
+	           "of %d agents seen; %u offers not taken", qs.agents_known,
+	           q->today.agent_failures);
 	detail_queue_api(c, q, &qs, b);
 	tb_blank(b);
 	detail_chart(c, q, b);
@@ -586,8 +722,22 @@ void help_draw(struct console *c, int y, int h)
 	tb_add(&b, ROLE_PANEL_TITLE_FOCUS, " ctiboard help  (Esc or ? to go back)");
 	tb_blank(&b);
 	tb_add(&b, ROLE_COLUMN_HEAD, " Keys");
-	for (int i = 0; i < ACT_COUNT; i++)
-		tb_wrap(&b, c->cols, 19, t[i].key_names, t[i].help);
+	for (int i = 0; i < ACT_COUNT; i++) {
+		char help[1024];
+		bool seen = false;
+		/* a key with a meaning per view is one line: its meanings joined */
+		for (int j = 0; j < i; j++)
+			seen = seen || strcmp(t[j].key_names, t[i].key_names) == 0;
+		if (seen)
+			continue;
+		text_copy(help, sizeof help, t[i].help);
+		for (int j = i + 1; j < ACT_COUNT; j++)
+			if (strcmp(t[j].key_names, t[i].key_names) == 0) {
+				size_t n = strlen(help);
+				snprintf(help + n, sizeof help - n, "; %s", t[j].help);
+			}
+		tb_wrap(&b, c->cols, 19, t[i].key_names, help);
+	}
 	if (s->mouse)
 		tb_add(&b, ROLE_DEFAULT, "  %-16s %s", "mouse",
 		       "click selects a row, wheel scrolls");

@@ -246,6 +246,7 @@ static const char *feed_problem(const struct model_state *st, int64_t now_ns, ch
 {
 	bool rejected = false, stale = false, down = false;
 	int64_t newest = 0;
+	char why[48] = ""; /* " (DNS)": why a feed that is down is down */
 	for (size_t i = 0; i < st->nfeeds; i++) {
 		const struct feed_status *f = &st->feeds[i];
 		int64_t last = feed_last_news_ns(f);
@@ -255,8 +256,17 @@ static const char *feed_problem(const struct model_state *st, int64_t now_ns, ch
 			rejected = true;
 		else if (f->state == FEED_STALE)
 			stale = true;
-		else if (f->state == FEED_BACKOFF || f->state == FEED_CONNECTING)
+		else if (f->state == FEED_BACKOFF || f->state == FEED_CONNECTING) {
+			char kind[32];
 			down = true;
+			if (f->last_error[0] && !why[0]) {
+				feed_error_kind(kind, sizeof kind, f->last_error);
+				for (char *p = kind; *p; p++)
+					if (*p >= 'a' && *p <= 'z')
+						*p = (char)(*p - 'a' + 'A');
+				snprintf(why, sizeof why, " (%s)", kind);
+			}
+		}
 	}
 	if (st->nfeeds == 0)
 		return NULL; /* demo or replay: no network feed to watch */
@@ -271,9 +281,10 @@ static const char *feed_problem(const struct model_state *st, int64_t now_ns, ch
 	else if (stale)
 		snprintf(buf, size, "FEED STALE - FIGURES ARE NOT LIVE%s", ago);
 	else if (down && !newest)
-		snprintf(buf, size, "CONNECTING - NO DATA YET");
+		snprintf(buf, size, "%s%s - NO DATA YET", why[0] ? "NOT CONNECTED" : "CONNECTING",
+		         why);
 	else if (down)
-		snprintf(buf, size, "RECONNECTING - FIGURES MAY BE OLD%s", ago);
+		snprintf(buf, size, "RECONNECTING%s - FIGURES MAY BE OLD%s", why, ago);
 	else
 		return NULL;
 	return buf;
