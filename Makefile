@@ -1,9 +1,10 @@
 # ctiboard: a terminal dashboard for OVH telephony (CTI) events.
 #
 #   make            build ./ctiboard
-#   make demo       install what is missing, build, run the built-in demo call centre
-#   make check      build and run every test
+#   make demo       install what building and running need, build, run the built-in demo
+#   make check      build and run every test (make deps first)
 #   make deps       install the Debian packages the build and the tests need
+#   make run-deps   install only those the build and a run need (no test tools)
 #   make install    install the program, its man page and the wallboard's systemd unit into
 #                   $(DESTDIR)$(PREFIX)
 
@@ -69,10 +70,16 @@ ifneq ($(O_SAN),)
 BIN      := $(BUILD)/ctiboard
 endif
 
-DEB_PKGS := gcc make pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev libncurses-dev libssl-dev \
-            libmicrohttpd-dev locales tzdata openssl python3 python3-pytest tmux prometheus
+# What building and running the program need (make demo, make run-deps), and what the tests
+# need on top (make deps, make check): cmocka, pytest, tmux, openssl and the locales the tests
+# use, promtool (Debian's prometheus package, which also installs a Prometheus server).
+RUN_PKGS  := gcc make pkg-config libcurl4-openssl-dev libcjson-dev libncurses-dev libssl-dev \
+             libmicrohttpd-dev tzdata
+TEST_PKGS := libcmocka-dev locales openssl python3 python3-pytest tmux prometheus
+DEB_PKGS  := $(RUN_PKGS) $(TEST_PKGS)
 
-.PHONY: all check check-headers check-unit check-py demo deps install uninstall clean format
+.PHONY: all check check-headers check-unit check-py demo deps run-deps install uninstall clean \
+        format
 
 all: $(BIN)
 
@@ -134,8 +141,12 @@ check-py: $(BIN) $(BUILD)/tests/libfaults.so
 	CTIBOARD_BIN=$(abspath $(BIN)) CTIBOARD_FAULTS=$(abspath $(BUILD)/tests/libfaults.so) \
 		$(PYTHON) -m pytest -q tests
 
-demo: deps $(BIN)
+demo: run-deps
+	@$(MAKE) --no-print-directory $(BIN)
 	./$(BIN) --demo
+
+run-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(RUN_PKGS)"
 
 deps:
 	@missing=; for p in $(DEB_PKGS); do \

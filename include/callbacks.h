@@ -104,6 +104,9 @@ const struct callback *callbacks_find_open(const struct callback_list *l, const 
  * with positions in l->entries; returns the count. */
 size_t callbacks_order(const struct callback_list *l, bool with_short, size_t *order);
 
+/* Open entries to call back: short abandons apart, as the header and the metrics count them. */
+size_t callbacks_to_call(const struct callback_list *l);
+
 const char *cb_outcome_name(enum cb_outcome o);  /* "abandoned", "short_abandoned", ... */
 const char *cb_status_name(enum cb_status s);    /* "open", "called_back", "called_in" */
 const char *cb_outcome_label(enum cb_outcome o); /* "abandoned", "short abandon", ... */

@@ -51,7 +51,8 @@ struct metrics_figures {
 	struct feed_stats fstats;
 	struct counters counters;
 	struct hook_status hooks;
-	size_t callbacks_open;
+	size_t callbacks_open;          /* to call back, short abandons apart (the header's) */
+	size_t callbacks_open_short;    /* open, every try a short abandon */
 	int64_t alerts[ALERT_CRIT + 1]; /* active alerts by level (alerts.h) */
 	int64_t day_start_s;
 	int64_t wall_ns; /* when they were taken (feed ages are wall-clock) */

@@ -283,3 +283,8 @@ const char *cb_status_name(enum cb_status s)
 	static const char *const names[] = {"open", "called_back", "called_in"};
 	return names[s];
 }
+
+size_t callbacks_to_call(const struct callback_list *l)
+{
+	return l->nopen - l->nopen_short;
+}

@@ -82,7 +82,8 @@ static const char usage_text[] =
     "  --demo                 run on the built-in simulated call centre (no token)\n"
     "  --seed N               demo: random seed (same seed, same day)\n"
     "  --demo-rate X          demo: simulated seconds per real second (default 1)\n"
-    "  --demo-duration S      demo: stop after S simulated seconds (headless runs)\n"
+    "  --demo-duration S      demo: stop after S simulated seconds (headless runs); the\n"
+    "                         first 7200 (08:00-10:00) pass at once, the rest at --demo-rate\n"
     "  --replay FILE          replay a journal (or a file of V1 envelopes, one a line)\n"
     "  --speed X              replay: 1 real time, 10 ten times faster, 0 at once\n"
     "  --url URL              event stream endpoint (default https://events.voip.ovh.net/)\n"
@@ -550,16 +551,34 @@ static void notices_to_model(struct model *m)
 	model_unlock(m);
 }
 
-/* What a run without a screen does, said once, for whoever reads its log. */
-static void say_headless(const struct options *o, bool journal)
+/* What a run without a screen does, said once, for whoever reads its log: what is kept (the
+ * snapshot, the journal in journal_dir when not NULL) or served (the metrics). */
+static void say_headless(const struct options *o, const char *journal_dir)
 {
-	if (o->demo)
+	if (o->demo) {
+		char kept[SETTINGS_PATH_MAX + 128] = "";
+		size_t n = 0;
+		if (o->snapshot)
+			n += (size_t)snprintf(kept + n, sizeof kept - n, "the snapshot follows it");
+		if (journal_dir && n < sizeof kept)
+			n += (size_t)snprintf(kept + n, sizeof kept - n,
+			                      "%sevents go to the journal in %s", n ? "; " : "",
+			                      journal_dir);
+		if (o->metrics && n < sizeof kept)
+			n += (size_t)snprintf(kept + n, sizeof kept - n, "%sthe metrics are served",
+			                      n ? "; " : "");
 		fprintf(stderr, "ctiboard: demo without a screen: %s%s\n",
-		        o->snapshot ? "the snapshot follows it" : "nothing is shown or kept",
+		        n ? kept : "nothing is shown or kept",
 		        o->demo_duration > 0 ? "" : "; stop with SIGTERM or Ctrl-C");
+	} else if (o->replay && !o->snapshot)
+		fprintf(stderr,
+		        "ctiboard: replay without a screen and without --snapshot: %s; alerts and "
+		        "malformed lines are reported here\n",
+		        o->metrics ? "only the metrics follow it" : "nothing is shown or kept");
 	else if (!o->replay && !o->snapshot)
 		fprintf(stderr, "ctiboard: live feed without a screen and without --snapshot: %s\n",
-		        journal ? "events go to the journal only" : "events are counted, not kept");
+		        journal_dir ? "events go to the journal only"
+		                    : "events are counted, not kept");
 }
 
 /* Who hears of the alert engine's changes: stderr when headless, the notification hooks. */
@@ -696,7 +715,7 @@ int main(int argc, char **argv)
 	}
 	notices_to_model(&model);
 	if (opt.headless)
-		say_headless(&opt, journal != NULL);
+		say_headless(&opt, journal ? dir : NULL);
 
 	install_signals(set.kiosk == 2);
 

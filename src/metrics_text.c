@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_state.h"
+#include "callbacks.h"
 #include "clock.h"
 #include "jsonbuf.h"
 #include "metrics.h"
@@ -97,10 +99,25 @@ static const char *name_of(const char *description, const struct names *names, c
 	return n ? n : "";
 }
 
-/* Agents of a queue by status: on a call, else the last status the queue gave (the first
- * METRICS_STATUSES - 1 distinct ones; the rest are "other"). */
-static void count_agents(struct metrics_queue *mq, const struct queue *q)
+/* Agents of a queue by status. Where the OVH API (or the demo) gives their live statuses, the
+ * counts every view shows (api_count_agents): available, on_call, on_break, logged_out. Else
+ * from the events: on a call, else the last status the queue gave (the first
+ * METRICS_STATUSES - 1 distinct ones; the rest are "other"), else unknown. */
+static void count_agents(struct metrics_queue *mq, const struct queue *q,
+                         const struct api_status *api)
 {
+	struct api_agent_counts n;
+	api_count_agents(api, q->number, NULL, &n);
+	if (n.available + n.on_call + n.on_break + n.logged_out > 0) {
+		const char *names[] = {"available", "on_call", "on_break", "logged_out"};
+		const int counts[] = {n.available, n.on_call, n.on_break, n.logged_out};
+		for (int i = 0; i < 4; i++) {
+			text_copy(mq->status[i], sizeof mq->status[i], names[i]);
+			mq->agents[i] = counts[i];
+		}
+		mq->nstatus = 4;
+		return;
+	}
 	mq->nstatus = 0;
 	for (size_t a = 0; a < q->nagents; a++) {
 		const struct agent *ag = &q->agents[a];
@@ -152,7 +169,7 @@ bool metrics_collect(struct metrics_figures *f, const struct model_state *st,
 		text_copy(mq->number, sizeof mq->number, q->number);
 		text_copy(mq->name, sizeof mq->name, name_of(q->description, names, q->number));
 		queue_stats(q, s, now_ns / NS_PER_S, &mq->qs);
-		count_agents(mq, q);
+		count_agents(mq, q, &st->api);
 	}
 	for (size_t i = 0; i < st->nlines; i++) {
 		const struct line *l = &st->lines[i];
@@ -168,7 +185,8 @@ bool metrics_collect(struct metrics_figures *f, const struct model_state *st,
 	f->fstats = st->fstats;
 	f->counters = st->counters;
 	f->hooks = st->hooks;
-	f->callbacks_open = st->callbacks.nopen;
+	f->callbacks_open = callbacks_to_call(&st->callbacks);
+	f->callbacks_open_short = st->callbacks.nopen_short;
 	memset(f->alerts, 0, sizeof f->alerts);
 	for (size_t i = 0; i < st->alerts.count; i++)
 		if (st->alerts.items[i].level <= ALERT_CRIT)
@@ -337,9 +355,15 @@ static void feed_metrics(struct jsonbuf *b, const struct metrics_figures *f)
 
 static void other_metrics(struct jsonbuf *b, const struct metrics_figures *f)
 {
-	family(b, "ctiboard_callbacks_open", "gauge",
-	       "Callers who left a queue unanswered and have not been reached yet.");
+	family(
+	    b, "ctiboard_callbacks_open", "gauge",
+	    "Callers to call back: they left a queue unanswered, not reached yet, short abandons "
+	    "apart (the header's count).");
 	sample_int(b, "ctiboard_callbacks_open", NULL, (int64_t)f->callbacks_open);
+	family(b, "ctiboard_callbacks_open_short_abandons", "gauge",
+	       "Open callbacks not counted in ctiboard_callbacks_open: every try a short abandon.");
+	sample_int(b, "ctiboard_callbacks_open_short_abandons", NULL,
+	           (int64_t)f->callbacks_open_short);
 
 	family(b, "ctiboard_alerts", "gauge",
 	       "Active alerts by level, from the one alert list every view reads.");

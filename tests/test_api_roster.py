@@ -328,3 +328,62 @@ def test_queue_rows_count_the_agents_by_status(tmp_path):
         assert sorted(sum(c) for c in counts) == [3, 3, 4], counts
     finally:
         subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+
+
+def test_demo_names_sort_as_a_reader_expects_and_the_agent_says_its_status_is_the_demos(
+        tmp_path):
+    import shlex
+    import subprocess
+    import time
+
+    from feedlib import binary
+
+    sock = "ctiboard-sort-%d" % os.getpid()
+    env = "HOME=%s XDG_CONFIG_HOME=%s LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color" % (
+        shlex.quote(str(tmp_path)), shlex.quote(str(tmp_path / "cfg")))
+    command = "env %s %s --demo --seed 3 --no-journal; sleep 600" % (env, shlex.quote(binary()))
+
+    def tm(*args):
+        return subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    def screen_until(pred, what):
+        deadline = time.monotonic() + 20
+        while True:
+            s = tm("capture-pane", "-p", "-t", "d")
+            if pred(s):
+                return s
+            if time.monotonic() > deadline:
+                pytest.fail("never showed %s:\n%s" % (what, s))
+            time.sleep(0.05)
+
+    def order(s, names, after):
+        """names in the order of the rows they begin (after a mark), below the line that
+        holds `after` (a name may also appear in another row's columns)."""
+        rows = s.splitlines()
+        start = [i for i, line in enumerate(rows) if after in line][0]
+        at = {}
+        for i, line in enumerate(rows[start:]):
+            for n in names:
+                if re.match(r"^.{0,3}" + re.escape(n), line) and n not in at:
+                    at[n] = i
+        assert set(at) == set(names), s
+        return sorted(names, key=lambda n: at[n])
+
+    names = ["Léa Martin", "Louis Lefèvre", "Lucas Simon"]
+    tm("new-session", "-d", "-s", "d", "-x", "160", "-y", "45", "sh", "-c", command)
+    try:
+        # the Lines panel, by name: accents folded, not byte order ("Léa" after "Lucas")
+        s = screen_until(lambda s: all(re.search(r"(?m)^.{0,3}" + re.escape(n), s)
+                                       for n in names), "the demo's lines")
+        assert order(s, names, "Lines (") == names
+        tm("send-keys", "-t", "d", "a")
+        s = screen_until(lambda s: "Agents: 9 shown" in s and all(n in s for n in names),
+                         "the Agents view")
+        assert order(s, names, "Agents: 9 shown") == names
+        tm("send-keys", "-t", "d", "Enter")
+        s = screen_until(lambda s: "Agent Camille Roux" in s, "the first agent's day")
+        assert "Status from     the demo (simulated agents, not the OVH API)" in s, s
+        assert "OVH API (live status)" not in s
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)

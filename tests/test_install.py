@@ -51,3 +51,22 @@ def test_installed_unit_passes_systemd_verify(tmp_path):
     r = subprocess.run(["systemd-analyze", "verify", "--man=no", "--recursive-errors=no",
                         str(unit)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def packages_installed_by(target):
+    """The Debian packages `make TARGET` would check and install (make -n: nothing is run)."""
+    r = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "-n", target],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lists = [l.split(" for p in ", 1)[1].split(";", 1)[0].split()
+             for l in r.stdout.splitlines() if " for p in " in l]
+    assert len(lists) == 1, r.stdout
+    return set(lists[0])
+
+
+def test_make_demo_installs_no_test_tool_and_make_deps_all_the_tests_need():
+    demo, deps = packages_installed_by("demo"), packages_installed_by("deps")
+    assert {"gcc", "libcurl4-openssl-dev", "libncurses-dev", "libmicrohttpd-dev"} <= demo
+    assert not demo & {"prometheus", "libcmocka-dev", "python3-pytest", "tmux"}, demo
+    assert demo < deps
+    assert {"prometheus", "libcmocka-dev", "python3-pytest", "tmux", "locales"} <= deps

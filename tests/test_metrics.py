@@ -272,3 +272,33 @@ def test_the_docs_scrape_config_is_valid_and_the_dashboard_asks_only_for_exporte
     r = subprocess.run([tool, "check", "config", str(root / "docs" / "prometheus.yml")],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_demo_agents_are_counted_as_the_wallboard_counts_them(tmp_path, procs):
+    """The demo's simulated agents have live statuses: the metrics count those (as the wallboard
+    tiles do, tests/test_api_roster.py), never "unknown"."""
+    port = free_port()
+    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    p = subprocess.Popen([binary(), "--demo", "--seed", "3", "--headless", "--no-journal",
+                          "--metrics", str(port)], env=env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    procs.append(p)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            samples = parse(scrape(port)[1])
+            agents = {k: v for k, v in samples.items() if k[0] == "ctiboard_queue_agents"}
+            if len({dict(ls)["queue"] for _, ls in agents}) == 3:
+                break
+        except (OSError, urllib.error.URLError):
+            pass
+        assert p.poll() is None, p.stderr.read()
+        assert time.monotonic() < deadline, "no agents in the metrics"
+        time.sleep(0.1)
+    assert {dict(ls)["status"] for _, ls in agents} == {"available", "on_call", "on_break",
+                                                        "logged_out"}
+    by_queue = {}
+    for (_, ls), v in agents.items():
+        by_queue[dict(ls)["name"]] = by_queue.get(dict(ls)["name"], 0) + v
+    # Sales has 3 agents, Support 4, Billing 3 (Lucas answers two queues)
+    assert by_queue == {"Sales": 3, "Support": 4, "Billing": 3}

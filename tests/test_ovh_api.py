@@ -115,6 +115,15 @@ def test_token_for_a_service_with_an_expiration_appends(home, api):
                                              api.accounts[BILLING]["tokens"]["0033972101010"]]
     p = home.run("token", "create", "--expiration", "forever")
     assert p.returncode == 2 and "--expiration" in p.stderr
+    # --service chooses the token revoke takes: that service's, the account's stays
+    account = api.accounts[BILLING]["tokens"][""]
+    p = home.run("token", "revoke", "--service", "0033972101010")
+    assert p.returncode == 0, p.stderr
+    assert "0033972101010" not in api.accounts[BILLING]["tokens"]
+    assert api.accounts[BILLING]["tokens"][""] == account
+    assert file_tokens(home.tokens_path) == [account]
+    usage = home.run("token", "--help").stdout
+    assert "revoke the billing account's token, or with --service NAME" in usage
 
 
 def test_the_dashboard_reads_the_token_file_that_create_wrote(home, api):

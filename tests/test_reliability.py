@@ -139,6 +139,28 @@ def test_demo_headless_says_what_it_does(tmp_path):
     assert r.stderr.count("demo without a screen") == 1
 
 
+def test_demo_headless_with_a_journal_says_the_journal_is_kept(tmp_path):
+    journal = tmp_path / "journal"
+    r = run(tmp_path, "--demo", "--headless", "--journal", str(journal), "--demo-duration", "600")
+    assert r.returncode == 0, r.stderr
+    said = [l for l in r.stderr.splitlines() if "demo without a screen" in l]
+    assert said == ["ctiboard: demo without a screen: events go to the journal in %s" % journal]
+    assert any(f.stat().st_size > 0 for f in journal.iterdir())
+
+
+def test_replay_headless_without_snapshot_says_nothing_is_kept(tmp_path):
+    day = os.path.join(os.path.dirname(__file__), "data", "day.jsonl")
+    r = run(tmp_path, "--replay", day, "--speed", "0", "--headless")
+    assert r.returncode == 0, r.stderr
+    said = [l for l in r.stderr.splitlines() if "without a screen" in l]
+    assert said == ["ctiboard: replay without a screen and without --snapshot: nothing is shown "
+                    "or kept; alerts and malformed lines are reported here"]
+    r = run(tmp_path, "--replay", day, "--speed", "0", "--headless",
+            "--snapshot", str(tmp_path / "snap.json"))
+    assert r.returncode == 0, r.stderr
+    assert "without a screen" not in r.stderr
+
+
 def test_core_files_are_off(tmp_path):
     p = subprocess.Popen([binary(), "--demo", "--headless"], env=env_for(tmp_path),
                          stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -223,3 +223,30 @@ def test_a_bad_line_is_named_and_the_rest_reported(tmp_path):
     r = report("--format", "csv", path)
     assert "j.jsonl:6" in r.stderr
     assert list(csv.DictReader(io.StringIO(r.stdout, newline="")))[0]["offered"] == "6"
+
+
+def test_the_readme_chart_example_is_what_its_command_prints_in_any_time_zone():
+    """The README's chart example names the time zone it was made in, so that whoever copies
+    the command sees the same hours whatever their own TZ."""
+    readme = (HERE.parent / "README.md").read_text().splitlines()
+    at = [i for i, l in enumerate(readme) if "ctiboard report --by interval" in l
+          and l.startswith("    $ ")][0]
+    words = readme[at][len("    $ "):].split()
+    env = dict(os.environ, TZ="America/New_York", XDG_CONFIG_HOME="/nonexistent",
+               XDG_STATE_HOME="/nonexistent")
+    while "=" in words[0]:
+        key, value = words.pop(0).split("=", 1)
+        env[key] = value
+    assert words[0] == "ctiboard"
+    shown = []
+    for line in readme[at + 1:]:
+        if not line.startswith("    "):
+            break
+        if line.strip() != "...":
+            shown.append(line[4:])
+    r = subprocess.run([BIN, *words[1:]], env=env, capture_output=True, text=True, timeout=60,
+                       cwd=str(HERE.parent))
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    start = out.index(shown[0])
+    assert out[start:start + len(shown)] == shown

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collate.h"
 #include "console.h"
 #include "draw.h"
 #include "labels.h"
@@ -134,7 +135,7 @@ static int compare(const void *pa, const void *pb, void *ctx)
 	case 3: d = (b->taken > a->taken) - (b->taken < a->taken); break;
 	default: break;
 	}
-	return d ? d : strcmp(a->name, b->name);
+	return d ? d : name_collate(a->name, b->name);
 }
 
 /* The rows shown: collected, filtered, sorted. */
@@ -278,8 +279,10 @@ void agent_detail_draw(struct console *c, int y, int h)
 	draw_text(row++, 0, c->cols, buf, ROLE_DEFAULT, ALIGN_LEFT);
 	snprintf(buf, sizeof buf, "  Queues          %s", r->queues[0] ? r->queues : "-");
 	draw_text(row++, 0, c->cols, buf, ROLE_DEFAULT, ALIGN_LEFT);
-	snprintf(buf, sizeof buf, "  Known from      %s",
-	         r->from_api ? "the OVH API (live status)" : "queue events only");
+	snprintf(buf, sizeof buf, "  Status from     %s",
+	         !r->from_api          ? "queue events only"
+	         : c->st.api.simulated ? "the demo (simulated agents, not the OVH API)"
+	                               : "the OVH API (live status)");
 	draw_text(row++, 0, c->cols, buf, ROLE_DIM, ALIGN_LEFT);
 	for (size_t q = 0; q < c->st.nqueues; q++)
 		for (size_t k = 0; k < c->st.queues[q].nagents; k++) {

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <curses.h>
 
 #include "chart.h"
+#include "collate.h"
 #include "columns.h"
 #include "console.h"
 #include "draw.h"
@@ -428,7 +428,7 @@ static int cmp_rows(const void *pa, const void *pb, void *ctx)
 	default: break;
 	}
 	if (d == 0)
-		d = strcasecmp(a->name, b->name);
+		d = name_collate(a->name, b->name);
 	if (d == 0)
 		d = strcmp(a->key, b->key);
 	return d;

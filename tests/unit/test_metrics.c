@@ -95,6 +95,65 @@ static void test_exposition_escapes_labels_and_prints_ratios_without_locale(void
 	model_done(&m);
 }
 
+/* Where the API (or the demo) gives live statuses, the metrics count them as the views do;
+ * open callbacks are counted as the header counts them, short abandons apart. */
+static void test_agents_and_callbacks_counted_as_the_screen_counts_them(void **state)
+{
+	(void)state;
+	struct model m;
+	model_setup(&m);
+	char extra[256];
+	/* an agent the events name, with no status of its own */
+	queue_ev(&m, "member-queue-start", 0, "m1", "");
+	queue_ev(&m, "bridge-agent-start", 10, "m1", times(extra, sizeof extra, 1, 10, 0, 0));
+	queue_ev(&m, "bridge-agent-end", 20, "m1", times(extra, sizeof extra, 1, 10, 20, 0));
+	assert_true(m.st.nqueues == 1 && m.st.queues[0].nagents > 0);
+	static const char *const statuses[] = {"waiting", "waiting", "onBreak", "inAQueueCall"};
+	for (size_t i = 0; i < 4; i++) {
+		struct api_agent *a = &m.st.api.agents[m.st.api.nagents++];
+		snprintf(a->number, sizeof a->number, "003310000000%zu", i);
+		snprintf(a->service, sizeof a->service, "%s", QUEUE);
+		snprintf(a->status, sizeof a->status, "%s", statuses[i]);
+		a->have_status = true;
+	}
+	m.st.api.simulated = true;
+	assert_true(callbacks_left(&m.st.callbacks, QUEUE, "0611111111", "", T0, 60, CB_ABANDONED));
+	for (int i = 0; i < 3; i++) {
+		char number[16];
+		snprintf(number, sizeof number, "062222222%d", i);
+		assert_true(
+		    callbacks_left(&m.st.callbacks, QUEUE, number, "", T0, 2, CB_SHORT_ABANDONED));
+	}
+	struct jsonbuf out = {0};
+	struct metrics_figures f = {0};
+	assert_true(metrics_collect(&f, &m.st, &m.set, NULL, (T0 + 30) * NS_PER_S));
+	metrics_render(&out, &f);
+	assert_false(out.failed);
+	const char *want[] = {"available\"} 2\n", "on_call\"} 1\n", "on_break\"} 1\n",
+	                      "logged_out\"} 0\n"};
+	for (size_t i = 0; i < 4; i++) {
+		char line[256];
+		snprintf(line, sizeof line,
+		         "ctiboard_queue_agents{queue=\"%s\",name=\"Support\",status=\"%s", QUEUE,
+		         want[i]);
+		assert_non_null(strstr(out.data, line));
+	}
+	assert_null(strstr(out.data, "status=\"unknown\""));
+	assert_non_null(strstr(out.data, "\nctiboard_callbacks_open 1\n"));
+	assert_non_null(strstr(out.data, "\nctiboard_callbacks_open_short_abandons 3\n"));
+	jsonbuf_free(&out);
+
+	/* without live statuses: what the events say */
+	m.st.api.nagents = 0;
+	assert_true(metrics_collect(&f, &m.st, &m.set, NULL, (T0 + 30) * NS_PER_S));
+	metrics_render(&out, &f);
+	assert_non_null(strstr(out.data, "ctiboard_queue_agents{queue=\"" QUEUE "\""));
+	assert_null(strstr(out.data, "status=\"available\""));
+	jsonbuf_free(&out);
+	metrics_figures_free(&f);
+	model_done(&m);
+}
+
 static void test_listen_addresses(void **state)
 {
 	(void)state;
@@ -125,6 +184,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_percentiles_of_the_last_minutes),
 	    cmocka_unit_test(test_exposition_escapes_labels_and_prints_ratios_without_locale),
+	    cmocka_unit_test(test_agents_and_callbacks_counted_as_the_screen_counts_them),
 	    cmocka_unit_test(test_listen_addresses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
