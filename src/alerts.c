@@ -99,8 +99,8 @@ static const struct alert *find(const struct alert_list *l, enum alert_scope sco
 /* The previous list's alert (scope, id, rule), or NULL. A subject's rules are judged one after
  * the other, so its alerts are looked up once and then walked: one search per queue or line,
  * not one per rule. */
-static const struct alert *had(struct judged *j, enum alert_scope scope, const char *id,
-                               enum alert_rule rule)
+static const struct alert *previous_alert(struct judged *j, enum alert_scope scope, const char *id,
+                                          enum alert_rule rule)
 {
 	const struct alert_list *l = j->prev;
 	if (!j->seen_id || scope != j->seen_scope || id != j->seen_id) {
@@ -119,7 +119,7 @@ static const struct alert *had(struct judged *j, enum alert_scope scope, const c
 static enum alert_level had_level(struct judged *j, enum alert_scope scope, const char *id,
                                   enum alert_rule rule)
 {
-	const struct alert *a = had(j, scope, id, rule);
+	const struct alert *a = previous_alert(j, scope, id, rule);
 	return a ? a->level : ALERT_NONE;
 }
 
@@ -148,7 +148,7 @@ static void put(struct judged *j, enum alert_scope scope, const char *id, enum a
 		j->failed = true;
 		return;
 	}
-	const struct alert *old = had(j, scope, id, rule);
+	const struct alert *old = previous_alert(j, scope, id, rule);
 	struct alert *a = &j->next->items[j->next->count++];
 	memset(a, 0, sizeof *a);
 	a->scope = scope;
