@@ -10,10 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api_action.h"
 #include "event.h"
 
-#define API_AGENTS_MAX 256
-#define API_QUEUES_MAX 64
+#define API_AGENTS_MAX  256
+#define API_QUEUES_MAX  64
+#define API_REASONS_MAX 32
 
 enum api_health {
 	API_OFF,          /* no credentials, or --no-api */
@@ -49,6 +51,13 @@ struct api_queue {
 	bool have_stats;
 };
 
+/* A custom status (break reason) of a hunting service. */
+struct api_break_reason {
+	char service[2 * NUM_MAX]; /* as api_agent.service */
+	int64_t id;
+	char name[TEXT_MAX];
+};
+
 struct api_status {
 	enum api_health health;
 	char last_error[TEXT_MAX]; /* sanitised, secrets redacted */
@@ -61,6 +70,9 @@ struct api_status {
 	size_t nqueues;
 	struct api_queue queues[API_QUEUES_MAX];
 	bool simulated; /* the demo's agents, not the OVH API's */
+	size_t nreasons;
+	struct api_break_reason reasons[API_REASONS_MAX];
+	struct api_action_result last_action; /* the answer to the last supervisor's action */
 };
 
 /* "off", "starting", "ok", "error", "rate_limited", "auth_failed" */

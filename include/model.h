@@ -271,6 +271,9 @@ struct model {
 	 * the report reads each day there; NULL in the live program */
 	void (*day_end)(void *ctx, struct model *m);
 	void *day_end_ctx;
+	/* a supervisor's action asked by the UI, waiting for the roster thread (api_action.h) */
+	struct api_action action;
+	bool action_pending;
 	bool measure_latency; /* count the feed latency of the events applied (live runs) */
 	/* Called by model_apply() under the lock for each event that changed the model (not for
 	 * duplicates, late events about what has ended, nor events refused by a bound), after the
@@ -315,6 +318,10 @@ void model_tick_live(struct model *m, int64_t wall_ns, int64_t mono_ns);
 
 /* Forget today's counters (lock held). Calls and callers in progress stay. */
 void model_reset_today(struct model *m);
+
+/* Add a line to the event log that no event made (a supervisor's action); lock held. */
+void model_log_note(struct model *m, int64_t t, const char *kind_name, const char *resource,
+                    const char *detail);
 
 /* The model's "now" (lock held, or on a copied state). */
 int64_t state_now_ns(const struct model_state *st);

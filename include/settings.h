@@ -71,6 +71,7 @@ struct settings {
 	int api_timeout_s;   /* one request */
 	int api_roster_s;    /* the roster is read again this often */
 	int api_status_s;    /* the agents' live status is polled this often */
+	bool allow_actions;  /* supervisor actions (api_action.h) may be sent */
 	/* journal */
 	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
 	bool journal;

@@ -93,6 +93,9 @@ static const char usage_text[] =
     "  --protocol v1|v2       event protocol (default v1)\n"
     "  --no-api               do not read the roster and agents' status from the OVH API\n"
     "                         (read when OVH API credentials are there)\n"
+    "  --allow-actions        let the Agents view set an agent available (A), on break (B)\n"
+    "                         or logged out (L) through the OVH API, each confirmed; needs\n"
+    "                         the rights of `ctiboard api login --actions`; never in kiosk\n"
     "\n"
     "Output:\n"
     "  --headless             no user interface; feed and journal changes, and each alert\n"
@@ -196,6 +199,7 @@ enum {
 	OPT_VERSION,
 	OPT_TOKEN,
 	OPT_NO_API,
+	OPT_ALLOW_ACTIONS,
 	OPT_HOOKS,
 	OPT_METRICS
 };
@@ -230,6 +234,7 @@ static const struct option long_options[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"token", optional_argument, NULL, OPT_TOKEN},
     {"no-api", no_argument, NULL, OPT_NO_API},
+    {"allow-actions", no_argument, NULL, OPT_ALLOW_ACTIONS},
     {"hooks", no_argument, NULL, OPT_HOOKS},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {NULL, 0, NULL, 0},
@@ -317,6 +322,7 @@ static void parse_command_line(int argc, char **argv, struct options *o, struct 
 		case OPT_NO_MOUSE: s->mouse = false; break;
 		case OPT_BELL: s->bell = true; break;
 		case OPT_NO_API: o->no_api = true; break;
+		case OPT_ALLOW_ACTIONS: s->allow_actions = true; break;
 		case OPT_CONFIG: break; /* read above */
 		case OPT_NAMES: set_or_die(s, "names_file", optarg); break;
 		case OPT_SET: {

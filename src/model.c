@@ -1075,8 +1075,7 @@ static const char *exit_words(const struct event *ev)
 
 /* One line of the event log. caller: the queue caller's number or name when the event does
  * not carry it (member-queue-end often carries only the caller's id). */
-static void log_event(struct model_state *st, const struct event *ev, int64_t t,
-                      const char *caller)
+static void log_event(struct model_state *st, const struct event *ev, int64_t t, const char *caller)
 {
 	size_t at = (st->log_head + st->log_count) % LOG_MAX;
 	if (st->log_count == LOG_MAX)
@@ -1105,6 +1104,24 @@ static void log_event(struct model_state *st, const struct event *ev, int64_t t,
 	else if (ev->kind == EV_MEMBERS_COUNT || ev->kind == EV_REGISTERED)
 		detail = "";
 	text_copy(e->detail, sizeof e->detail, detail);
+}
+
+void model_log_note(struct model *m, int64_t t, const char *kind_name, const char *resource,
+                    const char *detail)
+{
+	struct model_state *st = &m->st;
+	size_t at = (st->log_head + st->log_count) % LOG_MAX;
+	if (st->log_count == LOG_MAX)
+		st->log_head = (st->log_head + 1) % LOG_MAX;
+	else
+		st->log_count++;
+	struct log_entry *e = &st->log[at];
+	e->time_ns = t;
+	e->kind = EV_UNKNOWN;
+	text_copy(e->kind_name, sizeof e->kind_name, kind_name);
+	text_copy(e->resource, sizeof e->resource, resource);
+	text_copy(e->detail, sizeof e->detail, detail);
+	m->dirty = true;
 }
 
 /* The event rate over the window of seconds that ends at now_s: it decays to 0 when events

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "api_action.h"
 #include "ingest.h"
 #include "model.h"
 
@@ -164,6 +165,10 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 			if (!m->resets_ignored)
 				model_reset_today(m);
 			model_unlock(m);
+			continue;
+		}
+		if (api_action_is_journal_line(line, len)) {
+			res->actions++;
 			continue;
 		}
 		struct ingest_result r;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api_action.h"
 #include "api_state.h"
 #include "clock.h"
 #include "json_arena.h"
@@ -152,8 +153,12 @@ static int64_t parse_datetime(const char *s)
 	} else if (*p != 'Z' && *p != '\0') {
 		return 0;
 	}
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-	                .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+	struct tm tm = {.tm_year = y - 1900,
+	                .tm_mon = mo - 1,
+	                .tm_mday = d,
+	                .tm_hour = h,
+	                .tm_min = mi,
+	                .tm_sec = sec};
 	return (int64_t)timegm(&tm) - sign * (int64_t)(oh * 3600 + om * 60);
 }
 
@@ -376,6 +381,13 @@ static void publish_roster(struct roster *r)
 	a->nagents = r->nagents;
 	memcpy(a->queues, r->queues, r->nqueues * sizeof *a->queues);
 	a->nqueues = r->nqueues;
+	a->nreasons = 0;
+	for (size_t i = 0; i < r->nreasons && a->nreasons < API_REASONS_MAX; i++) {
+		struct api_break_reason *b = &a->reasons[a->nreasons++];
+		text_copy(b->service, sizeof b->service, r->services[r->reasons[i].service].number);
+		b->id = r->reasons[i].id;
+		text_copy(b->name, sizeof b->name, r->reasons[i].name);
+	}
 	a->roster_ns = wall_now_ns();
 	a->health = API_OK;
 	m->dirty = true;
@@ -504,12 +516,82 @@ static bool poll_queue(struct roster *r, size_t i)
 	return true;
 }
 
+/* ---- supervisor's actions ---- */
+
+static void run_action(struct roster *r, const struct api_action *act)
+{
+	struct api_action_result res = {.act = *act};
+	char path[PATH_MAX_LEN], rest[128], body[128], line[512];
+	const struct service *s = NULL;
+	for (size_t i = 0; i < r->nagents; i++)
+		if (r->agents[i].agent_id == act->agent_id &&
+		    strcmp(r->agents[i].service, act->service) == 0)
+			s = &r->services[r->agent_service[i]];
+	if (!s) {
+		text_copy(res.answer, sizeof res.answer, "failed: the agent is no longer listed");
+	} else {
+		snprintf(rest, sizeof rest, "/agent/%lld", (long long)act->agent_id);
+		hunting_path(path, s, rest);
+		api_action_body(act, body, sizeof body);
+		struct ovh_reply rep;
+		res.ok = ovh_api_call(r->api, "PUT", path, body, &rep);
+		res.http = rep.http;
+		if (res.ok) {
+			text_copy(res.answer, sizeof res.answer, "done");
+		} else {
+			ovh_reply_describe(&rep, line, sizeof line);
+			redact_text(line, strlen(line));
+			char words[sizeof line + 200];
+			api_action_refusal(rep.http, "PUT", "/telephony/*/hunting/agent/*", line,
+			                   words, sizeof words);
+			text_sanitize(res.answer, sizeof res.answer, words, strlen(words));
+		}
+		ovh_reply_clear(&rep);
+	}
+	res.at_ns = wall_now_ns();
+	char what[2 * TEXT_MAX], detail[3 * TEXT_MAX];
+	api_action_describe(act, what, sizeof what);
+	snprintf(detail, sizeof detail, "%.150s by %.30s: %.100s", what, act->who, res.answer);
+	model_lock(r->m);
+	struct api_status *a = &r->m->st.api;
+	res.seq = a->last_action.seq + 1;
+	a->last_action = res;
+	a->requests = ovh_api_requests(r->api);
+	model_log_note(r->m, res.at_ns, "supervisor-action", act->agent_number, detail);
+	model_unlock(r->m);
+	/* the new status, at once rather than at the next round */
+	if (res.ok)
+		for (size_t i = 0; i < r->nagents; i++)
+			if (r->agents[i].agent_id == act->agent_id &&
+			    strcmp(r->agents[i].service, act->service) == 0)
+				poll_agent(r, i);
+}
+
+/* Send the action the UI asked for, if any. */
+static void run_pending_action(struct roster *r)
+{
+	struct api_action act;
+	model_lock(r->m);
+	bool pending = r->m->action_pending;
+	if (pending)
+		act = r->m->action;
+	model_unlock(r->m);
+	if (!pending)
+		return;
+	run_action(r, &act);
+	model_lock(r->m);
+	r->m->action_pending = false;
+	model_unlock(r->m);
+}
+
 /* A round: every agent's status, then every queue's statistics. */
 static bool poll_statuses(struct roster *r)
 {
-	for (size_t i = 0; i < r->nagents; i++)
+	for (size_t i = 0; i < r->nagents; i++) {
+		run_pending_action(r);
 		if (atomic_load(&r->stop) || !poll_agent(r, i))
 			return false;
+	}
 	for (size_t i = 0; i < r->nqueues; i++)
 		if (atomic_load(&r->stop) || !poll_queue(r, i))
 			return false;
@@ -524,6 +606,8 @@ static bool poll_statuses(struct roster *r)
 static void wait_until_ns(struct roster *r, int64_t until_ns)
 {
 	while (!atomic_load(&r->stop)) {
+		if (r->have_roster)
+			run_pending_action(r);
 		int64_t left = until_ns - mono_now_ns();
 		if (left <= 0)
 			return;

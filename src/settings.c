@@ -108,6 +108,8 @@ static const struct key keys[] = {
         "OVH API: lines, queues and agents are read again this often"),
     INT("api_status_s", api_status_s, 1, 3600, "10",
         "OVH API: agents' live status is polled this often, budget allowing"),
+    BOOL("allow_actions", allow_actions, "false",
+         "supervisor actions through the OVH API (set an agent's status); off: read only"),
     {"journal_dir", K_PATH, offsetof(struct settings, journal_dir), 0, 0, "",
      "journal directory (default $XDG_STATE_HOME/ctiboard)"},
     BOOL("journal", journal, "true", "keep a journal of received events"),

@@ -41,6 +41,11 @@ CLASSES = {400: "Client::BadRequest", 403: "Client::Forbidden", 404: "Client::No
            500: "Server::InternalServerError", 503: "Server::ServiceUnavailable"}
 
 
+# telephony.OvhPabxHuntingAgent's writable fields (reference 6.1)
+AGENT_WRITABLE = {"status", "breakStatus", "description", "number", "simultaneousLines",
+                  "timeout", "wrapUpTime"}
+
+
 def signature(secret, ck, method, url, body, ts):
     raw = "+".join([secret, ck, method, url, body, ts])
     return "$1$" + hashlib.sha1(raw.encode("utf-8")).hexdigest()
@@ -485,6 +490,16 @@ class _Handler(BaseHTTPRequestHandler):
                     return 200, {k: v for k, v in a.items() if k != "live"}
                 if len(r) == 2 and method == "PUT":
                     change = json.loads(body or "{}")
+                    if not isinstance(change, dict) or set(change) - AGENT_WRITABLE:
+                        raise ApiError(400, "INVALID_BODY", "Invalid body: read-only or "
+                                       "unknown field")
+                    if change.get("status", "available") not in (
+                            "available", "loggedOut", "onBreak"):
+                        raise ApiError(400, "INVALID_ARGUMENT", "Invalid value for status")
+                    if "breakStatus" in change and change["breakStatus"] not in \
+                            h["customStatus"]:
+                        raise ApiError(400, "INVALID_ARGUMENT",
+                                       "Invalid value for breakStatus")
                     for k in ("status", "breakStatus"):
                         if k in change:
                             a[k] = change[k]

@@ -244,6 +244,21 @@ static void act_quit(struct console *c)
 		c->quit = true;
 }
 
+static void act_available(struct console *c)
+{
+	supervise_ask(c, ACTION_AVAILABLE);
+}
+
+static void act_break(struct console *c)
+{
+	supervise_ask(c, ACTION_BREAK);
+}
+
+static void act_logout(struct console *c)
+{
+	supervise_ask(c, ACTION_LOGOUT);
+}
+
 #define K(k) KEYCODE(k)
 
 static const struct action table[ACT_COUNT] = {
@@ -441,6 +456,27 @@ static const struct action table[ACT_COUNT] = {
                     .hint_rank = 6,
                     .fn = act_agents,
                     .help = "the agents: status, since, break reason, calls, talk time, queues"},
+    [ACT_AGENT_AVAILABLE] = {.id = ACT_AGENT_AVAILABLE,
+                             .keys = {'A'},
+                             .key_names = "A",
+                             .ctx = CTX_AGENTS,
+                             .fn = act_available,
+                             .help = "in Agents, --allow-actions: set the agent available "
+                                     "(OVH API, asks to confirm)"},
+    [ACT_AGENT_BREAK] = {.id = ACT_AGENT_BREAK,
+                         .keys = {'B'},
+                         .key_names = "B",
+                         .ctx = CTX_AGENTS,
+                         .fn = act_break,
+                         .help = "in Agents, --allow-actions: put the agent on break, "
+                                 "choosing the reason (asks to confirm)"},
+    [ACT_AGENT_LOGOUT] = {.id = ACT_AGENT_LOGOUT,
+                          .keys = {'L'},
+                          .key_names = "L",
+                          .ctx = CTX_AGENTS,
+                          .fn = act_logout,
+                          .help = "in Agents, --allow-actions: log the agent out "
+                                  "(asks to confirm)"},
 };
 
 const struct action *actions_table(void)

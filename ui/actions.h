@@ -48,6 +48,9 @@ enum action_id { /* the order of the help screen: moving, looking, acting, leavi
 	         ACT_WALL,
 	         ACT_PAUSE,
 	         ACT_RESET,
+	         ACT_AGENT_AVAILABLE,
+	         ACT_AGENT_BREAK,
+	         ACT_AGENT_LOGOUT,
 	         ACT_HELP,
 	         ACT_QUIT,
 	         ACT_COUNT

@@ -22,6 +22,8 @@ struct agent_row {
 	int64_t talk_s;
 	char queues[TEXT_MAX];
 	bool from_api;
+	int64_t agent_id;          /* from_api */
+	char service[2 * NUM_MAX]; /* from_api */
 };
 
 static const char *const sort_names[] = {"name", "status", "time in status", "calls taken"};
@@ -83,6 +85,8 @@ static int collect(const struct console *c, struct agent_row **out)
 		r->talk_s = a->talk_s;
 		text_copy(r->queues, sizeof r->queues, a->queues);
 		r->from_api = true;
+		r->agent_id = a->agent_id;
+		text_copy(r->service, sizeof r->service, a->service);
 	}
 	for (size_t q = 0; q < st->nqueues; q++) {
 		const struct queue *qu = &st->queues[q];
@@ -181,6 +185,22 @@ bool agents_open(struct console *c)
 	return ok;
 }
 
+bool agents_selected(const struct console *c, struct api_action *a)
+{
+	struct agent_row *rows;
+	int n = shown_rows(c, &rows);
+	bool ok = c->agents_sel >= 0 && c->agents_sel < n && rows[c->agents_sel].from_api;
+	if (ok) {
+		const struct agent_row *r = &rows[c->agents_sel];
+		a->agent_id = r->agent_id;
+		text_copy(a->service, sizeof a->service, r->service);
+		text_copy(a->agent_number, sizeof a->agent_number, r->number);
+		text_copy(a->agent_name, sizeof a->agent_name, r->name);
+	}
+	free(rows);
+	return ok;
+}
+
 /* "12:34" since the status began, "-" when unknown. */
 static char *since_text(const struct console *c, char *dst, size_t n, int64_t since_s)
 {
@@ -203,6 +223,11 @@ void agents_draw(struct console *c, int y, int h)
 	         "Since", "Break reason", "Taken", "Talk", "Queues");
 	draw_text(y + 1, 0, c->cols, line, ROLE_COLUMN_HEAD, ALIGN_LEFT);
 	int body = h - 2;
+	if (c->action_note[0] && body > 1) { /* the last action's answer, whole */
+		body--;
+		draw_text(y + h - 1, 0, c->cols, c->action_note,
+		          c->action_note_bad ? ROLE_WARN : ROLE_DIM, ALIGN_LEFT);
+	}
 	if (c->agents_sel < c->agents_top)
 		c->agents_top = c->agents_sel;
 	if (body > 0 && c->agents_sel >= c->agents_top + body)

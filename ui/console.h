@@ -19,7 +19,7 @@ enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL, VIEW_CALLBAC
 
 enum panel_id { PANEL_QUEUES, PANEL_RINGING, PANEL_ACTIVE, PANEL_LINES, PANEL_COUNT };
 
-enum confirm { CONFIRM_NONE, CONFIRM_RESET, CONFIRM_QUIT };
+enum confirm { CONFIRM_NONE, CONFIRM_RESET, CONFIRM_QUIT, CONFIRM_ACTION, CONFIRM_BREAK_REASON };
 
 #define FILTER_MAX 64
 #define KEY_ID_MAX (ID_MAX + NUM_MAX + 2)
@@ -105,6 +105,11 @@ struct console {
 	int agents_sel, agents_top, agents_sort, agents_n; /* the Agents view */
 	char detail_number[NUM_MAX];
 
+	struct api_action action; /* the supervisor's action being confirmed (supervise.c) */
+	uint64_t action_seen;     /* st.api.last_action.seq already shown and journalled */
+	char action_note[320];    /* the Agents view's last line: the last answer, or why not */
+	bool action_note_bad;
+
 	int wall_page, wall_pages;
 	int64_t wall_next_ns; /* wall clock of the next page turn */
 
@@ -134,8 +139,20 @@ void agent_detail_draw(struct console *c, int y, int h);
 void agents_move(struct console *c, int delta);
 /* Take the selected agent into detail_number; false when none is selected. */
 bool agents_open(struct console *c);
+/* The selected agent, if the OVH API lists it, into a's agent fields. */
+bool agents_selected(const struct console *c, struct api_action *a);
 const char *agents_sort_name(int sort);
 int agents_sort_count(void);
+
+/* The supervisor's actions (supervise.c) */
+/* Ask for kind on the selected agent: a confirmation, or a footer message why not. */
+void supervise_ask(struct console *c, enum api_action_kind kind);
+/* The footer's question while c->confirm is CONFIRM_ACTION or CONFIRM_BREAK_REASON. */
+void supervise_prompt(const struct console *c, char *dst, size_t n);
+/* The answer key to question q. */
+void supervise_key(struct console *c, enum confirm q, int key);
+/* Show and journal the OVH API's answer to the last action, once. */
+void supervise_poll(struct console *c);
 
 /* Views (views.c) */
 void header_draw(struct console *c);

@@ -215,6 +215,10 @@ static void confirm_key(struct console *c, int key)
 	enum confirm q = c->confirm;
 
 	c->confirm = CONFIRM_NONE;
+	if (q == CONFIRM_ACTION || q == CONFIRM_BREAK_REASON) {
+		supervise_key(c, q, key);
+		return;
+	}
 	if (key != 'y' && key != 'Y')
 		return;
 	if (q == CONFIRM_QUIT) {
@@ -358,7 +362,12 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 		/* after EINTR too: a SIGWINCH leaves KEY_RESIZE to read */
 		if (read_keys(&c))
 			dirty = key = true;
+		uint64_t answered = c.action_seen;
+		supervise_poll(&c);
+		if (c.action_seen != answered)
+			dirty = key = true;
 	}
+	supervise_poll(&c); /* an answer that came as the user quit is journalled too */
 	restore_terminal();
 	state_free(&c.st);
 	alerts_free(&c.rung);

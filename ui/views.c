@@ -386,6 +386,11 @@ void footer_draw(struct console *c)
 	char buf[sizeof c->status + FILTER_MAX + 64];
 
 	draw_fill(y, 0, c->cols, ROLE_FOOTER);
+	if (c->confirm == CONFIRM_ACTION || c->confirm == CONFIRM_BREAK_REASON) {
+		supervise_prompt(c, buf, sizeof buf);
+		draw_text(y, 0, c->cols, buf, ROLE_BANNER, ALIGN_LEFT);
+		return;
+	}
 	if (c->confirm != CONFIRM_NONE) {
 		snprintf(buf, sizeof buf, " %s  y: yes, any other key: no",
 		         c->confirm == CONFIRM_RESET

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <pthread.h>
 
+#include "api_action.h"
 #include "ingest.h"
 #include "journal.h"
 #include "json_bigint.h"
@@ -821,6 +822,78 @@ static void test_reset_is_journalled_and_replayed(void **state)
 	free_model(live);
 }
 
+static void test_actions_are_journalled_and_counted_by_a_replay(void **state)
+{
+	(void)state;
+	char d[256], err[256], a[2048], path[512];
+	fresh_dir(d, sizeof(d), "actions");
+	struct journal *j = journal_open(d, err, sizeof(err));
+	assert_non_null(j);
+	struct model *live = new_model();
+	int64_t rx = (T0_S + 1) * NS;
+	ingest_text(live, j, line_event(a, sizeof(a), "start_ringing", "c1", 0), rx);
+	struct api_action_result r = {.seq = 1, .ok = false, .http = 403, .at_ns = rx + NS};
+	r.act.kind = ACTION_BREAK;
+	r.act.agent_id = 43;
+	r.act.break_id = 3;
+	snprintf(r.act.break_name, sizeof r.act.break_name, "Lunch");
+	snprintf(r.act.agent_number, sizeof r.act.agent_number, "0033972101012");
+	snprintf(r.act.agent_name, sizeof r.act.agent_name, "Bob");
+	snprintf(r.act.who, sizeof r.act.who, "sup");
+	api_action_refusal(403, "PUT", "/telephony/*/hunting/agent/*", "HTTP 403 NOT_GRANTED_CALL",
+	                   r.answer, sizeof r.answer);
+	char *line = api_action_journal_line(&r);
+	assert_non_null(line);
+	assert_true(journal_append(j, line, strlen(line), r.at_ns));
+	free(line);
+	ingest_text(live, j, line_event(a, sizeof(a), "start_calling", "c1", 5), rx + 5 * NS);
+	journal_close(j);
+
+	journal_path_for(path, sizeof(path), d, T0_S);
+	char *text = slurp(path, NULL);
+	assert_non_null(strstr(text, "\"ctiboard\":\"action\",\"who\":\"sup\",\"what\":\"set Bob"));
+	assert_non_null(strstr(text, "\"http\":403"));
+	assert_non_null(strstr(text, "ctiboard api login --actions"));
+	assert_non_null(strstr(text, "\"breakReason\":\"Lunch\""));
+	free(text);
+	struct model *restarted = new_model();
+	struct replay_result res;
+	assert_true(journal_replay(restarted, path, 0, NULL, true, &res, err, sizeof(err)));
+	assert_int_equal(res.lines, 3);
+	assert_int_equal(res.actions, 1);
+	assert_int_equal(res.malformed_lines, 0);
+	assert_same_model(live, restarted);
+	free_model(restarted);
+	free_model(live);
+}
+
+static void test_action_bodies_and_words(void **state)
+{
+	(void)state;
+	struct api_action act = {.kind = ACTION_AVAILABLE, .agent_id = 42};
+	char body[128], words[512];
+	snprintf(act.agent_number, sizeof act.agent_number, "0033972101011");
+	snprintf(act.agent_name, sizeof act.agent_name, "Alice");
+	api_action_body(&act, body, sizeof body);
+	assert_string_equal(body, "{\"status\":\"available\"}");
+	act.kind = ACTION_LOGOUT;
+	api_action_body(&act, body, sizeof body);
+	assert_string_equal(body, "{\"status\":\"loggedOut\"}");
+	api_action_describe(&act, words, sizeof words);
+	assert_non_null(strstr(words, "log Alice ("));
+	act.kind = ACTION_BREAK;
+	act.break_id = 4;
+	api_action_body(&act, body, sizeof body);
+	assert_string_equal(body, "{\"status\":\"onBreak\",\"breakStatus\":4}");
+	api_action_refusal(403, "PUT", "/x", "NOT_GRANTED_CALL", words, sizeof words);
+	assert_non_null(strstr(words, "ctiboard api login --actions"));
+	assert_non_null(strstr(words, "PUT /x"));
+	api_action_refusal(500, "PUT", "/x", "HTTP 500", words, sizeof words);
+	assert_null(strstr(words, "login"));
+	assert_true(api_action_is_journal_line("{\"ctiboard\":\"action\"}", 22));
+	assert_false(api_action_is_journal_line(JOURNAL_RESET_LINE, strlen(JOURNAL_RESET_LINE)));
+}
+
 static void test_replay_reports_bad_lines(void **state)
 {
 	(void)state;
@@ -919,6 +992,8 @@ int main(void)
 	    cmocka_unit_test(test_threads_share_a_journal),
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_reset_is_journalled_and_replayed),
+	    cmocka_unit_test(test_actions_are_journalled_and_counted_by_a_replay),
+	    cmocka_unit_test(test_action_bodies_and_words),
 	    cmocka_unit_test(test_replay_reports_bad_lines),
 	    cmocka_unit_test(test_replay_missing_file_and_stop),
 	    cmocka_unit_test(test_unwritable_dir_is_retried),

@@ -1,0 +1,243 @@
+"""Supervisor actions through the OVH API (--allow-actions): set an agent available, on break
+(with a custom status) or logged out from the Agents view, each confirmed, answered on screen,
+in the event log and in the journal; refused without the flag, in kiosk mode, and with a key
+that lacks the right. Screens are read with tmux from tests/ovh_api_server.py's answers.
+"""
+
+import glob
+import json
+import os
+import re
+import shlex
+import subprocess
+import time
+
+import pytest
+
+from feedlib import binary, new_token
+from ovh_api_server import APP_SECRET, BILLING, CONSUMER_KEY, QUEUE_SN, OvhApiServer
+from ovh_server import OvhServer
+
+
+@pytest.fixture
+def server():
+    srv = OvhServer(hold=0.3).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def api():
+    srv = OvhApiServer().start()
+    yield srv
+    srv.stop()
+
+
+class Screen:
+    """ctiboard in a tmux session, 100x24."""
+
+    def __init__(self, tmp_path, server, api, args):
+        token = new_token()
+        server.add_token(token)
+        self.tmp = tmp_path
+        self.journal = tmp_path / "journal"
+        env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+               "XDG_STATE_HOME": str(tmp_path / "state"), "CTIBOARD_TOKEN": token,
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "screen-256color", "TZ": "UTC"}
+        env.update(api.environment())
+        self.sock = "ctiboard-actions-%d" % os.getpid()
+        argv = [binary(), "--url", server.url, "--journal", str(self.journal), "--set",
+                "api_max_per_min=600", "--set", "api_status_s=1", *args]
+        # the secrets go through the environment of tmux's command, never its argv
+        command = "env %s %s" % (" ".join("%s=%s" % (k, shlex.quote(v))
+                                          for k, v in env.items()),
+                                 " ".join(shlex.quote(a) for a in argv))
+        script = tmp_path / "run.sh"
+        script.write_text(command + "; echo EXITED $?; sleep 600\n")
+        self.tm("new-session", "-d", "-s", "a", "-x", "100", "-y", "24", "sh", str(script))
+
+    def tm(self, *args):
+        r = subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", *args],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            pytest.fail("tmux %s failed (%d): %s" % (args[0], r.returncode,
+                                                     r.stderr.strip() or "(nothing said)"))
+        return r.stdout
+
+    def keys(self, *keys):
+        for k in keys:
+            self.tm("send-keys", "-t", "a", k)
+
+    def text(self, s):
+        self.tm("send-keys", "-t", "a", "-l", s)
+
+    def until(self, pred, what, timeout=20):
+        deadline = time.monotonic() + timeout
+        while True:
+            s = self.tm("capture-pane", "-p", "-t", "a")
+            if pred(s):
+                return s
+            if time.monotonic() > deadline:
+                pytest.fail("never showed %s:\n%s" % (what, s))
+            time.sleep(0.05)
+
+    def select(self, name):
+        """The Agents view, filtered down to one agent."""
+        self.until(lambda s: "3 agents" in s, "the roster")
+        self.keys("a")
+        self.until(lambda s: "Agents: 3 shown" in s, "the agents")
+        self.keys("/")
+        self.text(name)
+        self.keys("Enter")
+        return self.until(lambda s: "Agents: 1 shown" in s, "the filter on %s" % name)
+
+    def quit(self):
+        self.keys("q")
+        self.until(lambda s: "EXITED 0" in s, "a clean exit")
+
+    def kill(self):
+        subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True)
+
+    def journal_lines(self):
+        out = []
+        for path in sorted(glob.glob(str(self.journal / "*"))):
+            with open(path, encoding="utf-8") as fp:
+                out += [json.loads(line) for line in fp if line.strip()]
+        return out
+
+    def assert_no_secret(self, screen):
+        for secret in (APP_SECRET, CONSUMER_KEY):
+            assert secret[:8] not in screen
+            for path in glob.glob(str(self.tmp / "**"), recursive=True):
+                if os.path.isfile(path) and not path.endswith("run.sh"):
+                    with open(path, "rb") as fp:
+                        assert secret[:8].encode() not in fp.read(), path
+
+
+@pytest.fixture
+def screens():
+    started = []
+    yield started
+    for s in started:
+        s.kill()
+
+
+def run(screens, tmp_path, server, api, *args):
+    s = Screen(tmp_path, server, api, args)
+    screens.append(s)
+    return s
+
+
+def puts(api):
+    return [(path, json.loads(body)) for method, path, body in api.actions if method == "PUT"]
+
+
+def signed_puts(api):
+    return [r for r in api.requests() if r["method"] == "PUT"]
+
+
+def test_each_agent_status_action_confirmed_answered_and_journalled(tmp_path, server, api,
+                                                                    screens):
+    scr = run(screens, tmp_path, server, api, "--allow-actions")
+    scr.select("Alice")
+    # asked, refused at the prompt: nothing sent
+    scr.keys("L")
+    scr.until(lambda s: "log Alice" in s and "out?" in s and "y: yes" in s, "the question")
+    scr.keys("n")
+    scr.until(lambda s: "no action taken" in s, "the refusal")
+    # log out, confirmed
+    scr.keys("L", "y")
+    s = scr.until(lambda s: "out: done" in s, "the answer")
+    assert puts(api) == [("agent/42", {"status": "loggedOut"})]
+    put = signed_puts(api)[0]
+    assert put["signed"] and put["status"] == 200
+    assert put["path"] == "/1.0/telephony/%s/easyHunting/%s/hunting/agent/42" % (BILLING,
+                                                                                 QUEUE_SN)
+    assert put["content_type"].startswith("application/json")
+    scr.until(lambda s: any(l.strip().startswith("Alice") and "logged out" in l
+                            for l in s.splitlines()), "Alice logged out")
+    # on break: the reasons are the service's custom statuses
+    scr.keys("B")
+    s = scr.until(lambda s: "Break reason for Alice" in s, "the reasons")
+    assert "1 Lunch" in s and "2 Training" in s
+    scr.keys("2")
+    scr.until(lambda s: "on break (Training)?" in s, "the question")
+    scr.keys("y")
+    scr.until(lambda s: "(Training): done" in s, "the answer")
+    assert puts(api)[-1] == ("agent/42", {"status": "onBreak", "breakStatus": 4})
+    scr.until(lambda s: any(l.strip().startswith("Alice") and "Training" in l
+                            for l in s.splitlines()), "Alice on break, Training")
+    # a key that is not a reason cancels
+    scr.keys("B", "x")
+    scr.until(lambda s: "no action taken" in s, "the cancel")
+    scr.keys("A")
+    scr.until(lambda s: "available?" in s, "the question")
+    scr.keys("y")
+    scr.until(lambda s: "available: done" in s, "the answer")
+    assert puts(api)[-1] == ("agent/42", {"status": "available"})
+    assert len(puts(api)) == 3
+    # the event log has each one
+    scr.keys("Escape", "Escape", "e")
+    s = scr.until(lambda s: s.count("supervisor-action") >= 3, "the event log")
+    scr.quit()
+    actions = [l for l in scr.journal_lines() if l.get("ctiboard") == "action"]
+    assert [a["status"] for a in actions] == ["loggedOut", "onBreak", "available"]
+    assert all(a["ok"] and a["http"] == 200 and a["answer"] == "done" for a in actions)
+    assert actions[1]["breakStatus"] == 4 and actions[1]["breakReason"] == "Training"
+    assert all(a["who"] and a["agentId"] == 42 and a["at"] > 0 for a in actions)
+    assert "Alice" in actions[0]["what"]
+    scr.assert_no_secret(s)
+
+
+def test_the_journal_replay_counts_actions_cleanly(tmp_path, server, api, screens):
+    scr = run(screens, tmp_path, server, api, "--set", "allow_actions=true")
+    scr.select("Chlo")
+    scr.keys("A", "y")
+    scr.until(lambda s: "available: done" in s, "the answer")
+    scr.quit()
+    files = glob.glob(str(scr.journal / "*"))
+    assert any('"ctiboard":"action"' in open(f, encoding="utf-8").read() for f in files)
+    for f in files:
+        r = subprocess.run([binary(), "--replay", f, "--speed", "0", "--headless",
+                            "--no-journal"], capture_output=True, text=True, timeout=30,
+                           env={"HOME": str(tmp_path), "PATH": os.environ["PATH"]})
+        assert r.returncode == 0, r.stderr
+        assert not re.search(r":\d+: ", r.stderr), r.stderr  # FILE:LINE: a bad line
+
+
+def test_without_the_flag_the_keys_say_how(tmp_path, server, api, screens):
+    scr = run(screens, tmp_path, server, api)
+    scr.select("Alice")
+    scr.keys("L")
+    scr.until(lambda s: "actions are off: start with --allow-actions" in s, "how to enable")
+    scr.keys("y", "B", "y", "A", "y")
+    time.sleep(1.5)
+    assert puts(api) == [] and signed_puts(api) == []
+    scr.quit()
+
+
+def test_a_missing_right_says_which_and_how(tmp_path, server, api, screens):
+    api.consumers[CONSUMER_KEY]["rules"] = [("GET", "/*")]
+    scr = run(screens, tmp_path, server, api, "--allow-actions")
+    scr.select("Alice")
+    scr.keys("L", "y")
+    s = scr.until(lambda s: "HTTP 403" in s, "the refusal")
+    assert "HTTP 403, run ctiboard api login --actions" in s
+    assert puts(api) == []
+    assert signed_puts(api)[0]["status"] == 403
+    scr.quit()
+    action = [l for l in scr.journal_lines() if l.get("ctiboard") == "action"][0]
+    assert not action["ok"] and action["http"] == 403
+    assert "lacks the right PUT /telephony/*/hunting/agent/*" in action["answer"]
+    assert "ctiboard api login --actions" in action["answer"]
+    assert "NOT_GRANTED_CALL" in action["answer"]
+    scr.assert_no_secret(s)
+
+
+@pytest.mark.parametrize("kiosk", ["--kiosk", "--kiosk=locked"])
+def test_kiosk_never_acts(tmp_path, server, api, screens, kiosk):
+    scr = run(screens, tmp_path, server, api, "--allow-actions", kiosk)
+    scr.until(lambda s: "3 agents" in s, "the roster")
+    scr.keys("a", "L", "y", "A", "y", "B", "1", "y")
+    time.sleep(1.5)
+    assert signed_puts(api) == []
