@@ -56,6 +56,7 @@ void api_action_refusal(long http, const char *method, const char *path, const c
 char *api_action_journal_line(const struct api_action_result *r)
 {
 	char what[2 * TEXT_MAX];
+	int64_t at_s = r->at_ns / 1000000000;
 	api_action_describe(&r->act, what, sizeof what);
 	cJSON *o = cJSON_CreateObject();
 	if (!o)
@@ -67,7 +68,7 @@ char *api_action_journal_line(const struct api_action_result *r)
 	          cJSON_AddNumberToObject(o, "agentId", (double)r->act.agent_id) &&
 	          cJSON_AddStringToObject(o, "agent", r->act.agent_number) &&
 	          cJSON_AddStringToObject(o, "service", r->act.service) &&
-	          cJSON_AddNumberToObject(o, "at", (double)(r->at_ns / 1000000000)) &&
+	          cJSON_AddNumberToObject(o, "at", (double)at_s) &&
 	          cJSON_AddBoolToObject(o, "ok", r->ok) &&
 	          cJSON_AddNumberToObject(o, "http", (double)r->http) &&
 	          cJSON_AddStringToObject(o, "answer", r->answer);

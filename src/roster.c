@@ -522,16 +522,16 @@ static void run_action(struct roster *r, const struct api_action *act)
 {
 	struct api_action_result res = {.act = *act};
 	char path[PATH_MAX_LEN], rest[128], body[128], line[512];
-	const struct service *s = NULL;
+	size_t at = r->nagents; /* the agent's place in the roster */
 	for (size_t i = 0; i < r->nagents; i++)
 		if (r->agents[i].agent_id == act->agent_id &&
 		    strcmp(r->agents[i].service, act->service) == 0)
-			s = &r->services[r->agent_service[i]];
-	if (!s) {
+			at = i;
+	if (at == r->nagents) {
 		text_copy(res.answer, sizeof res.answer, "failed: the agent is no longer listed");
 	} else {
 		snprintf(rest, sizeof rest, "/agent/%lld", (long long)act->agent_id);
-		hunting_path(path, s, rest);
+		hunting_path(path, &r->services[r->agent_service[at]], rest);
 		api_action_body(act, body, sizeof body);
 		struct ovh_reply rep;
 		res.ok = ovh_api_call(r->api, "PUT", path, body, &rep);
@@ -560,11 +560,8 @@ static void run_action(struct roster *r, const struct api_action *act)
 	model_log_note(r->m, res.at_ns, "supervisor-action", act->agent_number, detail);
 	model_unlock(r->m);
 	/* the new status, at once rather than at the next round */
-	if (res.ok)
-		for (size_t i = 0; i < r->nagents; i++)
-			if (r->agents[i].agent_id == act->agent_id &&
-			    strcmp(r->agents[i].service, act->service) == 0)
-				poll_agent(r, i);
+	if (res.ok && at < r->nagents)
+		poll_agent(r, at);
 }
 
 /* Send the action the UI asked for, if any. */
