@@ -2,7 +2,7 @@
 #
 #   make            build ./ctiboard
 #   make demo       install what building and running need, build, run the built-in demo
-#   make check      build and run every test (make deps first)
+#   make check      install what the tests need, build and run every test
 #   make deps       install the Debian packages the build and the tests need
 #   make run-deps   install only those the build and a run need (no test tools)
 #   make install    install the program, its man page and the wallboard's systemd unit into
@@ -108,7 +108,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(UI_LIB) $(BUILD)/libctiboard.a
 	$(CC) $(CORE_CPPFLAGS) -Iui $(CORE_CFLAGS) $(UI_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) \
 		$(ALL_LDFLAGS) -o $@ $< $(UI_LIB) $(BUILD)/libctiboard.a $(TEST_LIBS) $(UI_LIBS) $(CORE_LIBS)
 
-check: check-headers check-unit check-py
+# A fresh machine needs only `make check`: what the tests need is installed first (a no-op when
+# it is there), then the suites run in a sub-make that reads the freshly installed pkg-config.
+check: deps
+	@$(MAKE) --no-print-directory check-headers check-unit check-py
 
 # Every header compiles on its own (included twice, for its guard) with only the include paths
 # of its users: include/ with include/ alone, src/ with the core's, ui/ with the screen's.

@@ -70,3 +70,9 @@ def test_make_demo_installs_no_test_tool_and_make_deps_all_the_tests_need():
     assert not demo & {"prometheus", "libcmocka-dev", "python3-pytest", "tmux"}, demo
     assert demo < deps
     assert {"prometheus", "libcmocka-dev", "python3-pytest", "tmux", "locales"} <= deps
+
+
+def test_make_check_alone_installs_what_the_tests_need():
+    # the README's second command on a fresh machine: no `make deps` before it
+    assert {"prometheus", "libcmocka-dev", "python3-pytest", "tmux", "locales"} <= \
+        packages_installed_by("check")
