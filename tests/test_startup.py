@@ -212,8 +212,10 @@ def test_headless_prints_the_progress_of_a_long_replay(tmp_path):
     err = run.read("stderr")
     progress = re.findall(r"ctiboard: replaying the journal: (\d+)%, (\d+) events", err)
     assert progress
-    # yesterday's file (a pipe) has no size: today's bytes are not begun yet
-    assert all(int(p) == 0 for p, _ in progress)
+    # yesterday's file (a pipe) has no size: the first lines come before today's bytes; a
+    # slow machine may say more once today's file is read, never going back
+    percents = [int(p) for p, _ in progress]
+    assert percents[0] == 0 and percents == sorted(percents) and percents[-1] <= 100
     last = re.search(r"ctiboard: journal replayed: (\d+) events in \d+\.\d s\n", err)
     assert last and int(last.group(1)) == journal.events()
     assert err.index("replaying the journal") < last.start()
