@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "clock.h"
 #include "hashmap.h"
 #include "model.h"
@@ -125,17 +126,7 @@ static enum alert_level had_level(struct judged *j, enum alert_scope scope, cons
 
 static bool reserve(struct alert_list *l, size_t want)
 {
-	if (want <= l->cap)
-		return true;
-	size_t n = l->cap ? l->cap * 2 : 16;
-	while (n < want)
-		n *= 2;
-	struct alert *p = realloc(l->items, n * sizeof *p);
-	if (!p)
-		return false;
-	l->items = p;
-	l->cap = n;
-	return true;
+	return array_grow((void **)&l->items, &l->cap, want, sizeof *l->items);
 }
 
 /* Put an alert of this level into the list being built (nothing for ALERT_NONE). */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api_state.h"
+#include "array.h"
 #include "callbacks.h"
 #include "clock.h"
 #include "jsonbuf.h"
@@ -140,28 +141,12 @@ static void count_agents(struct metrics_queue *mq, const struct queue *q,
 	}
 }
 
-/* Grow an array to hold want elements. */
-static bool reserve(void **array, size_t *cap, size_t want, size_t elem)
-{
-	if (want <= *cap)
-		return true;
-	size_t n = *cap ? *cap : 16;
-	while (n < want)
-		n *= 2;
-	void *p = realloc(*array, n * elem);
-	if (!p)
-		return false;
-	*array = p;
-	*cap = n;
-	return true;
-}
-
 bool metrics_collect(struct metrics_figures *f, const struct model_state *st,
                      const struct settings *s, const struct names *names, int64_t now_ns)
 {
 	f->nqueues = f->nlines = 0;
-	if (!reserve((void **)&f->queues, &f->cap_queues, st->nqueues, sizeof *f->queues) ||
-	    !reserve((void **)&f->lines, &f->cap_lines, st->nlines, sizeof *f->lines))
+	if (!array_grow((void **)&f->queues, &f->cap_queues, st->nqueues, sizeof *f->queues) ||
+	    !array_grow((void **)&f->lines, &f->cap_lines, st->nlines, sizeof *f->lines))
 		return false;
 	for (size_t i = 0; i < st->nqueues; i++) {
 		const struct queue *q = &st->queues[i];

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "array.h"
 #include "ended.h"
 #include "hashmap.h"
 #include "text.h"
@@ -80,22 +81,6 @@ static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
 static uint64_t hash_str(const char *s)
 {
 	return hash_bytes(0xcbf29ce484222325ULL, s, strlen(s));
-}
-
-/* Grow an array of elements of size elem to hold at least want; false on failure. */
-static bool grow(void **array, size_t *cap, size_t want, size_t elem)
-{
-	if (want <= *cap)
-		return true;
-	size_t n = *cap ? *cap : 8;
-	while (n < want)
-		n *= 2;
-	void *p = realloc(*array, n * elem);
-	if (!p)
-		return false;
-	*array = p;
-	*cap = n;
-	return true;
 }
 
 /* Note time t_s at the head of a queue_recent list (newest first). */
@@ -420,7 +405,7 @@ static long indexed_add(void **array, size_t *n, size_t *cap, size_t elem, size_
 	if (*n >= max || !hashmap_reserve(map, *n + 1))
 		return -1;
 	size_t old_cap = *cap;
-	if (!grow(array, cap, *n + 1, elem))
+	if (!array_grow(array, cap, *n + 1, elem))
 		return -1;
 	if (*cap != old_cap) {
 		void *e = realloc(*side, *cap * side_elem);
@@ -453,7 +438,7 @@ static void watch_push(struct model *m, enum watch_kind kind, int64_t due_ns, ui
                        uint32_t queue)
 {
 	struct model_index *ix = m->index;
-	if (!grow((void **)&ix->watch, &ix->cap_watch, ix->nwatch + 1, sizeof *ix->watch)) {
+	if (!array_grow((void **)&ix->watch, &ix->cap_watch, ix->nwatch + 1, sizeof *ix->watch)) {
 		ix->watch_lost = true;
 		return;
 	}
@@ -573,7 +558,7 @@ static struct call *call_new(struct model *m, struct line *l, const struct event
 	struct model_state *st = &m->st;
 	uint32_t line = (uint32_t)(l - st->lines);
 	if (st->ncalls >= (size_t)m->set.max_calls ||
-	    !grow((void **)&st->calls, &st->cap_calls, st->ncalls + 1, sizeof *st->calls) ||
+	    !array_grow((void **)&st->calls, &st->cap_calls, st->ncalls + 1, sizeof *st->calls) ||
 	    !hashmap_insert(&m->index->calls, call_hash(line, ev->call_id), (uint32_t)st->ncalls))
 		return NULL;
 	struct call *c = &st->calls[st->ncalls++];
@@ -762,7 +747,8 @@ static struct member *member_get(struct model *m, struct queue *q, const struct 
 	bool created = !mb;
 	if (!mb) {
 		if (q->nmembers >= (size_t)m->set.max_members ||
-		    !grow((void **)&q->members, &q->cap_members, q->nmembers + 1, sizeof *mb) ||
+		    !array_grow((void **)&q->members, &q->cap_members, q->nmembers + 1,
+		                sizeof *mb) ||
 		    !hashmap_insert(&queue_ix(m, q)->members, hashmap_hash_str(ev->member_uuid),
 		                    (uint32_t)q->nmembers))
 			return NULL;
@@ -832,9 +818,9 @@ static struct agent *agent_get(struct model *m, struct queue *q, const char *num
 	struct queue_index *qx = queue_ix(m, q);
 	size_t had = qx->cap_agent_watched;
 	if (q->nagents >= (size_t)m->set.max_agents ||
-	    !grow((void **)&q->agents, &q->cap_agents, q->nagents + 1, sizeof *q->agents) ||
-	    !grow((void **)&qx->agent_watched, &qx->cap_agent_watched, q->nagents + 1,
-	          sizeof *qx->agent_watched) ||
+	    !array_grow((void **)&q->agents, &q->cap_agents, q->nagents + 1, sizeof *q->agents) ||
+	    !array_grow((void **)&qx->agent_watched, &qx->cap_agent_watched, q->nagents + 1,
+	                sizeof *qx->agent_watched) ||
 	    !hashmap_insert(map, hashmap_hash_str(number), (uint32_t)q->nagents)) {
 		m->st.counters.dropped++; /* the event counts, the agent is not kept */
 		return NULL;
@@ -1444,7 +1430,7 @@ int64_t state_now_ns(const struct model_state *st)
 static bool copy_queues(struct model_state *dst, const struct model_state *src)
 {
 	size_t had = dst->cap_queues;
-	if (!grow((void **)&dst->queues, &dst->cap_queues, src->nqueues, sizeof *dst->queues))
+	if (!array_grow((void **)&dst->queues, &dst->cap_queues, src->nqueues, sizeof *dst->queues))
 		return false;
 	if (dst->cap_queues > had)
 		memset(dst->queues + had, 0, (dst->cap_queues - had) * sizeof *dst->queues);
@@ -1460,8 +1446,10 @@ static bool copy_queues(struct model_state *dst, const struct model_state *src)
 		d->agents = agents, d->cap_agents = cap_agents;
 		d->day = day;
 		if (!series_copy(&d->day, &s->day) ||
-		    !grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
-		    !grow((void **)&d->agents, &d->cap_agents, s->nagents, sizeof *s->agents)) {
+		    !array_grow((void **)&d->members, &d->cap_members, s->nmembers,
+		                sizeof *s->members) ||
+		    !array_grow((void **)&d->agents, &d->cap_agents, s->nagents,
+		                sizeof *s->agents)) {
 			d->nmembers = d->nagents = 0;
 			return false;
 		}
@@ -1493,10 +1481,11 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 	dst->queues = queues, dst->cap_queues = cap_queues;
 	dst->alerts = alerts;
 	dst->callbacks = callbacks;
-	bool ok = grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
-	          alerts_copy(&dst->alerts, &src->alerts) &&
-	          grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
-	          copy_queues(dst, src) && callbacks_copy(&dst->callbacks, &src->callbacks);
+	bool ok =
+	    array_grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
+	    alerts_copy(&dst->alerts, &src->alerts) &&
+	    array_grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
+	    copy_queues(dst, src) && callbacks_copy(&dst->callbacks, &src->callbacks);
 	if (ok) {
 		if (src->nlines)
 			memcpy(dst->lines, src->lines, src->nlines * sizeof *src->lines);
