@@ -72,6 +72,9 @@ void callbacks_free(struct callback_list *l);
 /* Copy src's entries into dst (a reader's copy, whose array is reused); false when out of
  * memory (dst is then empty). */
 bool callbacks_copy(struct callback_list *dst, const struct callback_list *src);
+/* Build the index of a list whose entries were set directly (a checkpoint read back); false
+ * when out of memory. */
+bool callbacks_reindex(struct callback_list *l);
 
 /* Outcome of a caller who left a queue unanswered: QueueCancelReason TIMEOUT and
  * NO_AGENT_TIMEOUT are timed out, EXIT_WITH_KEY left by key, else an abandon, short when the

@@ -68,6 +68,7 @@ uint64_t journal_lost(struct journal *j);
 struct replay_result {
 	uint64_t lines, events, malformed_lines;
 	uint64_t actions;      /* supervisors' actions (api_action.h): counted, not applied */
+	uint64_t end_offset;   /* where the lines read end in the file (bytes from its start) */
 	char first_error[256]; /* "FILE:LINE: reason" of the first bad line */
 };
 
@@ -82,5 +83,11 @@ struct replay_result {
  * Returns false if the file cannot be read. */
 bool journal_replay(struct model *m, const char *path, double speed, const atomic_bool *stop,
                     bool report, struct replay_result *res, char *err, size_t errsize);
+
+/* The same at full speed from byte offset of path (the start of a line); with whole_lines, a
+ * last line not ended yet (being written) is left for later, out of res->end_offset. */
+bool journal_replay_from(struct model *m, const char *path, uint64_t offset, bool whole_lines,
+                         const atomic_bool *stop, bool report, struct replay_result *res,
+                         char *err, size_t errsize);
 
 #endif

@@ -99,6 +99,11 @@ bool callbacks_copy(struct callback_list *dst, const struct callback_list *src)
 	return true;
 }
 
+bool callbacks_reindex(struct callback_list *l)
+{
+	return index_rebuild(l, l->nopen);
+}
+
 enum cb_outcome callbacks_outcome(const char *cancel_reason, int64_t wait_s, int short_abandon_s)
 {
 	if (strcmp(cancel_reason, "TIMEOUT") == 0 || strcmp(cancel_reason, "NO_AGENT_TIMEOUT") == 0)

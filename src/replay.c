@@ -113,8 +113,11 @@ static bool blank(const char *s, size_t len)
 	return true;
 }
 
-bool journal_replay(struct model *m, const char *path, double speed, const atomic_bool *stop,
-                    bool report, struct replay_result *res, char *err, size_t errsize)
+/* journal_replay() and journal_replay_from(): from byte offset, up to a last line not ended
+ * when whole_lines. */
+static bool replay_file(struct model *m, const char *path, double speed, uint64_t offset,
+                        bool whole_lines, const atomic_bool *stop, bool report,
+                        struct replay_result *res, char *err, size_t errsize)
 {
 	struct replay_result local;
 	if (!res)
@@ -125,6 +128,12 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 		snprintf(err, errsize, "cannot open %s: %s", path, strerror(errno));
 		return false;
 	}
+	if (offset && fseeko(f, (off_t)offset, SEEK_SET) != 0) {
+		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+		fclose(f);
+		return false;
+	}
+	res->end_offset = offset;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t got;
@@ -135,8 +144,11 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 	 * many lines, by what moved since the last time */
 	bool progress = m->st.startup.active;
 	uint64_t told_events = 0;
-	off_t told_bytes = 0;
+	off_t told_bytes = (off_t)offset;
 	while (!(stop && *stop) && (got = getline(&line, &cap, f)) >= 0) {
+		if (whole_lines && line[got - 1] != '\n')
+			break; /* being written: the next replay takes it whole */
+		res->end_offset += (uint64_t)got;
 		lineno++;
 		size_t len = (size_t)got;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -193,4 +205,17 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 	free(line);
 	fclose(f);
 	return ok;
+}
+
+bool journal_replay(struct model *m, const char *path, double speed, const atomic_bool *stop,
+                    bool report, struct replay_result *res, char *err, size_t errsize)
+{
+	return replay_file(m, path, speed, 0, false, stop, report, res, err, errsize);
+}
+
+bool journal_replay_from(struct model *m, const char *path, uint64_t offset, bool whole_lines,
+                         const atomic_bool *stop, bool report, struct replay_result *res,
+                         char *err, size_t errsize)
+{
+	return replay_file(m, path, 0, offset, whole_lines, stop, report, res, err, errsize);
 }

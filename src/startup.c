@@ -9,9 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "clock.h"
 #include "journal.h"
 #include "model.h"
+#include "model_checkpoint.h"
 #include "settings.h"
 #include "text.h"
 #include "thread.h"
@@ -27,8 +29,10 @@ struct startup {
 	atomic_bool stop;
 	startup_done_fn *done;
 	void *done_ctx;
+	char dir[SETTINGS_PATH_MAX];
 	char files[FILES_MAX][SETTINGS_PATH_MAX + 32];
 	int nfiles;
+	bool whole_lines; /* the journal is being written: leave a line not ended yet for later */
 };
 
 /* A warning of the replay: in the model's header and log; on stderr too when no screen. */
@@ -79,24 +83,141 @@ static uint64_t list_files(struct startup *s, const char *dir, int64_t now_s)
 	return total;
 }
 
-/* Replay one journal file, with a warning for what could not be read. */
-static void replay_file(struct startup *s, const char *path)
+/* Replay one journal file from offset, with a warning for what could not be read; the offset
+ * where the lines read end, or -1 when the file could not be read. */
+static int64_t replay_file(struct startup *s, const char *path, uint64_t offset)
 {
 	char err[512];
 	struct replay_result res;
-	if (!journal_replay(s->model, path, 0, &s->stop, false, &res, err, sizeof err))
+	if (!journal_replay_from(s->model, path, offset, s->whole_lines, &s->stop, false, &res, err,
+	                         sizeof err)) {
 		warn(s, "%s", err);
-	else if (res.malformed_lines)
+		return -1;
+	}
+	if (res.malformed_lines)
 		warn(s, "%s: %llu bad lines skipped (first: %s)", path,
 		     (unsigned long long)res.malformed_lines, res.first_error);
+	return (int64_t)res.end_offset;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Why the checkpoint at pos does not fit the files to replay now (NULL when it does); the
+ * position of its file among them in *at. */
+static const char *misfit(const struct startup *s, const struct checkpoint_pos *pos, int *at,
+                          char *why, size_t whysize)
+{
+	if (s->nfiles == 0 || strcmp(pos->origin, base_name(s->files[0])) != 0) {
+		snprintf(why, whysize, "old: its replay began at %.40s, this one begins at %.40s",
+		         pos->origin, s->nfiles ? base_name(s->files[0]) : "no file");
+		return why;
+	}
+	for (*at = 0; *at < s->nfiles && strcmp(base_name(s->files[*at]), pos->file) != 0;)
+		(*at)++;
+	unsigned char mark[sizeof pos->mark];
+	if (*at == s->nfiles || !checkpoint_mark(s->files[*at], pos->offset, mark) ||
+	    memcmp(mark, pos->mark, sizeof mark) != 0) {
+		snprintf(why, whysize, "made from another journal: %s is not as it covered it",
+		         pos->file);
+		return why;
+	}
+	return NULL;
+}
+
+/* Load the checkpoint into the model when it fits the files to replay; the file to go on
+ * from in *first, at *offset. A checkpoint refused is said (a missing one is not). */
+static bool restore(struct startup *s, int *first, uint64_t *offset)
+{
+	struct model *m = s->model;
+	struct model *loaded = calloc(1, sizeof *loaded);
+	char why[256], path[SETTINGS_PATH_MAX + 32];
+	const char *refused = NULL;
+	struct checkpoint_pos pos;
+	if (!loaded || !model_init(loaded, &m->set)) {
+		free(loaded);
+		return false;
+	}
+	enum checkpoint_read_result r = checkpoint_read(loaded, s->dir, &pos, why, sizeof why);
+	if (r == CHECKPOINT_REFUSED)
+		refused = why;
+	else if (r == CHECKPOINT_LOADED)
+		refused = misfit(s, &pos, first, why, sizeof why);
+	if (r == CHECKPOINT_LOADED && !refused) {
+		uint64_t covered = pos.offset;
+		struct stat sb;
+		for (int i = 0; i < *first; i++)
+			if (stat(s->files[i], &sb) == 0 && sb.st_size > 0)
+				covered += (uint64_t)sb.st_size;
+		model_lock(m);
+		model_adopt(m, loaded);
+		struct startup_progress *p = &m->st.startup;
+		p->bytes_total = p->bytes_total > covered ? p->bytes_total - covered : 0;
+		model_unlock(m);
+		*offset = pos.offset;
+	}
+	model_done(loaded);
+	free(loaded);
+	if (refused) {
+		checkpoint_path(path, sizeof path, s->dir);
+		char text[SETTINGS_PATH_MAX + 512];
+		snprintf(text, sizeof text, "checkpoint %s not used (%s): replaying the whole journal",
+		         path, refused);
+		if (s->report)
+			fprintf(stderr, "ctiboard: %s\n", text);
+		model_lock(m);
+		model_notice(m, text, false);
+		model_unlock(m);
+	}
+	return r == CHECKPOINT_LOADED && !refused;
+}
+
+/* Bring the model to the end of the files to replay: from the checkpoint when it fits, else
+ * from the first. True with the position reached in *end when every file was read. */
+static bool replay_window(struct startup *s, bool from_checkpoint_only, struct checkpoint_pos *end)
+{
+	int first = 0;
+	uint64_t offset = 0;
+	bool ok = s->nfiles > 0;
+	if (!restore(s, &first, &offset) && from_checkpoint_only)
+		return false;
+	memset(end, 0, sizeof *end);
+	for (int i = first; i < s->nfiles && !atomic_load(&s->stop); i++) {
+		int64_t at = replay_file(s, s->files[i], i == first ? offset : 0);
+		ok = ok && at >= 0;
+		text_copy(end->file, sizeof end->file, base_name(s->files[i]));
+		end->offset = at > 0 ? (uint64_t)at : 0;
+	}
+	if (!ok || atomic_load(&s->stop))
+		return false;
+	text_copy(end->origin, sizeof end->origin, base_name(s->files[0]));
+	return checkpoint_mark(s->files[s->nfiles - 1], end->offset, end->mark);
+}
+
+/* Write the model's checkpoint at end (lock taken here); a failure is a warning. */
+static void save(struct startup *s, const struct checkpoint_pos *end)
+{
+	struct jsonbuf buf = {0};
+	char err[SETTINGS_PATH_MAX + 256];
+	model_lock(s->model);
+	checkpoint_encode(s->model, end, true, &buf);
+	model_unlock(s->model);
+	if (!checkpoint_write(s->dir, &buf, err, sizeof err))
+		warn(s, "%s", err);
+	jsonbuf_free(&buf);
 }
 
 static void *startup_main(void *arg)
 {
 	struct startup *s = arg;
 	struct model *m = s->model;
-	for (int i = 0; i < s->nfiles && !atomic_load(&s->stop); i++)
-		replay_file(s, s->files[i]);
+	struct checkpoint_pos end;
+	/* the model as the journal made it, before this run's clock judges it: the checkpoint */
+	if (replay_window(s, false, &end))
+		save(s, &end);
 	/* the alerts of hours ago are history: judged once, on what is still open now; today's
 	 * counters start at the boundary even when no event came since */
 	model_lock(m);
@@ -123,6 +244,7 @@ struct startup *startup_start(struct model *m, const char *dir, bool report, sta
 	s->report = report;
 	s->done = done;
 	s->done_ctx = ctx;
+	text_copy(s->dir, sizeof s->dir, dir);
 	atomic_init(&s->stop, false);
 	uint64_t total = list_files(s, dir, wall_now_ns() / NS_PER_S);
 	model_lock(m);
