@@ -15,6 +15,7 @@
 #include "hashmap.h"
 #include "model.h"
 #include "model_checkpoint.h"
+#include "model_impl.h"
 #include "settings.h"
 #include "text.h"
 

@@ -1,5 +1,5 @@
 /* model.c: the state of lines, calls and queues, kept by applying events. */
-#include "model.h"
+#include "model_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,7 +331,7 @@ static bool roll_day(struct model *m, int64_t t_s)
 	int64_t start = day_start_for(t_s, m->set.shift_start_min);
 	if (m->st.day_start_s != 0) {
 		if (m->day_end)
-			m->day_end(m->day_end_ctx, m);
+			m->day_end(m->day_end_ctx, &m->st);
 		model_reset_today(m);
 	}
 	m->st.day_start_s = start;
@@ -1151,7 +1151,7 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 		st->counters.unknown++;
 	feed_stats_note(&st->fstats, ev, m->measure_latency);
 	if (m->observer && r == APPLY_OK)
-		m->observer(m->observer_ctx, st, ev);
+		m->observer(m->observer_ctx, st, ev, &st->hooks);
 	log_event(st, ev, t, caller);
 	if (t > st->clock.event_ns) {
 		st->clock.event_ns = t;

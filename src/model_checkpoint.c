@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "model_impl.h"
 #include "model_index.h"
 
 uint64_t model_layout_fingerprint(void)
@@ -362,8 +363,9 @@ static void swap_bytes(void *a, void *b, size_t n)
 
 #define SWAP(a, b) swap_bytes(&(a), &(b), sizeof(a))
 
-void model_adopt(struct model *m, struct model *loaded)
+void model_adopt(struct model *m, struct model *loaded, uint64_t covered_bytes)
 {
+	model_lock(m);
 	struct model_state *st = &m->st, *from = &loaded->st;
 	SWAP(st->lines, from->lines);
 	SWAP(st->nlines, from->nlines);
@@ -394,5 +396,8 @@ void model_adopt(struct model *m, struct model *loaded)
 			st->log_count++;
 		st->log[at] = from->log[(from->log_head + i) % LOG_MAX];
 	}
+	struct startup_progress *p = &st->startup;
+	p->bytes_total = p->bytes_total > covered_bytes ? p->bytes_total - covered_bytes : 0;
 	m->dirty = true;
+	model_unlock(m);
 }

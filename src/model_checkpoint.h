@@ -25,10 +25,11 @@ void model_encode(const struct model *m, bool events_only, struct jsonbuf *out);
  * False when the bytes do not hold a whole, coherent model (m is then to be model_done()). */
 bool model_decode(struct model *m, const unsigned char *data, size_t len);
 
-/* The live model m (lock held) takes the event-built state of loaded, a model that
- * model_decode() filled; what belongs to this run (feeds, API, hooks, notices, start-up
- * progress, alerts, source) stays m's, and the lines m had in its event log are kept after
- * loaded's. loaded keeps m's former state: model_done() it. */
-void model_adopt(struct model *m, struct model *loaded);
+/* The live model m takes the event-built state of loaded, a model that checkpoint_read()
+ * filled; what belongs to this run (feeds, API, hooks, notices, start-up progress, alerts,
+ * source) stays m's, and the lines m had in its event log are kept after loaded's; the bytes
+ * the checkpoint covers leave the start-up replay's total. loaded keeps m's former state: free
+ * it. Takes m's lock. */
+void model_adopt(struct model *m, struct model *loaded, uint64_t covered_bytes);
 
 #endif
