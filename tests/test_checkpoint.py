@@ -118,7 +118,7 @@ def figures(snap):
     ages made times, and without this run's own notices in the event log."""
     now = snap["now"]
     volatile = set(VOLATILE)
-    if any(q["waiting"] for q in snap["queues"]):  # the worst wait is still growing
+    if any(q["members"] for q in snap["queues"]):  # the worst wait may still grow
         volatile.add("worst_wait_s")
 
     def clean(v):
