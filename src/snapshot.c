@@ -660,6 +660,9 @@ static bool render(struct doc *d, const struct model_state *st, const struct set
 	open_obj(d, "startup"); /* the journal replayed at start-up (startup.h) */
 	add_bool(d, "active", st->startup.active);
 	add_int(d, "events", (int64_t)st->startup.events);
+	if (!st->startup.active && st->startup.ended_mono_ns) /* how long the model took */
+		add_int(d, "replay_ms",
+		        (st->startup.ended_mono_ns - st->startup.started_mono_ns) / 1000000);
 	close_container(d);
 	add_alerts(d, &st->alerts);
 	add_feeds(d, st);
