@@ -87,7 +87,7 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 /* The same at full speed from byte offset of path (the start of a line); with whole_lines, a
  * last line not ended yet (being written) is left for later, out of res->end_offset. */
 bool journal_replay_from(struct model *m, const char *path, uint64_t offset, bool whole_lines,
-                         const atomic_bool *stop, bool report, struct replay_result *res,
-                         char *err, size_t errsize);
+                         const atomic_bool *stop, bool report, struct replay_result *res, char *err,
+                         size_t errsize);
 
 #endif

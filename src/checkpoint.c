@@ -19,9 +19,9 @@
 #include "settings.h"
 #include "text.h"
 
-#define MAGIC          "CTBCKPT"          /* with its NUL: 8 bytes */
-#define FORMAT_VERSION 1                  /* of the header and of model_encode()'s layout */
-#define SHA_LEN        32                 /* SHA-256 */
+#define MAGIC          "CTBCKPT"           /* with its NUL: 8 bytes */
+#define FORMAT_VERSION 1                   /* of the header and of model_encode()'s layout */
+#define SHA_LEN        32                  /* SHA-256 */
 #define SIZE_MAX_READ  (UINT64_C(1) << 31) /* a checkpoint larger than this is not ours */
 #define PATH_LEN       (SETTINGS_PATH_MAX + sizeof CHECKPOINT_FILE + 16)
 
@@ -205,8 +205,7 @@ static const char *check_header(const struct header *h, const unsigned char *dat
 }
 
 enum checkpoint_read_result checkpoint_read(struct model *m, const char *dir,
-                                            struct checkpoint_pos *pos, char *why,
-                                            size_t whysize)
+                                            struct checkpoint_pos *pos, char *why, size_t whysize)
 {
 	char path[PATH_LEN];
 	unsigned char *data = NULL;

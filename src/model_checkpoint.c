@@ -14,16 +14,34 @@
 uint64_t model_layout_fingerprint(void)
 {
 	const uint64_t parts[] = {
-	    sizeof(struct line),          sizeof(struct call),        sizeof(struct queue),
-	    sizeof(struct member),        sizeof(struct agent),       sizeof(struct log_entry),
-	    sizeof(struct counters),      sizeof(struct callback),    sizeof(struct feed_stats),
-	    sizeof(struct interval_counts), sizeof(struct wait_history), sizeof(struct ended_ring),
-	    sizeof(struct watch),         sizeof(struct ended_entry), sizeof(struct hashmap_slot),
-	    sizeof(struct queue_recent),  sizeof(struct cb_step),     sizeof(void *),
-	    LOG_MAX,                      DEDUP_GENERATION,           ENDED_MAX,
-	    ENDED_CALLERS,                RATE_WINDOW_S,              EV_KIND_COUNT,
-	    offsetof(struct queue, members), offsetof(struct queue, day),
-	    offsetof(struct call, line),  offsetof(struct line, today),
+	    sizeof(struct line),
+	    sizeof(struct call),
+	    sizeof(struct queue),
+	    sizeof(struct member),
+	    sizeof(struct agent),
+	    sizeof(struct log_entry),
+	    sizeof(struct counters),
+	    sizeof(struct callback),
+	    sizeof(struct feed_stats),
+	    sizeof(struct interval_counts),
+	    sizeof(struct wait_history),
+	    sizeof(struct ended_ring),
+	    sizeof(struct watch),
+	    sizeof(struct ended_entry),
+	    sizeof(struct hashmap_slot),
+	    sizeof(struct queue_recent),
+	    sizeof(struct cb_step),
+	    sizeof(void *),
+	    LOG_MAX,
+	    DEDUP_GENERATION,
+	    ENDED_MAX,
+	    ENDED_CALLERS,
+	    RATE_WINDOW_S,
+	    EV_KIND_COUNT,
+	    offsetof(struct queue, members),
+	    offsetof(struct queue, day),
+	    offsetof(struct call, line),
+	    offsetof(struct line, today),
 	};
 	uint64_t h = hashmap_hash(0, parts, sizeof parts);
 	return hashmap_hash(h, CTIBOARD_VERSION, sizeof CTIBOARD_VERSION);
@@ -209,8 +227,7 @@ static void get_queue(struct reader *r, struct queue *q, struct queue_index *qx)
 		r->failed = true;
 	get_map(r, &qx->members);
 	get_map(r, &qx->agents);
-	qx->agent_watched =
-	    get_array(r, &n, sizeof *qx->agent_watched, q->nagents, SIZE_MAX / 2);
+	qx->agent_watched = get_array(r, &n, sizeof *qx->agent_watched, q->nagents, SIZE_MAX / 2);
 	qx->cap_agent_watched = q->nagents;
 	if (n != q->nagents)
 		r->failed = true;
@@ -320,8 +337,8 @@ bool model_decode(struct model *m, const unsigned char *data, size_t len)
 	get(&r, &st->clock.wall_ns, sizeof st->clock.wall_ns);
 	st->callbacks.nopen = (size_t)get_u64(&r);
 	st->callbacks.nopen_short = (size_t)get_u64(&r);
-	st->callbacks.entries = get_array(&r, &st->callbacks.n, sizeof *st->callbacks.entries, 0,
-	                                  SIZE_MAX / 2);
+	st->callbacks.entries =
+	    get_array(&r, &st->callbacks.n, sizeof *st->callbacks.entries, 0, SIZE_MAX / 2);
 	st->callbacks.cap = st->callbacks.n;
 	get(&r, &st->fstats, sizeof st->fstats);
 

@@ -211,8 +211,8 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 }
 
 bool journal_replay_from(struct model *m, const char *path, uint64_t offset, bool whole_lines,
-                         const atomic_bool *stop, bool report, struct replay_result *res,
-                         char *err, size_t errsize)
+                         const atomic_bool *stop, bool report, struct replay_result *res, char *err,
+                         size_t errsize)
 {
 	return replay_file(m, path, 0, offset, whole_lines, stop, report, res, err, errsize);
 }

@@ -157,8 +157,8 @@ static bool restore(struct startup *s, int *first, uint64_t *offset)
 	if (refused) {
 		checkpoint_path(path, sizeof path, s->dir);
 		char text[SETTINGS_PATH_MAX + 512];
-		snprintf(text, sizeof text, "checkpoint %s not used (%s): replaying the whole journal",
-		         path, refused);
+		snprintf(text, sizeof text,
+		         "checkpoint %s not used (%s): replaying the whole journal", path, refused);
 		if (s->report)
 			fprintf(stderr, "ctiboard: %s\n", text);
 		model_lock(m);

@@ -53,8 +53,7 @@ enum checkpoint_read_result {
 /* Read dir's checkpoint into m, fresh from model_init() with this run's settings and used by no
  * other thread, and its position into *pos. On refusal m is to be model_done(). */
 enum checkpoint_read_result checkpoint_read(struct model *m, const char *dir,
-                                            struct checkpoint_pos *pos, char *why,
-                                            size_t whysize);
+                                            struct checkpoint_pos *pos, char *why, size_t whysize);
 
 /* The path of dir's checkpoint. */
 void checkpoint_path(char *dst, size_t size, const char *dir);
