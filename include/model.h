@@ -274,6 +274,8 @@ struct model {
 	/* a supervisor's action asked by the UI, waiting for the roster thread (api_action.h) */
 	struct api_action action;
 	bool action_pending;
+	/* the queue (service number) whose live calls the console shows; "" none */
+	char live_calls_wanted[NUM_MAX];
 	bool measure_latency; /* count the feed latency of the events applied (live runs) */
 	/* Called by model_apply() under the lock for each event that changed the model (not for
 	 * duplicates, late events about what has ended, nor events refused by a bound), after the
@@ -345,6 +347,12 @@ const char *feed_state_name(enum feed_state s); /* "connecting", "live", ... */
 bool model_roster_line(struct model *m, const char *number, const char *description);
 bool model_roster_queue(struct model *m, const char *number, const char *description);
 bool model_roster_agent(struct model *m, const char *queue, const char *agent);
+
+/* The console watches the live calls of this queue (the model's queue number), or none
+ * (NULL or ""): the OVH API thread reads them while it does. Takes the lock. */
+void model_watch_live_calls(struct model *m, const char *service);
+/* The queue whose live calls are watched into dst ("" none); lock held. */
+void model_live_calls_watched(const struct model *m, char *dst, size_t dstsize);
 
 /* Lookups on a state (NULL when absent). */
 const struct line *state_find_line(const struct model_state *st, const char *number);

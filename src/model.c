@@ -1539,6 +1539,18 @@ bool model_roster_agent(struct model *m, const char *queue, const char *agent)
 	return ok;
 }
 
+void model_watch_live_calls(struct model *m, const char *service)
+{
+	model_lock(m);
+	text_copy(m->live_calls_wanted, sizeof m->live_calls_wanted, service ? service : "");
+	model_unlock(m);
+}
+
+void model_live_calls_watched(const struct model *m, char *dst, size_t dstsize)
+{
+	text_copy(dst, dstsize, m->live_calls_wanted);
+}
+
 /* ---- derived ---- */
 
 enum line_state line_state(const struct line *l)
