@@ -420,3 +420,44 @@ def test_kiosk_and_wallboard_never_act_on_a_call(tmp_path, server, api, screens,
     time.sleep(1.5)
     assert call_posts(api) == []
     assert api.requests("liveCalls") == []  # not even read
+
+
+# ---- agents' status changes in the journal, for the report ----
+
+def test_status_changes_are_journalled_and_reported_as_break_and_logged_in_time(
+        tmp_path, server, api, screens):
+    scr = run(screens, tmp_path, server, api)
+    scr.until(lambda s: "3 agents" in s, "the roster")
+    time.sleep(1.5)  # a round of statuses journals each agent's first
+    api.accounts[BILLING]["easyHunting"][QUEUE_SN]["hunting"]["agents"][42]["breakStatus"] = 3
+    api.set_live_status(42, "onBreak")
+    scr.keys("a")
+    scr.until(lambda s: any(l.strip().startswith("Alice") and "Lunch" in l
+                            for l in s.splitlines()), "Alice on break, Lunch")
+    scr.quit()
+    statuses = [l for l in scr.journal_lines() if l.get("ctiboard") == "agent_status"]
+    alice = [(l["status"], l["reason"]) for l in statuses if l["agent"] == "0033972101011"]
+    assert alice == [("waiting", ""), ("onBreak", "Lunch")]  # a change each, no repeat
+    assert {l["agent"] for l in statuses} == {"0033972101011", "0033972101012",
+                                              "0033972101013"}
+    assert all(l["queue"] and l["t"] > 0 and l["Received"] > 0 for l in statuses)
+    assert [l["name"] for l in statuses if l["agent"] == "0033972101012"][0] == "Bob"
+    scr.assert_no_secret("")
+    # the report reads them: Bob has been on break since the run began, Chloé logged out
+    env = {"HOME": str(tmp_path), "PATH": os.environ["PATH"], "TZ": "UTC",
+           "XDG_CONFIG_HOME": str(tmp_path / "none")}
+    r = subprocess.run([binary(), "report", "--by", "agent", "--format", "json",
+                        "--journal", str(scr.journal)], capture_output=True, text=True,
+                       timeout=30, env=env)
+    assert r.returncode == 0, r.stderr
+    rows = {row["agent"]: row for row in json.loads(r.stdout)["rows"]}
+    bob, chloe, alice = rows["0033972101012"], rows["0033972101013"], rows["0033972101011"]
+    assert bob["break_s"] > 0 and bob["break_s"] == bob["logged_in_s"]
+    assert chloe["break_s"] == 0 and chloe["logged_in_s"] == 0
+    assert alice["logged_in_s"] >= alice["break_s"] >= 0
+    # a replay of the live program skips them: no bad line
+    for f in glob.glob(str(scr.journal / "*")):
+        rr = subprocess.run([binary(), "--replay", f, "--speed", "0", "--headless",
+                             "--no-journal"], capture_output=True, text=True, timeout=30,
+                            env=env)
+        assert rr.returncode == 0 and not re.search(r":\d+: ", rr.stderr), rr.stderr
