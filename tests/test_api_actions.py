@@ -36,14 +36,14 @@ def api():
 class Screen:
     """ctiboard in a tmux session, 100x24."""
 
-    def __init__(self, tmp_path, server, api, args, width=100):
+    def __init__(self, tmp_path, server, api, args, width=100, term="screen-256color"):
         token = new_token()
         server.add_token(token)
         self.tmp = tmp_path
         self.journal = tmp_path / "journal"
         env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
                "XDG_STATE_HOME": str(tmp_path / "state"), "CTIBOARD_TOKEN": token,
-               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "screen-256color", "TZ": "UTC"}
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": term, "TZ": "UTC"}
         env.update(api.environment())
         self.sock = "ctiboard-actions-%d" % os.getpid()
         argv = [binary(), "--url", server.url, "--journal", str(self.journal), "--set",
@@ -122,8 +122,8 @@ def screens():
         s.kill()
 
 
-def run(screens, tmp_path, server, api, *args, width=100):
-    s = Screen(tmp_path, server, api, args, width)
+def run(screens, tmp_path, server, api, *args, width=100, term="screen-256color"):
+    s = Screen(tmp_path, server, api, args, width, term)
     screens.append(s)
     return s
 
@@ -391,8 +391,9 @@ def test_live_calls_without_the_flag_are_shown_but_never_acted_on(tmp_path, serv
                                                                   screens):
     live_calls(api)
     scr = run(screens, tmp_path, server, api, "--set", "supervisor_number=0699887766",
-              width=80)
-    open_live(scr)
+              width=80, term="vt100")  # monochrome
+    s = open_live(scr)
+    assert "talking" in s and "waiting" in s
     scr.keys("L")
     scr.until(lambda s: "actions are off: start with --allow-actions" in s, "how to enable")
     scr.keys("y", "W", "y", "H", "y")
