@@ -150,9 +150,7 @@ void ingest_body(struct model *m, struct journal *j, const char *body, size_t le
 		b.n = 0;
 	}
 	model_lock(m);
-	m->st.counters.malformed += (uint64_t)res->malformed;
-	if (res->malformed)
-		m->dirty = true;
+	model_count_malformed(m, (uint64_t)res->malformed);
 	for (size_t i = 0; i < b.n; i++) {
 		switch (model_apply(m, &b.events[i])) {
 		case APPLY_OK:

@@ -1,5 +1,5 @@
 /* model.c: the state of lines, calls and queues, kept by applying events. */
-#include "model.h"
+#include "model_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,7 +385,7 @@ static bool roll_day(struct model *m, int64_t t_s)
 	int64_t start = day_start_for(t_s, m->set.shift_start_min);
 	if (m->st.day_start_s != 0) {
 		if (m->day_end)
-			m->day_end(m->day_end_ctx, m);
+			m->day_end(m->day_end_ctx, &m->st);
 		model_reset_today(m);
 	}
 	m->st.day_start_s = start;
@@ -1205,7 +1205,7 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 		st->counters.unknown++;
 	feed_stats_note(&st->fstats, ev, m->measure_latency);
 	if (m->observer && r == APPLY_OK)
-		m->observer(m->observer_ctx, st, ev);
+		m->observer(m->observer_ctx, st, ev, &st->hooks);
 	log_event(st, ev, t, caller);
 	if (t > st->clock.event_ns) {
 		st->clock.event_ns = t;
@@ -1537,18 +1537,6 @@ bool model_roster_agent(struct model *m, const char *queue, const char *agent)
 	bool ok = q && agent_get(m, q, agent, 0) != NULL;
 	m->dirty = true;
 	return ok;
-}
-
-void model_watch_live_calls(struct model *m, const char *service)
-{
-	model_lock(m);
-	text_copy(m->live_calls_wanted, sizeof m->live_calls_wanted, service ? service : "");
-	model_unlock(m);
-}
-
-void model_live_calls_watched(const struct model *m, char *dst, size_t dstsize)
-{
-	text_copy(dst, dstsize, m->live_calls_wanted);
 }
 
 /* ---- derived ---- */

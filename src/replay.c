@@ -95,12 +95,8 @@ static void tell_progress(struct model *m, FILE *f, uint64_t events, uint64_t *t
                           off_t *told_bytes)
 {
 	off_t at = ftello(f);
-	model_lock(m);
-	m->st.startup.events += events - *told_events;
-	if (at > *told_bytes)
-		m->st.startup.bytes_done += (uint64_t)(at - *told_bytes);
-	m->dirty = true;
-	model_unlock(m);
+	model_startup_advance(m, events - *told_events,
+	                      at > *told_bytes ? (uint64_t)(at - *told_bytes) : 0);
 	*told_events = events;
 	if (at > *told_bytes)
 		*told_bytes = at;
@@ -134,7 +130,7 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 	int64_t pace_event0 = 0, pace_mono0 = 0; /* pacing anchor: first timed line */
 	/* the start-up replay's progress (set by this thread before it began): told every so
 	 * many lines, by what moved since the last time */
-	bool progress = m->st.startup.active;
+	bool progress = model_startup(m).active;
 	uint64_t told_events = 0;
 	off_t told_bytes = 0;
 	while (!(stop && *stop) && (got = getline(&line, &cap, f)) >= 0) {
@@ -162,10 +158,11 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 		if (progress && lineno % PROGRESS_LINES == 0)
 			tell_progress(m, f, res->events, &told_events, &told_bytes);
 		if (is_reset_line(line, len)) { /* the r key, journalled: reset here too */
-			model_lock(m);
-			if (!m->resets_ignored)
+			if (!model_resets_ignored(m)) {
+				model_lock(m);
 				model_reset_today(m);
-			model_unlock(m);
+				model_unlock(m);
+			}
 			continue;
 		}
 		if (api_action_is_journal_line(line, len)) {

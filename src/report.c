@@ -110,10 +110,9 @@ static struct day_agent *agent_row(struct gather *g, const char *day, const char
 }
 
 /* The model's day is over (or the input is): keep what the report needs of it. */
-static void take_day(void *ctx, struct model *m)
+static void take_day(void *ctx, const struct model_state *st)
 {
 	struct gather *g = ctx;
-	const struct model_state *st = &m->st;
 	char day[11];
 	if (!st->day_start_s)
 		return;
@@ -657,27 +656,24 @@ static bool print_table(const struct table *t, const struct report_request *rq,
 
 int report_run(const struct report_request *rq, FILE *out, FILE *err)
 {
-	static struct model m; /* large; one report per process */
 	struct gather g = {.rq = rq};
 	struct settings set = rq->set;
 	set.callback_window_h = 24 * 400; /* every entry of the range stays */
 	set.journal = false;
-	if (!model_init(&m, &set)) {
+	struct model *m = model_new(&set);
+	if (!m) {
 		fputs("ctiboard: out of memory\n", err);
 		return 1;
 	}
-	m.st.clock.replay = true;
-	m.st.clock.speed = 0;
-	m.alerts_off = true; /* evaluated after every line, they would cost most of the time */
-	m.resets_ignored = true; /* a supervisor's reset clears a screen, not the day's record */
-	m.day_end = take_day;
-	m.day_end_ctx = &g;
+	model_set_source(m, "report", true, 0);
+	model_set_report_mode(m);
+	model_set_day_end(m, take_day, &g);
 	size_t read = 0;
 	struct statuses statuses = {0};
 	for (size_t i = 0; i < rq->nfiles; i++) {
 		struct replay_result res;
 		char msg[512];
-		if (!journal_replay(&m, rq->files[i], 0, NULL, true, &res, msg, sizeof msg)) {
+		if (!journal_replay(m, rq->files[i], 0, NULL, true, &res, msg, sizeof msg)) {
 			fprintf(err, "ctiboard: %s\n", msg);
 			continue;
 		}
@@ -689,8 +685,9 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 	if (read == 0 && rq->nfiles > 0) {
 		status = 1;
 	} else {
-		model_lock(&m);
-		take_day(&g, &m); /* the last day ends with the input */
+		model_lock(m);
+		const struct model_state *st = model_state_held(m);
+		take_day(&g, st); /* the last day ends with the input */
 		struct table t;
 		switch (rq->by) {
 		case BY_QUEUE:
@@ -715,10 +712,10 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 		default:
 			table_init(&t, callback_cols,
 			           sizeof callback_cols / sizeof callback_cols[0]);
-			build_callbacks(&t, rq, &m.st.callbacks);
+			build_callbacks(&t, rq, &st->callbacks);
 			break;
 		}
-		model_unlock(&m);
+		model_unlock(m);
 		if (g.failed || t.failed) {
 			fputs("ctiboard: out of memory\n", err);
 			status = 1;
@@ -730,7 +727,7 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 	}
 	free(statuses.v);
 	gather_free(&g);
-	model_done(&m);
+	model_free(m);
 	json_arena_release();
 	return status;
 }

@@ -81,8 +81,7 @@ struct roster {
 static void note_reply(struct roster *r, const struct ovh_reply *rep)
 {
 	struct model *m = r->m;
-	model_lock(m);
-	struct api_status *a = &m->st.api;
+	struct api_status *a = model_api_begin(m);
 	a->requests = ovh_api_requests(r->api);
 	if (rep->outcome == OVH_OK) {
 		if (r->have_roster)
@@ -100,8 +99,7 @@ static void note_reply(struct roster *r, const struct ovh_reply *rep)
 		redact_text(line, strlen(line));
 		text_sanitize(a->last_error, sizeof a->last_error, line, strlen(line));
 	}
-	m->dirty = true;
-	model_unlock(m);
+	model_api_end(m);
 }
 
 /* A signed GET; the answer's JSON (to free) or NULL, the health noted either way. A 404 on a
@@ -375,8 +373,7 @@ static bool read_hunting(struct roster *r, size_t si)
 static void publish_roster(struct roster *r)
 {
 	struct model *m = r->m;
-	model_lock(m);
-	struct api_status *a = &m->st.api;
+	struct api_status *a = model_api_begin(m);
 	for (size_t i = 0; i < r->nagents; i++) {
 		struct api_agent *ag = &r->agents[i];
 		for (size_t k = 0; k < a->nagents; k++) {
@@ -407,8 +404,7 @@ static void publish_roster(struct roster *r)
 	}
 	a->roster_ns = wall_now_ns();
 	a->health = API_OK;
-	m->dirty = true;
-	model_unlock(m);
+	model_api_end(m);
 }
 
 /* Read the whole roster; false (health noted) when a request failed. */
@@ -526,14 +522,12 @@ static bool poll_agent(struct roster *r, size_t i)
 		cJSON_Delete(a);
 	}
 	journal_status(r, ag);
-	model_lock(r->m);
-	struct api_status *st = &r->m->st.api;
+	struct api_status *st = model_api_begin(r->m);
 	for (size_t k = 0; k < st->nagents; k++)
 		if (st->agents[k].agent_id == ag->agent_id &&
 		    strcmp(st->agents[k].service, ag->service) == 0)
 			st->agents[k] = *ag;
-	r->m->dirty = true;
-	model_unlock(r->m);
+	model_api_end(r->m);
 	return true;
 }
 
@@ -553,14 +547,12 @@ static bool poll_queue(struct roster *r, size_t i)
 	q->last_reset_s = parse_datetime(when);
 	q->have_stats = true;
 	cJSON_Delete(st);
-	model_lock(r->m);
-	struct api_status *a = &r->m->st.api;
+	struct api_status *a = model_api_begin(r->m);
 	for (size_t k = 0; k < a->nqueues; k++)
 		if (a->queues[k].queue_id == q->queue_id &&
 		    strcmp(a->queues[k].service, q->service) == 0)
 			a->queues[k] = *q;
-	r->m->dirty = true;
-	model_unlock(r->m);
+	model_api_end(r->m);
 	return true;
 }
 
@@ -629,14 +621,13 @@ static void read_live_calls(struct roster *r, const char *service)
 		}
 	}
 	live->read_ns = wall_now_ns();
-	model_lock(r->m);
 	char watched[NUM_MAX];
 	model_live_calls_watched(r->m, watched, sizeof watched);
-	if (strcmp(watched, service) == 0) {
-		r->m->st.api.live = *live;
-		r->m->dirty = true;
-	}
-	model_unlock(r->m);
+	if (strcmp(watched, service) != 0)
+		return; /* no longer shown: the next round forgets them */
+	struct api_status *a = model_api_begin(r->m);
+	a->live = *live;
+	model_api_end(r->m);
 }
 
 /* Read the watched queue's live calls when it changed or every api_status_s; forget them
@@ -644,13 +635,12 @@ static void read_live_calls(struct roster *r, const char *service)
 static void poll_live_calls(struct roster *r)
 {
 	char watched[NUM_MAX];
-	model_lock(r->m);
 	model_live_calls_watched(r->m, watched, sizeof watched);
-	if (!watched[0] && r->m->st.api.live.service[0]) {
-		memset(&r->m->st.api.live, 0, sizeof r->m->st.api.live);
-		r->m->dirty = true;
+	if (!watched[0] && r->live_service[0]) {
+		struct api_status *a = model_api_begin(r->m);
+		memset(&a->live, 0, sizeof a->live);
+		model_api_end(r->m);
 	}
-	model_unlock(r->m);
 	bool changed = strcmp(watched, r->live_service) != 0;
 	text_copy(r->live_service, sizeof r->live_service, watched);
 	if (!watched[0] || (!changed && mono_now_ns() < r->next_live_ns))
@@ -742,14 +732,13 @@ static void run_action(struct roster *r, const struct api_action *act)
 	char what[2 * TEXT_MAX + 128], detail[3 * TEXT_MAX];
 	api_action_describe(act, what, sizeof what);
 	snprintf(detail, sizeof detail, "%.150s by %.30s: %.100s", what, act->who, res.answer);
-	model_lock(r->m);
-	struct api_status *a = &r->m->st.api;
+	struct api_status *a = model_api_begin(r->m);
 	res.seq = a->last_action.seq + 1;
 	a->last_action = res;
 	a->requests = ovh_api_requests(r->api);
 	model_log_note(r->m, res.at_ns, "supervisor-action",
 	               api_action_on_call(act->kind) ? act->caller : act->agent_number, detail);
-	model_unlock(r->m);
+	model_api_end(r->m);
 	/* the new status or calls, at once rather than at the next round */
 	if (res.ok && at < r->nagents)
 		poll_agent(r, at);
@@ -761,17 +750,10 @@ static void run_action(struct roster *r, const struct api_action *act)
 static void run_pending_action(struct roster *r)
 {
 	struct api_action act;
-	model_lock(r->m);
-	bool pending = r->m->action_pending;
-	if (pending)
-		act = r->m->action;
-	model_unlock(r->m);
-	if (!pending)
+	if (!model_take_action(r->m, &act))
 		return;
 	run_action(r, &act);
-	model_lock(r->m);
-	r->m->action_pending = false;
-	model_unlock(r->m);
+	model_action_done(r->m);
 }
 
 /* A round: every agent's status, then every queue's statistics. */
@@ -786,10 +768,8 @@ static bool poll_statuses(struct roster *r)
 	for (size_t i = 0; i < r->nqueues; i++)
 		if (atomic_load(&r->stop) || !poll_queue(r, i))
 			return false;
-	model_lock(r->m);
-	r->m->st.api.statuses_ns = wall_now_ns();
-	r->m->dirty = true;
-	model_unlock(r->m);
+	model_api_begin(r->m)->statuses_ns = wall_now_ns();
+	model_api_end(r->m);
 	return true;
 }
 
@@ -870,10 +850,8 @@ struct roster *roster_start(struct model *m, struct journal *j, const struct set
 		free(r);
 		return NULL;
 	}
-	model_lock(m);
-	m->st.api.health = API_STARTING;
-	m->dirty = true;
-	model_unlock(m);
+	model_api_begin(m)->health = API_STARTING;
+	model_api_end(m);
 	if (thread_start(&r->thread, roster_main, r) != 0) {
 		snprintf(err, errsize, "cannot start the OVH API thread");
 		ovh_api_close(r->api);

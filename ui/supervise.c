@@ -149,13 +149,7 @@ void supervise_key(struct console *c, enum confirm q, int key)
 		snprintf(c->status, sizeof c->status, "no action taken");
 		return;
 	}
-	model_lock(c->m);
-	bool busy = c->m->action_pending;
-	if (!busy) {
-		c->m->action = c->action;
-		c->m->action_pending = true;
-	}
-	model_unlock(c->m);
+	bool busy = !model_request_action(c->m, &c->action);
 	snprintf(c->status, sizeof c->status, "%s",
 	         busy ? "an action is still running: try again in a moment"
 	              : "sent to the OVH API, waiting for its answer...");
@@ -164,9 +158,8 @@ void supervise_key(struct console *c, enum confirm q, int key)
 void supervise_poll(struct console *c)
 {
 	struct api_action_result res;
-	model_lock(c->m);
-	res = c->m->st.api.last_action;
-	model_unlock(c->m);
+	res = model_read_begin(c->m)->api.last_action;
+	model_read_end(c->m);
 	if (res.seq == c->action_seen)
 		return;
 	c->action_seen = res.seq;

@@ -322,7 +322,7 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 
 	while (!c.quit && !(stop && *stop)) {
 		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-		                        {.fd = m->wake_fd, .events = POLLIN}};
+		                        {.fd = model_wake_fd(m), .events = POLLIN}};
 		int64_t wall = wall_now_ns();
 		int n;
 		/* a key is answered at once; other changes wait for the frame rate (a frame further
@@ -355,7 +355,7 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 			break;
 		if (n == 0)
 			dirty = true; /* the tick */
-		if (n > 0 && m->wake_fd >= 0 && (fds[1].revents & POLLIN)) {
+		if (n > 0 && model_wake_fd(m) >= 0 && (fds[1].revents & POLLIN)) {
 			model_wake_drain(m);
 			if (!c.paused)
 				dirty = true;

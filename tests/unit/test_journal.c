@@ -21,7 +21,7 @@
 #include "ingest.h"
 #include "journal.h"
 #include "json_bigint.h"
-#include "model.h"
+#include "model_impl.h"
 #include "redact.h"
 #include "settings.h"
 
