@@ -36,9 +36,9 @@ struct api_action {
 	char who[64]; /* the local user who asked */
 	/* ACTION_LISTEN, ACTION_WHISPER, ACTION_HANGUP: the call, in service's queue queue_id */
 	int64_t queue_id, call_id;
-	char caller[NUM_MAX];          /* canonical, or the API's text ("anonymous") */
-	char call_agent[TEXT_MAX];     /* the agent on the call, as the API names it */
-	char supervisor[NUM_MAX];      /* listen, whisper: the number OVH calls, canonical */
+	char caller[NUM_MAX];      /* canonical, or the API's text ("anonymous") */
+	char call_agent[TEXT_MAX]; /* the agent on the call, as the API names it */
+	char supervisor[NUM_MAX];  /* listen, whisper: the number OVH calls, canonical */
 };
 
 /* The answer to an action, newest one kept in st.api.last_action. */

@@ -62,12 +62,12 @@ struct api_break_reason {
 /* A call of a queue now (liveCalls/{id}), not ended. Strings as the API gives them, sanitised. */
 struct api_live_call {
 	int64_t queue_id, id;
-	char queue[TEXT_MAX];     /* the API queue's name */
-	bool answered;            /* state Answered (else Waiting) */
+	char queue[TEXT_MAX]; /* the API queue's name */
+	bool answered;        /* state Answered (else Waiting) */
 	bool on_hold;
-	char caller[NUM_MAX];     /* callerIdNumber, canonical when a number */
+	char caller[NUM_MAX]; /* callerIdNumber, canonical when a number */
 	char caller_name[TEXT_MAX];
-	char agent[TEXT_MAX];     /* name or number of the agent on the call */
+	char agent[TEXT_MAX];        /* name or number of the agent on the call */
 	int64_t begin_s, answered_s; /* 0 unknown */
 };
 

@@ -13,8 +13,8 @@
 static const char *const statuses[ACTION_KIND_COUNT] = {"available", "onBreak", "loggedOut"};
 static const char *const kind_names[ACTION_KIND_COUNT] = {"available", "break",   "logout",
                                                           "listen",    "whisper", "hangup"};
-static const char *const verbs[ACTION_KIND_COUNT] = {"", "", "", "/eavesdrop", "/whisper",
-                                                     "/hangup"};
+static const char *const verbs[ACTION_KIND_COUNT] = {"",           "",         "",
+                                                     "/eavesdrop", "/whisper", "/hangup"};
 
 static bool kind_ok(enum api_action_kind k)
 {
@@ -91,7 +91,8 @@ static void describe_call(const struct api_action *a, char *dst, size_t dstsize)
 			snprintf(dst, dstsize, "whisper to %.40s, with %s, from %s", a->call_agent,
 			         caller, number);
 		else
-			snprintf(dst, dstsize, "whisper into the call of %s from %s", caller, number);
+			snprintf(dst, dstsize, "whisper into the call of %s from %s", caller,
+			         number);
 		break;
 	default:
 		snprintf(dst, dstsize, "hang up %s%s%.40s", caller, agent ? " with " : "",
@@ -156,10 +157,10 @@ char *api_action_journal_line(const struct api_action_result *r)
 		     cJSON_AddNumberToObject(o, "agentId", (double)a->agent_id) &&
 		     cJSON_AddStringToObject(o, "agent", a->agent_number);
 	ok = ok && cJSON_AddStringToObject(o, "service", r->act.service) &&
-	          cJSON_AddNumberToObject(o, "at", (double)at_s) &&
-	          cJSON_AddBoolToObject(o, "ok", r->ok) &&
-	          cJSON_AddNumberToObject(o, "http", (double)r->http) &&
-	          cJSON_AddStringToObject(o, "answer", r->answer);
+	     cJSON_AddNumberToObject(o, "at", (double)at_s) &&
+	     cJSON_AddBoolToObject(o, "ok", r->ok) &&
+	     cJSON_AddNumberToObject(o, "http", (double)r->http) &&
+	     cJSON_AddStringToObject(o, "answer", r->answer);
 	if (ok && r->act.kind == ACTION_BREAK)
 		ok = cJSON_AddNumberToObject(o, "breakStatus", (double)r->act.break_id) &&
 		     cJSON_AddStringToObject(o, "breakReason", r->act.break_name);

@@ -234,7 +234,8 @@ static struct day_agent *status_row(struct gather *g, const char *day,
                                     const struct agent_status_line *a)
 {
 	for (size_t i = 0; i < g->nagents; i++)
-		if (strcmp(g->agents[i].day, day) == 0 && strcmp(g->agents[i].number, a->agent) == 0)
+		if (strcmp(g->agents[i].day, day) == 0 &&
+		    strcmp(g->agents[i].number, a->agent) == 0)
 			return &g->agents[i];
 	if (!room((void **)&g->agents, g->nagents, &g->cap_agents, sizeof *g->agents))
 		return NULL;

@@ -84,8 +84,8 @@ void live_draw(struct console *c, int y, int h)
 	         name[0] ? " (" : "", num, name[0] ? ")" : "", c->live_n,
 	         l && l->read_ns ? ", read at " : "", l && l->read_ns ? clock : "");
 	draw_text(y, 0, c->cols, title, ROLE_PANEL_TITLE_FOCUS, ALIGN_LEFT);
-	snprintf(line, sizeof line, "  %-22s %-8s %8s  %-18s %s", "Caller", "State", "For",
-	         "Agent", "Queue");
+	snprintf(line, sizeof line, "  %-22s %-8s %8s  %-18s %s", "Caller", "State", "For", "Agent",
+	         "Queue");
 	draw_text(y + 1, 0, c->cols, line, ROLE_COLUMN_HEAD, ALIGN_LEFT);
 	int body = h - 3;
 	/* the last line: the last action's answer, else whom listening calls */
@@ -133,9 +133,9 @@ void live_draw(struct console *c, int y, int h)
 		         fmt_cols(agent, sizeof agent, k->agent[0] ? k->agent : "-", 18),
 		         fmt_cols(queue, sizeof queue, k->queue, 30));
 		draw_text(y + 2 + i - c->live_top, 0, c->cols, line,
-		          i == c->live_sel  ? ROLE_SELECTED
-		          : !k->answered    ? ROLE_RINGING
-		                            : ROLE_IN_CALL,
+		          i == c->live_sel ? ROLE_SELECTED
+		          : !k->answered   ? ROLE_RINGING
+		                           : ROLE_IN_CALL,
 		          ALIGN_LEFT);
 	}
 }

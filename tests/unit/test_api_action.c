@@ -71,7 +71,8 @@ static void test_call_actions_in_words_fit_80_columns(void **state)
 static void test_a_call_action_journal_line_says_who_what_and_the_answer(void **state)
 {
 	(void)state;
-	struct api_action_result r = {.seq = 1, .ok = true, .http = 200, .at_ns = 1764144000000000000};
+	struct api_action_result r = {
+	    .seq = 1, .ok = true, .http = 200, .at_ns = 1764144000000000000};
 	r.act = call_action(ACTION_WHISPER);
 	strcpy(r.answer, "accepted (OVH task 1001, todo)");
 	char *line = api_action_journal_line(&r);
@@ -128,8 +129,8 @@ static void test_agent_status_lines_are_written_and_read_back(void **state)
 	assert_null(strchr(out.name, '\x1b')); /* sanitised */
 	static const char *const bad[] = {
 	    "{\"ctiboard\":\"agent_status\",\"agent\":\"1\",\"status\":\"waiting\"}", /* no t */
-	    "{\"ctiboard\":\"agent_status\",\"status\":\"waiting\",\"t\":5}",       /* no agent */
-	    "{\"ctiboard\":\"agent_status\",\"agent\":\"1\",\"t\":5", /* not JSON */
+	    "{\"ctiboard\":\"agent_status\",\"status\":\"waiting\",\"t\":5}",         /* no agent */
+	    "{\"ctiboard\":\"agent_status\",\"agent\":\"1\",\"t\":5",                 /* not JSON */
 	    "{\"ctiboard\":\"action\",\"agent\":\"1\",\"status\":\"waiting\",\"t\":5}",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
