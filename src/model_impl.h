@@ -41,6 +41,8 @@ struct model {
 	/* a supervisor's action asked by the UI, waiting for the roster thread (api_action.h) */
 	struct api_action action;
 	bool action_pending;
+	/* the queue (service number) whose live calls the console shows; "" none */
+	char live_calls_wanted[NUM_MAX];
 	bool measure_latency; /* count the feed latency of the events applied (live runs) */
 	/* told of each event that changed the model (model_set_observer) */
 	model_observer_fn *observer;

@@ -265,6 +265,20 @@ void model_action_done(struct model *m)
 	model_unlock(m);
 }
 
+void model_watch_live_calls(struct model *m, const char *service)
+{
+	model_lock(m);
+	text_copy(m->live_calls_wanted, sizeof m->live_calls_wanted, service ? service : "");
+	model_unlock(m);
+}
+
+void model_live_calls_watched(struct model *m, char *dst, size_t dstsize)
+{
+	model_lock(m);
+	text_copy(dst, dstsize, m->live_calls_wanted);
+	model_unlock(m);
+}
+
 /* ---- readers ---- */
 
 const struct model_state *model_read_begin(struct model *m)
