@@ -405,6 +405,12 @@ bool model_roster_line(struct model *m, const char *number, const char *descript
 bool model_roster_queue(struct model *m, const char *number, const char *description);
 bool model_roster_agent(struct model *m, const char *queue, const char *agent);
 
+/* The console watches the live calls of this queue (the model's queue number), or none
+ * (NULL or ""): the OVH API thread reads them while it does. Takes the lock. */
+void model_watch_live_calls(struct model *m, const char *service);
+/* The queue whose live calls are watched into dst ("" none). Takes the lock. */
+void model_live_calls_watched(struct model *m, char *dst, size_t dstsize);
+
 /* Lookups on a state (NULL when absent). */
 const struct line *state_find_line(const struct model_state *st, const char *number);
 const struct queue *state_find_queue(const struct model_state *st, const char *number);

@@ -569,14 +569,15 @@ static void startup_done(struct model *m, void *ctx)
 
 /* The OVH API thread, when credentials are there; a problem with them is a warning, never a
  * reason not to show the events. */
-static struct roster *start_roster(struct model *m, const struct settings *s)
+static struct roster *start_roster(struct model *m, struct journal *j,
+                                   const struct settings *s)
 {
 	struct ovh_credentials c;
 	char err[SETTINGS_PATH_MAX + 256];
 	struct roster *r = NULL;
 	if (!ovh_credentials_load(&c, err, sizeof err))
 		notice_warn("%s: the OVH API is not used", err);
-	else if (ovh_credentials_complete(&c) && !(r = roster_start(m, s, &c, err, sizeof err)))
+	else if (ovh_credentials_complete(&c) && !(r = roster_start(m, j, s, &c, err, sizeof err)))
 		notice_warn("%s", err);
 	ovh_credentials_wipe(&c);
 	notices_to_model(m);
@@ -714,7 +715,7 @@ int main(int argc, char **argv)
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
 	static struct replay_job replay;
-	struct roster *roster = live && !opt.no_api ? start_roster(model, &set) : NULL;
+	struct roster *roster = live && !opt.no_api ? start_roster(model, journal, &set) : NULL;
 	if (live && !(feed = feed_start(model, journal, &set, tokens, ntokens, err, sizeof err)))
 		fatal(err);
 	secret_wipe(tokens, sizeof tokens);

@@ -25,6 +25,8 @@ struct model {
 	struct settings set;
 	struct model_index *index;
 	bool alerts_due;           /* time moved (a tick): evaluate the alerts at unlock */
+	struct alert_memo *memo;   /* what the alerts judge again (alerts.h) */
+	bool alerts_full;          /* judge every queue each time (the tests' reference) */
 	alert_hook_fn *alert_hook; /* told of each alert raised, changed or cleared; may be NULL */
 	bool alerts_off;           /* no alert list kept (a report reads the day, not the alerts) */
 	bool resets_ignored;       /* a journalled `r` is not applied (a report reads whole days) */
@@ -39,12 +41,13 @@ struct model {
 	/* a supervisor's action asked by the UI, waiting for the roster thread (api_action.h) */
 	struct api_action action;
 	bool action_pending;
+	/* the queue (service number) whose live calls the console shows; "" none */
+	char live_calls_wanted[NUM_MAX];
 	bool measure_latency; /* count the feed latency of the events applied (live runs) */
 	/* told of each event that changed the model (model_set_observer) */
 	model_observer_fn *observer;
 	void *observer_ctx;
 };
-
 
 /* Set up an empty model in place (model_new() allocates one). Returns false when out of memory. */
 bool model_init(struct model *m, const struct settings *s);

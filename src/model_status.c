@@ -74,7 +74,7 @@ void model_set_day_end(struct model *m, model_day_end_fn *fn, void *ctx)
 
 void model_set_report_mode(struct model *m)
 {
-	m->alerts_off = true; /* judged after every line, they would cost most of the time */
+	m->alerts_off = true;     /* judged after every line, they would cost most of the time */
 	m->resets_ignored = true; /* a supervisor's reset clears a screen, not the day's record */
 }
 
@@ -193,6 +193,7 @@ void model_startup_end(struct model *m, int64_t now_ns, void (*done)(struct mode
 	 * counters start at the boundary even when no event came since */
 	model_lock(m);
 	m->alerts_off = false;
+	alerts_memo_all(m->memo);
 	model_tick(m, now_ns);
 	model_unlock(m); /* judged here, before anyone is told of the alerts */
 	model_lock(m);
@@ -230,6 +231,7 @@ struct api_status *model_api_begin(struct model *m)
 
 void model_api_end(struct model *m)
 {
+	alerts_memo_all(m->memo); /* the "no agent" rule reads the statuses */
 	m->dirty = true;
 	model_unlock(m);
 }
@@ -260,6 +262,20 @@ void model_action_done(struct model *m)
 {
 	model_lock(m);
 	m->action_pending = false;
+	model_unlock(m);
+}
+
+void model_watch_live_calls(struct model *m, const char *service)
+{
+	model_lock(m);
+	text_copy(m->live_calls_wanted, sizeof m->live_calls_wanted, service ? service : "");
+	model_unlock(m);
+}
+
+void model_live_calls_watched(struct model *m, char *dst, size_t dstsize)
+{
+	model_lock(m);
+	text_copy(dst, dstsize, m->live_calls_wanted);
 	model_unlock(m);
 }
 

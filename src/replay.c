@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "agent_status.h"
 #include "api_action.h"
 #include "ingest.h"
 #include "model.h"
@@ -178,6 +179,10 @@ static bool replay_file(struct model *m, const char *path, double speed, uint64_
 		}
 		if (api_action_is_journal_line(line, len)) {
 			res->actions++;
+			continue;
+		}
+		if (agent_status_is_journal_line(line, len)) {
+			res->agent_statuses++;
 			continue;
 		}
 		struct ingest_result r;

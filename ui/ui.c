@@ -156,6 +156,7 @@ static void render(struct console *c)
 	case VIEW_HELP: help_draw(c, body_y, body_h); break;
 	case VIEW_CALLBACKS: callbacks_draw(c, body_y, body_h); break;
 	case VIEW_AGENTS: agents_draw(c, body_y, body_h); break;
+	case VIEW_LIVE: live_draw(c, body_y, body_h); break;
 	default: panels_draw(c, body_y, body_h); break;
 	}
 	wnoutrefresh(stdscr);
@@ -362,12 +363,14 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 		/* after EINTR too: a SIGWINCH leaves KEY_RESIZE to read */
 		if (read_keys(&c))
 			dirty = key = true;
+		supervise_watch(&c);
 		uint64_t answered = c.action_seen;
 		supervise_poll(&c);
 		if (c.action_seen != answered)
 			dirty = key = true;
 	}
 	supervise_poll(&c); /* an answer that came as the user quit is journalled too */
+	model_watch_live_calls(m, NULL);
 	restore_terminal();
 	state_free(&c.st);
 	alerts_free(&c.rung);
