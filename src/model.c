@@ -23,6 +23,11 @@ static void changed_all(struct model *m)
 	m->changed_lines.base_gen = m->changed_queues.base_gen = m->generation + 1;
 }
 
+void model_mark_all_changed(struct model *m)
+{
+	changed_all(m);
+}
+
 /* The line or queue at pos changed: it is copied again by the next view of each reader. A long
  * log starts again, and a reader that had not caught up copies everything once. */
 static void log_change(struct model *m, struct change_log *log, size_t pos, size_t count)

@@ -414,6 +414,7 @@ void model_adopt(struct model *m, struct model *loaded, uint64_t covered_bytes)
 		st->log[at] = from->log[(from->log_head + i) % LOG_MAX];
 	}
 	alerts_memo_all(m->memo); /* every queue is new to the alerts' memo */
+	model_mark_all_changed(m);
 	struct startup_progress *p = &st->startup;
 	p->bytes_total = p->bytes_total > covered_bytes ? p->bytes_total - covered_bytes : 0;
 	m->dirty = true;

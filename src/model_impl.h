@@ -65,4 +65,8 @@ struct model {
 bool model_init(struct model *m, const struct settings *s);
 void model_done(struct model *m);
 
+/* Every line and queue changed (a state loaded whole): readers copy everything at their next
+ * view (lock held). */
+void model_mark_all_changed(struct model *m);
+
 #endif

@@ -125,7 +125,8 @@ def figures(snap):
         if isinstance(v, dict):
             if "rule" in v and "scope" in v:  # an alert: what, not for how long
                 return {k: v[k] for k in ("scope", "id", "level", "rule")}
-            ages = AGES | {"wait_s"} if "state" in v else AGES  # a caller waiting now
+            # a caller not answered yet waits until now
+            ages = AGES | {"wait_s"} if v.get("state") in ("waiting", "offered") else AGES
             return {k: now - x if k in ages and isinstance(x, int) and x else clean(x)
                     for k, x in v.items() if k not in volatile}
         if isinstance(v, list):
