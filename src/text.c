@@ -5,6 +5,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "bytescan.h"
+
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
 /* Length of the valid UTF-8 sequence at s (n bytes available) and its code point, or 0. */
@@ -46,12 +48,33 @@ static int is_unsafe(unsigned cp)
 	       cp == 0x2029 || cp == 0xFEFF;
 }
 
+/* Are the 8 bytes of w printable ASCII: none below 0x20, none 0x7F or above? (Adding 1 to
+ * bytes below 0x80 carries into no other byte.) */
+static bool word_printable(uint64_t w)
+{
+	return !word_has_below(w, 0x20) && !((w | (w + BYTES_ONES)) & BYTES_HIGHS);
+}
+
+/* Are the n >= 8 bytes at s printable ASCII? Tested a word at a time, the last ending at n. */
+static bool all_printable(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i + 8 < n; i += 8)
+		if (!word_printable(word_at(s + i)))
+			return false;
+	return word_printable(word_at(s + n - 8));
+}
+
 size_t text_sanitize(char *dst, size_t dstsize, const char *src, size_t srclen)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t out = 0, i = 0;
 	if (dstsize == 0)
 		return 0;
+	if (srclen >= 8 && srclen < dstsize && all_printable(s, srclen)) { /* copied as it is */
+		memcpy(dst, src, srclen);
+		dst[srclen] = '\0';
+		return srclen;
+	}
 	while (i < srclen && s[i]) {
 		if (s[i] >= 0x20 && s[i] < 0x7F) { /* printable ASCII, the common case */
 			if (out + 1 >= dstsize)
