@@ -172,6 +172,10 @@ static void copy_redacted(char *dst, size_t size, const char *src)
 {
 	char tmp[ID_MAX + TEXT_MAX + 64];
 	size_t take = strnlen(src, size - 1 + 64 < sizeof tmp ? size - 1 + 64 : sizeof tmp);
+	if (!redact_any()) { /* nothing to redact (a report, a replay): no copy to make */
+		text_sanitize(dst, size, src, take);
+		return;
+	}
 	memcpy(tmp, src, take);
 	redact_text(tmp, take);
 	text_sanitize(dst, size, tmp, take);

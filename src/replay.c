@@ -44,7 +44,7 @@ static int64_t peek_int(const char *line, size_t len, const char *quoted)
 		int digits = 0;
 		while (v < end && *v >= '0' && *v <= '9') {
 			int d = *v++ - '0';
-			if (x > (INT64_MAX - d) / 10)
+			if (digits >= 18 && x > (INT64_MAX - d) / 10) /* 18 digits cannot overflow */
 				return 0;
 			x = x * 10 + d;
 			digits++;
@@ -80,6 +80,14 @@ static void sleep_until(int64_t deadline_ns, const atomic_bool *stop)
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)left};
 		nanosleep(&ts, NULL);
 	}
+}
+
+/* Is this line maybe one of the program's own, not an event (a reset, a supervisor's action)?
+ * One search, so that an event's line is told apart by it alone. */
+static bool may_be_own_line(const char *line, size_t len)
+{
+	static const char key[] = "\"ctiboard\":\"";
+	return bytes_find(line, len, key, sizeof key - 1, 4) != NULL; /* its rare 'b' */
 }
 
 /* Is this line a reset of today's counters (journal_append_reset)? */
@@ -160,14 +168,15 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 			last_event_ns = t;
 		if (progress && lineno % PROGRESS_LINES == 0)
 			tell_progress(m, f, res->events, &told_events, &told_bytes);
-		if (is_reset_line(line, len)) { /* the r key, journalled: reset here too */
+		bool own = may_be_own_line(line, len);
+		if (own && is_reset_line(line, len)) { /* the r key, journalled: reset here too */
 			model_lock(m);
 			if (!m->resets_ignored)
 				model_reset_today(m);
 			model_unlock(m);
 			continue;
 		}
-		if (api_action_is_journal_line(line, len)) {
+		if (own && api_action_is_journal_line(line, len)) {
 			res->actions++;
 			continue;
 		}

@@ -228,12 +228,13 @@ bool parse_int64_digits(const char *s, int64_t *out)
 	int64_t v = 0;
 	if (!s || !*s)
 		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
+	for (int n = 0; s[n]; n++) {
+		if (s[n] < '0' || s[n] > '9')
 			return false;
-		if (v > (INT64_MAX - (*s - '0')) / 10)
+		/* 18 digits cannot overflow: the test is for those past them */
+		if (n >= 18 && v > (INT64_MAX - (s[n] - '0')) / 10)
 			return false;
-		v = v * 10 + (*s - '0');
+		v = v * 10 + (s[n] - '0');
 	}
 	*out = v;
 	return true;
