@@ -176,6 +176,14 @@ void text_join(char *dst, size_t dstsize, const char *prefix, const char *s)
 
 void phone_normalize(char *dst, size_t dstsize, const char *src)
 {
+	size_t n = 0;
+	while (src[n] >= '0' && src[n] <= '9')
+		n++;
+	/* digits only (the common case), and not a national number: kept as they are */
+	if (!src[n] && n > 0 && n < 64 && !(n == 10 && src[0] == '0' && src[1] != '0')) {
+		text_join(dst, dstsize, "", src);
+		return;
+	}
 	char digits[64];
 	size_t nd = 0;
 	bool plus = false, other = false;
