@@ -230,7 +230,7 @@ FUZZ_OBJ     := $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o)
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:abort_on_error=0 \
            LSAN_OPTIONS=suppressions=$(abspath tests/sanitizer/lsan.supp):print_suppressions=0 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-           TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=66
+           TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=66:suppressions=$(abspath tests/sanitizer/tsan.supp)
 .PHONY: check-full check-asan check-tsan fuzz fuzz-build fuzz-regress lint cppcheck clang-tidy \
         valgrind soak bench bench-scale bench-deps quality-deps programs check-warnings coverage
 

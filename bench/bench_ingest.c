@@ -17,7 +17,7 @@
 #include "bench_common.h"
 #include "ingest.h"
 #include "journal.h"
-#include "model.h"
+#include "model_impl.h" /* a tool of the core: it sets the model up itself */
 #include "settings.h"
 #include "snapshot.h"
 

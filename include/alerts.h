@@ -81,6 +81,28 @@ struct settings;
 bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
                      const struct settings *s, int64_t now_ns, alert_hook_fn *hook, void *ctx);
 
+/* What the judgement of the queues keeps from one evaluation to the next, so that it costs what
+ * changed rather than the number of queues: the queues touched since (told by the model), those
+ * that time alone can change (callers waiting, callers of the last minutes, an alert raised), and
+ * each queue's share of the "All queues" figures. A queue outside both sets would be judged the
+ * same as last time. Opaque; the model owns one. */
+struct alert_memo;
+
+struct alert_memo *alerts_memo_new(void);
+void alerts_memo_free(struct alert_memo *memo);
+
+/* The queue at this position of the model changed. */
+void alerts_memo_touch(struct alert_memo *memo, size_t queue);
+
+/* Every queue may have changed (a new day, the API's statuses, a sweep): judge them all. */
+void alerts_memo_all(struct alert_memo *memo);
+
+/* alerts_evaluate(), judging only the queues memo says may have changed; with memo NULL, every
+ * queue (what alerts_evaluate() does, and what the tests compare this with). */
+bool alerts_evaluate_memo(struct alert_list *list, struct alert_memo *memo,
+                          const struct model_state *st, const struct settings *s, int64_t now_ns,
+                          alert_hook_fn *hook, void *ctx);
+
 /* Copy src into dst, reusing dst's array. False (dst emptied) on allocation failure. */
 bool alerts_copy(struct alert_list *dst, const struct alert_list *src);
 

@@ -16,6 +16,7 @@
 #define API_AGENTS_MAX  256
 #define API_QUEUES_MAX  64
 #define API_REASONS_MAX 32
+#define API_LIVE_MAX    32 /* live calls kept of the queue watched */
 
 enum api_health {
 	API_OFF,          /* no credentials, or --no-api */
@@ -58,6 +59,27 @@ struct api_break_reason {
 	char name[TEXT_MAX];
 };
 
+/* A call of a queue now (liveCalls/{id}), not ended. Strings as the API gives them, sanitised. */
+struct api_live_call {
+	int64_t queue_id, id;
+	char queue[TEXT_MAX]; /* the API queue's name */
+	bool answered;        /* state Answered (else Waiting) */
+	bool on_hold;
+	char caller[NUM_MAX]; /* callerIdNumber, canonical when a number */
+	char caller_name[TEXT_MAX];
+	char agent[TEXT_MAX];        /* name or number of the agent on the call */
+	int64_t begin_s, answered_s; /* 0 unknown */
+};
+
+/* The live calls of the queues of one service, read while a supervisor watches them. */
+struct api_live_calls {
+	char service[NUM_MAX]; /* the model's queue number; "" none read */
+	size_t n;
+	struct api_live_call calls[API_LIVE_MAX];
+	int64_t read_ns; /* wall clock of the last complete read; 0 never */
+	bool failed;     /* the last read failed (see last_error) */
+};
+
 struct api_status {
 	enum api_health health;
 	char last_error[TEXT_MAX]; /* sanitised, secrets redacted */
@@ -73,6 +95,7 @@ struct api_status {
 	size_t nreasons;
 	struct api_break_reason reasons[API_REASONS_MAX];
 	struct api_action_result last_action; /* the answer to the last supervisor's action */
+	struct api_live_calls live;           /* the queue's live calls the console watches */
 };
 
 /* "off", "starting", "ok", "error", "rate_limited", "auth_failed" */

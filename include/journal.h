@@ -67,14 +67,16 @@ uint64_t journal_lost(struct journal *j);
 /* How a replay went. */
 struct replay_result {
 	uint64_t lines, events, malformed_lines;
-	uint64_t actions;      /* supervisors' actions (api_action.h): counted, not applied */
+	uint64_t actions;        /* supervisors' actions (api_action.h): counted, not applied */
+	uint64_t agent_statuses; /* agents' statuses (agent_status.h): counted, not applied */
 	char first_error[256]; /* "FILE:LINE: reason" of the first bad line */
 };
 
 /* Feed a journal (or a file of V1 envelopes, one per line) through ingest_body(); a reset line
  * (journal_append_reset) resets today's counters at that point; a supervisor's action line
- * (api_action_journal_line) is counted in actions and skipped: the API, not the journal, says
- * an agent's status. With
+ * (api_action_journal_line) is counted in actions and skipped, an agent's status line
+ * (agent_status.h) in agent_statuses and skipped: the API, not the journal, says an agent's
+ * status now (the report reads them on its own). With
  * speed > 0 it sleeps so that events come at speed times their real pace; with 0 it goes as
  * fast as possible. stop, when not NULL, is polled to end early. A malformed line is reported
  * on stderr with its line number (when report is true) and skipped. While the model's

@@ -2,9 +2,11 @@
  * the day's statistics and the state of each feed.
  *
  * Ownership and locking:
- * - struct model owns everything; one mutex guards it. Writers (the ingest of any source)
- *   hold it through model_lock()/model_unlock(); model_unlock() bumps the generation and wakes
- *   the UI when something changed.
+ * - struct model is opaque (its inside is src/model_impl.h, for the model's own files) and owns
+ *   everything; one mutex guards it. The ingest of any source applies a batch of events with
+ *   model_lock(), model_apply()..., model_unlock(); the other writers below are named for what
+ *   they change and take the lock themselves unless they say "lock held". model_unlock() judges
+ *   the alerts, bumps the generation and wakes the UI when something changed.
  * - Readers never draw under the lock: model_view() copies the plain data (struct model_state)
  *   into a reader-owned struct model_state when the generation moved. The copy owns its arrays;
  *   free it with state_free(). Nothing in a model_state points into the model.
@@ -13,8 +15,6 @@
 #ifndef CTIBOARD_MODEL_H
 #define CTIBOARD_MODEL_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -250,46 +250,105 @@ struct model_state {
 	struct startup_progress startup;     /* the journal replayed at start-up */
 };
 
-struct model_index; /* private: number -> position maps, duplicate filter */
-
-struct model {
-	pthread_mutex_t lock;
-	uint64_t generation;
-	bool dirty;
-	struct model_state st;
-	struct settings set;
-	struct model_index *index;
-	bool alerts_due;           /* time moved (a tick): evaluate the alerts at unlock */
-	alert_hook_fn *alert_hook; /* told of each alert raised, changed or cleared; may be NULL */
-	bool alerts_off;           /* no alert list kept (a report reads the day, not the alerts) */
-	bool resets_ignored;       /* a journalled `r` is not applied (a report reads whole days) */
-	void *alert_hook_ctx;
-	int wake_fd;              /* written to when the generation moves; -1 none */
-	atomic_bool wake_pending; /* wake_fd written and not yet drained: no need to write again */
-	struct wall_guard guard;  /* the live clock that moves "today" (clock.h) */
-	/* called (lock held) when "today" is about to move on, before its counters are reset:
-	 * the report reads each day there; NULL in the live program */
-	void (*day_end)(void *ctx, struct model *m);
-	void *day_end_ctx;
-	/* a supervisor's action asked by the UI, waiting for the roster thread (api_action.h) */
-	struct api_action action;
-	bool action_pending;
-	bool measure_latency; /* count the feed latency of the events applied (live runs) */
-	/* Called by model_apply() under the lock for each event that changed the model (not for
-	 * duplicates, late events about what has ended, nor events refused by a bound), after the
-	 * model took it in; must be quick and not take the lock. The integration hooks watch for
-	 * ringing here. */
-	void (*observer)(void *ctx, const struct model_state *st, const struct event *ev);
-	void *observer_ctx;
-};
-/* A writer that changes st directly (the feed updating its feed_status) sets m->dirty = true
- * before model_unlock(). */
+/* The model itself is opaque: its writers and readers are the functions below. */
+struct model;
 
 enum apply_result { APPLY_OK, APPLY_DUPLICATE, APPLY_UNKNOWN, APPLY_DROPPED, APPLY_IGNORED };
 
-/* Set up an empty model with these settings. Returns false on allocation failure. */
-bool model_init(struct model *m, const struct settings *s);
-void model_done(struct model *m);
+/* An empty model with these settings (copied, fixed for its life); NULL when out of memory. */
+struct model *model_new(const struct settings *s);
+void model_free(struct model *m);
+
+/* ---- wiring, before the threads start ---- */
+
+/* The settings the model was made with. */
+const struct settings *model_settings(const struct model *m);
+
+/* The fd written to when the generation moves (wake.h), for the reader that waits; -1 none. */
+void model_set_wake_fd(struct model *m, int fd);
+int model_wake_fd(const struct model *m);
+
+/* Told (lock held) of each alert raised, changed or cleared. */
+void model_set_alert_hook(struct model *m, alert_hook_fn *fn, void *ctx);
+
+/* Told by model_apply() (lock held) of each event that changed the model (not duplicates, late
+ * events about what has ended, nor events refused by a bound), after the model took it in. It
+ * must be quick and not take the lock; it may update the hooks' status it is given. The
+ * integration hooks watch for ringing here. */
+typedef void model_observer_fn(void *ctx, const struct model_state *st, const struct event *ev,
+                               struct hook_status *hooks);
+void model_set_observer(struct model *m, model_observer_fn *fn, void *ctx);
+/* Forget the observer if it is still ctx's. */
+void model_clear_observer(struct model *m, void *ctx);
+
+/* Told (lock held) when "today" is about to move on, before its counters are reset: a report
+ * reads each day there. */
+typedef void model_day_end_fn(void *ctx, const struct model_state *st);
+void model_set_day_end(struct model *m, model_day_end_fn *fn, void *ctx);
+
+/* A report reads whole days: no alerts judged, and a journalled reset (`r`) not applied. */
+void model_set_report_mode(struct model *m);
+bool model_resets_ignored(const struct model *m);
+
+/* Count the feed latency of the events applied (live runs). */
+void model_set_measure_latency(struct model *m, bool on);
+
+/* Where the events come from, for the header ("live", "demo", "replay FILE"), and the clock:
+ * the replay clock at speed times the wall clock between events (0: frozen), or the wall. */
+void model_set_source(struct model *m, const char *source, bool replay_clock, double speed);
+
+/* ---- writers of what the program says of itself (each takes the lock, unless it says
+ *      "lock held") ---- */
+
+/* The replay clock stops at its last event: the source ran dry. */
+void model_freeze_clock(struct model *m);
+
+/* The feeds' status, as the fetch thread sees it. */
+void model_set_feeds(struct model *m, const struct feed_status *feeds, size_t n);
+
+/* The integration hooks' status; failure, when not NULL, goes to the event log too. */
+void model_set_hooks(struct model *m, const struct hook_status *st, const char *failure);
+
+/* The journal's health (sanitised text, "" when it writes) and the lines it lost. Lock held. */
+void model_set_journal_problem(struct model *m, const char *problem);
+void model_set_journal_lost(struct model *m, uint64_t lost);
+
+/* Lines of input that were not events (lock held). */
+void model_count_malformed(struct model *m, uint64_t n);
+
+/* The start-up replay (startup.h): it begins with bytes_total to read, moves on, and ends. While
+ * it runs no alert is judged. done, when not NULL, is called (lock held) once the replay's
+ * alerts are judged and just before the model says it has ended. */
+void model_startup_begin(struct model *m, uint64_t bytes_total);
+void model_startup_advance(struct model *m, uint64_t events, uint64_t bytes);
+void model_startup_end(struct model *m, int64_t now_ns, void (*done)(struct model *, void *),
+                       void *ctx);
+struct startup_progress model_startup(struct model *m);
+
+/* The ticker's second (lock held): a replay's clock moves by itself; live, the wall and
+ * monotonic clocks move "today", except while the start-up replay moves the clock. */
+void model_tick_now(struct model *m, int64_t wall_ns, int64_t mono_ns);
+
+/* What the OVH API says (roster.h): the lock taken, the API's part of the state to change, then
+ * given back (the change shown). Other model functions that need the lock may be called between. */
+struct api_status *model_api_begin(struct model *m);
+void model_api_end(struct model *m);
+
+/* A supervisor's action (api_action.h): asked by the UI, false while another is pending; taken
+ * by the roster thread, which says it is done once the answer is in the API's status. */
+bool model_request_action(struct model *m, const struct api_action *act);
+bool model_take_action(struct model *m, struct api_action *act);
+void model_action_done(struct model *m);
+
+/* ---- readers ---- */
+
+/* A short look at the state under the lock, for a reader that needs a few figures and must not
+ * copy them all (the metrics, stderr's log); the lock is held until model_read_end(). */
+const struct model_state *model_read_begin(struct model *m);
+void model_read_end(struct model *m);
+
+/* The state, for code the model calls with its lock held (an alert hook). */
+const struct model_state *model_state_held(const struct model *m);
 
 void model_lock(struct model *m);
 /* Release the lock; if anything changed or time moved, evaluate the alerts (alerts.h); if
@@ -345,6 +404,12 @@ const char *feed_state_name(enum feed_state s); /* "connecting", "live", ... */
 bool model_roster_line(struct model *m, const char *number, const char *description);
 bool model_roster_queue(struct model *m, const char *number, const char *description);
 bool model_roster_agent(struct model *m, const char *queue, const char *agent);
+
+/* The console watches the live calls of this queue (the model's queue number), or none
+ * (NULL or ""): the OVH API thread reads them while it does. Takes the lock. */
+void model_watch_live_calls(struct model *m, const char *service);
+/* The queue whose live calls are watched into dst ("" none). Takes the lock. */
+void model_live_calls_watched(struct model *m, char *dst, size_t dstsize);
 
 /* Lookups on a state (NULL when absent). */
 const struct line *state_find_line(const struct model_state *st, const char *number);

@@ -26,6 +26,10 @@ void queue_stats(const struct queue *q, const struct settings *s, int64_t now_s,
                  struct queue_stats *out);
 
 /* Figures of all queues together (sums; rates and averages recomputed from the sums). */
+/* The rates and averages of counts summed over queues (out holds the live figures already). */
+void queue_stats_derive(struct queue_stats *out, const struct queue_today *t,
+                        const struct settings *s);
+
 void queue_stats_total(const struct model_state *st, const struct settings *s, int64_t now_s,
                        struct queue_stats *out);
 

@@ -1,5 +1,6 @@
 /* alerts.c: the alert rules, judged on the model's state; the one list everything reads. */
 #include "alerts.h"
+#include "alerts_judge.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,20 +12,6 @@
 #include "model.h"
 #include "stats.h"
 #include "text.h"
-
-#define DRAFT_MAX 256 /* a text before it is cut to ALERT_TEXT_MAX on a character boundary */
-
-/* A candidate of this evaluation: an alert with the level its figure now calls for. */
-struct judged {
-	struct alert_list *next; /* the list being built */
-	const struct alert_list *prev;
-	int64_t now_s;
-	bool failed;
-	/* the previous list's alerts of the subject judged last: [lo, hi) of prev */
-	enum alert_scope seen_scope;
-	const char *seen_id;
-	size_t lo, hi;
-};
 
 /* Margin a figure must go back past its threshold by before its alert clears. */
 static int64_t margin(int64_t threshold)
@@ -54,8 +41,8 @@ static enum alert_level level_low(int64_t v, int warn, int crit, enum alert_leve
 }
 
 /* The order of a list: by scope, id, rule (so a subject's alerts are together). */
-static int compare_key(enum alert_scope scope, const char *id, enum alert_rule rule,
-                       const struct alert *b)
+int alert_key_compare(enum alert_scope scope, const char *id, enum alert_rule rule,
+                      const struct alert *b)
 {
 	if (scope != b->scope)
 		return scope < b->scope ? -1 : 1;
@@ -68,18 +55,18 @@ static int compare_key(enum alert_scope scope, const char *id, enum alert_rule r
 static int compare_alerts(const void *pa, const void *pb)
 {
 	const struct alert *a = pa;
-	return compare_key(a->scope, a->id, a->rule, pb);
+	return alert_key_compare(a->scope, a->id, a->rule, pb);
 }
 
 /* The first alert not before (scope, id, rule) in a sorted list; id NULL matches any id,
  * rule ALERT_RULES any rule. */
-static size_t lower_bound(const struct alert_list *l, enum alert_scope scope, const char *id,
-                          enum alert_rule rule)
+size_t alert_lower_bound(const struct alert_list *l, enum alert_scope scope, const char *id,
+                         enum alert_rule rule)
 {
 	size_t lo = 0, hi = l->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (compare_key(scope, id, rule, &l->items[mid]) > 0)
+		if (alert_key_compare(scope, id, rule, &l->items[mid]) > 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -91,8 +78,8 @@ static size_t lower_bound(const struct alert_list *l, enum alert_scope scope, co
 static const struct alert *find(const struct alert_list *l, enum alert_scope scope, const char *id,
                                 enum alert_rule rule)
 {
-	size_t i = lower_bound(l, scope, id, rule);
-	if (i < l->count && compare_key(scope, id, rule, &l->items[i]) == 0)
+	size_t i = alert_lower_bound(l, scope, id, rule);
+	if (i < l->count && alert_key_compare(scope, id, rule, &l->items[i]) == 0)
 		return &l->items[i];
 	return NULL;
 }
@@ -106,9 +93,9 @@ static const struct alert *previous_alert(struct judged *j, enum alert_scope sco
 	const struct alert_list *l = j->prev;
 	if (!j->seen_id || scope != j->seen_scope || id != j->seen_id) {
 		j->seen_scope = scope, j->seen_id = id;
-		j->lo = j->hi = lower_bound(l, scope, id, ALERT_RULES);
+		j->lo = j->hi = alert_lower_bound(l, scope, id, ALERT_RULES);
 		while (j->hi < l->count &&
-		       compare_key(scope, id, ALERT_RULES, &l->items[j->hi]) == 0)
+		       alert_key_compare(scope, id, ALERT_RULES, &l->items[j->hi]) == 0)
 			j->hi++;
 	}
 	for (size_t i = j->lo; i < j->hi; i++)
@@ -124,7 +111,7 @@ static enum alert_level had_level(struct judged *j, enum alert_scope scope, cons
 	return a ? a->level : ALERT_NONE;
 }
 
-static bool reserve(struct alert_list *l, size_t want)
+bool alert_list_reserve(struct alert_list *l, size_t want)
 {
 	return array_grow((void **)&l->items, &l->cap, want, sizeof *l->items);
 }
@@ -135,7 +122,7 @@ static void put(struct judged *j, enum alert_scope scope, const char *id, enum a
 {
 	if (level == ALERT_NONE || j->failed)
 		return;
-	if (!reserve(j->next, j->next->count + 1)) {
+	if (!alert_list_reserve(j->next, j->next->count + 1)) {
 		j->failed = true;
 		return;
 	}
@@ -150,13 +137,6 @@ static void put(struct judged *j, enum alert_scope scope, const char *id, enum a
 	a->since_s = old ? old->since_s : now_s;
 	text_sanitize(a->text, sizeof a->text, text, strlen(text));
 }
-
-/* What the "nobody answering" rule looks at: callers of the last minutes, and answers. */
-struct recent_counts {
-	bool answered; /* an answer in the window */
-	int timed_out; /* callers removed by the queue in the window */
-	int offered;   /* callers who entered in the window and waited past the target */
-};
 
 static void count_recent(const struct queue *q, const struct queue_rules *r, int64_t now_s,
                          struct recent_counts *out)
@@ -173,9 +153,9 @@ static void count_recent(const struct queue *q, const struct queue_rules *r, int
 }
 
 /* The rules of a queue's figures (or of all queues' for the total), with its own values r. */
-static void judge_queue(struct judged *j, enum alert_scope scope, const char *id, const char *kind,
-                        const char *name, const struct queue_stats *qs, const struct queue_rules *r,
-                        const struct recent_counts *rc)
+void judge_queue(struct judged *j, enum alert_scope scope, const char *id, const char *kind,
+                 const char *name, const struct queue_stats *qs, const struct queue_rules *r,
+                 const struct recent_counts *rc)
 {
 	char text[DRAFT_MAX];
 	enum alert_level l;
@@ -241,33 +221,49 @@ static void judge_no_agent(struct judged *j, const struct model_state *st, const
 	put(j, ALERT_SCOPE_QUEUE, q->number, ALERT_RULE_NO_AGENT, l, qs->waiting, j->now_s, text);
 }
 
+/* Judge one queue by its rules r; g gets its recent callers by the general rules (what it adds
+ * to all queues together). Returns whether it raised anything. */
+bool judge_one_queue(struct judged *j, const struct model_state *st, const struct settings *s,
+                     const struct queue *q, const struct queue_rules *general, int64_t now_s,
+                     struct queue_stats *qs, struct queue_rules *r, struct recent_counts *g)
+{
+	struct recent_counts rc = {0};
+	size_t before = j->next->count;
+	settings_queue_rules(s, q->number, r);
+	queue_stats(q, s, now_s, qs);
+	count_recent(q, r, now_s, &rc);
+	/* texts are printed only for an alert: no name is formatted for a quiet queue */
+	const char *name = q->description[0] ? q->description : q->number;
+	judge_queue(j, ALERT_SCOPE_QUEUE, q->number, "queue ", name, qs, r, &rc);
+	judge_no_agent(j, st, q, qs, name);
+	/* all queues together, over the general window (the queue's own when they agree) */
+	*g = rc;
+	if (r->alert_nobody_min != general->alert_nobody_min ||
+	    r->sl_target_s != general->sl_target_s) {
+		*g = (struct recent_counts){0};
+		count_recent(q, general, now_s, g);
+	}
+	return j->next->count != before;
+}
+
+static void add_recent(struct recent_counts *all, const struct recent_counts *g)
+{
+	all->answered |= g->answered;
+	all->timed_out += g->timed_out;
+	all->offered += g->offered;
+}
+
+/* Every queue, and all of them together. */
 static void judge_queues(struct judged *j, const struct model_state *st, const struct settings *s,
                          int64_t now_s)
 {
 	struct queue_stats qs;
 	struct queue_rules r, general;
-	struct recent_counts all = {0};
+	struct recent_counts all = {0}, g;
 	settings_queue_rules(s, "", &general); /* no queue has that number */
 	for (size_t i = 0; i < st->nqueues; i++) {
-		const struct queue *q = &st->queues[i];
-		struct recent_counts rc = {0};
-		settings_queue_rules(s, q->number, &r);
-		queue_stats(q, s, now_s, &qs);
-		count_recent(q, &r, now_s, &rc);
-		/* texts are printed only for an alert: no name is formatted for a quiet queue */
-		const char *name = q->description[0] ? q->description : q->number;
-		judge_queue(j, ALERT_SCOPE_QUEUE, q->number, "queue ", name, &qs, &r, &rc);
-		judge_no_agent(j, st, q, &qs, name);
-		/* all queues together, over the general window (the queue's own when they agree) */
-		struct recent_counts g = rc;
-		if (r.alert_nobody_min != general.alert_nobody_min ||
-		    r.sl_target_s != general.sl_target_s) {
-			g = (struct recent_counts){0};
-			count_recent(q, &general, now_s, &g);
-		}
-		all.answered |= g.answered;
-		all.timed_out += g.timed_out;
-		all.offered += g.offered;
+		judge_one_queue(j, st, s, &st->queues[i], &general, now_s, &qs, &r, &g);
+		add_recent(&all, &g);
 	}
 	if (st->nqueues) {
 		queue_stats_total(st, s, now_s, &qs);
@@ -287,12 +283,15 @@ struct ringing {
 static struct ringing *ringing_lines(struct judged *j, const struct model_state *st, size_t *n)
 {
 	*n = 0;
-	if (!st->ncalls)
+	size_t ringing = 0; /* most calls in progress are talking: room for those ringing */
+	for (size_t i = 0; i < st->ncalls; i++)
+		ringing += st->calls[i].state == CALL_RINGING && st->calls[i].inbound;
+	if (!ringing)
 		return NULL;
-	struct ringing *r = calloc(st->ncalls, sizeof *r);
+	struct ringing *r = calloc(ringing, sizeof *r);
 	struct hashmap at; /* line -> position in r */
 	hashmap_init(&at);
-	if (!r || !hashmap_reserve(&at, st->ncalls)) {
+	if (!r || !hashmap_reserve(&at, ringing)) {
 		free(r);
 		j->failed = true;
 		return NULL;
@@ -354,15 +353,16 @@ static bool line_rings(const struct model_state *st, const char *number)
 }
 
 /* A queue caller offered to an agent rings the agent's phone: judged as that phone, unless it
- * is a line of the model already judged above from its own ringing call. */
+ * is a line of the model already judged above from its own ringing call. The queues looked at
+ * are those of busy (positions in increasing order), or every queue for busy NULL. */
 static void judge_offers(struct judged *j, const struct model_state *st, const struct settings *s,
-                         int64_t now_ns)
+                         int64_t now_ns, const uint32_t *busy, size_t nbusy)
 {
 	char text[DRAFT_MAX];
 	size_t first = j->next->count; /* the offers' alerts start here */
 
-	for (size_t qi = 0; qi < st->nqueues; qi++) {
-		const struct queue *q = &st->queues[qi];
+	for (size_t b = 0, n = busy ? nbusy : st->nqueues; b < n; b++) {
+		const struct queue *q = &st->queues[busy ? busy[b] : b];
 		for (size_t i = 0; i < q->nmembers; i++) {
 			const struct member *mb = &q->members[i];
 			if (mb->state != MEMBER_OFFERED || !mb->agent[0])
@@ -453,10 +453,44 @@ static void judge_journal(struct judged *j, const struct model_state *st)
 	    j->now_s, text);
 }
 
-static bool same(const struct alert *a, const struct alert *b)
+bool alert_same(const struct alert *a, const struct alert *b)
 {
 	return a->level == b->level && a->value == b->value && a->since_s == b->since_s &&
 	       strcmp(a->text, b->text) == 0;
+}
+
+/* Sort a list judged now and keep one alert per (scope, id, rule): when two judged the same
+ * subject (an agent offered by two queues), the worse. */
+void alert_sort_unique(struct alert_list *l)
+{
+	if (l->count > 1)
+		qsort(l->items, l->count, sizeof *l->items, compare_alerts);
+	size_t kept = 0;
+	for (size_t n = 0; n < l->count; n++) {
+		struct alert *a = &l->items[n];
+		struct alert *last = kept ? &l->items[kept - 1] : NULL;
+		if (last && alert_key_compare(a->scope, a->id, a->rule, last) == 0) {
+			if (a->level > last->level)
+				*last = *a;
+			continue;
+		}
+		l->items[kept++] = *a;
+	}
+	l->count = kept;
+}
+
+/* Everything but the queues, judged anew each time: their cost follows the calls, callers
+ * offered and feeds, not the lines or queues known. */
+void judge_the_rest(struct judged *j, const struct model_state *st, const struct settings *s,
+                    int64_t now_ns, const uint32_t *busy, size_t nbusy)
+{
+	size_t nring;
+	struct ringing *ring = ringing_lines(j, st, &nring);
+	judge_lines(j, st, s, now_ns, ring, nring);
+	free(ring);
+	judge_offers(j, st, s, now_ns, busy, nbusy);
+	judge_feeds(j, st, s);
+	judge_journal(j, st);
 }
 
 bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
@@ -466,32 +500,12 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 	struct judged j = {.next = &next, .prev = list, .now_s = now_ns / NS_PER_S};
 
 	judge_queues(&j, st, s, j.now_s);
-	size_t nring;
-	struct ringing *ring = ringing_lines(&j, st, &nring);
-	judge_lines(&j, st, s, now_ns, ring, nring);
-	free(ring);
-	judge_offers(&j, st, s, now_ns);
-	judge_feeds(&j, st, s);
-	judge_journal(&j, st);
+	judge_the_rest(&j, st, s, now_ns, NULL, 0);
 	if (j.failed) {
 		alerts_free(&next);
 		return false;
 	}
-	if (next.count > 1)
-		qsort(next.items, next.count, sizeof *next.items, compare_alerts);
-	/* one alert per (scope, id, rule): two rules that judged the same subject keep the worse */
-	size_t kept = 0;
-	for (size_t n = 0; n < next.count; n++) {
-		struct alert *a = &next.items[n];
-		struct alert *last = kept ? &next.items[kept - 1] : NULL;
-		if (last && compare_key(a->scope, a->id, a->rule, last) == 0) {
-			if (a->level > last->level)
-				*last = *a;
-			continue;
-		}
-		next.items[kept++] = *a;
-	}
-	next.count = kept;
+	alert_sort_unique(&next);
 
 	/* both lists are sorted by (scope, id, rule): one walk finds what was raised, changed
 	 * and cleared */
@@ -500,7 +514,7 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 	while (i < next.count || k < list->count) {
 		const struct alert *a = i < next.count ? &next.items[i] : NULL;
 		const struct alert *old = k < list->count ? &list->items[k] : NULL;
-		int d = !a ? 1 : !old ? -1 : compare_key(a->scope, a->id, a->rule, old);
+		int d = !a ? 1 : !old ? -1 : alert_key_compare(a->scope, a->id, a->rule, old);
 		if (d < 0) { /* new */
 			changed = true;
 			if (hook)
@@ -516,7 +530,7 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 				changed = true;
 				if (hook)
 					hook(a, ALERT_CHANGED, ctx);
-			} else if (!same(a, old)) {
+			} else if (!alert_same(a, old)) {
 				changed = true;
 			}
 			i++, k++;
@@ -529,7 +543,7 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 
 bool alerts_copy(struct alert_list *dst, const struct alert_list *src)
 {
-	if (!reserve(dst, src->count)) {
+	if (!alert_list_reserve(dst, src->count)) {
 		dst->count = 0;
 		return false;
 	}
@@ -549,8 +563,9 @@ void alerts_free(struct alert_list *list)
 enum alert_level alerts_level(const struct alert_list *list, enum alert_scope scope, const char *id)
 {
 	enum alert_level worst = ALERT_NONE;
-	for (size_t i = lower_bound(list, scope, id, ALERT_RULES);
-	     i < list->count && compare_key(scope, id, ALERT_RULES, &list->items[i]) == 0; i++)
+	for (size_t i = alert_lower_bound(list, scope, id, ALERT_RULES);
+	     i < list->count && alert_key_compare(scope, id, ALERT_RULES, &list->items[i]) == 0;
+	     i++)
 		if (list->items[i].level > worst)
 			worst = list->items[i].level;
 	return worst;

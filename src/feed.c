@@ -96,23 +96,17 @@ static uint64_t rng_next(struct feed *f)
 static void publish(struct conn *c)
 {
 	struct feed *f = c->f;
-	struct model *m = f->m;
-	model_lock(m);
-	if (c->idx >= 0) {
-		m->st.feeds[c->idx] = c->st;
-	} else {
-		for (int i = 0; i < f->n; i++) {
-			struct conn *t = &f->conns[i];
-			if (t->rejected)
-				continue;
+	struct feed_status all[FEEDS_MAX];
+	for (int i = 0; i < f->n; i++) {
+		struct conn *t = &f->conns[i];
+		if (c->idx < 0 && !t->rejected) {
 			struct feed_status st = c->st;
 			memcpy(st.label, t->st.label, sizeof st.label);
 			t->st = st;
-			m->st.feeds[i] = st;
 		}
+		all[i] = t->st;
 	}
-	m->dirty = true;
-	model_unlock(m);
+	model_set_feeds(f->m, all, (size_t)f->n);
 }
 
 /* Keep a printable, redacted copy of an error message. */
@@ -776,12 +770,10 @@ struct feed *feed_start(struct model *m, struct journal *j, const struct setting
 			goto fail;
 		}
 	}
-	model_lock(m);
+	struct feed_status all[FEEDS_MAX];
 	for (int i = 0; i < f->n; i++)
-		m->st.feeds[i] = f->conns[i].st;
-	m->st.nfeeds = (size_t)f->n;
-	m->dirty = true;
-	model_unlock(m);
+		all[i] = f->conns[i].st;
+	model_set_feeds(m, all, (size_t)f->n);
 
 	int rc = thread_start(&f->thread, feed_main, f);
 	if (rc != 0) {

@@ -485,12 +485,7 @@ static void publish(struct hooks *h)
 	if (newly_dropped && h->log_stderr)
 		fprintf(stderr, "ctiboard: hooks: %llu notification%s dropped (queue full)\n",
 		        (unsigned long long)newly_dropped, newly_dropped > 1 ? "s" : "");
-	model_lock(h->model);
-	h->model->st.hooks = st;
-	h->model->dirty = true;
-	if (newly_failed) /* the event log keeps the last failure (the header counts them) */
-		model_notice(h->model, st.last_error, false);
-	model_unlock(h->model);
+	model_set_hooks(h->model, &st, newly_failed ? st.last_error : NULL);
 }
 
 /* Count one target's result; a failed alert is tried again later while retries remain. */
@@ -650,7 +645,8 @@ static const char *line_name(const struct hooks *h, const struct model_state *st
 
 /* The model's observer: the first ring of an incoming call, or a queue's offer to an agent,
  * queues a screen-pop. Runs under the model's lock: it copies, it never waits. */
-static void observe(void *ctx, const struct model_state *st, const struct event *ev)
+static void observe(void *ctx, const struct model_state *st, const struct event *ev,
+                    struct hook_status *shown)
 {
 	struct hooks *h = ctx;
 	struct job j = {.kind = HOOK_RING, .alert = -1};
@@ -699,8 +695,7 @@ static void observe(void *ctx, const struct model_state *st, const struct event 
 	pthread_mutex_lock(&h->lock);
 	if (!push_locked(h, &j)) {
 		/* shown at once, even while every worker is stuck (the model's lock is held) */
-		h->model->st.hooks.dropped[HOOK_RING] = h->status.dropped[HOOK_RING];
-		h->model->dirty = true;
+		shown->dropped[HOOK_RING] = h->status.dropped[HOOK_RING];
 	}
 	pthread_mutex_unlock(&h->lock);
 }
@@ -794,7 +789,7 @@ static void queue_alert_locked(struct hooks *h, const char *key, const struct ho
 /* The name of an alert's subject: a queue's or line's description, else the names file's. */
 static const char *alert_subject(const struct hooks *h, const struct alert *a)
 {
-	const struct model_state *st = &h->model->st;
+	const struct model_state *st = model_state_held(h->model); /* an alert hook: lock held */
 	const char *name = NULL;
 	if (a->scope == ALERT_SCOPE_QUEUE) {
 		const struct queue *q = state_find_queue(st, a->id);
@@ -884,10 +879,7 @@ struct hooks *hooks_start(struct model *m, const struct settings *s, const struc
 		h->nworkers++;
 	}
 	if (h->ring_url[0] || h->ring_cmd.argc) {
-		model_lock(m);
-		m->observer = observe;
-		m->observer_ctx = h;
-		model_unlock(m);
+		model_set_observer(m, observe, h);
 	}
 	return h;
 }
@@ -926,12 +918,7 @@ void hooks_stop(struct hooks *h)
 	if (!h)
 		return;
 	if (h->model) {
-		model_lock(h->model);
-		if (h->model->observer_ctx == h) {
-			h->model->observer = NULL;
-			h->model->observer_ctx = NULL;
-		}
-		model_unlock(h->model);
+		model_clear_observer(h->model, h);
 	}
 	pthread_mutex_lock(&h->lock);
 	atomic_store(&h->stop, true);

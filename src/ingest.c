@@ -148,9 +148,7 @@ void ingest_parse_events(struct event_list *list, const char *body, size_t len, 
 void ingest_apply(struct model *m, const struct event *events, size_t n, struct ingest_result *res)
 {
 	model_lock(m);
-	m->st.counters.malformed += (uint64_t)res->malformed;
-	if (res->malformed)
-		m->dirty = true;
+	model_count_malformed(m, (uint64_t)res->malformed);
 	for (size_t i = 0; i < n; i++) {
 		switch (model_apply(m, &events[i])) {
 		case APPLY_OK:

@@ -456,17 +456,6 @@ struct replay_job {
 	char err[512];
 };
 
-/* The source has run dry: stop the replay clock at its last event, so that durations do not
- * go on growing after the data ended, and a finished run always ends on the same "now". */
-static void freeze_clock(struct model *m)
-{
-	model_lock(m);
-	m->st.clock.speed = 0;
-	m->dirty = true;
-	m->alerts_due = true; /* the alerts of the last second replayed, before anyone reads them */
-	model_unlock(m);
-}
-
 /* The replay thread: feed the file through ingest, then stop the clock at its last event. */
 static void *replay_main(void *arg)
 {
@@ -476,7 +465,7 @@ static void *replay_main(void *arg)
 	r->ok = journal_replay(r->model, r->path, r->speed, &r->stop, r->report, &r->result, r->err,
 	                       sizeof r->err);
 	if (!r->stop)
-		freeze_clock(r->model);
+		model_freeze_clock(r->model);
 	atomic_store(&r->done, true);
 	return NULL;
 }
@@ -484,9 +473,7 @@ static void *replay_main(void *arg)
 /* --headless: the start-up replay's progress on stderr (startup.h). */
 static void say_startup(struct startup_log *log, struct model *m)
 {
-	model_lock(m);
-	struct startup_progress p = m->st.startup;
-	model_unlock(m);
+	struct startup_progress p = model_startup(m);
 	startup_log_poll(log, &p, mono_now_ns(), stderr);
 }
 
@@ -495,7 +482,7 @@ static void say_startup(struct startup_log *log, struct model *m)
  * fast the events come. */
 static void wait_for_news(struct model *m, int ms)
 {
-	struct pollfd p = {.fd = m->wake_fd, .events = POLLIN};
+	struct pollfd p = {.fd = model_wake_fd(m), .events = POLLIN};
 	if (poll(&p, 1, ms) > 0) {
 		struct timespec batch = {0, 20 * 1000000};
 		nanosleep(&batch, NULL);
@@ -577,19 +564,20 @@ static void startup_done(struct model *m, void *ctx)
 {
 	struct after_startup *a = ctx;
 	a->listeners->hooks = a->hooks;
-	m->measure_latency = true;
+	model_set_measure_latency(m, true);
 }
 
 /* The OVH API thread, when credentials are there; a problem with them is a warning, never a
  * reason not to show the events. */
-static struct roster *start_roster(struct model *m, const struct settings *s)
+static struct roster *start_roster(struct model *m, struct journal *j,
+                                   const struct settings *s)
 {
 	struct ovh_credentials c;
 	char err[SETTINGS_PATH_MAX + 256];
 	struct roster *r = NULL;
 	if (!ovh_credentials_load(&c, err, sizeof err))
 		notice_warn("%s: the OVH API is not used", err);
-	else if (ovh_credentials_complete(&c) && !(r = roster_start(m, s, &c, err, sizeof err)))
+	else if (ovh_credentials_complete(&c) && !(r = roster_start(m, j, s, &c, err, sizeof err)))
 		notice_warn("%s", err);
 	ovh_credentials_wipe(&c);
 	notices_to_model(m);
@@ -654,24 +642,20 @@ int main(int argc, char **argv)
 	secret_wipe(set.tokens, sizeof set.tokens);
 	set.ntokens = 0;
 
-	static struct model model;
-	if (!model_init(&model, &set))
+	struct model *model = model_new(&set);
+	if (!model)
 		fatal("out of memory");
-	model.wake_fd = signal_wake_fd = wake_open();
+	model_set_wake_fd(model, signal_wake_fd = wake_open());
 	static struct alert_listeners listeners;
 	listeners.report = opt.headless;
-	model.alert_hook = report_alert;
-	model.alert_hook_ctx = &listeners;
+	model_set_alert_hook(model, report_alert, &listeners);
 	if (opt.replay) {
-		char copy[SETTINGS_PATH_MAX];
+		char copy[SETTINGS_PATH_MAX], source[64];
 		text_copy(copy, sizeof copy, opt.replay);
-		model.st.clock.replay = true;
-		model.st.clock.speed = opt.speed;
-		snprintf(model.st.source, sizeof model.st.source, "replay %s", basename(copy));
+		snprintf(source, sizeof source, "replay %s", basename(copy));
+		model_set_source(model, source, true, opt.speed);
 	} else if (opt.demo) {
-		model.st.clock.replay = true;
-		model.st.clock.speed = opt.demo_rate;
-		snprintf(model.st.source, sizeof model.st.source, "demo");
+		model_set_source(model, "demo", true, opt.demo_rate);
 	}
 
 	/* A journal for live runs by default; for the demo only when asked; never for replays.
@@ -688,11 +672,11 @@ int main(int argc, char **argv)
 	struct startup *startup = NULL;
 	if (live && set.journal) {
 		after.listeners = &listeners;
-		startup = startup_start(&model, dir, opt.headless, startup_done, &after);
+		startup = startup_start(model, dir, opt.headless, startup_done, &after);
 		if (!startup)
 			fatal("cannot start the replay of the journal");
 	} else {
-		model.measure_latency = live;
+		model_set_measure_latency(model, live);
 	}
 	if ((live && set.journal) || (opt.demo && opt.journal_given)) {
 		if (!(journal = journal_open(dir, err, sizeof err)))
@@ -701,7 +685,7 @@ int main(int argc, char **argv)
 		if (journal_problem(journal, err, sizeof err))
 			notice_warn("journal: %s; running without a journal, retrying", err);
 	}
-	notices_to_model(&model);
+	notices_to_model(model);
 	if (opt.headless)
 		say_headless(&opt, journal ? dir : NULL);
 
@@ -709,39 +693,39 @@ int main(int argc, char **argv)
 
 	struct snapshot_writer *snap = NULL;
 	if (opt.snapshot &&
-	    !(snap = snapshot_writer_start(&model, opt.snapshot, 250, err, sizeof err)))
+	    !(snap = snapshot_writer_start(model, opt.snapshot, 250, err, sizeof err)))
 		fatal(err);
-	struct ticker *ticker = ticker_start(&model, journal);
+	struct ticker *ticker = ticker_start(model, journal);
 	if (!ticker)
 		fatal("cannot start the ticker thread (expiry, day change)");
 	struct metrics *metrics = NULL;
 	if (opt.metrics &&
-	    !(metrics = metrics_start(&model, &set, names, opt.metrics, err, sizeof err)))
+	    !(metrics = metrics_start(model, &set, names, opt.metrics, err, sizeof err)))
 		fatal(err);
 	/* after today's journal was replayed: a restart pops no call twice */
 	struct hooks *hooks = NULL;
 	if ((live || opt.hooks) && hooks_configured(&set) &&
-	    !(hooks = hooks_start(&model, &set, names, opt.headless, err, sizeof err)))
+	    !(hooks = hooks_start(model, &set, names, opt.headless, err, sizeof err)))
 		fatal(err);
-	model_lock(&model);
+	model_lock(model);
 	after.hooks = hooks;
-	if (!model.st.startup.active)
+	if (!model_state_held(model)->startup.active)
 		listeners.hooks = hooks; /* from now on, alerts are notified too */
-	model_unlock(&model);
+	model_unlock(model);
 	struct feed *feed = NULL;
 	struct sim *sim = NULL;
 	static struct replay_job replay;
-	struct roster *roster = live && !opt.no_api ? start_roster(&model, &set) : NULL;
-	if (live && !(feed = feed_start(&model, journal, &set, tokens, ntokens, err, sizeof err)))
+	struct roster *roster = live && !opt.no_api ? start_roster(model, journal, &set) : NULL;
+	if (live && !(feed = feed_start(model, journal, &set, tokens, ntokens, err, sizeof err)))
 		fatal(err);
 	secret_wipe(tokens, sizeof tokens);
 	if (opt.demo) {
 		struct sim_options so = {opt.seed, opt.demo_rate, 0, opt.demo_duration};
-		if (!(sim = sim_start(&model, journal, &so)))
+		if (!(sim = sim_start(model, journal, &so)))
 			fatal("cannot start the demo");
 	}
 	if (opt.replay) {
-		replay.model = &model;
+		replay.model = model;
 		replay.path = opt.replay;
 		replay.speed = opt.speed;
 		replay.report = opt.headless;
@@ -756,18 +740,18 @@ int main(int argc, char **argv)
 		static struct statelog log;
 		static struct startup_log progress;
 		while (!stop_requested) {
-			statelog_poll(&log, &model, stderr);
-			say_startup(&progress, &model);
+			statelog_poll(&log, model, stderr);
+			say_startup(&progress, model);
 			if (opt.replay && atomic_load(&replay.done) && opt.speed == 0)
 				break;
 			if (sim && opt.demo_duration > 0 && sim_done(sim)) {
-				freeze_clock(&model);
+				model_freeze_clock(model);
 				break;
 			}
-			wait_for_news(&model, 250);
+			wait_for_news(model, 250);
 		}
-		statelog_poll(&log, &model, stderr);
-	} else if (ui_run(&model, journal, names, &set, &stop_requested) != 0) {
+		statelog_poll(&log, model, stderr);
+	} else if (ui_run(model, journal, names, &set, &stop_requested) != 0) {
 		status = 1;
 	}
 
@@ -785,9 +769,9 @@ int main(int argc, char **argv)
 	sim_stop(sim);
 	feed_stop(feed);
 	roster_stop(roster);
-	model_lock(&model);
+	model_lock(model);
 	listeners.hooks = NULL;
-	model_unlock(&model);
+	model_unlock(model);
 	hooks_stop(hooks);
 	ticker_stop(ticker);
 	metrics_stop(metrics);
@@ -795,17 +779,14 @@ int main(int argc, char **argv)
 	 * journal lost, the last second's too */
 	if (journal) {
 		uint64_t lost = journal_close(journal);
-		model_lock(&model);
-		if (lost != model.st.counters.journal_lost) {
-			model.st.counters.journal_lost = lost;
-			model.dirty = true;
-		}
-		model_unlock(&model);
+		model_lock(model);
+		model_set_journal_lost(model, lost);
+		model_unlock(model);
 	}
 	snapshot_writer_stop(snap);
 	curl_global_cleanup();
-	wake_close(model.wake_fd);
-	model_done(&model);
+	wake_close(model_wake_fd(model));
+	model_free(model);
 	names_free(names);
 	json_arena_release(); /* the replay of today's journal used this thread's arena */
 	return exit_status(status);

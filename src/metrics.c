@@ -84,10 +84,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return answer(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", not_allowed,
 		              sizeof not_allowed - 1, MHD_RESPMEM_PERSISTENT);
-	model_lock(x->model);
-	bool ok = metrics_collect(&x->figures, &x->model->st, x->set, x->names,
-	                          state_now_ns(&x->model->st));
-	model_unlock(x->model);
+	const struct model_state *st = model_read_begin(x->model);
+	bool ok = metrics_collect(&x->figures, st, x->set, x->names, state_now_ns(st));
+	model_read_end(x->model);
 	struct jsonbuf text = {0};
 	if (ok)
 		metrics_render(&text, &x->figures);

@@ -1,5 +1,5 @@
 /* model.c: the state of lines, calls and queues, kept by applying events. */
-#include "model.h"
+#include "model_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,8 +234,10 @@ bool model_init(struct model *m, const struct settings *s)
 	m->wake_fd = -1;
 	m->generation = 1; /* readers start at 0: their first view always copies */
 	m->index = calloc(1, sizeof *m->index);
-	if (!m->index || pthread_mutex_init(&m->lock, NULL) != 0) {
+	m->memo = alerts_memo_new();
+	if (!m->index || !m->memo || pthread_mutex_init(&m->lock, NULL) != 0) {
 		free(m->index);
+		alerts_memo_free(m->memo);
 		return false;
 	}
 	ended_set_init(&m->index->ended_callers, ENDED_CALLERS);
@@ -285,6 +287,7 @@ void model_done(struct model *m)
 		free(m->index->dedup.gen[1]);
 		free(m->index);
 	}
+	alerts_memo_free(m->memo);
 	state_free(&m->st);
 	pthread_mutex_destroy(&m->lock);
 	memset(m, 0, sizeof *m);
@@ -304,8 +307,9 @@ void model_unlock(struct model *m)
 	bool judge = m->alerts_due || (m->dirty && !m->st.clock.replay);
 	if (!m->alerts_off && judge) {
 		m->alerts_due = false;
-		if (alerts_evaluate(&m->st.alerts, &m->st, &m->set, state_now_ns(&m->st),
-		                    m->alert_hook, m->alert_hook_ctx))
+		if (alerts_evaluate_memo(&m->st.alerts, m->alerts_full ? NULL : m->memo, &m->st,
+		                         &m->set, state_now_ns(&m->st), m->alert_hook,
+		                         m->alert_hook_ctx))
 			m->dirty = true;
 	}
 	bool changed = m->dirty;
@@ -371,6 +375,7 @@ void model_reset_today(struct model *m)
 			q->agents[a].talk_today_s = 0;
 		}
 	}
+	alerts_memo_all(m->memo);
 	m->dirty = true;
 }
 
@@ -385,7 +390,7 @@ static bool roll_day(struct model *m, int64_t t_s)
 	int64_t start = day_start_for(t_s, m->set.shift_start_min);
 	if (m->st.day_start_s != 0) {
 		if (m->day_end)
-			m->day_end(m->day_end_ctx, m);
+			m->day_end(m->day_end_ctx, &m->st);
 		model_reset_today(m);
 	}
 	m->st.day_start_s = start;
@@ -714,6 +719,7 @@ static struct queue *queue_get(struct model *m, const struct event *ev)
 		st->queues[pos].count = -1;
 	}
 	struct queue *q = &st->queues[pos];
+	alerts_memo_touch(m->memo, (size_t)pos); /* judged again at the next evaluation */
 	if (ev->description[0])
 		text_copy(q->description, sizeof q->description, ev->description);
 	if (ev->type[0])
@@ -1205,7 +1211,7 @@ enum apply_result model_apply(struct model *m, const struct event *ev)
 		st->counters.unknown++;
 	feed_stats_note(&st->fstats, ev, m->measure_latency);
 	if (m->observer && r == APPLY_OK)
-		m->observer(m->observer_ctx, st, ev);
+		m->observer(m->observer_ctx, st, ev, &st->hooks);
 	log_event(st, ev, t, caller);
 	if (t > st->clock.event_ns) {
 		st->clock.event_ns = t;
@@ -1252,6 +1258,7 @@ static void tick_member(struct model *m, const struct watch *w, int64_t now_ns)
 		if (now_ns - mb->last_ns > (int64_t)m->set.expiry_s * NS_PER_S) {
 			m->st.counters.expired++;
 			member_remove(m, q, mb);
+			alerts_memo_touch(m->memo, w->queue);
 			m->dirty = true;
 			return; /* the map changed: the probe is over */
 		}
@@ -1276,6 +1283,7 @@ static void tick_agent(struct model *m, const struct watch *w, int64_t now_ns)
 		qx->agent_watched[pos] = false;
 		if (a->on_call) {
 			a->on_call = false;
+			alerts_memo_touch(m->memo, w->queue);
 			m->dirty = true;
 		}
 	}
@@ -1324,6 +1332,7 @@ static void tick_sweep(struct model *m, int64_t now_ns)
 	int64_t grace = (int64_t)m->set.missed_grace_s * NS_PER_S;
 	ix->watch_lost = false;
 	ix->nwatch = 0;
+	alerts_memo_all(m->memo);
 	for (size_t i = 0; i < st->ncalls;) {
 		struct call *c = &st->calls[i];
 		struct line *l = &st->lines[c->line];

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "agent_status.h"
 #include "api_action.h"
 #include "bytescan.h"
 #include "helper.h"
@@ -104,12 +105,8 @@ static bool is_reset_line(const char *line, size_t len)
 static void tell_progress(struct model *m, off_t at, uint64_t events, uint64_t *told_events,
                           off_t *told_bytes)
 {
-	model_lock(m);
-	m->st.startup.events += events - *told_events;
-	if (at > *told_bytes)
-		m->st.startup.bytes_done += (uint64_t)(at - *told_bytes);
-	m->dirty = true;
-	model_unlock(m);
+	model_startup_advance(m, events - *told_events,
+	                      at > *told_bytes ? (uint64_t)(at - *told_bytes) : 0);
 	*told_events = events;
 	if (at > *told_bytes)
 		*told_bytes = at;
@@ -149,7 +146,7 @@ static bool stopped(const struct replay *r)
 	return r->stop && *r->stop;
 }
 
-enum line_kind { LINE_EVENTS, LINE_RESET, LINE_ACTION };
+enum line_kind { LINE_EVENTS, LINE_RESET, LINE_ACTION, LINE_AGENT_STATUS };
 
 /* The next line that is not blank into r->line (its length in *len), the time it tells
  * counted in last_event_ns; false at the end. */
@@ -181,6 +178,8 @@ static enum line_kind line_kind(const char *line, size_t len)
 		return LINE_RESET;
 	if (own && api_action_is_journal_line(line, len))
 		return LINE_ACTION;
+	if (own && agent_status_is_journal_line(line, len))
+		return LINE_AGENT_STATUS;
 	return LINE_EVENTS;
 }
 
@@ -200,7 +199,7 @@ static void count_line(struct replay *r, unsigned long lineno, const struct inge
 		fprintf(stderr, "%s:%lu: %s\n", r->path, lineno, why);
 }
 
-/* Apply one line: a reset, an action (counted) or events parsed in ir. */
+/* Apply one line: a reset, an action or an agent's status (counted), or events parsed in ir. */
 static void apply_line(struct replay *r, enum line_kind kind, const struct event *events, size_t n,
                        unsigned long lineno, off_t offset, struct ingest_result *ir)
 {
@@ -209,12 +208,14 @@ static void apply_line(struct replay *r, enum line_kind kind, const struct event
 		tell_progress(m, offset, r->res->events, &r->told_events, &r->told_bytes);
 	switch (kind) {
 	case LINE_RESET:
-		model_lock(m);
-		if (!m->resets_ignored)
+		if (!model_resets_ignored(m)) {
+			model_lock(m);
 			model_reset_today(m);
-		model_unlock(m);
+			model_unlock(m);
+		}
 		break;
 	case LINE_ACTION: r->res->actions++; break;
+	case LINE_AGENT_STATUS: r->res->agent_statuses++; break;
 	case LINE_EVENTS:
 		ingest_apply(m, events, n, ir);
 		count_line(r, lineno, ir);
@@ -392,7 +393,7 @@ bool journal_replay(struct model *m, const char *path, double speed, const atomi
 	}
 	struct replay r = {
 	    .m = m, .path = path, .stop = stop, .report = report, .res = res, .f = f};
-	r.progress = m->st.startup.active;
+	r.progress = model_startup(m).active;
 	if (speed > 0)
 		replay_paced(&r, speed);
 	else

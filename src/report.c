@@ -1,11 +1,13 @@
 /* report.c: a range of days through the model, read day by day, printed as tables and charts. */
 #include "report.h"
 
+#define _GNU_SOURCE /* getline */
 #include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "agent_status.h"
 #include "callbacks.h"
 #include "chart.h"
 #include "journal.h"
@@ -40,6 +42,9 @@ struct day_agent {
 	uint32_t taken, offers_not_taken;
 	int64_t talk_s;
 	char queues[CELL_TEXT_MAX]; /* the queue numbers, space-separated */
+	bool have_status;           /* the OVH API's statuses cover some of this day */
+	int64_t break_s, logged_in_s;
+	size_t order; /* its place before the rows of statuses were added */
 };
 
 struct gather {
@@ -96,18 +101,18 @@ static struct day_agent *agent_row(struct gather *g, const char *day, const char
 			return &g->agents[i];
 	if (!room((void **)&g->agents, g->nagents, &g->cap_agents, sizeof *g->agents))
 		return NULL;
-	struct day_agent *a = &g->agents[g->nagents++];
+	struct day_agent *a = &g->agents[g->nagents];
 	memset(a, 0, sizeof *a);
+	a->order = g->nagents++;
 	text_copy(a->day, sizeof a->day, day);
 	text_copy(a->number, sizeof a->number, number);
 	return a;
 }
 
 /* The model's day is over (or the input is): keep what the report needs of it. */
-static void take_day(void *ctx, struct model *m)
+static void take_day(void *ctx, const struct model_state *st)
 {
 	struct gather *g = ctx;
-	const struct model_state *st = &m->st;
 	char day[11];
 	if (!st->day_start_s)
 		return;
@@ -175,6 +180,140 @@ static void take_day(void *ctx, struct model *m)
 		text_copy(d->name, sizeof d->name, l->description);
 		d->today = l->today;
 	}
+}
+
+/* ---- the agents' statuses (OVH API, agent_status.h): time on break and logged in ---- */
+
+struct statuses {
+	struct agent_status_line *v;
+	size_t n, cap;
+	int64_t last_s; /* the latest time the input speaks of */
+};
+
+/* Every agent_status line of the file (other lines are the replay's). */
+static void read_statuses(const char *path, struct statuses *st, FILE *err)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	if (!f)
+		return; /* the replay said why */
+	while ((got = getline(&line, &cap, f)) >= 0) {
+		if (!agent_status_is_journal_line(line, (size_t)got))
+			continue;
+		if (!room((void **)&st->v, st->n, &st->cap, sizeof *st->v)) {
+			fputs("ctiboard: out of memory\n", err);
+			break;
+		}
+		if (agent_status_parse(line, (size_t)got, &st->v[st->n])) {
+			const struct agent_status_line *a = &st->v[st->n++];
+			int64_t t = a->seen_s > a->t_s ? a->seen_s : a->t_s;
+			if (t > st->last_s)
+				st->last_s = t;
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
+/* By agent, then by the time the status began, then in the input's order. */
+static int status_order(const void *pa, const void *pb)
+{
+	const struct agent_status_line *a = pa, *b = pb;
+	int d = strcmp(a->agent, b->agent);
+	if (d)
+		return d;
+	if (a->t_s != b->t_s)
+		return a->t_s < b->t_s ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* The row of the agent on the day, made (with what the status line knows) if missing. */
+static struct day_agent *status_row(struct gather *g, const char *day,
+                                    const struct agent_status_line *a)
+{
+	for (size_t i = 0; i < g->nagents; i++)
+		if (strcmp(g->agents[i].day, day) == 0 &&
+		    strcmp(g->agents[i].number, a->agent) == 0)
+			return &g->agents[i];
+	if (!room((void **)&g->agents, g->nagents, &g->cap_agents, sizeof *g->agents))
+		return NULL;
+	struct day_agent *r = &g->agents[g->nagents];
+	memset(r, 0, sizeof *r);
+	r->order = g->nagents++;
+	text_copy(r->day, sizeof r->day, day);
+	text_copy(r->number, sizeof r->number, a->agent);
+	text_copy(r->queues, sizeof r->queues, a->queue);
+	return r;
+}
+
+/* Add the time from from_s to to_s in status a to the agent's days, cut at each day's start. */
+static void add_status_time(struct gather *g, const struct agent_status_line *a, int64_t from_s,
+                            int64_t to_s)
+{
+	int shift = g->rq->set.shift_start_min;
+	bool on_break = strcmp(a->status, "onBreak") == 0;
+	bool logged_in = strcmp(a->status, "loggedOut") != 0;
+	while (from_s < to_s && !g->failed) {
+		int64_t day_s = day_start_for(from_s, shift);
+		int64_t next_s = day_start_for(day_s + 36 * 3600, shift);
+		int64_t end_s = next_s < to_s ? next_s : to_s;
+		char day[11];
+		day_label(day, day_s);
+		if (in_range(g->rq, day)) {
+			struct day_agent *r = status_row(g, day, a);
+			if (!r) {
+				g->failed = true;
+				return;
+			}
+			r->have_status = true;
+			if (!r->name[0])
+				text_copy(r->name, sizeof r->name, a->name);
+			r->break_s += on_break ? end_s - from_s : 0;
+			r->logged_in_s += logged_in ? end_s - from_s : 0;
+		}
+		from_s = next_s > from_s ? next_s : to_s;
+	}
+}
+
+static int agent_day_order(const void *pa, const void *pb)
+{
+	const struct day_agent *a = pa, *b = pb;
+	int d = strcmp(a->day, b->day);
+	return d ? d : (a->order > b->order) - (a->order < b->order);
+}
+
+/* Each status holds from its start until the agent's next one, the last until the end of the
+ * input's last day (now, if that is today). The days counted begin with the day each agent's
+ * first status line was journalled: before, the journal knows nothing of the agent. */
+static void apply_statuses(struct gather *g, struct statuses *st)
+{
+	if (st->n == 0)
+		return;
+	qsort(st->v, st->n, sizeof *st->v, status_order);
+	int64_t now_s = wall_now_ns() / NS_PER_S;
+	int shift = g->rq->set.shift_start_min;
+	int64_t limit_s = day_start_for(day_start_for(st->last_s, shift) + 36 * 3600, shift);
+	if (limit_s > now_s)
+		limit_s = now_s;
+	size_t first = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		const struct agent_status_line *a = &st->v[i];
+		if (i > 0 && strcmp(a->agent, st->v[i - 1].agent) != 0)
+			first = i;
+		/* the agent's first day in the journal */
+		int64_t seen = st->v[first].seen_s ? st->v[first].seen_s : st->v[first].t_s;
+		for (size_t k = first; k < st->n && strcmp(st->v[k].agent, a->agent) == 0; k++)
+			if (st->v[k].seen_s && st->v[k].seen_s < seen)
+				seen = st->v[k].seen_s;
+		int64_t start_s = day_start_for(seen, shift);
+		bool last = i + 1 == st->n || strcmp(st->v[i + 1].agent, a->agent) != 0;
+		int64_t from_s = a->t_s > start_s ? a->t_s : start_s;
+		int64_t to_s = last ? limit_s : st->v[i + 1].t_s;
+		add_status_time(g, a, from_s, to_s);
+	}
+	qsort(g->agents, g->nagents, sizeof *g->agents, agent_day_order);
 }
 
 static void gather_free(struct gather *g)
@@ -366,6 +505,8 @@ static const struct column agent_cols[] = {
     {"avg_talk_s", "Avg talk", COL_SECONDS},
     {"offers_not_taken", "Not taken", COL_COUNT},
     {"queues", "Queues", COL_TEXT},
+    {"break_s", "Break", COL_SECONDS},
+    {"logged_in_s", "Logged in", COL_SECONDS},
 };
 
 static void build_agents(struct table *t, const struct gather *g)
@@ -384,6 +525,10 @@ static void build_agents(struct table *t, const struct gather *g)
 			cell_int(&r[5], (a->talk_s + a->taken / 2) / a->taken);
 		cell_int(&r[6], a->offers_not_taken);
 		cell_text(&r[7], a->queues);
+		if (a->have_status) { /* else empty: the OVH API's statuses say nothing of it */
+			cell_int(&r[8], a->break_s);
+			cell_int(&r[9], a->logged_in_s);
+		}
 	}
 }
 
@@ -512,37 +657,38 @@ static bool print_table(const struct table *t, const struct report_request *rq,
 
 int report_run(const struct report_request *rq, FILE *out, FILE *err)
 {
-	static struct model m; /* large; one report per process */
 	struct gather g = {.rq = rq};
 	struct settings set = rq->set;
 	set.callback_window_h = 24 * 400; /* every entry of the range stays */
 	set.journal = false;
-	if (!model_init(&m, &set)) {
+	struct model *m = model_new(&set);
+	if (!m) {
 		fputs("ctiboard: out of memory\n", err);
 		return 1;
 	}
-	m.st.clock.replay = true;
-	m.st.clock.speed = 0;
-	m.alerts_off = true; /* evaluated after every line, they would cost most of the time */
-	m.resets_ignored = true; /* a supervisor's reset clears a screen, not the day's record */
-	m.day_end = take_day;
-	m.day_end_ctx = &g;
+	model_set_source(m, "report", true, 0);
+	model_set_report_mode(m);
+	model_set_day_end(m, take_day, &g);
 	size_t read = 0;
+	struct statuses statuses = {0};
 	for (size_t i = 0; i < rq->nfiles; i++) {
 		struct replay_result res;
 		char msg[512];
-		if (!journal_replay(&m, rq->files[i], 0, NULL, true, &res, msg, sizeof msg)) {
+		if (!journal_replay(m, rq->files[i], 0, NULL, true, &res, msg, sizeof msg)) {
 			fprintf(err, "ctiboard: %s\n", msg);
 			continue;
 		}
 		read++;
+		if (rq->by == BY_AGENT && res.agent_statuses > 0)
+			read_statuses(rq->files[i], &statuses, err);
 	}
 	int status = 0;
 	if (read == 0 && rq->nfiles > 0) {
 		status = 1;
 	} else {
-		model_lock(&m);
-		take_day(&g, &m); /* the last day ends with the input */
+		model_lock(m);
+		const struct model_state *st = model_state_held(m);
+		take_day(&g, st); /* the last day ends with the input */
 		struct table t;
 		switch (rq->by) {
 		case BY_QUEUE:
@@ -560,16 +706,17 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 			break;
 		case BY_AGENT:
 			table_init(&t, agent_cols, sizeof agent_cols / sizeof agent_cols[0]);
+			apply_statuses(&g, &statuses);
 			build_agents(&t, &g);
 			break;
 		case BY_CALLBACK:
 		default:
 			table_init(&t, callback_cols,
 			           sizeof callback_cols / sizeof callback_cols[0]);
-			build_callbacks(&t, rq, &m.st.callbacks);
+			build_callbacks(&t, rq, &st->callbacks);
 			break;
 		}
-		model_unlock(&m);
+		model_unlock(m);
 		if (g.failed || t.failed) {
 			fputs("ctiboard: out of memory\n", err);
 			status = 1;
@@ -579,8 +726,9 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 		}
 		table_free(&t);
 	}
+	free(statuses.v);
 	gather_free(&g);
-	model_done(&m);
+	model_free(m);
 	json_arena_release();
 	return status;
 }

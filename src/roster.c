@@ -9,9 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent_status.h"
 #include "api_action.h"
 #include "api_state.h"
 #include "clock.h"
+#include "journal.h"
 #include "json_arena.h"
 #include "model.h"
 #include "ovh_api.h"
@@ -39,9 +41,18 @@ struct break_reason {
 	char name[TEXT_MAX];
 };
 
+/* The last status journalled of an agent: a line is written when it changes. */
+struct journalled {
+	char service[2 * NUM_MAX];
+	int64_t agent_id;
+	char status[16];
+	char reason[TEXT_MAX];
+};
+
 struct roster {
 	pthread_t thread;
 	struct model *m;
+	struct journal *journal; /* agents' status changes go there; NULL: none */
 	struct ovh_api *api;
 	atomic_bool stop;
 	int roster_s, status_s;
@@ -57,6 +68,12 @@ struct roster {
 	size_t queue_service[API_QUEUES_MAX];
 	size_t nqueues;
 	bool have_roster;
+	struct journalled journalled[API_AGENTS_MAX];
+	size_t njournalled;
+	/* the live calls of the queue the console watches */
+	char live_service[NUM_MAX]; /* "" none */
+	int64_t next_live_ns;       /* monotonic: the next read */
+	struct api_live_calls live;
 };
 
 /* ---- what the API answered, into the model's health ---- */
@@ -64,8 +81,7 @@ struct roster {
 static void note_reply(struct roster *r, const struct ovh_reply *rep)
 {
 	struct model *m = r->m;
-	model_lock(m);
-	struct api_status *a = &m->st.api;
+	struct api_status *a = model_api_begin(m);
 	a->requests = ovh_api_requests(r->api);
 	if (rep->outcome == OVH_OK) {
 		if (r->have_roster)
@@ -83,8 +99,7 @@ static void note_reply(struct roster *r, const struct ovh_reply *rep)
 		redact_text(line, strlen(line));
 		text_sanitize(a->last_error, sizeof a->last_error, line, strlen(line));
 	}
-	m->dirty = true;
-	model_unlock(m);
+	model_api_end(m);
 }
 
 /* A signed GET; the answer's JSON (to free) or NULL, the health noted either way. A 404 on a
@@ -358,8 +373,7 @@ static bool read_hunting(struct roster *r, size_t si)
 static void publish_roster(struct roster *r)
 {
 	struct model *m = r->m;
-	model_lock(m);
-	struct api_status *a = &m->st.api;
+	struct api_status *a = model_api_begin(m);
 	for (size_t i = 0; i < r->nagents; i++) {
 		struct api_agent *ag = &r->agents[i];
 		for (size_t k = 0; k < a->nagents; k++) {
@@ -390,8 +404,7 @@ static void publish_roster(struct roster *r)
 	}
 	a->roster_ns = wall_now_ns();
 	a->health = API_OK;
-	m->dirty = true;
-	model_unlock(m);
+	model_api_end(m);
 }
 
 /* Read the whole roster; false (health noted) when a request failed. */
@@ -447,6 +460,36 @@ static const char *break_reason_name(const struct roster *r, size_t service, int
 	return "";
 }
 
+/* Journal the agent's status if it is not the one last journalled for it: one line
+ * {"ctiboard":"agent_status","queue":...,"agent":...,"status":...,"reason":...,"t":...}, t
+ * the API's lastStatusChange (else now). The report reads them (time on break, logged in). */
+static void journal_status(struct roster *r, const struct api_agent *ag)
+{
+	struct journalled *j = NULL;
+	for (size_t i = 0; i < r->njournalled && !j; i++)
+		if (r->journalled[i].agent_id == ag->agent_id &&
+		    strcmp(r->journalled[i].service, ag->service) == 0)
+			j = &r->journalled[i];
+	if (j && strcmp(j->status, ag->status) == 0 && strcmp(j->reason, ag->break_reason) == 0)
+		return;
+	if (!j && r->njournalled < API_AGENTS_MAX) {
+		j = &r->journalled[r->njournalled++];
+		text_copy(j->service, sizeof j->service, ag->service);
+		j->agent_id = ag->agent_id;
+	}
+	if (j) {
+		text_copy(j->status, sizeof j->status, ag->status);
+		text_copy(j->reason, sizeof j->reason, ag->break_reason);
+	}
+	if (!r->journal || !ag->status[0])
+		return;
+	int64_t now = wall_now_ns();
+	char *line = agent_status_journal_line(ag, now / NS_PER_S);
+	if (line)
+		journal_append(r->journal, line, strlen(line), now);
+	free(line);
+}
+
 /* One agent's live status (and its break reason when on break). */
 static bool poll_agent(struct roster *r, size_t i)
 {
@@ -478,14 +521,13 @@ static bool poll_agent(struct roster *r, size_t i)
 		          break_reason_name(r, r->agent_service[i], id));
 		cJSON_Delete(a);
 	}
-	model_lock(r->m);
-	struct api_status *st = &r->m->st.api;
+	journal_status(r, ag);
+	struct api_status *st = model_api_begin(r->m);
 	for (size_t k = 0; k < st->nagents; k++)
 		if (st->agents[k].agent_id == ag->agent_id &&
 		    strcmp(st->agents[k].service, ag->service) == 0)
 			st->agents[k] = *ag;
-	r->m->dirty = true;
-	model_unlock(r->m);
+	model_api_end(r->m);
 	return true;
 }
 
@@ -505,80 +547,213 @@ static bool poll_queue(struct roster *r, size_t i)
 	q->last_reset_s = parse_datetime(when);
 	q->have_stats = true;
 	cJSON_Delete(st);
-	model_lock(r->m);
-	struct api_status *a = &r->m->st.api;
+	struct api_status *a = model_api_begin(r->m);
 	for (size_t k = 0; k < a->nqueues; k++)
 		if (a->queues[k].queue_id == q->queue_id &&
 		    strcmp(a->queues[k].service, q->service) == 0)
 			a->queues[k] = *q;
-	r->m->dirty = true;
-	model_unlock(r->m);
+	model_api_end(r->m);
 	return true;
+}
+
+/* ---- a queue's live calls, while the console shows them ---- */
+
+/* One call of liveCalls/{id} into c; false when it has ended (or is not an object). */
+static bool live_call_from(struct api_live_call *c, const cJSON *o)
+{
+	const cJSON *end = cJSON_GetObjectItemCaseSensitive(o, "end");
+	if (!cJSON_IsObject(o) || (cJSON_IsString(end) && end->valuestring[0]))
+		return false;
+	char text[TEXT_MAX];
+	json_text(text, sizeof text, o, "state");
+	c->answered = strcmp(text, "Answered") == 0;
+	json_text(text, sizeof text, o, "callerIdNumber");
+	if ((text[0] >= '0' && text[0] <= '9') || text[0] == '+')
+		phone_normalize(c->caller, sizeof c->caller, text);
+	else
+		text_copy(c->caller, sizeof c->caller, text);
+	json_text(c->caller_name, sizeof c->caller_name, o, "callerIdName");
+	json_text(c->agent, sizeof c->agent, o, "agent");
+	json_text(c->queue, sizeof c->queue, o, "queue");
+	json_text(text, sizeof text, o, "begin");
+	c->begin_s = parse_datetime(text);
+	json_text(text, sizeof text, o, "answered");
+	c->answered_s = parse_datetime(text);
+	c->on_hold = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "onHold"));
+	return true;
+}
+
+/* Read the live calls of every queue of the service (liveCalls, then each call) and give
+ * them to the model, unless the console stopped watching meanwhile. */
+static void read_live_calls(struct roster *r, const char *service)
+{
+	struct api_live_calls *live = &r->live;
+	char path[PATH_MAX_LEN], rest[128];
+	memset(live, 0, sizeof *live);
+	text_copy(live->service, sizeof live->service, service);
+	for (size_t i = 0; i < r->nqueues && !live->failed; i++) {
+		const struct api_queue *q = &r->queues[i];
+		const struct service *s = &r->services[r->queue_service[i]];
+		if (strcmp(q->service, service) != 0)
+			continue;
+		snprintf(rest, sizeof rest, "/queue/%lld/liveCalls", (long long)q->queue_id);
+		hunting_path(path, s, rest);
+		cJSON *list = get(r, path, true);
+		int64_t ids[API_LIVE_MAX];
+		size_t n = list ? id_list(list, ids, API_LIVE_MAX) : 0;
+		live->failed = list == NULL;
+		cJSON_Delete(list);
+		for (size_t k = 0; k < n && live->n < API_LIVE_MAX && !atomic_load(&r->stop); k++) {
+			snprintf(rest, sizeof rest, "/queue/%lld/liveCalls/%lld",
+			         (long long)q->queue_id, (long long)ids[k]);
+			hunting_path(path, s, rest);
+			cJSON *o = get(r, path, false); /* NULL: it ended meanwhile, or failed */
+			struct api_live_call *c = &live->calls[live->n];
+			memset(c, 0, sizeof *c);
+			c->queue_id = q->queue_id;
+			c->id = ids[k];
+			if (o && live_call_from(c, o)) {
+				if (!c->queue[0])
+					text_copy(c->queue, sizeof c->queue, q->name);
+				live->n++;
+			}
+			cJSON_Delete(o);
+		}
+	}
+	live->read_ns = wall_now_ns();
+	char watched[NUM_MAX];
+	model_live_calls_watched(r->m, watched, sizeof watched);
+	if (strcmp(watched, service) != 0)
+		return; /* no longer shown: the next round forgets them */
+	struct api_status *a = model_api_begin(r->m);
+	a->live = *live;
+	model_api_end(r->m);
+}
+
+/* Read the watched queue's live calls when it changed or every api_status_s; forget them
+ * when the console no longer watches. */
+static void poll_live_calls(struct roster *r)
+{
+	char watched[NUM_MAX];
+	model_live_calls_watched(r->m, watched, sizeof watched);
+	if (!watched[0] && r->live_service[0]) {
+		struct api_status *a = model_api_begin(r->m);
+		memset(&a->live, 0, sizeof a->live);
+		model_api_end(r->m);
+	}
+	bool changed = strcmp(watched, r->live_service) != 0;
+	text_copy(r->live_service, sizeof r->live_service, watched);
+	if (!watched[0] || (!changed && mono_now_ns() < r->next_live_ns))
+		return;
+	read_live_calls(r, watched);
+	r->next_live_ns = mono_now_ns() + (int64_t)r->status_s * NS_PER_S;
 }
 
 /* ---- supervisor's actions ---- */
 
-static void run_action(struct roster *r, const struct api_action *act)
+/* Where the action goes: the agent's path or the live call's; false (answer said) when the
+ * roster no longer lists it. *agent_at is the agent's place, or r->nagents. */
+static bool action_path(const struct roster *r, const struct api_action *act, char *path,
+                        size_t *agent_at, struct api_action_result *res)
 {
-	struct api_action_result res = {.act = *act};
-	char path[PATH_MAX_LEN], rest[128], body[128], line[512];
-	size_t at = r->nagents; /* the agent's place in the roster */
+	char rest[160];
+	*agent_at = r->nagents;
+	if (api_action_on_call(act->kind)) {
+		for (size_t i = 0; i < r->nqueues; i++)
+			if (r->queues[i].queue_id == act->queue_id &&
+			    strcmp(r->queues[i].service, act->service) == 0) {
+				snprintf(rest, sizeof rest, "/queue/%lld/liveCalls/%lld%s",
+				         (long long)act->queue_id, (long long)act->call_id,
+				         api_action_verb(act->kind));
+				hunting_path(path, &r->services[r->queue_service[i]], rest);
+				return true;
+			}
+		text_copy(res->answer, sizeof res->answer, "failed: the queue is no longer listed");
+		return false;
+	}
 	for (size_t i = 0; i < r->nagents; i++)
 		if (r->agents[i].agent_id == act->agent_id &&
 		    strcmp(r->agents[i].service, act->service) == 0)
-			at = i;
-	if (at == r->nagents) {
-		text_copy(res.answer, sizeof res.answer, "failed: the agent is no longer listed");
-	} else {
-		snprintf(rest, sizeof rest, "/agent/%lld", (long long)act->agent_id);
-		hunting_path(path, &r->services[r->agent_service[at]], rest);
+			*agent_at = i;
+	if (*agent_at == r->nagents) {
+		text_copy(res->answer, sizeof res->answer, "failed: the agent is no longer listed");
+		return false;
+	}
+	snprintf(rest, sizeof rest, "/agent/%lld", (long long)act->agent_id);
+	hunting_path(path, &r->services[r->agent_service[*agent_at]], rest);
+	return true;
+}
+
+/* The answer to a call's action in words: the task OVH made of it. */
+static void task_words(const cJSON *task, char *dst, size_t n)
+{
+	char status[32];
+	json_text(status, sizeof status, task, "status");
+	int64_t id = json_int(task, "taskId", -1);
+	if (id >= 0)
+		snprintf(dst, n, "accepted (OVH task %lld, %s)", (long long)id,
+		         status[0] ? status : "?");
+	else
+		snprintf(dst, n, "accepted");
+}
+
+static void run_action(struct roster *r, const struct api_action *act)
+{
+	struct api_action_result res = {.act = *act};
+	char path[PATH_MAX_LEN], body[256], line[512];
+	size_t at;
+	if (action_path(r, act, path, &at, &res)) {
+		const char *method = api_action_method(act->kind);
 		api_action_body(act, body, sizeof body);
 		struct ovh_reply rep;
-		res.ok = ovh_api_call(r->api, "PUT", path, body, &rep);
+		res.ok = ovh_api_call(r->api, method, path, body[0] ? body : NULL, &rep);
 		res.http = rep.http;
-		if (res.ok) {
+		if (res.ok && api_action_on_call(act->kind)) {
+			task_words(rep.json, line, sizeof line);
+			text_copy(res.answer, sizeof res.answer, line);
+		} else if (res.ok) {
 			text_copy(res.answer, sizeof res.answer, "done");
 		} else {
+			char pattern[128];
+			snprintf(pattern, sizeof pattern, "%s%s",
+			         api_action_on_call(act->kind)
+			             ? "/telephony/*/hunting/queue/*/liveCalls/*"
+			             : "/telephony/*/hunting/agent/*",
+			         api_action_verb(act->kind));
 			ovh_reply_describe(&rep, line, sizeof line);
 			redact_text(line, strlen(line));
 			char words[sizeof line + 200];
-			api_action_refusal(rep.http, "PUT", "/telephony/*/hunting/agent/*", line,
-			                   words, sizeof words);
+			api_action_refusal(rep.http, method, pattern, line, words, sizeof words);
 			text_sanitize(res.answer, sizeof res.answer, words, strlen(words));
 		}
 		ovh_reply_clear(&rep);
 	}
 	res.at_ns = wall_now_ns();
-	char what[2 * TEXT_MAX], detail[3 * TEXT_MAX];
+	char what[2 * TEXT_MAX + 128], detail[3 * TEXT_MAX];
 	api_action_describe(act, what, sizeof what);
 	snprintf(detail, sizeof detail, "%.150s by %.30s: %.100s", what, act->who, res.answer);
-	model_lock(r->m);
-	struct api_status *a = &r->m->st.api;
+	struct api_status *a = model_api_begin(r->m);
 	res.seq = a->last_action.seq + 1;
 	a->last_action = res;
 	a->requests = ovh_api_requests(r->api);
-	model_log_note(r->m, res.at_ns, "supervisor-action", act->agent_number, detail);
-	model_unlock(r->m);
-	/* the new status, at once rather than at the next round */
+	model_log_note(r->m, res.at_ns, "supervisor-action",
+	               api_action_on_call(act->kind) ? act->caller : act->agent_number, detail);
+	model_api_end(r->m);
+	/* the new status or calls, at once rather than at the next round */
 	if (res.ok && at < r->nagents)
 		poll_agent(r, at);
+	if (res.ok && api_action_on_call(act->kind))
+		r->next_live_ns = 0;
 }
 
 /* Send the action the UI asked for, if any. */
 static void run_pending_action(struct roster *r)
 {
 	struct api_action act;
-	model_lock(r->m);
-	bool pending = r->m->action_pending;
-	if (pending)
-		act = r->m->action;
-	model_unlock(r->m);
-	if (!pending)
+	if (!model_take_action(r->m, &act))
 		return;
 	run_action(r, &act);
-	model_lock(r->m);
-	r->m->action_pending = false;
-	model_unlock(r->m);
+	model_action_done(r->m);
 }
 
 /* A round: every agent's status, then every queue's statistics. */
@@ -586,16 +761,15 @@ static bool poll_statuses(struct roster *r)
 {
 	for (size_t i = 0; i < r->nagents; i++) {
 		run_pending_action(r);
+		poll_live_calls(r);
 		if (atomic_load(&r->stop) || !poll_agent(r, i))
 			return false;
 	}
 	for (size_t i = 0; i < r->nqueues; i++)
 		if (atomic_load(&r->stop) || !poll_queue(r, i))
 			return false;
-	model_lock(r->m);
-	r->m->st.api.statuses_ns = wall_now_ns();
-	r->m->dirty = true;
-	model_unlock(r->m);
+	model_api_begin(r->m)->statuses_ns = wall_now_ns();
+	model_api_end(r->m);
 	return true;
 }
 
@@ -603,8 +777,10 @@ static bool poll_statuses(struct roster *r)
 static void wait_until_ns(struct roster *r, int64_t until_ns)
 {
 	while (!atomic_load(&r->stop)) {
-		if (r->have_roster)
+		if (r->have_roster) {
 			run_pending_action(r);
+			poll_live_calls(r);
+		}
 		int64_t left = until_ns - mono_now_ns();
 		if (left <= 0)
 			return;
@@ -649,7 +825,7 @@ static void *roster_main(void *arg)
 	return NULL;
 }
 
-struct roster *roster_start(struct model *m, const struct settings *s,
+struct roster *roster_start(struct model *m, struct journal *j, const struct settings *s,
                             const struct ovh_credentials *c, char *err, size_t errsize)
 {
 	struct roster *r = calloc(1, sizeof *r);
@@ -658,6 +834,7 @@ struct roster *roster_start(struct model *m, const struct settings *s,
 		return NULL;
 	}
 	r->m = m;
+	r->journal = j;
 	r->roster_s = s->api_roster_s;
 	r->status_s = s->api_status_s;
 	atomic_init(&r->stop, false);
@@ -673,10 +850,8 @@ struct roster *roster_start(struct model *m, const struct settings *s,
 		free(r);
 		return NULL;
 	}
-	model_lock(m);
-	m->st.api.health = API_STARTING;
-	m->dirty = true;
-	model_unlock(m);
+	model_api_begin(m)->health = API_STARTING;
+	model_api_end(m);
 	if (thread_start(&r->thread, roster_main, r) != 0) {
 		snprintf(err, errsize, "cannot start the OVH API thread");
 		ovh_api_close(r->api);

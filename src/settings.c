@@ -23,7 +23,8 @@ enum key_type {
 	K_TOKEN_FILE,
 	K_TOKEN,
 	K_RING_METHOD,
-	K_ALERT_FORMAT
+	K_ALERT_FORMAT,
+	K_PHONE
 };
 
 struct key {
@@ -109,7 +110,11 @@ static const struct key keys[] = {
     INT("api_status_s", api_status_s, 1, 3600, "10",
         "OVH API: agents' live status is polled this often, budget allowing"),
     BOOL("allow_actions", allow_actions, "false",
-         "supervisor actions through the OVH API (set an agent's status); off: read only"),
+         "supervisor actions through the OVH API (an agent's status; listen to, whisper into, "
+         "hang up a queue's call); off: read only"),
+    {"supervisor_number", K_PHONE, offsetof(struct settings, supervisor_number), 0, 0, "",
+     "your own phone number (+33612345678, 0033612345678 or 0612345678): OVH calls it to "
+     "let you listen to or whisper into a queue's call"},
     {"journal_dir", K_PATH, offsetof(struct settings, journal_dir), 0, 0, "",
      "journal directory (default $XDG_STATE_HOME/ctiboard)"},
     BOOL("journal", journal, "true", "keep a journal of received events"),
@@ -185,6 +190,21 @@ static bool parse_long(const char *v, long *out)
 		return false;
 	*out = n;
 	return true;
+}
+
+/* A number OVH can call: an optional leading +, then 4 to 20 digits (spaces allowed). */
+static bool phone_number_ok(const char *v)
+{
+	int digits = 0;
+	if (*v == '+')
+		v++;
+	for (; *v; v++) {
+		if (*v >= '0' && *v <= '9')
+			digits++;
+		else if (*v != ' ')
+			return false;
+	}
+	return digits >= 4 && digits <= 20;
 }
 
 static bool parse_bool(const char *v, bool *out)
@@ -285,6 +305,16 @@ static bool key_apply(const struct key *k, struct settings *s, const char *v, ch
 			return false;
 		}
 		s->on_alert_slack = strcmp(v, "slack") == 0;
+		return true;
+	case K_PHONE:
+		if (!phone_number_ok(v)) {
+			snprintf(err, errsize,
+			         "%s: expected a phone number: digits, a leading + at most "
+			         "(+33612345678, 0033612345678, 0612345678)",
+			         k->name);
+			return false;
+		}
+		phone_normalize(field, QUEUE_NUMBER_MAX, v);
 		return true;
 	case K_TOKEN_FILE:
 		if (s->ntoken_files == (int)(sizeof s->token_files / sizeof s->token_files[0]) ||

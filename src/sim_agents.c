@@ -8,8 +8,7 @@
 
 void sim_agents_publish(struct model *m, const struct sim_agent_info *a, int n)
 {
-	model_lock(m);
-	struct api_status *api = &m->st.api;
+	struct api_status *api = model_api_begin(m);
 	api->simulated = true;
 	api->nagents = 0;
 	for (int i = 0; i < n && api->nagents < API_AGENTS_MAX; i++) {
@@ -27,6 +26,5 @@ void sim_agents_publish(struct model *m, const struct sim_agent_info *a, int n)
 		g->talk_s = a[i].talk_s;
 		g->have_status = true;
 	}
-	m->dirty = true;
-	model_unlock(m);
+	model_api_end(m);
 }

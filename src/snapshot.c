@@ -906,9 +906,7 @@ struct snapshot_writer *snapshot_writer_start(struct model *m, const char *path,
 	snprintf(w->path, sizeof(w->path), "%s", path);
 	w->interval_ms = interval_ms > 0 ? interval_ms : 250;
 	w->seen = UINT64_MAX; /* the first view always copies */
-	model_lock(m);
-	w->set = m->set;
-	model_unlock(m);
+	w->set = *model_settings(m);
 	/* A first write now, so that a path that cannot be written is an error at start. */
 	model_view(m, &w->view, &w->seen);
 	if (!write_state(&w->doc, &w->view, &w->set, w->path, err, errsize, NULL, NULL)) {

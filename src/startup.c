@@ -53,7 +53,7 @@ __attribute__((format(printf, 2, 3))) static void warn(struct startup *s, const 
  * their sizes is returned. */
 static uint64_t list_files(struct startup *s, const char *dir, int64_t now_s)
 {
-	const struct settings *set = &s->model->set;
+	const struct settings *set = model_settings(s->model);
 	char path[sizeof s->files[0]];
 	int64_t from = now_s - (int64_t)set->callback_window_h * 3600;
 	int64_t day = day_start_for(now_s, set->shift_start_min);
@@ -97,19 +97,7 @@ static void *startup_main(void *arg)
 	struct model *m = s->model;
 	for (int i = 0; i < s->nfiles && !atomic_load(&s->stop); i++)
 		replay_file(s, s->files[i]);
-	/* the alerts of hours ago are history: judged once, on what is still open now; today's
-	 * counters start at the boundary even when no event came since */
-	model_lock(m);
-	m->alerts_off = false;
-	model_tick(m, wall_now_ns() / NS_PER_S * NS_PER_S);
-	model_unlock(m); /* judged here, before anyone is told of the alerts */
-	model_lock(m);
-	if (s->done)
-		s->done(m, s->done_ctx);
-	m->st.startup.active = false;
-	m->st.startup.ended_mono_ns = mono_now_ns();
-	m->dirty = true;
-	model_unlock(m);
+	model_startup_end(m, wall_now_ns() / NS_PER_S * NS_PER_S, s->done, s->done_ctx);
 	return NULL;
 }
 
@@ -125,19 +113,9 @@ struct startup *startup_start(struct model *m, const char *dir, bool report, sta
 	s->done_ctx = ctx;
 	atomic_init(&s->stop, false);
 	uint64_t total = list_files(s, dir, wall_now_ns() / NS_PER_S);
-	model_lock(m);
-	m->alerts_off = true;
-	memset(&m->st.startup, 0, sizeof m->st.startup);
-	m->st.startup.active = true;
-	m->st.startup.bytes_total = total;
-	m->st.startup.started_mono_ns = mono_now_ns();
-	m->dirty = true;
-	model_unlock(m);
+	model_startup_begin(m, total);
 	if (thread_start(&s->thread, startup_main, s) != 0) {
-		model_lock(m);
-		m->alerts_off = false;
-		m->st.startup.active = false;
-		model_unlock(m);
+		model_startup_end(m, wall_now_ns() / NS_PER_S * NS_PER_S, NULL, NULL);
 		free(s);
 		return NULL;
 	}
@@ -156,10 +134,7 @@ void startup_stop(struct startup *s)
 void startup_wait(struct model *m, const atomic_bool *stop)
 {
 	for (;;) {
-		model_lock(m);
-		bool active = m->st.startup.active;
-		model_unlock(m);
-		if (!active || atomic_load(stop))
+		if (!model_startup(m).active || atomic_load(stop))
 			return;
 		struct timespec slice = {0, WAIT_SLICE_NS};
 		nanosleep(&slice, NULL);

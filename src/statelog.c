@@ -78,11 +78,11 @@ void statelog_poll(struct statelog *log, struct model *m, FILE *out)
 {
 	struct feed_status feeds[FEEDS_MAX];
 	char error[NOTICE_TEXT_MAX];
-	model_lock(m);
-	size_t n = m->st.nfeeds;
-	memcpy(feeds, m->st.feeds, n * sizeof feeds[0]);
-	uint64_t lost = m->st.counters.journal_lost;
-	memcpy(error, m->st.journal_error, sizeof error);
-	model_unlock(m);
+	const struct model_state *st = model_read_begin(m);
+	size_t n = st->nfeeds;
+	memcpy(feeds, st->feeds, n * sizeof feeds[0]);
+	uint64_t lost = st->counters.journal_lost;
+	memcpy(error, st->journal_error, sizeof error);
+	model_read_end(m);
 	statelog_compare(log, feeds, n, lost, error, wall_now_ns(), out);
 }

@@ -9,8 +9,8 @@ static int per_mille(uint64_t num, uint64_t den)
 	return den ? (int)((num * 1000 + den / 2) / den) : -1;
 }
 
-/* Rates and averages from the counts already summed into out. */
-static void derive(struct queue_stats *out, const struct queue_today *t, const struct settings *s)
+void queue_stats_derive(struct queue_stats *out, const struct queue_today *t,
+                        const struct settings *s)
 {
 	out->offered = t->offered;
 	out->answered = t->answered;
@@ -55,7 +55,7 @@ void queue_stats(const struct queue *q, const struct settings *s, int64_t now_s,
 {
 	memset(out, 0, sizeof *out);
 	add_live(out, q, now_s);
-	derive(out, &q->today, s);
+	queue_stats_derive(out, &q->today, s);
 }
 
 void queue_stats_total(const struct model_state *st, const struct settings *s, int64_t now_s,
@@ -79,7 +79,7 @@ void queue_stats_total(const struct model_state *st, const struct settings *s, i
 		if (t->worst_wait_s > sum.worst_wait_s)
 			sum.worst_wait_s = t->worst_wait_s;
 	}
-	derive(out, &sum, s);
+	queue_stats_derive(out, &sum, s);
 }
 
 size_t stats_definitions(const struct settings *s, struct stat_definition *out, size_t max)

@@ -22,23 +22,6 @@ struct ticker {
 	struct journal *journal;
 };
 
-/* The journal's health changed (lock held; problem sanitised): say it in the event log, and in
- * the header while it lasts. */
-static void journal_health(struct model *m, const char *problem)
-{
-	char text[sizeof m->st.journal_error + 64];
-	bool was_ok = m->st.journal_error[0] == '\0';
-	text_copy(m->st.journal_error, sizeof m->st.journal_error, problem);
-	if (problem[0]) {
-		text_join(text, sizeof text, "journal: ", m->st.journal_error);
-		model_notice(m, text, true);
-	} else if (!was_ok) {
-		model_notice(m, "journal: writing again", false);
-		m->st.notice[0] = '\0';
-	}
-	m->dirty = true;
-}
-
 static void *ticker_main(void *arg)
 {
 	struct ticker *t = arg;
@@ -52,21 +35,14 @@ static void *ticker_main(void *arg)
 			break;
 		pthread_mutex_unlock(&t->lock);
 		uint64_t lost = t->journal ? journal_lost(t->journal) : 0;
-		char raw[sizeof t->model->st.journal_error] = "", problem[sizeof raw];
+		char raw[NOTICE_TEXT_MAX] = "", problem[sizeof raw];
 		if (t->journal)
 			journal_problem(t->journal, raw, sizeof raw);
 		text_sanitize(problem, sizeof problem, raw, strlen(raw));
 		model_lock(t->model);
-		if (strcmp(problem, t->model->st.journal_error) != 0)
-			journal_health(t->model, problem);
-		if (t->model->st.clock.replay)
-			model_tick(t->model, state_now_ns(&t->model->st));
-		else if (!t->model->st.startup.active) /* the replay moves the clock meanwhile */
-			model_tick_live(t->model, wall_now_ns(), mono_now_ns());
-		if (lost != t->model->st.counters.journal_lost) {
-			t->model->st.counters.journal_lost = lost;
-			t->model->dirty = true;
-		}
+		model_set_journal_problem(t->model, problem);
+		model_tick_now(t->model, wall_now_ns(), mono_now_ns());
+		model_set_journal_lost(t->model, lost);
 		model_unlock(t->model);
 		pthread_mutex_lock(&t->lock);
 	}

@@ -51,6 +51,24 @@ def signature(secret, ck, method, url, body, ts):
     return "$1$" + hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
+WHISPER_MODES = ("Whisper to agent only", "Whisper to all participants")
+
+
+def check_call_body(action, body):
+    """eavesdrop: {"number"}; whisper: {"number", "whisperingMode"} (reference 6.2)."""
+    try:
+        req = json.loads(body)
+    except ValueError:
+        raise ApiError(400, "INVALID_BODY", "Invalid JSON body")
+    want = {"number"} | ({"whisperingMode"} if action == "whisper" else set())
+    if not isinstance(req, dict) or set(req) != want:
+        raise ApiError(400, "INVALID_BODY", "Invalid body: expected %s" % sorted(want))
+    if not re.match(r"^\+?\d+$", str(req["number"])):
+        raise ApiError(400, "INVALID_ARGUMENT", "Invalid value for number")
+    if action == "whisper" and req["whisperingMode"] not in WHISPER_MODES:
+        raise ApiError(400, "INVALID_ARGUMENT", "Invalid value for whisperingMode")
+
+
 def rule_matches(pattern, path):
     rx = "^" + ".*".join(re.escape(p) for p in pattern.split("*")) + "$"
     return re.match(rx, path) is not None
@@ -208,6 +226,12 @@ class OvhApiServer:
                 j += 1
             best = max(best, i - j + 1)
         return best
+
+    def set_live_calls(self, queue_id, calls):
+        """The live calls of a queue: {id: telephony.OvhPabxHuntingQueueLiveCalls}."""
+        with self.lock:
+            for acct in self.accounts.values():
+                acct["liveCalls"][queue_id] = dict(calls)
 
     def set_live_status(self, agent_id, status, **fields):
         for acct in self.accounts.values():
@@ -479,6 +503,8 @@ class _Handler(BaseHTTPRequestHandler):
                         if r[4] == "hangup" and body not in ("", "{}"):
                             raise ApiError(400, "INVALID_BODY", "You provided an input body "
                                            "while none was expected")
+                        if r[4] != "hangup":
+                            check_call_body(r[4], body)
                         api.actions.append(("POST", "/".join(r), body))
                         api.next_task += 1
                         return 200, {"taskId": api.next_task, "action": r[4],

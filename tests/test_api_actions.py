@@ -36,14 +36,14 @@ def api():
 class Screen:
     """ctiboard in a tmux session, 100x24."""
 
-    def __init__(self, tmp_path, server, api, args):
+    def __init__(self, tmp_path, server, api, args, width=100, term="screen-256color"):
         token = new_token()
         server.add_token(token)
         self.tmp = tmp_path
         self.journal = tmp_path / "journal"
         env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
                "XDG_STATE_HOME": str(tmp_path / "state"), "CTIBOARD_TOKEN": token,
-               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "screen-256color", "TZ": "UTC"}
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": term, "TZ": "UTC"}
         env.update(api.environment())
         self.sock = "ctiboard-actions-%d" % os.getpid()
         argv = [binary(), "--url", server.url, "--journal", str(self.journal), "--set",
@@ -54,7 +54,7 @@ class Screen:
                                  " ".join(shlex.quote(a) for a in argv))
         script = tmp_path / "run.sh"
         script.write_text(command + "; echo EXITED $?; sleep 600\n")
-        self.tm("new-session", "-d", "-s", "a", "-x", "100", "-y", "24", "sh", str(script))
+        self.tm("new-session", "-d", "-s", "a", "-x", str(width), "-y", "24", "sh", str(script))
 
     def tm(self, *args):
         r = subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", *args],
@@ -122,8 +122,8 @@ def screens():
         s.kill()
 
 
-def run(screens, tmp_path, server, api, *args):
-    s = Screen(tmp_path, server, api, args)
+def run(screens, tmp_path, server, api, *args, width=100, term="screen-256color"):
+    s = Screen(tmp_path, server, api, args, width, term)
     screens.append(s)
     return s
 
@@ -241,3 +241,224 @@ def test_kiosk_never_acts(tmp_path, server, api, screens, kiosk):
     scr.keys("a", "L", "y", "A", "y", "B", "1", "y")
     time.sleep(1.5)
     assert signed_puts(api) == []
+
+
+# ---- a queue's live calls: listen, whisper, hang up ----
+
+SUPERVISOR = "0033699887766"
+CALLS_PATH = "queue/7/liveCalls/"
+
+
+def ago(seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - seconds))
+
+
+def live_calls(api):
+    """Support N1 (queue 7) now: one answered call, one caller waiting, one call ended."""
+    api.set_live_calls(7, {
+        1234: {"id": 1234, "state": "Answered", "begin": ago(200), "answered": ago(185), "end": None,
+               "callerIdName": "Dupont", "callerIdNumber": "0033612345678",
+               "destinationNumber": QUEUE_SN, "agent": "Alice", "queue": "Support N1",
+               "onHold": False},
+        1235: {"id": 1235, "state": "Waiting", "begin": ago(42),
+               "answered": None, "end": None, "callerIdName": "\x1b[31mEvil\x07",
+               "callerIdNumber": "anonymous", "destinationNumber": QUEUE_SN, "agent": "",
+               "queue": "Support N1", "onHold": None},
+        1236: {"id": 1236, "state": "Answered", "begin": ago(900),
+               "answered": ago(890), "end": ago(600),
+               "callerIdName": "Gone", "callerIdNumber": "0033611111111",
+               "destinationNumber": QUEUE_SN, "agent": "Bob", "queue": "Support N1",
+               "onHold": False},
+    })
+
+
+def call_posts(api):
+    return [(path, body) for method, path, body in api.actions
+            if method == "POST" and CALLS_PATH in path]
+
+
+def open_live(scr):
+    """The Support queue's live calls, from the Queues panel."""
+    scr.until(lambda s: "Ventes" in s and "Chloé" in s, "the roster")
+    scr.keys("/")
+    scr.text("Support")
+    scr.keys("Enter", "l")
+    return scr.until(lambda s: "Live calls of" in s and "Dupont" in s, "the live calls")
+
+
+def test_live_calls_listen_whisper_hangup_each_confirmed_answered_and_journalled(
+        tmp_path, server, api, screens):
+    live_calls(api)
+    scr = run(screens, tmp_path, server, api, "--allow-actions", "--set",
+              "supervisor_number=+33 6 99 88 77 66", width=80)
+    s = open_live(scr)
+    assert "Evil" in s and "\x1b" not in s and "Gone" not in s  # sanitised; ended left out
+    assert "talking" in s and "waiting" in s and "Alice" in s
+    row = [l for l in s.splitlines() if "Dupont" in l][0]
+    assert "+33 6 12" in row and re.search(r" \d+:\d\d ", row)  # talking for 3:05 or so
+    assert "+33 6 99 88 77 66" in s  # whom listening calls
+    assert "L Listen" in s and "W Whisper" in s and "H Hang up" in s  # the footer
+    assert all(len(l) <= 80 for l in s.splitlines())
+    assert api.requests("/queue/7/liveCalls/1234")  # read through the API, signed
+    assert all(r["signed"] for r in api.requests("liveCalls"))
+    # listen, declined: nothing sent
+    scr.keys("L")
+    scr.until(lambda s: "listen to +33 6 12 34 56 78 with Alice on +33 6 99 88 77 66? y/n"
+              in s, "the question")
+    scr.keys("n")
+    scr.until(lambda s: "no action taken" in s, "the refusal")
+    assert call_posts(api) == []
+    scr.keys("L", "y")
+    scr.until(lambda s: "accepted (OVH task" in s, "the answer")
+    assert call_posts(api) == [(CALLS_PATH + "1234/eavesdrop", '{"number":"%s"}' % SUPERVISOR)]
+    scr.keys("W")
+    scr.until(lambda s: "whisper to Alice, with +33 6 12 34 56 78, from +33 6 99 88 77 66? y/n"
+              in s, "the question")
+    scr.keys("y")
+    scr.until(lambda s: re.search(r"accepted \(OVH task \d+, todo\): whisper", s), "the answer")
+    path, body = call_posts(api)[-1]
+    assert path == CALLS_PATH + "1234/whisper"
+    assert json.loads(body) == {"number": SUPERVISOR, "whisperingMode": "Whisper to agent only"}
+    scr.keys("H")
+    scr.until(lambda s: "OVH API: hang up +33 6 12 34 56 78 with Alice?  y: yes" in s,
+              "the question")
+    scr.keys("y")
+    scr.until(lambda s: re.search(r"accepted \(OVH task \d+, todo\): hang up", s), "the answer")
+    assert call_posts(api)[-1] == (CALLS_PATH + "1234/hangup", "")
+    post = [r for r in api.requests("/hangup")][0]
+    assert post["signed"] and post["status"] == 200 and post["body"] == ""
+    # the waiting caller: not an answered call, nothing sent
+    scr.keys("j", "H")
+    scr.until(lambda s: "not answered" in s, "the refusal")
+    assert len(call_posts(api)) == 3
+    scr.keys("Escape", "Escape", "e")
+    s = scr.until(lambda s: s.count("supervisor-action") >= 3, "the event log")
+    scr.quit()
+    actions = [l for l in scr.journal_lines() if l.get("ctiboard") == "action"]
+    assert [a["kind"] for a in actions] == ["listen", "whisper", "hangup"]
+    assert all(a["ok"] and a["http"] == 200 and a["answer"].startswith("accepted (OVH task")
+               for a in actions)
+    assert all(a["queueId"] == 7 and a["callId"] == 1234 and a["caller"] == "0033612345678"
+               and a["agent"] == "Alice" and a["who"] and a["at"] > 0 for a in actions)
+    assert [a.get("number") for a in actions] == [SUPERVISOR, SUPERVISOR, None]
+    # a replay counts and skips them
+    for f in glob.glob(str(scr.journal / "*")):
+        r = subprocess.run([binary(), "--replay", f, "--speed", "0", "--headless",
+                            "--no-journal"], capture_output=True, text=True, timeout=30,
+                           env={"HOME": str(tmp_path), "PATH": os.environ["PATH"]})
+        assert r.returncode == 0, r.stderr
+        assert not re.search(r":\d+: ", r.stderr), r.stderr
+    scr.assert_no_secret(s)
+
+
+def test_listen_and_whisper_need_supervisor_number_hangup_does_not(tmp_path, server, api,
+                                                                   screens):
+    live_calls(api)
+    scr = run(screens, tmp_path, server, api, "--allow-actions", width=80)
+    s = open_live(scr)
+    assert "supervisor_number is not set" in s
+    for key in ("L", "W"):
+        scr.keys(key)
+        scr.until(lambda s: "set supervisor_number = <your number>" in s, "how to set it")
+        scr.keys("y")
+    time.sleep(0.5)
+    assert call_posts(api) == []
+    scr.keys("H", "y")
+    scr.until(lambda s: "accepted (OVH task" in s, "the hang-up")
+    assert call_posts(api) == [(CALLS_PATH + "1234/hangup", "")]
+    scr.quit()
+
+
+def test_a_live_call_action_without_the_right_says_which_and_how(tmp_path, server, api,
+                                                                 screens):
+    live_calls(api)
+    api.consumers[CONSUMER_KEY]["rules"] = [("GET", "/*")]
+    scr = run(screens, tmp_path, server, api, "--allow-actions", width=80)
+    open_live(scr)
+    scr.keys("H", "y")
+    s = scr.until(lambda s: "HTTP 403" in s, "the refusal")
+    assert "ctiboard api login --actions" in s
+    assert call_posts(api) == []
+    scr.quit()
+    action = [l for l in scr.journal_lines() if l.get("ctiboard") == "action"][0]
+    assert action["kind"] == "hangup" and not action["ok"] and action["http"] == 403
+    assert ("lacks the right POST /telephony/*/hunting/queue/*/liveCalls/*/hangup"
+            in action["answer"])
+    scr.assert_no_secret(s)
+
+
+def test_live_calls_without_the_flag_are_shown_but_never_acted_on(tmp_path, server, api,
+                                                                  screens):
+    live_calls(api)
+    scr = run(screens, tmp_path, server, api, "--set", "supervisor_number=0699887766",
+              width=80, term="vt100")  # monochrome
+    s = open_live(scr)
+    assert "talking" in s and "waiting" in s
+    scr.keys("L")
+    scr.until(lambda s: "actions are off: start with --allow-actions" in s, "how to enable")
+    scr.keys("y", "W", "y", "H", "y")
+    time.sleep(1.5)
+    assert call_posts(api) == []
+    # leaving the view stops the reading
+    scr.keys("Escape")
+    scr.until(lambda s: "Live calls of" not in s, "the panels")
+    time.sleep(1.5)  # a read in flight ends
+    before = len(api.requests("liveCalls"))
+    time.sleep(2.5)  # api_status_s is 1: a watched queue would be read twice meanwhile
+    assert len(api.requests("liveCalls")) == before
+    scr.quit()
+
+
+@pytest.mark.parametrize("kiosk", ["--kiosk", "--kiosk=locked", "--wallboard"])
+def test_kiosk_and_wallboard_never_act_on_a_call(tmp_path, server, api, screens, kiosk):
+    live_calls(api)
+    scr = run(screens, tmp_path, server, api, "--allow-actions", "--set",
+              "supervisor_number=0699887766", kiosk)
+    time.sleep(2)
+    scr.keys("/")
+    scr.text("Support")
+    scr.keys("Enter", "l", "L", "y", "W", "y", "H", "y")
+    time.sleep(1.5)
+    assert call_posts(api) == []
+    assert api.requests("liveCalls") == []  # not even read
+
+
+# ---- agents' status changes in the journal, for the report ----
+
+def test_status_changes_are_journalled_and_reported_as_break_and_logged_in_time(
+        tmp_path, server, api, screens):
+    scr = run(screens, tmp_path, server, api)
+    scr.until(lambda s: "3 agents" in s, "the roster")
+    time.sleep(1.5)  # a round of statuses journals each agent's first
+    api.accounts[BILLING]["easyHunting"][QUEUE_SN]["hunting"]["agents"][42]["breakStatus"] = 3
+    api.set_live_status(42, "onBreak")
+    scr.keys("a")
+    scr.until(lambda s: any(l.strip().startswith("Alice") and "Lunch" in l
+                            for l in s.splitlines()), "Alice on break, Lunch")
+    scr.quit()
+    statuses = [l for l in scr.journal_lines() if l.get("ctiboard") == "agent_status"]
+    alice = [(l["status"], l["reason"]) for l in statuses if l["agent"] == "0033972101011"]
+    assert alice == [("waiting", ""), ("onBreak", "Lunch")]  # a change each, no repeat
+    assert {l["agent"] for l in statuses} == {"0033972101011", "0033972101012",
+                                              "0033972101013"}
+    assert all(l["queue"] and l["t"] > 0 and l["Received"] > 0 for l in statuses)
+    assert [l["name"] for l in statuses if l["agent"] == "0033972101012"][0] == "Bob"
+    scr.assert_no_secret("")
+    # the report reads them: Bob has been on break since the run began, Chloé logged out
+    env = {"HOME": str(tmp_path), "PATH": os.environ["PATH"], "TZ": "UTC",
+           "XDG_CONFIG_HOME": str(tmp_path / "none")}
+    r = subprocess.run([binary(), "report", "--by", "agent", "--format", "json",
+                        "--journal", str(scr.journal)], capture_output=True, text=True,
+                       timeout=30, env=env)
+    assert r.returncode == 0, r.stderr
+    rows = {row["agent"]: row for row in json.loads(r.stdout)["rows"]}
+    bob, chloe, alice = rows["0033972101012"], rows["0033972101013"], rows["0033972101011"]
+    assert bob["break_s"] > 0 and bob["break_s"] == bob["logged_in_s"]
+    assert chloe["break_s"] == 0 and chloe["logged_in_s"] == 0
+    assert alice["logged_in_s"] >= alice["break_s"] >= 0
+    # a replay of the live program skips them: no bad line
+    for f in glob.glob(str(scr.journal / "*")):
+        rr = subprocess.run([binary(), "--replay", f, "--speed", "0", "--headless",
+                             "--no-journal"], capture_output=True, text=True, timeout=30,
+                            env=env)
+        assert rr.returncode == 0 and not re.search(r":\d+: ", rr.stderr), rr.stderr

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from feedlib import binary, wait_until
-from ovh_api_server import APP_SECRET, BILLING, CONSUMER_KEY, OvhApiServer
+from ovh_api_server import APP_SECRET, BILLING, CONSUMER_KEY, OvhApiServer, rule_matches
 
 FAST = ["--set", "backoff_base_ms=50", "--set", "backoff_cap_ms=200"]
 
@@ -187,6 +187,16 @@ def test_api_login_with_actions_into_the_existing_ovh_conf(home, api):
     rules = {(r["method"], r["path"]) for r in api.credential_requests[0]["accessRules"]}
     assert ("PUT", "/telephony/*/hunting/agent/*") in rules
     assert ("POST", "/telephony/*/hunting/queue/*/liveCalls/*/whisper") in rules
+    # every path the supervisor's actions use is granted, by the rules asked and no wider
+    base = "/telephony/%s/easyHunting/0033972200000/hunting" % BILLING
+    for method, path in [("PUT", base + "/agent/42"),
+                         ("POST", base + "/queue/7/liveCalls/1234/eavesdrop"),
+                         ("POST", base + "/queue/7/liveCalls/1234/whisper"),
+                         ("POST", base + "/queue/7/liveCalls/1234/hangup"),
+                         ("GET", base + "/queue/7/liveCalls/1234")]:
+        assert any(m == method and rule_matches(p, path) for m, p in rules), (method, path)
+    assert not any(m == "POST" and rule_matches(p, base + "/queue/7/liveCalls/1234/transfer")
+                   for m, p in rules)
     home.assert_no_secret_shown(ck)
 
 

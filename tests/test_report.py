@@ -105,7 +105,9 @@ def test_sample_day_by_line_and_agent():
                                 "answered": "1", "missed": "1", "talk_s": "480"}
     agents = csv_rows("--by", "agent", DAY)
     assert list(agents[0]) == ["day", "agent", "name", "calls_taken", "talk_s", "avg_talk_s",
-                               "offers_not_taken", "queues"]
+                               "offers_not_taken", "queues", "break_s", "logged_in_s"]
+    # no OVH API status in the journal: the two columns are there, empty
+    assert all(a["break_s"] == "" and a["logged_in_s"] == "" for a in agents)
     assert sum(int(a["calls_taken"]) for a in agents) == 3
     assert sum(int(a["talk_s"]) for a in agents) == 300 + 120 + 360
 
@@ -250,3 +252,64 @@ def test_the_readme_chart_example_is_what_its_command_prints_in_any_time_zone():
     out = r.stdout.splitlines()
     start = out.index(shown[0])
     assert out[start:start + len(shown)] == shown
+
+
+ZOE = "0033972101099"
+
+
+def status_line(t, status, reason="", seen=None, agent=ZOE, name="Zoé"):
+    """An agent_status line as the OVH API thread journals it."""
+    return json.dumps({"ctiboard": "agent_status", "queue": SUPPORT, "agent": agent,
+                       "name": name, "agentId": 42, "status": status, "reason": reason,
+                       "t": t, "Received": (seen or t + 5) * 10**9},
+                      separators=(",", ":"), ensure_ascii=False)
+
+
+def test_agent_report_adds_time_on_break_and_logged_in_from_the_api_statuses(tmp_path):
+    day = (2025, 11, 26)
+    statuses = tmp_path / "statuses.jsonl"
+    statuses.write_text("\n".join([
+        # logged out since the evening before; journalled that morning: the 25th is not
+        # reported (the journal knew nothing of Zoé then)
+        status_line(paris(2025, 11, 25, 18, 0), "loggedOut", seen=paris(*day, 8, 55)),
+        status_line(paris(*day, 9, 0), "waiting"),
+        status_line(paris(*day, 10, 30), "inAQueueCall"),
+        status_line(paris(*day, 10, 40), "waiting"),
+        status_line(paris(*day, 12, 0), "onBreak", "Lunch"),
+        status_line(paris(*day, 13, 0), "waiting"),
+        status_line(paris(*day, 13, 0), "waiting"),  # seen again after a restart
+        status_line(paris(*day, 15, 0), "onBreak", "Training"),
+        status_line(paris(*day, 15, 30), "waiting"),
+        status_line(paris(*day, 17, 0), "loggedOut"),
+    ]) + "\n", encoding="utf-8")
+    rows = csv_rows("--by", "agent", DAY, statuses)
+    zoe = [r for r in rows if r["agent"] == ZOE]
+    assert len(zoe) == 1, rows
+    zoe = zoe[0]
+    assert zoe["day"] == "2025-11-26" and zoe["name"] == "Zoé"
+    assert zoe["break_s"] == str(3600 + 1800)
+    assert zoe["logged_in_s"] == str(8 * 3600)  # 09:00 to 17:00, breaks included
+    assert (zoe["calls_taken"], zoe["queues"]) == ("0", SUPPORT)
+    # agents only the events know have no status: empty, not zero
+    others = [r for r in rows if r["agent"] != ZOE]
+    assert others and all(r["break_s"] == "" and r["logged_in_s"] == "" for r in others)
+    doc = json.loads(report("--by", "agent", "--format", "json", DAY, statuses).stdout)
+    z = [r for r in doc["rows"] if r["agent"] == ZOE][0]
+    assert (z["break_s"], z["logged_in_s"]) == (5400, 28800)
+    assert all(r["break_s"] is None for r in doc["rows"] if r["agent"] != ZOE)
+    text = report("--by", "agent", DAY, statuses).stdout
+    assert "Break" in text and "Logged in" in text
+    zline = [l for l in text.splitlines() if ZOE in l][0]
+    assert "1:30:00" in zline and "8:00:00" in zline
+    # the other reports and a replay skip the lines: no bad line reported
+    r = report(DAY, statuses)
+    assert "statuses.jsonl:" not in r.stderr, r.stderr
+
+
+def test_a_status_still_on_at_the_end_of_the_input_lasts_to_the_end_of_its_day(tmp_path):
+    statuses = tmp_path / "statuses.jsonl"
+    statuses.write_text(status_line(paris(2025, 11, 26, 20, 0), "onBreak", "Late") + "\n",
+                        encoding="utf-8")
+    rows = csv_rows("--by", "agent", DAY, statuses)
+    zoe = [r for r in rows if r["agent"] == ZOE][0]
+    assert (zoe["break_s"], zoe["logged_in_s"]) == ("14400", "14400")  # 20:00 to midnight

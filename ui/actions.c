@@ -36,6 +36,8 @@ static void move_by(struct console *c, int delta)
 		c->cb_key[0] = '\0';
 	} else if (c->view == VIEW_AGENTS) {
 		agents_move(c, delta);
+	} else if (c->view == VIEW_LIVE) {
+		live_move(c, delta);
 	} else if (c->view == VIEW_MAIN)
 		panel_move(&c->panels[c->focus], delta);
 }
@@ -47,6 +49,7 @@ static int page_rows(struct console *c)
 	int h = sc                          ? sc->height
 	        : c->view == VIEW_CALLBACKS ? c->cb_rows
 	        : c->view == VIEW_AGENTS    ? c->rows - 4
+	        : c->view == VIEW_LIVE      ? c->rows - 5
 	                                    : c->panels[c->focus].h - 1;
 
 	return h > 1 ? h - 1 : 1;
@@ -138,6 +141,7 @@ static void act_back(struct console *c)
 	case VIEW_LOG: c->view = VIEW_MAIN; break;
 	case VIEW_DETAIL: c->view = c->detail_agent ? VIEW_AGENTS : VIEW_MAIN; break;
 	case VIEW_AGENTS: c->view = VIEW_MAIN; break;
+	case VIEW_LIVE: c->view = c->live_back; break;
 	case VIEW_CALLBACKS:
 		if (c->cb_history)
 			c->cb_history = false;
@@ -208,6 +212,25 @@ static void act_agents(struct console *c)
 	c->view = c->view == VIEW_AGENTS ? VIEW_MAIN : VIEW_AGENTS;
 }
 
+/* The live calls of the queue selected in the Queues panel, or of the queue in detail. */
+static void act_live(struct console *c)
+{
+	const struct panel *p = &c->panels[PANEL_QUEUES];
+	const char *queue = NULL;
+	if (c->view == VIEW_LIVE) {
+		c->view = c->live_back;
+		return;
+	}
+	if (c->view == VIEW_DETAIL && c->detail_queue && !c->detail_agent)
+		queue = c->detail_number;
+	else if (c->view == VIEW_MAIN && c->focus == PANEL_QUEUES && p->sel >= 0 &&
+	         p->sel < p->nrows && p->rows[p->sel].q)
+		queue = p->rows[p->sel].q->number;
+	if (!live_open(c, queue))
+		snprintf(c->status, sizeof c->status,
+		         "select a queue (Queues panel or its detail) to see its live calls");
+}
+
 static void act_wall(struct console *c)
 {
 	c->view = c->view == VIEW_WALL ? VIEW_MAIN : VIEW_WALL;
@@ -259,43 +282,58 @@ static void act_logout(struct console *c)
 	supervise_ask(c, ACTION_LOGOUT);
 }
 
+static void act_listen(struct console *c)
+{
+	supervise_ask(c, ACTION_LISTEN);
+}
+
+static void act_whisper(struct console *c)
+{
+	supervise_ask(c, ACTION_WHISPER);
+}
+
+static void act_hangup(struct console *c)
+{
+	supervise_ask(c, ACTION_HANGUP);
+}
+
 #define K(k) KEYCODE(k)
 
 static const struct action table[ACT_COUNT] = {
     [ACT_UP] = {.id = ACT_UP,
                 .keys = {K(KEY_UP), 'k'},
                 .key_names = "Up k",
-                .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
+                .ctx = CTX_MAIN | CTX_TEXT | CTX_LISTS,
                 .fn = act_up,
                 .help = "move up one row"},
     [ACT_DOWN] = {.id = ACT_DOWN,
                   .keys = {K(KEY_DOWN), 'j'},
                   .key_names = "Down j",
-                  .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
+                  .ctx = CTX_MAIN | CTX_TEXT | CTX_LISTS,
                   .fn = act_down,
                   .help = "move down one row"},
     [ACT_PAGE_UP] = {.id = ACT_PAGE_UP,
                      .keys = {K(KEY_PPAGE)},
                      .key_names = "PgUp",
-                     .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
+                     .ctx = CTX_MAIN | CTX_TEXT | CTX_LISTS,
                      .fn = act_page_up,
                      .help = "move up one page"},
     [ACT_PAGE_DOWN] = {.id = ACT_PAGE_DOWN,
                        .keys = {K(KEY_NPAGE)},
                        .key_names = "PgDn",
-                       .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
+                       .ctx = CTX_MAIN | CTX_TEXT | CTX_LISTS,
                        .fn = act_page_down,
                        .help = "move down one page"},
     [ACT_HOME] = {.id = ACT_HOME,
                   .keys = {K(KEY_HOME), 'g'},
                   .key_names = "Home g",
-                  .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
+                  .ctx = CTX_MAIN | CTX_TEXT | CTX_LISTS,
                   .fn = act_home,
                   .help = "go to the first row"},
     [ACT_END] = {.id = ACT_END,
                  .keys = {K(KEY_END), 'G'},
                  .key_names = "End G",
-                 .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
+                 .ctx = CTX_MAIN | CTX_TEXT | CTX_LISTS,
                  .fn = act_end,
                  .help = "go to the last row"},
     [ACT_NEXT_PANEL] = {.id = ACT_NEXT_PANEL,
@@ -329,8 +367,8 @@ static const struct action table[ACT_COUNT] = {
                   .key_names = "Esc Backspace",
                   .hint_key = "Esc",
                   .hint = "Back",
-                  .ctx = CTX_MAIN | CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
-                  .hint_ctx = CTX_TEXT | CTX_CALLBACKS | CTX_AGENTS,
+                  .ctx = CTX_MAIN | CTX_TEXT | CTX_LISTS,
+                  .hint_ctx = CTX_TEXT | CTX_LISTS,
                   .hint_rank = 3,
                   .fn = act_back,
                   .help = "back to the panels; clear the filter"},
@@ -477,6 +515,50 @@ static const struct action table[ACT_COUNT] = {
                           .fn = act_logout,
                           .help = "in Agents, --allow-actions: log the agent out "
                                   "(asks to confirm)"},
+    [ACT_LIVE] = {.id = ACT_LIVE,
+                  .keys = {'l'},
+                  .key_names = "l",
+                  .hint_key = "l",
+                  .hint = "Live calls",
+                  .ctx = CTX_MAIN | CTX_DETAIL | CTX_LIVE,
+                  .hint_ctx = CTX_MAIN,
+                  .hint_rank = 13,
+                  .fn = act_live,
+                  .help = "the live calls of the selected queue (Queues panel or queue "
+                          "detail), read from the OVH API while shown"},
+    [ACT_CALL_LISTEN] = {.id = ACT_CALL_LISTEN,
+                         .keys = {'L'},
+                         .key_names = "L",
+                         .hint_key = "L",
+                         .hint = "Listen",
+                         .ctx = CTX_LIVE,
+                         .hint_ctx = CTX_LIVE,
+                         .hint_rank = 4,
+                         .fn = act_listen,
+                         .help = "in Live calls, --allow-actions: listen to the answered call "
+                                 "on supervisor_number (asks to confirm)"},
+    [ACT_CALL_WHISPER] = {.id = ACT_CALL_WHISPER,
+                          .keys = {'W'},
+                          .key_names = "W",
+                          .hint_key = "W",
+                          .hint = "Whisper",
+                          .ctx = CTX_LIVE,
+                          .hint_ctx = CTX_LIVE,
+                          .hint_rank = 5,
+                          .fn = act_whisper,
+                          .help = "in Live calls, --allow-actions: whisper to the call's agent "
+                                  "from supervisor_number (asks to confirm)"},
+    [ACT_CALL_HANGUP] = {.id = ACT_CALL_HANGUP,
+                         .keys = {'H'},
+                         .key_names = "H",
+                         .hint_key = "H",
+                         .hint = "Hang up",
+                         .ctx = CTX_LIVE,
+                         .hint_ctx = CTX_LIVE,
+                         .hint_rank = 6,
+                         .fn = act_hangup,
+                         .help = "in Live calls, --allow-actions: hang up the answered call "
+                                 "(asks to confirm)"},
 };
 
 const struct action *actions_table(void)
@@ -505,6 +587,7 @@ int console_ctx(const struct console *c)
 	case VIEW_WALL: return CTX_WALL;
 	case VIEW_CALLBACKS: return CTX_CALLBACKS;
 	case VIEW_AGENTS: return CTX_AGENTS;
+	case VIEW_LIVE: return CTX_LIVE;
 	default: return CTX_MAIN;
 	}
 }

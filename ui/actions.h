@@ -22,8 +22,10 @@ enum {
 	CTX_WALL = 1 << 4,
 	CTX_CALLBACKS = 1 << 5,
 	CTX_AGENTS = 1 << 6,
+	CTX_LIVE = 1 << 7,
 	CTX_TEXT = CTX_LOG | CTX_DETAIL | CTX_HELP,
-	CTX_ALL = CTX_MAIN | CTX_TEXT | CTX_WALL | CTX_CALLBACKS | CTX_AGENTS,
+	CTX_LISTS = CTX_CALLBACKS | CTX_AGENTS | CTX_LIVE,
+	CTX_ALL = CTX_MAIN | CTX_TEXT | CTX_WALL | CTX_LISTS,
 };
 
 enum action_id { /* the order of the help screen: moving, looking, acting, leaving */
@@ -51,6 +53,10 @@ enum action_id { /* the order of the help screen: moving, looking, acting, leavi
 	         ACT_AGENT_AVAILABLE,
 	         ACT_AGENT_BREAK,
 	         ACT_AGENT_LOGOUT,
+	         ACT_LIVE,
+	         ACT_CALL_LISTEN,
+	         ACT_CALL_WHISPER,
+	         ACT_CALL_HANGUP,
 	         ACT_HELP,
 	         ACT_QUIT,
 	         ACT_COUNT

@@ -15,7 +15,16 @@
 struct journal;
 struct names;
 
-enum view { VIEW_MAIN, VIEW_LOG, VIEW_DETAIL, VIEW_HELP, VIEW_WALL, VIEW_CALLBACKS, VIEW_AGENTS };
+enum view {
+	VIEW_MAIN,
+	VIEW_LOG,
+	VIEW_DETAIL,
+	VIEW_HELP,
+	VIEW_WALL,
+	VIEW_CALLBACKS,
+	VIEW_AGENTS,
+	VIEW_LIVE
+};
 
 enum panel_id { PANEL_QUEUES, PANEL_RINGING, PANEL_ACTIVE, PANEL_LINES, PANEL_COUNT };
 
@@ -105,6 +114,12 @@ struct console {
 	int agents_sel, agents_top, agents_sort, agents_n; /* the Agents view */
 	char detail_number[NUM_MAX];
 
+	/* the Live calls view: the queue watched, the selection, the view it came from */
+	char live_queue[NUM_MAX];
+	char live_watched[NUM_MAX]; /* what the model was last told to watch */
+	int live_sel, live_top, live_n;
+	enum view live_back;
+
 	struct api_action action; /* the supervisor's action being confirmed (supervise.c) */
 	uint64_t action_seen;     /* st.api.last_action.seq already shown and journalled */
 	char action_note[320];    /* the Agents view's last line: the last answer, or why not */
@@ -144,8 +159,17 @@ bool agents_selected(const struct console *c, struct api_action *a);
 const char *agents_sort_name(int sort);
 int agents_sort_count(void);
 
+/* The Live calls view (livecalls.c) */
+void live_draw(struct console *c, int y, int h);
+void live_move(struct console *c, int delta);
+/* Show the live calls of queue (the model's queue number); false when there is none. */
+bool live_open(struct console *c, const char *queue);
+/* The selected call of the copy, or NULL. */
+const struct api_live_call *live_selected(const struct console *c);
+
 /* The supervisor's actions (supervise.c) */
-/* Ask for kind on the selected agent: a confirmation, or a footer message why not. */
+/* Ask for kind on the selected agent (Agents) or call (Live calls): a confirmation, or a
+ * message why not. */
 void supervise_ask(struct console *c, enum api_action_kind kind);
 /* The footer's question while c->confirm is CONFIRM_ACTION or CONFIRM_BREAK_REASON. */
 void supervise_prompt(const struct console *c, char *dst, size_t n);
@@ -153,6 +177,8 @@ void supervise_prompt(const struct console *c, char *dst, size_t n);
 void supervise_key(struct console *c, enum confirm q, int key);
 /* Show and journal the OVH API's answer to the last action, once. */
 void supervise_poll(struct console *c);
+/* Tell the model which queue's live calls the console shows now (none outside the view). */
+void supervise_watch(struct console *c);
 
 /* Views (views.c) */
 void header_draw(struct console *c);

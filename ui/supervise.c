@@ -1,5 +1,6 @@
-/* supervise.c: the supervisor's actions from the Agents view (--allow-actions): ask, confirm,
- * hand to the OVH API thread, show and journal its answer. Never in kiosk mode. */
+/* supervise.c: the supervisor's actions from the Agents and Live calls views
+ * (--allow-actions): ask, confirm, hand to the OVH API thread, show and journal its answer.
+ * Never in kiosk mode. */
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,44 @@ static int reasons_of(const struct console *c, const char *service,
 	return n;
 }
 
+/* The selected live call into a, for kind; false (and why, said) when it cannot be. */
+static bool call_selected(struct console *c, enum api_action_kind kind, struct api_action *a)
+{
+	const struct api_live_call *k = live_selected(c);
+	if (!k) {
+		say(c, true, "no call selected", "select a call of the queue first");
+		return false;
+	}
+	if (!k->answered) {
+		say(c, true, "the call is not answered yet",
+		    "listen, whisper and hang up act on an answered call; this caller still waits");
+		return false;
+	}
+	if (kind != ACTION_HANGUP && !c->s->supervisor_number[0]) {
+		say(c, true, "supervisor_number is not set",
+		    "listen and whisper call your own phone: set supervisor_number = <your number> "
+		    "in the configuration (or --set supervisor_number=...)");
+		return false;
+	}
+	text_copy(a->service, sizeof a->service, c->st.api.live.service);
+	a->queue_id = k->queue_id;
+	a->call_id = k->id;
+	text_copy(a->caller, sizeof a->caller, k->caller);
+	text_copy(a->call_agent, sizeof a->call_agent, k->agent);
+	if (kind != ACTION_HANGUP)
+		text_copy(a->supervisor, sizeof a->supervisor, c->s->supervisor_number);
+	return true;
+}
+
+void supervise_watch(struct console *c)
+{
+	const char *want = c->view == VIEW_LIVE && !c->s->kiosk ? c->live_queue : "";
+	if (strcmp(want, c->live_watched) == 0)
+		return;
+	text_copy(c->live_watched, sizeof c->live_watched, want);
+	model_watch_live_calls(c->m, want);
+}
+
 void supervise_ask(struct console *c, enum api_action_kind kind)
 {
 	struct api_action *a = &c->action;
@@ -54,7 +93,10 @@ void supervise_ask(struct console *c, enum api_action_kind kind)
 		return;
 	}
 	memset(a, 0, sizeof *a);
-	if (!agents_selected(c, a)) {
+	if (api_action_on_call(kind)) {
+		if (!call_selected(c, kind, a))
+			return;
+	} else if (!agents_selected(c, a)) {
 		say(c, true, "no agent selected",
 		    "select an agent the OVH API lists (not one only events named)");
 		return;
@@ -85,6 +127,8 @@ void supervise_prompt(const struct console *c, char *dst, size_t n)
 	}
 	api_action_describe(&c->action, what, sizeof what);
 	snprintf(dst, n, " OVH API: %.200s?  y: yes, any other key: no", what);
+	if (text_width(dst) > c->cols) /* the question and its y first, at 80 columns */
+		snprintf(dst, n, " %.200s? y/n", what);
 }
 
 void supervise_key(struct console *c, enum confirm q, int key)
@@ -105,13 +149,7 @@ void supervise_key(struct console *c, enum confirm q, int key)
 		snprintf(c->status, sizeof c->status, "no action taken");
 		return;
 	}
-	model_lock(c->m);
-	bool busy = c->m->action_pending;
-	if (!busy) {
-		c->m->action = c->action;
-		c->m->action_pending = true;
-	}
-	model_unlock(c->m);
+	bool busy = !model_request_action(c->m, &c->action);
 	snprintf(c->status, sizeof c->status, "%s",
 	         busy ? "an action is still running: try again in a moment"
 	              : "sent to the OVH API, waiting for its answer...");
@@ -120,9 +158,8 @@ void supervise_key(struct console *c, enum confirm q, int key)
 void supervise_poll(struct console *c)
 {
 	struct api_action_result res;
-	model_lock(c->m);
-	res = c->m->st.api.last_action;
-	model_unlock(c->m);
+	res = model_read_begin(c->m)->api.last_action;
+	model_read_end(c->m);
 	if (res.seq == c->action_seen)
 		return;
 	c->action_seen = res.seq;
@@ -130,7 +167,10 @@ void supervise_poll(struct console *c)
 	api_action_describe(&res.act, what, sizeof what);
 	char whole[sizeof c->action_note], clock[16];
 	fmt_clock(clock, sizeof clock, res.at_ns);
-	snprintf(whole, sizeof whole, "%s %.120s: %.180s", clock, what, res.answer);
+	if (api_action_on_call(res.act.kind)) /* the answer first: it fits 80 columns */
+		snprintf(whole, sizeof whole, "%s %.180s: %.120s", clock, res.answer, what);
+	else
+		snprintf(whole, sizeof whole, "%s %.120s: %.180s", clock, what, res.answer);
 	say(c, !res.ok, res.ok ? "action done" : "action refused", whole);
 	char *line = api_action_journal_line(&res);
 	if (line)

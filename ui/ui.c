@@ -156,6 +156,7 @@ static void render(struct console *c)
 	case VIEW_HELP: help_draw(c, body_y, body_h); break;
 	case VIEW_CALLBACKS: callbacks_draw(c, body_y, body_h); break;
 	case VIEW_AGENTS: agents_draw(c, body_y, body_h); break;
+	case VIEW_LIVE: live_draw(c, body_y, body_h); break;
 	default: panels_draw(c, body_y, body_h); break;
 	}
 	wnoutrefresh(stdscr);
@@ -321,7 +322,7 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 
 	while (!c.quit && !(stop && *stop)) {
 		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-		                        {.fd = m->wake_fd, .events = POLLIN}};
+		                        {.fd = model_wake_fd(m), .events = POLLIN}};
 		int64_t wall = wall_now_ns();
 		int n;
 		/* a key is answered at once; other changes wait for the frame rate (a frame further
@@ -354,7 +355,7 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 			break;
 		if (n == 0)
 			dirty = true; /* the tick */
-		if (n > 0 && m->wake_fd >= 0 && (fds[1].revents & POLLIN)) {
+		if (n > 0 && model_wake_fd(m) >= 0 && (fds[1].revents & POLLIN)) {
 			model_wake_drain(m);
 			if (!c.paused)
 				dirty = true;
@@ -362,12 +363,14 @@ int ui_run(struct model *m, struct journal *j, const struct names *names, const 
 		/* after EINTR too: a SIGWINCH leaves KEY_RESIZE to read */
 		if (read_keys(&c))
 			dirty = key = true;
+		supervise_watch(&c);
 		uint64_t answered = c.action_seen;
 		supervise_poll(&c);
 		if (c.action_seen != answered)
 			dirty = key = true;
 	}
 	supervise_poll(&c); /* an answer that came as the user quit is journalled too */
+	model_watch_live_calls(m, NULL);
 	restore_terminal();
 	state_free(&c.st);
 	alerts_free(&c.rung);

@@ -18,7 +18,7 @@
 #include "ingest.h"
 #include "json_bigint.h"
 #include "jsonbuf.h"
-#include "model.h"
+#include "model_impl.h" /* a tool of the core: it sets the model up itself */
 #include "settings.h"
 #include "snapshot.h"
 #include "stats.h"

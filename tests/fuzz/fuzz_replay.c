@@ -14,7 +14,7 @@
 
 #include "input_file.h"
 #include "journal.h"
-#include "model.h"
+#include "model_impl.h" /* a tool of the core: it sets the model up itself */
 #include "settings.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -15,7 +15,7 @@
 
 #include "feed.h"
 #include "ingest.h"
-#include "model.h"
+#include "model_impl.h"
 #include "notice.h"
 #include "redact.h"
 #include "settings.h"

@@ -21,7 +21,7 @@
 #include "ingest.h"
 #include "journal.h"
 #include "json_bigint.h"
-#include "model.h"
+#include "model_impl.h"
 #include "redact.h"
 #include "settings.h"
 
@@ -952,7 +952,8 @@ static void test_replay_reports_bad_lines(void **state)
 
 /* A replay as fast as it goes parses batches of lines on two threads: it must come to what
  * the paced replay (line by line, on one thread) comes to, over several batches, with bad
- * lines, blank lines, a reset and an action among them, each told with its line number. */
+ * lines, blank lines, a reset, an action and an agent's status among them, each told with its
+ * line number. */
 static void test_replay_in_batches_is_the_replay_line_by_line(void **state)
 {
 	(void)state;
@@ -984,6 +985,9 @@ static void test_replay_in_batches_is_the_replay_line_by_line(void **state)
 		} else if (i == 300) {
 			fprintf(f, "[1]\n");
 			lines++;
+		} else if (i == 350) {
+			fprintf(f, "{\"ctiboard\":\"agent_status\",\"t\":1}\n");
+			lines++;
 		}
 	}
 	fclose(f);
@@ -1000,6 +1004,8 @@ static void test_replay_in_batches_is_the_replay_line_by_line(void **state)
 	assert_int_equal(a.malformed_lines, b.malformed_lines);
 	assert_int_equal(a.actions, 1);
 	assert_int_equal(a.actions, b.actions);
+	assert_int_equal(a.agent_statuses, 1);
+	assert_int_equal(a.agent_statuses, b.agent_statuses);
 	assert_string_equal(a.first_error, b.first_error);
 	char want[600];
 	snprintf(want, sizeof(want), "%s:%d: ", path, bad_at);

@@ -19,7 +19,7 @@
 #include "ingest.h"
 #include "json_arena.h"
 #include "jsonbuf.h"
-#include "model.h"
+#include "model_impl.h"
 #include "settings.h"
 
 /* Documents that reach every branch of the printer: each kind of value, empty and nested

@@ -83,6 +83,12 @@ static void test_errors_name_file_line_and_key_and_apply_nothing(void **state)
 	    {"sl_target_s = 30\nshift_start = 25:00\n", ":2: shift_start: expected HH:MM"},
 	    {"sl_target_s = 30\njust words\n", ":2: expected key = value"},
 	    {"sl_target_s = 30\nbell = maybe\n", ":2: bell: expected true or false"},
+	    {"sl_target_s = 30\nsupervisor_number = call me\n",
+	     ":2: supervisor_number: expected a phone number: digits, a leading + at most "
+	     "(+33612345678, 0033612345678, 0612345678)"},
+	    {"sl_target_s = 30\nsupervisor_number = 12\n",
+	     ":2: supervisor_number: expected a phone number: digits, a leading + at most "
+	     "(+33612345678, 0033612345678, 0612345678)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		settings_defaults(&s);
@@ -125,6 +131,12 @@ static void test_set_checks_ranges(void **state)
 	struct settings s;
 	char err[256];
 	settings_defaults(&s);
+	assert_string_equal(s.supervisor_number, ""); /* unset by default */
+	assert_true(settings_set(&s, "supervisor_number", "+33 6 99 88 77 66", err, sizeof err));
+	assert_string_equal(s.supervisor_number, "0033699887766"); /* the form OVH uses */
+	assert_true(settings_set(&s, "supervisor_number", "0699887766", err, sizeof err));
+	assert_string_equal(s.supervisor_number, "0033699887766");
+	assert_false(settings_set(&s, "supervisor_number", "06-99", err, sizeof err));
 	assert_true(settings_set(&s, "hold_s", "2", err, sizeof err));
 	assert_int_equal(s.hold_s, 2);
 	assert_false(settings_set(&s, "hold_s", "0", err, sizeof err));

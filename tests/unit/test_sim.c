@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "model.h"
+#include "model_impl.h"
 #include "settings.h"
 #include "sim.h"
 #include "stats.h"

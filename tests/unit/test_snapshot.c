@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "ingest.h"
-#include "model.h"
+#include "model_impl.h"
 #include "redact.h"
 #include "settings.h"
 #include "snapshot.h"

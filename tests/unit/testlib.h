@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "ingest.h"
-#include "model.h"
+#include "model_impl.h"
 #include "settings.h"
 
 #define T0    INT64_C(1764151200) /* 2025-11-26 10:00:00 UTC */
