@@ -279,7 +279,7 @@ typedef void model_observer_fn(void *ctx, const struct model_state *st, const st
                                struct hook_status *hooks);
 void model_set_observer(struct model *m, model_observer_fn *fn, void *ctx);
 /* Forget the observer if it is still ctx's. */
-void model_clear_observer(struct model *m, void *ctx);
+void model_clear_observer(struct model *m, const void *ctx);
 
 /* Told (lock held) when "today" is about to move on, before its counters are reset: a report
  * reads each day there. */

@@ -70,6 +70,41 @@ struct model_index {
 
 /* ---- small helpers ---- */
 
+/* Everything changed (a new day, a reset): a reader copies the whole state at its next view. */
+static void changed_all(struct model *m)
+{
+	m->changed_lines.n = m->changed_queues.n = 0;
+	m->changed_lines.base_gen = m->changed_queues.base_gen = m->generation + 1;
+}
+
+/* The line or queue at pos changed: it is copied again by the next view of each reader. A long
+ * log starts again, and a reader that had not caught up copies everything once. */
+static void log_change(struct model *m, struct change_log *log, size_t pos, size_t count)
+{
+	uint64_t gen = m->generation + 1; /* published by the next model_unlock() */
+	if (log->n && log->items[log->n - 1].pos == pos && log->items[log->n - 1].gen == gen)
+		return;
+	size_t limit = count / 4 > 4096 ? count / 4 : 4096;
+	if (log->n >= limit ||
+	    !array_grow((void **)&log->items, &log->cap, log->n + 1, sizeof *log->items)) {
+		log->n = 0;
+		log->base_gen = gen;
+		return;
+	}
+	log->items[log->n++] = (struct change){(uint32_t)pos, gen};
+}
+
+static void line_changed(struct model *m, const struct line *l)
+{
+	log_change(m, &m->changed_lines, (size_t)(l - m->st.lines), m->st.nlines);
+}
+
+static void queue_changed(struct model *m, size_t pos)
+{
+	log_change(m, &m->changed_queues, pos, m->st.nqueues);
+	alerts_memo_touch(m->memo, pos); /* judged again at the next evaluation */
+}
+
 static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -287,6 +322,8 @@ void model_done(struct model *m)
 		free(m->index->dedup.gen[1]);
 		free(m->index);
 	}
+	free(m->changed_lines.items);
+	free(m->changed_queues.items);
 	alerts_memo_free(m->memo);
 	state_free(&m->st);
 	pthread_mutex_destroy(&m->lock);
@@ -376,6 +413,7 @@ void model_reset_today(struct model *m)
 		}
 	}
 	alerts_memo_all(m->memo);
+	changed_all(m);
 	m->dirty = true;
 }
 
@@ -522,6 +560,7 @@ static struct line *line_get(struct model *m, const struct event *ev)
 		st->lines[pos].simultaneous = -1;
 	}
 	struct line *l = &st->lines[pos];
+	line_changed(m, l);
 	if (ev->description[0])
 		text_copy(l->description, sizeof l->description, ev->description);
 	if (ev->type[0])
@@ -719,7 +758,7 @@ static struct queue *queue_get(struct model *m, const struct event *ev)
 		st->queues[pos].count = -1;
 	}
 	struct queue *q = &st->queues[pos];
-	alerts_memo_touch(m->memo, (size_t)pos); /* judged again at the next evaluation */
+	queue_changed(m, (size_t)pos);
 	if (ev->description[0])
 		text_copy(q->description, sizeof q->description, ev->description);
 	if (ev->type[0])
@@ -1233,6 +1272,7 @@ static bool tick_call(struct model *m, const struct watch *w, struct call *c, in
 {
 	struct model_state *st = &m->st;
 	struct line *l = &st->lines[c->line];
+	line_changed(m, l);
 	if (now_ns - c->last_ns > (int64_t)m->set.expiry_s * NS_PER_S) {
 		st->counters.expired++;
 		call_end(m, l, c, false);
@@ -1258,7 +1298,7 @@ static void tick_member(struct model *m, const struct watch *w, int64_t now_ns)
 		if (now_ns - mb->last_ns > (int64_t)m->set.expiry_s * NS_PER_S) {
 			m->st.counters.expired++;
 			member_remove(m, q, mb);
-			alerts_memo_touch(m->memo, w->queue);
+			queue_changed(m, w->queue);
 			m->dirty = true;
 			return; /* the map changed: the probe is over */
 		}
@@ -1283,7 +1323,7 @@ static void tick_agent(struct model *m, const struct watch *w, int64_t now_ns)
 		qx->agent_watched[pos] = false;
 		if (a->on_call) {
 			a->on_call = false;
-			alerts_memo_touch(m->memo, w->queue);
+			queue_changed(m, w->queue);
 			m->dirty = true;
 		}
 	}
@@ -1333,6 +1373,7 @@ static void tick_sweep(struct model *m, int64_t now_ns)
 	ix->watch_lost = false;
 	ix->nwatch = 0;
 	alerts_memo_all(m->memo);
+	changed_all(m);
 	for (size_t i = 0; i < st->ncalls;) {
 		struct call *c = &st->calls[i];
 		struct line *l = &st->lines[c->line];
@@ -1416,8 +1457,12 @@ void model_tick(struct model *m, int64_t now_ns)
 	if (now_ns / NS_PER_S / 60 != m->index->waiting_minute) {
 		/* a new minute of the sparklines, for queues that had no event in it */
 		m->index->waiting_minute = now_ns / NS_PER_S / 60;
-		for (size_t i = 0; i < m->st.nqueues; i++)
+		for (size_t i = 0; i < m->st.nqueues; i++) {
 			note_waiting(&m->st.queues[i], now_ns / NS_PER_S);
+			log_change(m, &m->changed_queues, i, m->st.nqueues);
+		}
+		if (m->st.nqueues)
+			m->dirty = true; /* the sparklines move on, events or not */
 	}
 	if (m->index->watch_lost)
 		tick_sweep(m, now_ns);
@@ -1436,36 +1481,80 @@ int64_t state_now_ns(const struct model_state *st)
 /* ---- readers ---- */
 
 /* Copy src's queues into dst, reusing dst's member and agent arrays. */
-static bool copy_queues(struct model_state *dst, const struct model_state *src)
+/* Deep copy of one queue into d, reusing d's arrays. */
+static bool copy_queue(struct queue *d, const struct queue *s)
 {
-	size_t had = dst->cap_queues;
+	struct member *members = d->members;
+	struct agent *agents = d->agents;
+	struct day_series day = d->day;
+	size_t cap_members = d->cap_members, cap_agents = d->cap_agents;
+	*d = *s;
+	d->members = members, d->cap_members = cap_members;
+	d->agents = agents, d->cap_agents = cap_agents;
+	d->day = day;
+	if (!series_copy(&d->day, &s->day) ||
+	    !array_grow((void **)&d->members, &d->cap_members, s->nmembers, sizeof *s->members) ||
+	    !array_grow((void **)&d->agents, &d->cap_agents, s->nagents, sizeof *s->agents)) {
+		d->nmembers = d->nagents = 0;
+		return false;
+	}
+	if (s->nmembers)
+		memcpy(d->members, s->members, s->nmembers * sizeof *s->members);
+	if (s->nagents)
+		memcpy(d->agents, s->agents, s->nagents * sizeof *s->agents);
+	return true;
+}
+
+/* The first entry of a log published after generation seen. */
+static size_t first_after(const struct change_log *log, uint64_t seen)
+{
+	size_t lo = 0, hi = log->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (log->items[mid].gen <= seen)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The queues into dst, which held had of them as of generation seen: those the log says changed
+ * since and the new ones, or all of them (full). */
+static bool copy_queues(struct model_state *dst, const struct model_state *src, size_t had,
+                        const struct change_log *log, uint64_t seen, bool full)
+{
+	size_t cap_was = dst->cap_queues;
 	if (!array_grow((void **)&dst->queues, &dst->cap_queues, src->nqueues, sizeof *dst->queues))
 		return false;
-	if (dst->cap_queues > had)
-		memset(dst->queues + had, 0, (dst->cap_queues - had) * sizeof *dst->queues);
-	for (size_t i = 0; i < src->nqueues; i++) {
-		struct queue *d = &dst->queues[i];
-		const struct queue *s = &src->queues[i];
-		struct member *members = d->members;
-		struct agent *agents = d->agents;
-		struct day_series day = d->day;
-		size_t cap_members = d->cap_members, cap_agents = d->cap_agents;
-		*d = *s;
-		d->members = members, d->cap_members = cap_members;
-		d->agents = agents, d->cap_agents = cap_agents;
-		d->day = day;
-		if (!series_copy(&d->day, &s->day) ||
-		    !array_grow((void **)&d->members, &d->cap_members, s->nmembers,
-		                sizeof *s->members) ||
-		    !array_grow((void **)&d->agents, &d->cap_agents, s->nagents,
-		                sizeof *s->agents)) {
-			d->nmembers = d->nagents = 0;
+	if (dst->cap_queues > cap_was)
+		memset(dst->queues + cap_was, 0, (dst->cap_queues - cap_was) * sizeof *dst->queues);
+	size_t from = full ? 0 : had;
+	for (size_t i = from; i < src->nqueues; i++)
+		if (!copy_queue(&dst->queues[i], &src->queues[i]))
 			return false;
-		}
-		if (s->nmembers)
-			memcpy(d->members, s->members, s->nmembers * sizeof *s->members);
-		if (s->nagents)
-			memcpy(d->agents, s->agents, s->nagents * sizeof *s->agents);
+	for (size_t k = full ? log->n : first_after(log, seen); k < log->n; k++) {
+		uint32_t p = log->items[k].pos;
+		if (p < from && !copy_queue(&dst->queues[p], &src->queues[p]))
+			return false;
+	}
+	return true;
+}
+
+/* The lines into dst, as copy_queues() does for the queues. */
+static bool copy_lines(struct model_state *dst, const struct model_state *src, size_t had,
+                       const struct change_log *log, uint64_t seen, bool full)
+{
+	if (!array_grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines))
+		return false;
+	size_t from = full ? 0 : had;
+	if (src->nlines > from)
+		memcpy(dst->lines + from, src->lines + from,
+		       (src->nlines - from) * sizeof *src->lines);
+	for (size_t k = full ? log->n : first_after(log, seen); k < log->n; k++) {
+		uint32_t p = log->items[k].pos;
+		if (p < from)
+			dst->lines[p] = src->lines[p];
 	}
 	return true;
 }
@@ -1478,6 +1567,12 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 		return false;
 	}
 	const struct model_state *src = &m->st;
+	/* a reader a generation behind copies what changed since; one that never looked, or fell
+	 * behind a log that started again, copies everything */
+	bool full_lines = *seen == 0 || *seen > m->generation || *seen < m->changed_lines.base_gen;
+	bool full_queues =
+	    *seen == 0 || *seen > m->generation || *seen < m->changed_queues.base_gen;
+	size_t had_lines = dst->nlines, had_queues = dst->nqueues;
 	struct line *lines = dst->lines;
 	struct call *calls = dst->calls;
 	struct queue *queues = dst->queues;
@@ -1491,13 +1586,12 @@ bool model_view(struct model *m, struct model_state *dst, uint64_t *seen)
 	dst->alerts = alerts;
 	dst->callbacks = callbacks;
 	bool ok =
-	    array_grow((void **)&dst->lines, &dst->cap_lines, src->nlines, sizeof *src->lines) &&
+	    copy_lines(dst, src, had_lines, &m->changed_lines, *seen, full_lines) &&
 	    alerts_copy(&dst->alerts, &src->alerts) &&
 	    array_grow((void **)&dst->calls, &dst->cap_calls, src->ncalls, sizeof *src->calls) &&
-	    copy_queues(dst, src) && callbacks_copy(&dst->callbacks, &src->callbacks);
+	    copy_queues(dst, src, had_queues, &m->changed_queues, *seen, full_queues) &&
+	    callbacks_copy(&dst->callbacks, &src->callbacks);
 	if (ok) {
-		if (src->nlines)
-			memcpy(dst->lines, src->lines, src->nlines * sizeof *src->lines);
 		if (src->ncalls)
 			memcpy(dst->calls, src->calls, src->ncalls * sizeof *src->calls);
 		*seen = m->generation;

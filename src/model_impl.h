@@ -17,6 +17,17 @@
 
 struct model_index; /* private: number -> position maps, duplicate filter */
 
+/* Positions of lines or queues changed, with the generation that publishes each change, so that
+ * model_view() copies only what changed since the reader's generation. */
+struct change_log {
+	struct change {
+		uint32_t pos;
+		uint64_t gen;
+	} * items;
+	size_t n, cap;
+	uint64_t base_gen; /* a reader whose view is older than this copies everything */
+};
+
 struct model {
 	pthread_mutex_t lock;
 	uint64_t generation;
@@ -24,8 +35,9 @@ struct model {
 	struct model_state st;
 	struct settings set;
 	struct model_index *index;
-	bool alerts_due;           /* time moved (a tick): evaluate the alerts at unlock */
-	struct alert_memo *memo;   /* what the alerts judge again (alerts.h) */
+	bool alerts_due;         /* time moved (a tick): evaluate the alerts at unlock */
+	struct alert_memo *memo; /* what the alerts judge again (alerts.h) */
+	struct change_log changed_lines, changed_queues;
 	bool alerts_full;          /* judge every queue each time (the tests' reference) */
 	alert_hook_fn *alert_hook; /* told of each alert raised, changed or cleared; may be NULL */
 	bool alerts_off;           /* no alert list kept (a report reads the day, not the alerts) */

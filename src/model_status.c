@@ -56,7 +56,7 @@ void model_set_observer(struct model *m, model_observer_fn *fn, void *ctx)
 	model_unlock(m);
 }
 
-void model_clear_observer(struct model *m, void *ctx)
+void model_clear_observer(struct model *m, const void *ctx)
 {
 	model_lock(m);
 	if (m->observer_ctx == ctx) {
