@@ -204,10 +204,11 @@ def bench_ingest(a, day):
     n = float(full["events"])
     eps = float(full["events_per_s"])
     jq_eps = n / jq_s
-    row(1, "ingest parse+apply+journal, events/s", "%.0f" % eps, ">= 10x jq",
-        eps >= 10 * jq_eps, "jq -c .: %.0f/s (x%.1f)" % (jq_eps, eps / jq_eps))
+    # issue #13: the floor is the chosen JSON library's parse; jq's pace is information only
+    row(1, "ingest parse+apply+journal, events/s", "%.0f" % eps, "", None,
+        "jq -c .: %.0f/s (x%.1f, information)" % (jq_eps, eps / jq_eps))
     ratio = float(full["seconds"]) / float(cjson["seconds"])
-    row(1, "  time vs cJSON parse alone", "x%.2f" % ratio, "<= x1.5", ratio <= 1.5,
+    row(1, "  time vs cJSON parse alone", "x%.2f" % ratio, "<= x1.3", ratio <= 1.3,
         "cJSON: %.0f/s" % float(cjson["events_per_s"]))
     row(1, "  time vs cJSON parse alone, in ingest's arena", "x%.2f" % (
         float(full["seconds"]) / float(cjson_arena["seconds"])), "", None,
@@ -307,13 +308,17 @@ def bench_report(a, day):
     for what, args in (("by queue, CSV", ["--format", "csv"]),
                        ("by interval, text and chart", ["--by", "interval"])):
         argv = [a.bin, "report", *args, day]
-        times = []
+        times, cpus = [], []
         for _ in range(3):
-            t0 = time.monotonic()
+            r0, t0 = os.times(), time.monotonic()
             subprocess.run(argv, check=True, env=env_for(a.work), stdout=subprocess.DEVNULL)
             times.append(time.monotonic() - t0)
+            r1 = os.times()
+            cpus.append(r1.children_user + r1.children_system - r0.children_user -
+                        r0.children_system)
         best = min(times)
-        row(11, "report of 1M events, %s (best of 3)" % what, "%.2f s" % best, "< 3 s", best < 3)
+        row(11, "report of 1M events, %s (best of 3)" % what, "%.2f s" % best, "< 3 s", best < 3,
+            "CPU %.2f s (its lines parsed on two threads)" % cpus[times.index(best)])
     # instructions do not depend on the machine's load: the marginal cost of an event
     n = a.callgrind_events
     small, large = head(day, n, a.work), head(day, 2 * n, a.work)

@@ -18,6 +18,9 @@ void redact_register(const char *secret);
  * padded with '*' to keep the length. Returns true if anything was replaced. */
 bool redact_text(char *buf, size_t len);
 
+/* Is any secret registered? Without one, redact_text() changes nothing. */
+bool redact_any(void);
+
 /* Overwrite a buffer that held a secret, in a way the compiler may not drop. */
 void secret_wipe(void *p, size_t n);
 

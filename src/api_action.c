@@ -1,11 +1,11 @@
 /* api_action.c: the supervisor's actions in words, in JSON and in the journal. */
-#define _GNU_SOURCE /* memmem */
 #include "api_action.h"
 
 #include <cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "bytescan.h"
 #include "text.h"
 
 #define JOURNAL_KEY "\"ctiboard\":\"action\""
@@ -171,5 +171,5 @@ char *api_action_journal_line(const struct api_action_result *r)
 
 bool api_action_is_journal_line(const char *line, size_t len)
 {
-	return memmem(line, len, JOURNAL_KEY, sizeof JOURNAL_KEY - 1) != NULL;
+	return bytes_find(line, len, JOURNAL_KEY, sizeof JOURNAL_KEY - 1, 4) != NULL; /* its 'b' */
 }

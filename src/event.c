@@ -28,8 +28,9 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 enum event_kind event_kind_from_name(const char *name)
 {
 	/* names are matched ignoring case, like the keys */
+	char first = (char)(name[0] | 0x20); /* a name's first letter, in lower case */
 	for (int k = 1; k < EV_KIND_COUNT; k++)
-		if (strcasecmp(name, kind_names[k]) == 0)
+		if (kind_names[k][0] == first && strcasecmp(name, kind_names[k]) == 0)
 			return (enum event_kind)k;
 	/* the other spellings seen in the wild */
 	if (strcasecmp(name, "member-count") == 0)

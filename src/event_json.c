@@ -2,9 +2,12 @@
  */
 #include "event_json.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "bytescan.h"
 #include "redact.h"
 #include "text.h"
 
@@ -85,25 +88,62 @@ static const struct key data_keys[D_KEYS] = {
  * only, and a letter's two cases differ by the 0x20 bit alone, so one OR folds both sides. */
 static bool same_key(const char *a, const char *name, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((a[i] | 0x20) != (name[i] | 0x20))
+	const uint64_t fold = BYTES_ONES * 0x20;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if ((a[i] | 0x20) != (name[i] | 0x20))
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) /* a word at a time, the last one ending at n */
+		if ((word_at(a + i) | fold) != (word_at(name + i) | fold))
 			return false;
-	return true;
+	return (word_at(a + n - 8) | fold) == (word_at(name + n - 8) | fold);
 }
 
-/* found[k] = the first child of obj named keys[k] (any case), or NULL. obj may be NULL. */
-static void find_keys(const cJSON *obj, const struct key *keys, size_t nkeys, const cJSON **found)
+#define KEY_LEN_MAX 31 /* longer than every name of the tables */
+
+/* A table of keys and, for each length, the set of its keys that long (bit k for keys[k]),
+ * so that a child is compared only with the names of its length. */
+struct key_table {
+	const struct key *keys;
+	size_t nkeys;
+	uint32_t by_len[KEY_LEN_MAX + 1];
+};
+
+static struct key_table top_table = {top_keys, T_KEYS, {0}};
+static struct key_table details_table = {details_keys, E_KEYS, {0}};
+static struct key_table data_table = {data_keys, D_KEYS, {0}};
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+_Static_assert(T_KEYS <= 32 && E_KEYS <= 32 && D_KEYS <= 32, "a key set fits in by_len's bits");
+
+static void index_table(struct key_table *t)
 {
-	for (size_t k = 0; k < nkeys; k++)
+	for (size_t k = 0; k < t->nkeys; k++)
+		t->by_len[t->keys[k].len] |= UINT32_C(1) << k;
+}
+
+static void index_tables(void)
+{
+	index_table(&top_table);
+	index_table(&details_table);
+	index_table(&data_table);
+}
+
+/* found[k] = the first child of obj named t->keys[k] (any case), or NULL. obj may be NULL. */
+static void find_keys(const cJSON *obj, const struct key_table *t, const cJSON **found)
+{
+	for (size_t k = 0; k < t->nkeys; k++)
 		found[k] = NULL;
 	for (const cJSON *it = obj ? obj->child : NULL; it; it = it->next) {
 		if (!it->string)
 			continue;
 		size_t n = strlen(it->string);
-		char first = (char)(it->string[0] | 0x20); /* a letter in lower case */
-		for (size_t k = 0; k < nkeys; k++) {
-			if (keys[k].len == n && (keys[k].name[0] | 0x20) == first &&
-			    same_key(it->string, keys[k].name, n)) {
+		if (n > KEY_LEN_MAX)
+			continue;
+		for (uint32_t set = t->by_len[n]; set; set &= set - 1) {
+			unsigned k = (unsigned)__builtin_ctz(set);
+			if (same_key(it->string, t->keys[k].name, n)) {
 				if (!found[k])
 					found[k] = it;
 				break;
@@ -132,6 +172,10 @@ static void copy_redacted(char *dst, size_t size, const char *src)
 {
 	char tmp[ID_MAX + TEXT_MAX + 64];
 	size_t take = strnlen(src, size - 1 + 64 < sizeof tmp ? size - 1 + 64 : sizeof tmp);
+	if (!redact_any()) { /* nothing to redact (a report, a replay): no copy to make */
+		text_sanitize(dst, size, src, take);
+		return;
+	}
 	memcpy(tmp, src, take);
 	redact_text(tmp, take);
 	text_sanitize(dst, size, tmp, take);
@@ -313,7 +357,8 @@ bool event_from_json(const cJSON *obj, int64_t received_ns, struct event *ev, ch
 	err[0] = '\0';
 	if (!cJSON_IsObject(obj))
 		return fail(&r, "event", "not an object");
-	find_keys(obj, top_keys, T_KEYS, t);
+	pthread_once(&tables_once, index_tables);
+	find_keys(obj, &top_table, t);
 	const cJSON *kind = t[T_EVENT];
 	if (!cJSON_IsString(kind) || kind->valuestring[0] == '\0')
 		return fail(&r, "Event", "missing");
@@ -326,8 +371,8 @@ bool event_from_json(const cJSON *obj, int64_t received_ns, struct event *ev, ch
 		return fail(&r, "Data", "expected an object");
 	if (details && !cJSON_IsObject(details) && !cJSON_IsNull(details))
 		return fail(&r, "Details", "expected an object");
-	find_keys(details, details_keys, E_KEYS, e);
-	find_keys(data, data_keys, D_KEYS, d);
+	find_keys(details, &details_table, e);
+	find_keys(data, &data_table, d);
 
 	if (!read_text(&r, t[T_SERVICE], "Service", service, sizeof service) ||
 	    !read_number(&r, t[T_RESSOURCE], "Ressource", ev->resource, sizeof ev->resource) ||

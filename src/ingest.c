@@ -112,17 +112,10 @@ void ingest_parse(const char *body, size_t len, int64_t received_ns,
 	for_each_event(body, len, received_ns, parse_one, &p, res);
 }
 
-struct batch {
-	struct event *events;
-	size_t n, cap;
-	struct journal *journal;
-	bool failed; /* out of memory: apply nothing rather than part of the batch */
-};
-
-/* Journal one good event (its parsed item, printed as it is), and keep it for the batch. */
+/* Journal one good event (its parsed item, printed as it is), and keep it in the list. */
 static void collect(const cJSON *item, const struct event *ev, void *ctx)
 {
-	struct batch *b = ctx;
+	struct event_list *b = ctx;
 	if (b->failed)
 		return;
 	if (b->n == b->cap) {
@@ -139,20 +132,25 @@ static void collect(const cJSON *item, const struct event *ev, void *ctx)
 	b->events[b->n++] = *ev;
 }
 
-void ingest_body(struct model *m, struct journal *j, const char *body, size_t len,
-                 int64_t received_ns, struct ingest_result *res)
+void ingest_parse_events(struct event_list *list, const char *body, size_t len, int64_t received_ns,
+                         struct ingest_result *res)
 {
-	struct batch b = {NULL, 0, 0, j, false};
-	for_each_event(body, len, received_ns, collect, &b, res);
-	if (b.failed) {
-		res->malformed += (int)b.n;
+	size_t start = list->n;
+	list->failed = false;
+	for_each_event(body, len, received_ns, collect, list, res);
+	if (list->failed) { /* out of memory: apply nothing rather than part of the body */
+		res->malformed += (int)(list->n - start);
 		note_error(res, "out of memory");
-		b.n = 0;
+		list->n = start;
 	}
+}
+
+void ingest_apply(struct model *m, const struct event *events, size_t n, struct ingest_result *res)
+{
 	model_lock(m);
 	model_count_malformed(m, (uint64_t)res->malformed);
-	for (size_t i = 0; i < b.n; i++) {
-		switch (model_apply(m, &b.events[i])) {
+	for (size_t i = 0; i < n; i++) {
+		switch (model_apply(m, &events[i])) {
 		case APPLY_OK:
 		case APPLY_IGNORED: res->applied++; break;
 		case APPLY_DUPLICATE: res->duplicates++; break;
@@ -161,5 +159,13 @@ void ingest_body(struct model *m, struct journal *j, const char *body, size_t le
 		}
 	}
 	model_unlock(m);
-	free(b.events);
+}
+
+void ingest_body(struct model *m, struct journal *j, const char *body, size_t len,
+                 int64_t received_ns, struct ingest_result *res)
+{
+	struct event_list list = {.journal = j};
+	ingest_parse_events(&list, body, len, received_ns, res);
+	ingest_apply(m, list.events, list.n, res);
+	free(list.events);
 }

@@ -35,6 +35,22 @@ struct ingest_result {
 void ingest_body(struct model *m, struct journal *j, const char *body, size_t len,
                  int64_t received_ns, struct ingest_result *res);
 
+/* Events parsed and not yet applied: a growing array, of one body or of many. */
+struct event_list {
+	struct event *events;
+	size_t n, cap;
+	struct journal *journal; /* where each event is journalled as it is parsed; NULL: nowhere */
+	bool failed;             /* out of memory in the last body */
+};
+
+/* The two halves of ingest_body(): parse body, journalling its good events, and append them to
+ * list (res is filled as ingest_body fills it, but for what applying counts); then apply n
+ * events to m, under its lock once, counting res's malformed events and the outcomes. A parse
+ * touches no model: bodies may be parsed on other threads, and applied in their order. */
+void ingest_parse_events(struct event_list *list, const char *body, size_t len, int64_t received_ns,
+                         struct ingest_result *res);
+void ingest_apply(struct model *m, const struct event *events, size_t n, struct ingest_result *res);
+
 /* Parse body into events without applying them: calls fn for each event parsed (for tests,
  * fuzzing and the benchmark's parse-only figure). Returns like ingest_body. */
 void ingest_parse(const char *body, size_t len, int64_t received_ns,

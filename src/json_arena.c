@@ -29,13 +29,15 @@
 
 struct chunk {
 	struct chunk *next;
-	size_t size, used;
+	size_t size;
 	alignas(max_align_t) unsigned char data[];
 };
 
-/* A thread's arena: the chunk kept between bodies first, then those a large body added. */
+/* A thread's arena: the chunk kept between bodies first, then those a large body added; the
+ * free room of the newest is [free, end). */
 struct arena {
 	struct chunk *chunks;
+	unsigned char *free, *end;
 	bool active;
 };
 
@@ -67,14 +69,15 @@ __attribute__((noinline)) static void *arena_alloc_slow(size_t size, size_t want
 	if (!c)
 		return NULL;
 	c->size = data;
-	c->used = size;
+	arena.free = c->data + size;
+	arena.end = c->data + data;
 	ASAN_POISON_MEMORY_REGION(c->data, data);
 	ASAN_UNPOISON_MEMORY_REGION(c->data, want);
 	if (!arena.chunks) { /* the kept chunk: its thread's exit frees it */
 		c->next = NULL;
 		arena.chunks = c;
 		pthread_setspecific(exit_key, c);
-	} else { /* after the kept one, so that the newest is tried first */
+	} else { /* after the kept one */
 		c->next = arena.chunks->next;
 		arena.chunks->next = c;
 	}
@@ -88,13 +91,10 @@ static void *hook_malloc(size_t size)
 	if (size > SIZE_MAX / 2)
 		return NULL;
 	size_t want = size;
-	size = (size ? (size + ALIGN - 1) & ~(ALIGN - 1) : ALIGN) + REDZONE;
-	struct chunk *c = arena.chunks;
-	if (c && c->next) /* a large body: the newest chunk has the room */
-		c = c->next;
-	if (c && c->size - c->used >= size) {
-		void *p = c->data + c->used;
-		c->used += size;
+	size = ((size + (size == 0) + ALIGN - 1) & ~(ALIGN - 1)) + REDZONE;
+	unsigned char *p = arena.free;
+	if ((uintptr_t)arena.end - (uintptr_t)p >= size) { /* both NULL before the first chunk */
+		arena.free = p + size;
 		ASAN_UNPOISON_MEMORY_REGION(p, want);
 		return p;
 	}
@@ -142,7 +142,8 @@ void json_arena_end(void)
 		return;
 	free_chunks(arena.chunks->next); /* a large body's chunks are not kept */
 	arena.chunks->next = NULL;
-	arena.chunks->used = 0;
+	arena.free = arena.chunks->data;
+	arena.end = arena.chunks->data + arena.chunks->size;
 	ASAN_POISON_MEMORY_REGION(arena.chunks->data, arena.chunks->size);
 }
 
@@ -152,5 +153,6 @@ void json_arena_release(void)
 	arena.active = false;
 	free_chunks(arena.chunks);
 	arena.chunks = NULL;
+	arena.free = arena.end = NULL;
 	pthread_setspecific(exit_key, NULL);
 }

@@ -63,6 +63,11 @@ bool redact_text(char *buf, size_t len)
 	return changed;
 }
 
+bool redact_any(void)
+{
+	return nsecrets > 0;
+}
+
 void secret_wipe(void *p, size_t n)
 {
 	explicit_bzero(p, n); /* a memset the compiler may not drop; word at a time */

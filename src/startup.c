@@ -32,7 +32,6 @@ struct startup {
 	char dir[SETTINGS_PATH_MAX];
 	char files[FILES_MAX][SETTINGS_PATH_MAX + 32];
 	int nfiles;
-	bool whole_lines; /* the journal is being written: leave a line not ended yet for later */
 };
 
 /* A warning of the replay: in the model's header and log; on stderr too when no screen. */
@@ -89,7 +88,7 @@ static int64_t replay_file(struct startup *s, const char *path, uint64_t offset)
 {
 	char err[512];
 	struct replay_result res;
-	if (!journal_replay_from(s->model, path, offset, s->whole_lines, &s->stop, false, &res, err,
+	if (!journal_replay_from(s->model, path, offset, false, &s->stop, false, &res, err,
 	                         sizeof err)) {
 		warn(s, "%s", err);
 		return -1;

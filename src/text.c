@@ -5,6 +5,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "bytescan.h"
+
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
 /* Length of the valid UTF-8 sequence at s (n bytes available) and its code point, or 0. */
@@ -46,12 +48,33 @@ static int is_unsafe(unsigned cp)
 	       cp == 0x2029 || cp == 0xFEFF;
 }
 
+/* Are the 8 bytes of w printable ASCII: none below 0x20, none 0x7F or above? (Adding 1 to
+ * bytes below 0x80 carries into no other byte.) */
+static bool word_printable(uint64_t w)
+{
+	return !word_has_below(w, 0x20) && !((w | (w + BYTES_ONES)) & BYTES_HIGHS);
+}
+
+/* Are the n >= 8 bytes at s printable ASCII? Tested a word at a time, the last ending at n. */
+static bool all_printable(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i + 8 < n; i += 8)
+		if (!word_printable(word_at(s + i)))
+			return false;
+	return word_printable(word_at(s + n - 8));
+}
+
 size_t text_sanitize(char *dst, size_t dstsize, const char *src, size_t srclen)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t out = 0, i = 0;
 	if (dstsize == 0)
 		return 0;
+	if (srclen >= 8 && srclen < dstsize && all_printable(s, srclen)) { /* copied as it is */
+		memcpy(dst, src, srclen);
+		dst[srclen] = '\0';
+		return srclen;
+	}
 	while (i < srclen && s[i]) {
 		if (s[i] >= 0x20 && s[i] < 0x7F) { /* printable ASCII, the common case */
 			if (out + 1 >= dstsize)
@@ -153,6 +176,14 @@ void text_join(char *dst, size_t dstsize, const char *prefix, const char *s)
 
 void phone_normalize(char *dst, size_t dstsize, const char *src)
 {
+	size_t n = 0;
+	while (src[n] >= '0' && src[n] <= '9')
+		n++;
+	/* digits only (the common case), and not a national number: kept as they are */
+	if (!src[n] && n > 0 && n < 64 && !(n == 10 && src[0] == '0' && src[1] != '0')) {
+		text_join(dst, dstsize, "", src);
+		return;
+	}
 	char digits[64];
 	size_t nd = 0;
 	bool plus = false, other = false;
@@ -205,12 +236,13 @@ bool parse_int64_digits(const char *s, int64_t *out)
 	int64_t v = 0;
 	if (!s || !*s)
 		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
+	for (int n = 0; s[n]; n++) {
+		if (s[n] < '0' || s[n] > '9')
 			return false;
-		if (v > (INT64_MAX - (*s - '0')) / 10)
+		/* 18 digits cannot overflow: the test is for those past them */
+		if (n >= 18 && v > (INT64_MAX - (s[n] - '0')) / 10)
 			return false;
-		v = v * 10 + (*s - '0');
+		v = v * 10 + (s[n] - '0');
 	}
 	*out = v;
 	return true;

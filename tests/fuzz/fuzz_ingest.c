@@ -5,7 +5,8 @@
  * hang up, queue joins and leaves). After the bodies, the model is ticked past every expiry,
  * copied for a reader, summarised by the statistics and rendered as a snapshot: every string
  * that survived ingest goes through the code that prints it. Each body that is JSON is also
- * printed by the journal's printer and by cJSON's: the two must agree byte for byte.
+ * printed by the journal's printer and by cJSON's: the two must agree byte for byte; and its
+ * big integers quoted by the pre-pass and by its byte-wise reference: the same.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include <cJSON.h>
 
 #include "ingest.h"
+#include "json_bigint.h"
 #include "jsonbuf.h"
 #include "model_impl.h" /* a tool of the core: it sets the model up itself */
 #include "settings.h"
@@ -52,6 +54,18 @@ static void read_like_a_reader(struct model *m)
 	state_free(&view);
 }
 
+/* The big-integer pre-pass quotes what its byte-wise reference quotes; abort if not. */
+static void quote_both_ways(const char *text, size_t len)
+{
+	size_t n1, n2;
+	char *fast = json_quote_big_integers(text, len, &n1);
+	char *bytes = json_quote_big_integers_bytewise(text, len, &n2);
+	if (fast && bytes && (n1 != n2 || memcmp(fast, bytes, n1 + 1) != 0))
+		abort();
+	free(fast);
+	free(bytes);
+}
+
 /* The journal's printer and cJSON's print the same bytes; abort (a finding) if not. */
 static void print_both_ways(const char *text, size_t len)
 {
@@ -86,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ingest_result res;
 		ingest_body(&m, NULL, p, len, received, &res);
 		print_both_ways(p, len);
+		quote_both_ways(p, len);
 		received += NS_PER_S;
 		p += len + (nl ? 1 : 0);
 	}

@@ -1,6 +1,8 @@
 /* Parsing bodies: every shape, every kind, big integers, bad input. */
 #include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json_bigint.h"
 #include "testlib.h"
@@ -313,6 +315,43 @@ static void test_big_integers_are_quoted_outside_strings_only(void **state)
 	assert_int_equal(s.n, 1);
 }
 
+/* The pre-pass looks at words of digits only when the text has no backslash: it must quote
+ * what the scan of every byte quotes, whatever the alignment of a run, the quotes before it,
+ * the signs, points and exponents around it, or the number of big integers in a text. */
+static void test_big_integers_found_by_words_as_by_bytes(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "\"01234567899999.eE-+ ,:[]{}a";
+	char text[256];
+	uint32_t seed = 1;
+	for (int round = 0; round < 200000; round++) {
+		size_t len = (size_t)(round % 200);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 8) % 100;
+			text[i] = r < 85 ? (char)('0' + (seed >> 20) % 10)
+			                 : alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		size_t n1, n2;
+		char *fast = json_quote_big_integers(text, len, &n1);
+		char *bytes = json_quote_big_integers_bytewise(text, len, &n2);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(fast, bytes, n1 + 1);
+		free(fast);
+		free(bytes);
+	}
+	/* more big integers than the word scan notes: all quoted still */
+	char many[2048] = "[";
+	for (int i = 0; i < 40; i++)
+		strcat(many, i ? ",12345678901234567" : "12345678901234567");
+	strcat(many, "]");
+	size_t n;
+	char *out = json_quote_big_integers(many, strlen(many), &n);
+	assert_int_equal(n, strlen(many) + 80);
+	assert_non_null(strstr(out, ",\"12345678901234567\"]"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +366,7 @@ int main(void)
 	    cmocka_unit_test(test_parsing_is_the_same_with_a_decimal_comma_locale),
 	    cmocka_unit_test(test_hostile_strings_are_sanitised_at_ingest),
 	    cmocka_unit_test(test_big_integers_are_quoted_outside_strings_only),
+	    cmocka_unit_test(test_big_integers_found_by_words_as_by_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -950,6 +950,74 @@ static void test_replay_reports_bad_lines(void **state)
 	free_model(m);
 }
 
+/* A replay as fast as it goes parses batches of lines on two threads: it must come to what
+ * the paced replay (line by line, on one thread) comes to, over several batches, with bad
+ * lines, blank lines, a reset, an action and an agent's status among them, each told with its
+ * line number. */
+static void test_replay_in_batches_is_the_replay_line_by_line(void **state)
+{
+	(void)state;
+	char path[512], ev[2048], err[256];
+	snprintf(path, sizeof(path), "%s/batches.jsonl", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	int lines = 0, bad_at = 0;
+	for (int i = 0; i < 400; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "c%d", i);
+		fprintf(f, "%s\n", line_event(ev, sizeof(ev), "start_ringing", id, 10 * i));
+		fprintf(f, "%s\n", line_event(ev, sizeof(ev), "start_calling", id, 10 * i + 1));
+		fprintf(f, "%s\n", line_event(ev, sizeof(ev), "end_calling", id, 10 * i + 5));
+		lines += 3;
+		if (i == 85) { /* the first batch ends in the middle of these */
+			fprintf(f, "\n  \n");
+			lines += 2;
+		} else if (i == 100) {
+			fprintf(f, "not json\n");
+			bad_at = ++lines;
+		} else if (i == 200) {
+			fprintf(f, "{\"ctiboard\":\"reset_today\",\"Received\":%lld}\n",
+			        (long long)((T0_S + 10 * i + 6) * NS));
+			lines++;
+		} else if (i == 250) {
+			fprintf(f, "{\"ctiboard\":\"action\",\"who\":\"sup\"}\n");
+			lines++;
+		} else if (i == 300) {
+			fprintf(f, "[1]\n");
+			lines++;
+		} else if (i == 350) {
+			fprintf(f, "{\"ctiboard\":\"agent_status\",\"t\":1}\n");
+			lines++;
+		}
+	}
+	fclose(f);
+
+	struct model *fast = new_model(), *paced = new_model();
+	struct replay_result a, b;
+	assert_true(journal_replay(fast, path, 0, NULL, false, &a, err, sizeof(err)));
+	assert_true(journal_replay(paced, path, 1e12, NULL, false, &b, err, sizeof(err)));
+	assert_int_equal(a.lines, lines - 2);
+	assert_int_equal(a.lines, b.lines);
+	assert_int_equal(a.events, b.events);
+	assert_int_equal(a.events, 1200 + 1); /* and the array's one element */
+	assert_int_equal(a.malformed_lines, 2);
+	assert_int_equal(a.malformed_lines, b.malformed_lines);
+	assert_int_equal(a.actions, 1);
+	assert_int_equal(a.actions, b.actions);
+	assert_int_equal(a.agent_statuses, 1);
+	assert_int_equal(a.agent_statuses, b.agent_statuses);
+	assert_string_equal(a.first_error, b.first_error);
+	char want[600];
+	snprintf(want, sizeof(want), "%s:%d: ", path, bad_at);
+	assert_memory_equal(a.first_error, want, strlen(want));
+	assert_same_model(fast, paced);
+	const struct line *l = state_find_line(&fast->st, "0033972101010");
+	assert_non_null(l);
+	assert_int_equal(l->today.answered, 199); /* those after the reset */
+	free_model(paced);
+	free_model(fast);
+}
+
 static void test_replay_missing_file_and_stop(void **state)
 {
 	(void)state;
@@ -969,6 +1037,8 @@ static void test_replay_missing_file_and_stop(void **state)
 	fclose(f);
 	atomic_bool stop = 1;
 	assert_true(journal_replay(m, path, 1.0, &stop, false, &res, err, sizeof(err)));
+	assert_int_equal(res.lines, 0);
+	assert_true(journal_replay(m, path, 0, &stop, false, &res, err, sizeof(err)));
 	assert_int_equal(res.lines, 0);
 	free_model(m);
 }
@@ -995,6 +1065,7 @@ int main(void)
 	    cmocka_unit_test(test_actions_are_journalled_and_counted_by_a_replay),
 	    cmocka_unit_test(test_action_bodies_and_words),
 	    cmocka_unit_test(test_replay_reports_bad_lines),
+	    cmocka_unit_test(test_replay_in_batches_is_the_replay_line_by_line),
 	    cmocka_unit_test(test_replay_missing_file_and_stop),
 	    cmocka_unit_test(test_unwritable_dir_is_retried),
 	    cmocka_unit_test(test_torn_last_line_is_repaired),

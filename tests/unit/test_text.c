@@ -66,6 +66,30 @@ static void test_long_text_is_cut_on_a_character_boundary(void **state)
 	assert_int_equal(strlen(small), 95);
 }
 
+/* Printable ASCII of 8 bytes or more is copied whole when it fits: the same bytes as one at a
+ * time, a control or a DEL anywhere (in the last word too) still neutralised, a cut still at
+ * the size, and the copy still ends at a NUL within srclen. */
+static void test_plain_ascii_is_copied_as_it_is(void **state)
+{
+	(void)state;
+	char out[16];
+	assert_int_equal(text_sanitize(out, sizeof out, "0033972100001", 13), 13);
+	assert_string_equal(out, "0033972100001");
+	assert_int_equal(text_sanitize(out, sizeof out, "abcdefghijklmno", 15),
+	                 15); /* 16 with NUL */
+	assert_string_equal(out, "abcdefghijklmno");
+	assert_int_equal(text_sanitize(out, sizeof out, "abcdefghijklmnop", 16), 15); /* cut */
+	assert_string_equal(out, "abcdefghijklmno");
+	sanitize(out, sizeof out, "abcdefgh\x1b[2Jxy");
+	assert_string_equal(out, "abcdefgh [2Jxy");
+	sanitize(out, sizeof out, "abcdefghij\x7f");
+	assert_string_equal(out, "abcdefghij ");
+	assert_int_equal(text_sanitize(out, sizeof out, "abcd\0efghijk", 12), 4);
+	assert_string_equal(out, "abcd");
+	sanitize(out, sizeof out, "caf\xc3\xa9 au lait");
+	assert_string_equal(out, "caf\xc3\xa9 au lait");
+}
+
 static void test_width_and_fit_count_columns(void **state)
 {
 	(void)state;
@@ -91,6 +115,12 @@ static void test_phone_numbers_normalise_to_one_form(void **state)
 	assert_string_equal(out, "0033612345678");
 	phone_normalize(out, sizeof out, "anonymous");
 	assert_string_equal(out, "anonymous");
+	phone_normalize(out, sizeof out, "0033972100001"); /* digits only: as they are */
+	assert_string_equal(out, "0033972100001");
+	phone_normalize(out, sizeof out, "0012345678"); /* ten digits, not a national number */
+	assert_string_equal(out, "0012345678");
+	phone_normalize(out, 8, "0033972100001"); /* cut to the size */
+	assert_string_equal(out, "0033972");
 }
 
 static void test_phone_numbers_display_in_international_form(void **state)
@@ -144,6 +174,7 @@ int main(void)
 	    cmocka_unit_test(test_escape_sequences_and_controls_are_neutralised),
 	    cmocka_unit_test(test_invalid_utf8_is_replaced),
 	    cmocka_unit_test(test_long_text_is_cut_on_a_character_boundary),
+	    cmocka_unit_test(test_plain_ascii_is_copied_as_it_is),
 	    cmocka_unit_test(test_width_and_fit_count_columns),
 	    cmocka_unit_test(test_phone_numbers_normalise_to_one_form),
 	    cmocka_unit_test(test_phone_numbers_display_in_international_form),
