@@ -84,16 +84,29 @@ static const struct key data_keys[D_KEYS] = {
     KEY("QueueAgentState"),
 };
 
+/* The 4 bytes at p as a number (any alignment). */
+static uint32_t half_at(const char *p)
+{
+	uint32_t h;
+	memcpy(&h, p, sizeof h);
+	return h;
+}
+
 /* Is a (n bytes long) the key name, ignoring ASCII case? The names of the tables are letters
  * only, and a letter's two cases differ by the 0x20 bit alone, so one OR folds both sides. */
 static bool same_key(const char *a, const char *name, size_t n)
 {
 	const uint64_t fold = BYTES_ONES * 0x20;
-	if (n < 8) {
-		for (size_t i = 0; i < n; i++)
-			if ((a[i] | 0x20) != (name[i] | 0x20))
-				return false;
-		return true;
+	if (n < 8) { /* 4 to 7 bytes: the first 4 and the last 4, which may overlap */
+		if (n < 4) {
+			for (size_t i = 0; i < n; i++)
+				if ((a[i] | 0x20) != (name[i] | 0x20))
+					return false;
+			return true;
+		}
+		const uint32_t fold4 = (uint32_t)fold;
+		return (half_at(a) | fold4) == (half_at(name) | fold4) &&
+		       (half_at(a + n - 4) | fold4) == (half_at(name + n - 4) | fold4);
 	}
 	for (size_t i = 0; i + 8 < n; i += 8) /* a word at a time, the last one ending at n */
 		if ((word_at(a + i) | fold) != (word_at(name + i) | fold))

@@ -271,7 +271,7 @@ static void replay_paced(struct replay *r, double speed)
 struct batch_line {
 	enum line_kind kind;
 	unsigned long lineno;
-	off_t offset; /* the file's offset after the line, for the progress */
+	off_t offset; /* the file's offset after the line, when the progress is told there */
 	int64_t received_ns;
 	size_t at, len;  /* its bytes in the batch's text */
 	size_t first, n; /* its events in the batch's list */
@@ -310,7 +310,8 @@ static size_t read_batch(struct replay *r, struct batch *b, size_t max)
 		struct batch_line *l = &b->lines[b->nlines++];
 		l->kind = line_kind(r->line, len);
 		l->lineno = r->lineno;
-		l->offset = ftello(r->f);
+		/* told to the start-up progress every so many lines only */
+		l->offset = r->progress && r->lineno % PROGRESS_LINES == 0 ? ftello(r->f) : 0;
 		l->received_ns = r->last_event_ns ? r->last_event_ns : wall_now_ns();
 		l->at = b->len;
 		l->len = len;
