@@ -304,9 +304,11 @@ static size_t queues_to_judge(struct alert_memo *memo, const struct model_state 
 	if (memo->all) {
 		memo->all = false;
 		memset(&memo->sum, 0, sizeof memo->sum);
-		memset(memo->shares, 0, memo->cap * sizeof *memo->shares);
-		memset(memo->flags, 0, memo->cap);
-		memset(memo->due_s, 0, memo->cap * sizeof *memo->due_s);
+		if (memo->cap) { /* the arrays are NULL until a queue is known */
+			memset(memo->shares, 0, memo->cap * sizeof *memo->shares);
+			memset(memo->flags, 0, memo->cap);
+			memset(memo->due_s, 0, memo->cap * sizeof *memo->due_s);
+		}
 		memo->nheap = 0;
 		if (!array_grow((void **)&memo->spare, &memo->cap_spare, st->nqueues,
 		                sizeof *memo->spare)) {

@@ -2,6 +2,8 @@
 #include "redact.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 
@@ -9,8 +11,11 @@
 
 #define SECRETS_MAX 32 /* event tokens, and the OVH API's secrets */
 
+/* Registered by any thread (the OVH API's secrets come after the replay of the journal began),
+ * read by every thread that writes: a secret is in place before the count that shows it. */
 static char secrets[SECRETS_MAX][64];
-static size_t nsecrets;
+static atomic_size_t nsecrets;
+static pthread_mutex_t registering = PTHREAD_MUTEX_INITIALIZER;
 
 void redact_label(char *dst, size_t dstsize, const char *token)
 {
@@ -21,12 +26,18 @@ void redact_label(char *dst, size_t dstsize, const char *token)
 void redact_register(const char *secret)
 {
 	size_t n = strlen(secret);
-	if (n < 8 || n >= sizeof secrets[0] || nsecrets == SECRETS_MAX)
+	if (n < 8 || n >= sizeof secrets[0])
 		return;
-	for (size_t i = 0; i < nsecrets; i++)
-		if (strcmp(secrets[i], secret) == 0)
-			return;
-	memcpy(secrets[nsecrets++], secret, n + 1);
+	pthread_mutex_lock(&registering);
+	size_t have = atomic_load(&nsecrets);
+	bool known = false;
+	for (size_t i = 0; i < have && !known; i++)
+		known = strcmp(secrets[i], secret) == 0;
+	if (!known && have < SECRETS_MAX) {
+		memcpy(secrets[have], secret, n + 1);
+		atomic_store(&nsecrets, have + 1);
+	}
+	pthread_mutex_unlock(&registering);
 }
 
 /* The first place at or after p where secret (n bytes) is, in any case; NULL if none. */
@@ -51,7 +62,8 @@ static char *find_secret(char *p, const char *end, const char *secret, size_t n)
 bool redact_text(char *buf, size_t len)
 {
 	bool changed = false;
-	for (size_t i = 0; i < nsecrets; i++) {
+	size_t have = atomic_load(&nsecrets);
+	for (size_t i = 0; i < have; i++) {
 		size_t n = strlen(secrets[i]);
 		char *p = buf, *end = buf + len;
 		while ((p = find_secret(p, end, secrets[i], n))) {
@@ -65,7 +77,7 @@ bool redact_text(char *buf, size_t len)
 
 bool redact_any(void)
 {
-	return nsecrets > 0;
+	return atomic_load(&nsecrets) > 0;
 }
 
 void secret_wipe(void *p, size_t n)
