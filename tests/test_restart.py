@@ -91,7 +91,8 @@ def test_restart_in_a_night_shift_replays_yesterday_too(tmp_path):
                    settings={"shift_start": "13:00"}, env={"TZ": tz})
     try:
         run.start()
-        snap = run.wait(lambda s: counter(s, "events") == 9, "the journal of the shift")
+        snap = run.wait(lambda s: counter(s, "events") == 9 and not s["startup"]["active"],
+                        "the journal of the shift")
         assert run.stop() == 0
     finally:
         run.kill()
@@ -137,7 +138,8 @@ def test_restart_after_midnight_keeps_what_is_still_open(tmp_path):
                    settings={"callback_window_h": 1}, env={"TZ": tz})
     try:
         run.start()
-        snap = run.wait(lambda s: counter(s, "events") == 6, "yesterday's journal")
+        snap = run.wait(lambda s: counter(s, "events") == 6 and not s["startup"]["active"],
+                        "yesterday's journal")
         assert run.stop() == 0
     finally:
         run.kill()
