@@ -425,7 +425,8 @@ bool alerts_evaluate_memo(struct alert_list *list, struct alert_memo *memo,
 	/* callers are offered only in queues with callers: those listed for next time */
 	const uint32_t *busy = NULL;
 	if (!memo->all) {
-		qsort(memo->todo, memo->ntodo, sizeof *memo->todo, compare_positions);
+		if (memo->ntodo > 1)
+			qsort(memo->todo, memo->ntodo, sizeof *memo->todo, compare_positions);
 		busy = memo->todo;
 	}
 	judge_the_rest(&j, st, s, now_ns, busy, memo->ntodo);
