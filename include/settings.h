@@ -72,11 +72,13 @@ struct settings {
 	int api_roster_s;    /* the roster is read again this often */
 	int api_status_s;    /* the agents' live status is polled this often */
 	bool allow_actions;  /* supervisor actions (api_action.h) may be sent */
-	char supervisor_number[QUEUE_NUMBER_MAX]; /* listen and whisper call it (canonical); "" unset */
+	char supervisor_number[QUEUE_NUMBER_MAX]; /* listen and whisper call it (canonical); ""
+	                                             unset */
 	/* journal */
 	char journal_dir[SETTINGS_PATH_MAX]; /* empty: the default XDG place */
 	bool journal;
 	int journal_keep_days; /* older day files are deleted; 0 keeps all */
+	int checkpoint_s;      /* the checkpoint brought up to the journal this often; 0 at exit */
 	/* user interface */
 	bool color, ascii, mouse, bell, wallboard;
 	int rotate_s;

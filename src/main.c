@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpointer.h"
 #include "commands.h"
 #include "feed.h"
 #include "hooks.h"
@@ -569,8 +570,7 @@ static void startup_done(struct model *m, void *ctx)
 
 /* The OVH API thread, when credentials are there; a problem with them is a warning, never a
  * reason not to show the events. */
-static struct roster *start_roster(struct model *m, struct journal *j,
-                                   const struct settings *s)
+static struct roster *start_roster(struct model *m, struct journal *j, const struct settings *s)
 {
 	struct ovh_credentials c;
 	char err[SETTINGS_PATH_MAX + 256];
@@ -670,11 +670,16 @@ int main(int argc, char **argv)
 	 * on the feed's events wait for it, the hooks ignore it, the alerts are off */
 	static struct after_startup after;
 	struct startup *startup = NULL;
+	struct checkpointer *checkpointer = NULL;
 	if (live && set.journal) {
 		after.listeners = &listeners;
 		startup = startup_start(model, dir, opt.headless, startup_done, &after);
 		if (!startup)
 			fatal("cannot start the replay of the journal");
+		/* then kept up with the journal, so that a restart replays only what came since */
+		checkpointer = checkpointer_start(dir, &set, set.checkpoint_s, model, opt.headless);
+		if (!checkpointer)
+			fatal("cannot start the checkpoint's thread");
 	} else {
 		model_set_measure_latency(model, live);
 	}
@@ -783,6 +788,7 @@ int main(int argc, char **argv)
 		model_set_journal_lost(model, lost);
 		model_unlock(model);
 	}
+	checkpointer_stop(checkpointer); /* every line is in the journal now */
 	snapshot_writer_stop(snap);
 	curl_global_cleanup();
 	wake_close(model_wake_fd(model));

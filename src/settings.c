@@ -120,6 +120,8 @@ static const struct key keys[] = {
     BOOL("journal", journal, "true", "keep a journal of received events"),
     INT("journal_keep_days", journal_keep_days, 0, 36600, "31",
         "days of journal files kept, today included (0 keeps all)"),
+    INT("checkpoint_s", checkpoint_s, 0, 86400, "300",
+        "the checkpoint is brought up to the journal this often (and at exit; 0: at exit only)"),
     BOOL("color", color, "true", "use colours when the terminal has them"),
     BOOL("ascii", ascii, "false", "ASCII lines instead of Unicode box drawing"),
     BOOL("mouse", mouse, "true", "click to select"),

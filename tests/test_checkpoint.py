@@ -293,3 +293,75 @@ def test_a_checkpoint_with_other_settings_is_refused(tmp_path, server):
                         len(evs), tz, {"expiry_s": 7200})
     assert "other settings" in err
     assert counter(snap, "events") + counter(snap, "duplicates") == len(evs)
+
+
+def run_then_append(tmp_path, server, head, tail, tz, offset_s, settings, end):
+    """A live run on a journal holding head; tail appended to its journal while it runs; then
+    end(run, checkpoint path) stops it. The journal it leaves."""
+    run = Ctiboard(str(tmp_path / "live"), server.url, [server.token], journal=True,
+                   settings=settings, env={"TZ": tz})
+    write_journal(run.journal_dir, head, offset_s)
+    cp = os.path.join(run.journal_dir, "checkpoint.bin")
+    try:
+        run.start()
+        run.wait(lambda s: not s["startup"]["active"] and
+                 counter(s, "events") + counter(s, "duplicates") >= len(head),
+                 "the journal replayed", timeout=60)
+        assert os.path.exists(cp)
+        written = os.stat(cp).st_mtime_ns
+        write_journal(run.journal_dir, tail, offset_s, append=True)
+        end(run, cp, written)
+    finally:
+        run.kill()
+    return run.journal_dir
+
+
+def restart_both(tmp_path, server, journal, n, tz):
+    """Restarts on journal with its checkpoint and without: both snapshots and stderrs."""
+    full_dir = str(tmp_path / "full")
+    shutil.copytree(journal, os.path.join(full_dir, "journal"))
+    os.unlink(os.path.join(full_dir, "journal", "checkpoint.bin"))
+    with_cp, err_cp = restart(str(tmp_path / "with"), server, journal, n, tz)
+    full, _ = restart(full_dir, server, os.path.join(full_dir, "journal"), n, tz)
+    return with_cp, err_cp, full
+
+
+def test_checkpoint_kept_up_with_the_journal_while_running(tmp_path, server):
+    tz, offset = local_tz_at(20)
+    evs = day_events(int(time.time()) - 60)
+    head, tail = evs[:30], evs[30:]
+
+    def brought_up_then_killed(run, cp, written):
+        deadline = time.monotonic() + 20
+        while os.stat(cp).st_mtime_ns == written:  # brought up within checkpoint_s
+            assert time.monotonic() < deadline, "the checkpoint was not brought up"
+            time.sleep(0.1)
+        time.sleep(0.5)  # its rename is done: the file is whole
+        run.proc.kill()  # no exit: what a restart gets is what the period wrote
+        run.proc.wait()
+
+    journal = run_then_append(tmp_path, server, head, tail, tz, offset, {"checkpoint_s": 1},
+                              brought_up_then_killed)
+    with_cp, err, full = restart_both(tmp_path, server, journal, len(evs), tz)
+    assert "checkpoint" not in err
+    assert with_cp["startup"]["events"] == 0  # everything came from the checkpoint
+    assert full["startup"]["events"] > 0
+    assert_same_figures(with_cp, full)
+
+
+def test_checkpoint_brought_up_at_exit(tmp_path, server):
+    tz, offset = local_tz_at(20)
+    evs = day_events(int(time.time()) - 60)
+    head, tail = evs[:30], evs[30:]
+
+    def stopped(run, cp, written):
+        time.sleep(1.5)
+        assert os.stat(cp).st_mtime_ns == written  # checkpoint_s 0: not while running
+        assert run.stop() == 0
+
+    journal = run_then_append(tmp_path, server, head, tail, tz, offset, {"checkpoint_s": 0},
+                              stopped)
+    with_cp, err, full = restart_both(tmp_path, server, journal, len(evs), tz)
+    assert "checkpoint" not in err
+    assert with_cp["startup"]["events"] == 0
+    assert_same_figures(with_cp, full)
