@@ -142,3 +142,37 @@ def test_the_wallboard_banner_says_why_there_is_no_data(tmp_path):
         s.close()
     banner = next(ln for ln in text.splitlines() if "NO DATA YET" in ln)
     assert "NOT CONNECTED (DNS) - NO DATA YET" in banner, banner
+
+
+def queue_caller(kind, ts_ns):
+    """A caller entering the Support queue at ts_ns (protocol.md's queue event shape)."""
+    return {"Event": kind, "Token": TOKEN, "Service": "queues", "Ressource": "0033972200000",
+            "Timestamp": ts_ns, "Date": "2025-11-26T11:00:00.000000 (CET)",
+            "Data": {"Action": kind, "Calling": "0611223344", "Queue": "0033972200000",
+                     "QueueMemberUUID": "m1", "QueueMemberCIDNumber": "0611223344",
+                     "QueueMemberCIDName": "0611223344",
+                     "QueueMemberJoinedTime": str(ts_ns // 10**9), "Ts": str(ts_ns // 10**9)},
+            "Details": {"Description": "Support", "Id": "4000", "IdBillingAccount": "77",
+                        "SimultaneousLine": "0", "Type": "easyHunting"}}
+
+
+def support_row(text):
+    rows = [l for l in text.splitlines() if "Support" in l and "Queue" not in l.split()[0:1]]
+    return rows[0] if rows else ""
+
+
+def test_a_callers_wait_grows_on_screen_with_no_event(tmp_path):
+    # nothing comes after the caller: the Queues panel's wait grows all the same (the rows'
+    # aging without a new copy of the model is tested in tests/unit/test_panels.c)
+    server = OvhServer([TOKEN], hold=60).start()
+    s = open_console(tmp_path, server, "alert_wait_warn_s=0", "alert_wait_crit_s=0")
+    try:
+        s.wait_for(lambda t: "live" in header(t), "a live feed")
+        server.add_events(TOKEN, [queue_caller("member-queue-start", time.time_ns())])
+        first = s.wait_for(lambda t: "0:0" in support_row(t), "the Support queue's caller")
+        later = s.wait_for(lambda t: support_row(t) and support_row(t) != support_row(first),
+                           "the wait grown", timeout=10)
+    finally:
+        s.close()
+        server.stop()
+    assert support_row(first) != support_row(later)

@@ -449,10 +449,32 @@ static void reselect(struct panel *p)
 }
 
 /* Are the panel's rows still those of the copy, filter and sort in use? */
-static bool rows_current(const struct console *c, const struct panel *p)
+static bool rows_current(const struct console *c, const struct panel *p, size_t count)
 {
-	return p->built && p->built_seen == c->seen && p->total == (int)c->st.nlines &&
+	return p->built && p->built_seen == c->seen && p->total == (int)count &&
 	       p->built_sort == p->sort && strcmp(p->built_filter, c->filter) == 0;
+}
+
+/* The figures that grow with the clock, of the queues with callers in them (the copy did not
+ * change): their waits. Sorted again when the order is by the longest wait. */
+static void age_queue_rows(struct console *c, struct panel *p)
+{
+	int64_t now_s = c->now_ns / NS_PER_S;
+	bool moved = false;
+
+	for (int i = 0; i < p->nrows; i++) {
+		struct row *r = &p->rows[i];
+
+		if (r->q && r->q->nmembers) {
+			queue_stats(r->q, c->s, now_s, &r->qs);
+			moved = true;
+		}
+	}
+	if (moved && p->sort == 2 && p->nrows > 1) { /* "longest wait" */
+		struct row_order order = {PANEL_QUEUES, p->sort};
+		qsort_r(p->rows, (size_t)p->nrows, sizeof p->rows[0], cmp_rows, &order);
+		reselect(p);
+	}
 }
 
 void panels_build(struct console *c)
@@ -466,8 +488,13 @@ void panels_build(struct console *c)
 	for (int i = 0; i < PANEL_COUNT; i++) {
 		struct panel *p = &c->panels[i];
 
-		if (i == PANEL_LINES && rows_current(c, p)) {
+		if (i == PANEL_LINES && rows_current(c, p, c->st.nlines)) {
 			age_ringing_lines(c, p);
+			panel_clamp(p);
+			continue;
+		}
+		if (i == PANEL_QUEUES && rows_current(c, p, c->st.nqueues)) {
+			age_queue_rows(c, p);
 			panel_clamp(p);
 			continue;
 		}
@@ -476,12 +503,12 @@ void panels_build(struct console *c)
 		struct row_order order = {(enum panel_id)i, p->sort};
 		if (p->nrows > 1)
 			qsort_r(p->rows, (size_t)p->nrows, sizeof p->rows[0], cmp_rows, &order);
-		if (i == PANEL_LINES) {
-			p->built = map_line_rows(c, p);
+		if (i == PANEL_LINES || i == PANEL_QUEUES) {
+			p->built = i == PANEL_QUEUES || map_line_rows(c, p);
 			p->built_seen = c->seen;
 			p->built_sort = p->sort;
 			snprintf(p->built_filter, sizeof p->built_filter, "%s", c->filter);
-			if (p->built)
+			if (p->built && i == PANEL_LINES)
 				age_ringing_lines(c, p);
 		}
 		reselect(p);
