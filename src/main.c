@@ -95,8 +95,10 @@ static const char usage_text[] =
     "  --no-api               do not read the roster and agents' status from the OVH API\n"
     "                         (read when OVH API credentials are there)\n"
     "  --allow-actions        let the Agents view set an agent available (A), on break (B)\n"
-    "                         or logged out (L) through the OVH API, each confirmed; needs\n"
-    "                         the rights of `ctiboard api login --actions`; never in kiosk\n"
+    "                         or logged out (L), and the Live calls view listen to (L),\n"
+    "                         whisper into (W) or hang up (H) a call, through the OVH API,\n"
+    "                         each confirmed; needs the rights of `ctiboard api login\n"
+    "                         --actions`; never in kiosk\n"
     "\n"
     "Output:\n"
     "  --headless             no user interface; feed and journal changes, and each alert\n"
@@ -548,9 +550,11 @@ static void report_alert(const struct alert *a, enum alert_change change, void *
 	hooks_alert_changed(a, change, l->hooks);
 	if (!l->report)
 		return;
-	fprintf(stderr, "ctiboard: alert %s: %s %s %s %s: %s\n", words[change],
+	/* a cleared alert is the one that was raised: its text says what was, not what is */
+	fprintf(stderr, "ctiboard: alert %s: %s %s %s %s: %s%s%s\n", words[change],
 	        alert_level_name(a->level), alert_scope_name(a->scope), a->id,
-	        alert_rule_name(a->rule), a->text);
+	        alert_rule_name(a->rule), change == ALERT_CLEARED ? "was " : "", a->text,
+	        change == ALERT_CLEARED ? ", now back within the threshold" : "");
 }
 
 /* What the start-up replay hands on when it is done (startup_done). */

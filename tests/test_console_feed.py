@@ -1,5 +1,6 @@
 """The console's header tells the truth about each live feed: live, reconnecting, token
 rejected, stale; and a live event is on screen without any key pressed."""
+import json
 import time
 
 from ovh_server import OvhServer, line_event
@@ -176,3 +177,25 @@ def test_a_callers_wait_grows_on_screen_with_no_event(tmp_path):
         s.close()
         server.stop()
     assert support_row(first) != support_row(later)
+
+
+def test_the_wallboard_banner_says_the_figures_come_from_the_journal(tmp_path):
+    # not connected, but today's journal gave figures: they are not "no data"
+    journal = tmp_path / "journal"
+    journal.mkdir()
+    ev = line_event("start_ringing", LINE, "c1", "0033612345678", "...CDAB")
+    ev["Received"] = ev["Timestamp"]
+    (journal / time.strftime("%Y-%m-%d.jsonl")).write_text(json.dumps(ev) + "\n")
+    tokfile = tmp_path / "token"
+    tokfile.write_text(TOKEN + "\n")
+    tokfile.chmod(0o600)
+    argv = [BIN, "--url", "https://no-such-host.invalid/events", "--token-file",
+            str(tokfile), "--journal", str(journal), "--no-api"]
+    s = Screen(80, 24, argv, clean_env(tmp_path, TERM="tmux-256color"))
+    try:
+        s.wait_for(lambda t: "DNS" in header(t), "the DNS failure")
+        s.keys("w")
+        text = s.wait_for(lambda t: "FIGURES FROM THE JOURNAL" in t, "the wallboard's banner")
+    finally:
+        s.close()
+    assert "NO DATA YET" not in text

@@ -227,8 +227,7 @@ static void act_live(struct console *c)
 	         p->sel < p->nrows && p->rows[p->sel].q)
 		queue = p->rows[p->sel].q->number;
 	if (!live_open(c, queue))
-		snprintf(c->status, sizeof c->status,
-		         "select a queue (Queues panel or its detail) to see its live calls");
+		snprintf(c->status, sizeof c->status, "live calls: select a queue first");
 }
 
 static void act_wall(struct console *c)
@@ -596,6 +595,9 @@ bool actions_dispatch(struct console *c, int key)
 {
 	const struct action *a = action_for_key(key, console_ctx(c));
 
+	if (!a && key == '/' && c->s->kiosk == 0) /* say it, rather than let the next keys act */
+		snprintf(c->status, sizeof c->status,
+		         "no filter here: / filters the panels, Callbacks and Agents");
 	if (!a || c->s->kiosk == 2)
 		return false;
 	if (c->s->kiosk == 1 && a->id != ACT_QUIT)

@@ -8,6 +8,7 @@
 #include "collate.h"
 #include "console.h"
 #include "draw.h"
+#include "eventlog.h"
 #include "labels.h"
 #include "text.h"
 
@@ -292,7 +293,7 @@ void agent_detail_draw(struct console *c, int y, int h)
 				continue;
 			queue_name(c, &c->st.queues[q], qname, sizeof qname);
 			snprintf(buf, sizeof buf,
-			         "  In %-12s  %u taken, %u offers not taken, talk %s (events)",
+			         "  In %-12s  %u taken, %u not taken, talk %s (from the events)",
 			         qname, (unsigned)a->taken_today,
 			         (unsigned)a->offers_not_taken_today,
 			         fmt_duration(t2, sizeof t2, a->talk_today_s));
@@ -306,8 +307,10 @@ void agent_detail_draw(struct console *c, int y, int h)
 		    &c->st.log[(c->st.log_head + c->st.log_count - 1 - i) % LOG_MAX];
 		if (!strstr(e->detail, r->number) && strcmp(e->resource, r->number) != 0)
 			continue;
+		char shown[2 * TEXT_MAX];
 		fmt_clock(t1, sizeof t1, e->time_ns);
-		snprintf(buf, sizeof buf, "  %s  %-20s %s", t1, e->kind_name, e->detail);
+		humanize(c, shown, sizeof shown, e->detail); /* numbers as everywhere else */
+		snprintf(buf, sizeof buf, "  %s  %-20s %s", t1, e->kind_name, shown);
 		draw_text(row++, 0, c->cols, buf, ROLE_DIM, ALIGN_LEFT);
 	}
 	free(rows);

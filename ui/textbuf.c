@@ -111,24 +111,27 @@ void scroller_move(struct scroller *sc, int delta)
 	sc->top = t < 0 ? 0 : t > max ? (int)max : (int)t;
 }
 
-/* Draw the lines of b from the scroller's top in rows y .. y+h-1. */
+/* Draw the lines of b from the scroller's top in rows y .. y+h-1; when they do not all fit, the
+ * last row says which are shown, on a row of its own (never over a line's text). */
 void tb_draw(struct console *c, struct tbuf *b, struct scroller *sc, int y, int h)
 {
+	bool scrolls = b->n > h && h > 1;
+	int rows = scrolls ? h - 1 : h;
 	sc->total = b->n;
-	sc->height = h;
+	sc->height = rows;
 	scroller_move(sc, 0);
-	for (int i = 0; i < h && sc->top + i < b->n; i++) {
+	for (int i = 0; i < rows && sc->top + i < b->n; i++) {
 		const struct tline *t = &b->v[sc->top + i];
 
 		draw_text(y + i, 0, c->cols, t->text, t->role, ALIGN_LEFT);
 		for (int x = 0; t->cells && x < t->ncells && x + 2 < c->cols; x++)
 			draw_str(y + i, x + 2, 1, t->cells[x].g, chart_role_of(t->cells[x].role));
 	}
-	if (b->n > h) {
+	if (scrolls) {
 		char pos[32];
 
 		snprintf(pos, sizeof pos, " %d-%d/%d ", sc->top + 1,
-		         sc->top + h < b->n ? sc->top + h : b->n, b->n);
+		         sc->top + rows < b->n ? sc->top + rows : b->n, b->n);
 		draw_text(y + h - 1, c->cols - (int)strlen(pos), (int)strlen(pos), pos, ROLE_DIM,
 		          ALIGN_RIGHT);
 	}

@@ -524,8 +524,8 @@ static void detail_queue_api(struct console *c, const struct queue *q, const str
 	if (n.available + n.on_call + n.on_break + n.logged_out > 0) {
 		char text[160];
 		snprintf(text, sizeof text,
-		         "%d available, %d on a call, %d on break, %d logged out", n.available,
-		         n.on_call, n.on_break, n.logged_out);
+		         "%d available, %d on a call (any queue's), %d on break, %d logged out",
+		         n.available, n.on_call, n.on_break, n.logged_out);
 		tb_wrap_as(b, n.available ? ROLE_DEFAULT : ROLE_WARN, c->cols, 19,
 		           c->st.api.simulated ? "Agents (demo)" : "Agents (OVH)", text);
 	}
@@ -653,8 +653,8 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	           "(longest wait today, answered or not)");
 	snprintf(v, sizeof v, "%d", qs.agents_on_call);
 	figure_row(c, b, ROLE_DEFAULT, "Agents on call", v,
-	           "of %d agents seen; %u offers not taken", qs.agents_known,
-	           q->today.agent_failures);
+	           "of %d agents seen; %u offer%s not taken", qs.agents_known,
+	           q->today.agent_failures, q->today.agent_failures == 1 ? "" : "s");
 	detail_queue_api(c, q, &qs, b);
 	tb_blank(b);
 	detail_chart(c, q, b);
@@ -783,6 +783,8 @@ void help_draw(struct console *c, int y, int h)
 	tb_add(&b, ROLE_DEFAULT,
 	       "  nobody answering     none answered in %d min: offered / timed out",
 	       s->alert_nobody_min);
+	tb_add(&b, ROLE_DEFAULT,
+	       "  no agent available   callers waiting, all on a call / none logged in (OVH API)");
 	tb_add(&b, ROLE_DEFAULT,
 	       "  Per queue: queue.<number>.<key>. An alert clears 5%% back past it.");
 	tb_add(&b, ROLE_DEFAULT, "  A row in alert starts with %c (warning) or %c (critical).",

@@ -73,6 +73,10 @@ static void figure_text(const struct queue_stats *qs, enum wb_figure fig, char *
 	case WB_WAITING: snprintf(dst, size, "%d", qs->waiting < 0 ? 0 : qs->waiting); break;
 	case WB_LONGEST: {
 		int64_t s = qs->longest_wait_s < 0 ? 0 : qs->longest_wait_s;
+		if (qs->waiting <= 0 && s == 0) { /* nobody waits: no wait, as the console says */
+			snprintf(dst, size, "-");
+			break;
+		}
 		if (s > 99 * 60 + 59)
 			s = 99 * 60 + 59;
 		snprintf(dst, size, "%d:%02d", (int)(s / 60), (int)(s % 60));
@@ -287,6 +291,9 @@ static const char *feed_problem(const struct model_state *st, int64_t now_ns, ch
 		snprintf(buf, size, "TOKEN REJECTED - FIGURES ARE NOT LIVE%s", ago);
 	else if (stale)
 		snprintf(buf, size, "FEED STALE - FIGURES ARE NOT LIVE%s", ago);
+	else if (down && !newest && st->counters.events)
+		snprintf(buf, size, "%s%s - FIGURES FROM THE JOURNAL, NOT LIVE",
+		         why[0] ? "NOT CONNECTED" : "CONNECTING", why);
 	else if (down && !newest)
 		snprintf(buf, size, "%s%s - NO DATA YET", why[0] ? "NOT CONNECTED" : "CONNECTING",
 		         why);
