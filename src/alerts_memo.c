@@ -261,8 +261,9 @@ static bool splice(struct alert_list *list, size_t lo, size_t hi, const struct a
 		*failed = true;
 		return false;
 	}
-	memmove(list->items + lo + fresh->count, list->items + hi,
-	        (list->count - hi) * sizeof *list->items);
+	if (list->count > hi)
+		memmove(list->items + lo + fresh->count, list->items + hi,
+		        (list->count - hi) * sizeof *list->items);
 	if (fresh->count)
 		memcpy(list->items + lo, fresh->items, fresh->count * sizeof *fresh->items);
 	list->count = count;
@@ -436,7 +437,8 @@ bool alerts_evaluate_memo(struct alert_list *list, struct alert_memo *memo,
 		for (size_t r = 0; r < sizeof rest / sizeof rest[0] && !j.failed; r++) {
 			size_t lo, hi, flo, fhi;
 			subject_range(&all_rest, rest[r], NULL, &flo, &fhi);
-			part = (struct alert_list){all_rest.items + flo, fhi - flo, fhi - flo};
+			part = (struct alert_list){fhi > flo ? all_rest.items + flo : NULL, fhi - flo,
+			                           fhi - flo};
 			subject_range(list, rest[r], NULL, &lo, &hi);
 			changed |= splice(list, lo, hi, &part, hook, ctx, &j.failed);
 		}

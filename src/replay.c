@@ -344,8 +344,9 @@ static bool apply_batch(struct replay *r, struct batch *b)
 		struct batch_line *l = &b->lines[i];
 		if (stopped(r))
 			return false;
-		apply_line(r, l->kind, b->events.events + l->first, l->n, l->lineno, l->offset,
-		           &l->ir);
+		/* a batch of lines that were not events has no array of events */
+		const struct event *evs = l->n ? b->events.events + l->first : NULL;
+		apply_line(r, l->kind, evs, l->n, l->lineno, l->offset, &l->ir);
 	}
 	return true;
 }
