@@ -186,7 +186,7 @@ static const char *check_header(const struct header *h, const unsigned char *dat
 		return "not a checkpoint file";
 	if (h->version != FORMAT_VERSION) {
 		snprintf(why, whysize, "format version %u, this build reads %u",
-		         (unsigned)h->version, FORMAT_VERSION);
+		         (unsigned)h->version, (unsigned)FORMAT_VERSION);
 		return why;
 	}
 	if (h->fingerprint != model_layout_fingerprint())
@@ -214,7 +214,7 @@ enum checkpoint_read_result checkpoint_read(struct model *m, const char *dir,
 	enum checkpoint_read_result r = read_file(path, &data, &len, why, whysize);
 	if (r != CHECKPOINT_LOADED)
 		return r;
-	struct header h;
+	struct header h = {0};
 	const char *refused = "cut short: smaller than its header";
 	if (len >= sizeof h + SHA_LEN) {
 		memcpy(&h, data, sizeof h);

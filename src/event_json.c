@@ -363,7 +363,7 @@ bool event_from_json(const cJSON *obj, int64_t received_ns, struct event *ev, ch
 	struct reader r = {err, errsize};
 	char service[16];
 	int64_t simultaneous, received;
-	const cJSON *t[T_KEYS], *e[E_KEYS], *d[D_KEYS];
+	const cJSON *t[T_KEYS] = {0}, *e[E_KEYS] = {0}, *d[D_KEYS] = {0};
 	memset(ev, 0, sizeof *ev);
 	ev->simultaneous = -1;
 	ev->count = -1;
@@ -373,7 +373,7 @@ bool event_from_json(const cJSON *obj, int64_t received_ns, struct event *ev, ch
 	pthread_once(&tables_once, index_tables);
 	find_keys(obj, &top_table, t);
 	const cJSON *kind = t[T_EVENT];
-	if (!cJSON_IsString(kind) || kind->valuestring[0] == '\0')
+	if (!kind || !cJSON_IsString(kind) || kind->valuestring[0] == '\0')
 		return fail(&r, "Event", "missing");
 	copy_redacted(ev->kind_name, sizeof ev->kind_name, kind->valuestring);
 	ev->kind = event_kind_from_name(kind->valuestring);

@@ -379,18 +379,25 @@ static void swap_bytes(void *a, void *b, size_t n)
 }
 
 #define SWAP(a, b) swap_bytes(&(a), &(b), sizeof(a))
+/* the same for a pointer (sizeof of a pointer to a struct reads as a mistake to the linters) */
+#define SWAP_PTR(a, b)                                                                             \
+	do {                                                                                       \
+		void *swap_ = (a);                                                                 \
+		(a) = (b);                                                                         \
+		(b) = swap_;                                                                       \
+	} while (0)
 
 void model_adopt(struct model *m, struct model *loaded, uint64_t covered_bytes)
 {
 	model_lock(m);
 	struct model_state *st = &m->st, *from = &loaded->st;
-	SWAP(st->lines, from->lines);
+	SWAP_PTR(st->lines, from->lines);
 	SWAP(st->nlines, from->nlines);
 	SWAP(st->cap_lines, from->cap_lines);
-	SWAP(st->calls, from->calls);
+	SWAP_PTR(st->calls, from->calls);
 	SWAP(st->ncalls, from->ncalls);
 	SWAP(st->cap_calls, from->cap_calls);
-	SWAP(st->queues, from->queues);
+	SWAP_PTR(st->queues, from->queues);
 	SWAP(st->nqueues, from->nqueues);
 	SWAP(st->cap_queues, from->cap_queues);
 	SWAP(st->counters, from->counters);
@@ -400,7 +407,7 @@ void model_adopt(struct model *m, struct model *loaded, uint64_t covered_bytes)
 	SWAP(st->clock.wall_ns, from->clock.wall_ns);
 	SWAP(st->callbacks, from->callbacks);
 	SWAP(st->fstats, from->fstats);
-	SWAP(m->index, loaded->index);
+	SWAP_PTR(m->index, loaded->index);
 	/* the log: loaded's lines, then what this run said before the state came (its notices) */
 	SWAP(st->log, from->log);
 	SWAP(st->log_head, from->log_head);

@@ -351,6 +351,15 @@ static bool apply_batch(struct replay *r, struct batch *b)
 	return true;
 }
 
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	free(b->text);
+	free(b->events.events);
+	free(b);
+}
+
 static void replay_batched(struct replay *r)
 {
 	struct batch *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
@@ -378,11 +387,8 @@ static void replay_batched(struct replay *r)
 	}
 out:
 	helper_stop(h);
-	for (struct batch *x = a; x; x = x == a ? b : NULL) {
-		free(x->text);
-		free(x->events.events);
-		free(x);
-	}
+	batch_free(a);
+	batch_free(b);
 }
 
 /* journal_replay() and journal_replay_from(): from byte offset, up to a last line not ended
