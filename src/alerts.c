@@ -507,13 +507,21 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 	}
 	alert_sort_unique(&next);
 
-	/* both lists are sorted by (scope, id, rule): one walk finds what was raised, changed
-	 * and cleared */
-	bool changed = next.count != list->count;
-	size_t i = 0, k = 0;
-	while (i < next.count || k < list->count) {
-		const struct alert *a = i < next.count ? &next.items[i] : NULL;
-		const struct alert *old = k < list->count ? &list->items[k] : NULL;
+	bool changed = alert_list_diff(list, 0, list->count, &next, hook, ctx);
+	alerts_free(list);
+	*list = next;
+	return changed;
+}
+
+bool alert_list_diff(const struct alert_list *list, size_t lo, size_t hi,
+                     const struct alert_list *fresh, alert_hook_fn *hook, void *ctx)
+{
+	/* both are sorted by (scope, id, rule): one walk finds what was raised, changed and
+	 * cleared */
+	bool changed = fresh->count != hi - lo;
+	for (size_t i = 0, k = lo; i < fresh->count || k < hi;) {
+		const struct alert *a = i < fresh->count ? &fresh->items[i] : NULL;
+		const struct alert *old = k < hi ? &list->items[k] : NULL;
 		int d = !a ? 1 : !old ? -1 : alert_key_compare(a->scope, a->id, a->rule, old);
 		if (d < 0) { /* new */
 			changed = true;
@@ -536,8 +544,6 @@ bool alerts_evaluate(struct alert_list *list, const struct model_state *st,
 			i++, k++;
 		}
 	}
-	alerts_free(list);
-	*list = next;
 	return changed;
 }
 

@@ -47,6 +47,11 @@ bool alert_list_reserve(struct alert_list *l, size_t want);
 /* Same level, value, since and text. */
 bool alert_same(const struct alert *a, const struct alert *b);
 
+/* Tell hook what fresh (sorted, one per key) raises, changes and clears against list[lo, hi),
+ * the alerts of the same subjects judged last time; whether anything differs. */
+bool alert_list_diff(const struct alert_list *list, size_t lo, size_t hi,
+                     const struct alert_list *fresh, alert_hook_fn *hook, void *ctx);
+
 /* Sort a list judged now and keep one alert per (scope, id, rule), the worse. */
 void alert_sort_unique(struct alert_list *l);
 

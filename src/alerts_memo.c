@@ -228,32 +228,7 @@ static struct alert_due memo_pop(struct alert_memo *memo)
 static bool splice(struct alert_list *list, size_t lo, size_t hi, const struct alert_list *fresh,
                    alert_hook_fn *hook, void *ctx, bool *failed)
 {
-	bool changed = fresh->count != hi - lo;
-	for (size_t i = 0, k = lo; i < fresh->count || k < hi;) {
-		const struct alert *a = i < fresh->count ? &fresh->items[i] : NULL;
-		const struct alert *old = k < hi ? &list->items[k] : NULL;
-		int d = !a ? 1 : !old ? -1 : alert_key_compare(a->scope, a->id, a->rule, old);
-		if (d < 0) {
-			changed = true;
-			if (hook)
-				hook(a, ALERT_RAISED, ctx);
-			i++;
-		} else if (d > 0) {
-			changed = true;
-			if (hook)
-				hook(old, ALERT_CLEARED, ctx);
-			k++;
-		} else {
-			if (old->level != a->level) {
-				changed = true;
-				if (hook)
-					hook(a, ALERT_CHANGED, ctx);
-			} else if (!alert_same(a, old)) {
-				changed = true;
-			}
-			i++, k++;
-		}
-	}
+	bool changed = alert_list_diff(list, lo, hi, fresh, hook, ctx);
 	if (!changed)
 		return false;
 	size_t count = list->count - (hi - lo) + fresh->count;
@@ -437,8 +412,8 @@ bool alerts_evaluate_memo(struct alert_list *list, struct alert_memo *memo,
 		for (size_t r = 0; r < sizeof rest / sizeof rest[0] && !j.failed; r++) {
 			size_t lo, hi, flo, fhi;
 			subject_range(&all_rest, rest[r], NULL, &flo, &fhi);
-			part = (struct alert_list){fhi > flo ? all_rest.items + flo : NULL, fhi - flo,
-			                           fhi - flo};
+			part = (struct alert_list){fhi > flo ? all_rest.items + flo : NULL,
+			                           fhi - flo, fhi - flo};
 			subject_range(list, rest[r], NULL, &lo, &hi);
 			changed |= splice(list, lo, hi, &part, hook, ctx, &j.failed);
 		}
