@@ -121,23 +121,7 @@ bool checkpoint_write(const char *dir, const struct jsonbuf *encoded, char *err,
 		snprintf(err, errsize, "cannot create %s: %s", tmp, strerror(errno));
 		return false;
 	}
-	bool ok = write_all(fd, encoded->data, encoded->len) && fsync(fd) == 0;
-	int saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		unlink(tmp);
-		snprintf(err, errsize, "cannot write %s: %s", path, strerror(saved));
-		return false;
-	}
-	sync_parent_dir(path);
-	return true;
+	return replace_with_temp(fd, tmp, path, encoded->data, encoded->len, err, errsize);
 }
 
 /* The whole file at path into *data (malloc'd), its size in *len; MISSING or REFUSED with why. */

@@ -39,3 +39,25 @@ void sync_parent_dir(const char *path)
 		close(fd);
 	}
 }
+
+bool replace_with_temp(int fd, const char *tmp, const char *path, const char *data, size_t len,
+                       char *err, size_t errsize)
+{
+	bool ok = write_all(fd, data, len) && fsync(fd) == 0;
+	int saved = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		saved = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		saved = errno;
+	}
+	if (!ok) {
+		unlink(tmp);
+		snprintf(err, errsize, "cannot write %s: %s", path, strerror(saved));
+		return false;
+	}
+	sync_parent_dir(path);
+	return true;
+}

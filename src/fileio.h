@@ -12,4 +12,10 @@ bool write_all(int fd, const char *buf, size_t len);
 /* Flush a rename or a creation to disk: fsync the directory that holds path. */
 void sync_parent_dir(const char *path);
 
+/* Put data in place of path atomically: written to fd (the temporary file tmp, open for
+ * writing), synced, closed, renamed over path, its directory synced. On failure the temporary
+ * file is removed, path is as it was, and err says why. */
+bool replace_with_temp(int fd, const char *tmp, const char *path, const char *data, size_t len,
+                       char *err, size_t errsize);
+
 #endif

@@ -1055,16 +1055,22 @@ static const char *exit_words(const struct event *ev)
 	}
 }
 
-/* One line of the event log. caller: the queue caller's number or name when the event does
- * not carry it (member-queue-end often carries only the caller's id). */
-static void log_event(struct model_state *st, const struct event *ev, int64_t t, const char *caller)
+/* The next entry of the event log's ring (the oldest is given up when it is full). */
+static struct log_entry *log_append(struct model_state *st)
 {
 	size_t at = (st->log_head + st->log_count) % LOG_MAX;
 	if (st->log_count == LOG_MAX)
 		st->log_head = (st->log_head + 1) % LOG_MAX;
 	else
 		st->log_count++;
-	struct log_entry *e = &st->log[at];
+	return &st->log[at];
+}
+
+/* One line of the event log. caller: the queue caller's number or name when the event does
+ * not carry it (member-queue-end often carries only the caller's id). */
+static void log_event(struct model_state *st, const struct event *ev, int64_t t, const char *caller)
+{
+	struct log_entry *e = log_append(st);
 	e->time_ns = t;
 	e->kind = ev->kind;
 	text_copy(e->kind_name, sizeof e->kind_name, ev->kind_name);
@@ -1091,13 +1097,7 @@ static void log_event(struct model_state *st, const struct event *ev, int64_t t,
 void model_log_note(struct model *m, int64_t t, const char *kind_name, const char *resource,
                     const char *detail)
 {
-	struct model_state *st = &m->st;
-	size_t at = (st->log_head + st->log_count) % LOG_MAX;
-	if (st->log_count == LOG_MAX)
-		st->log_head = (st->log_head + 1) % LOG_MAX;
-	else
-		st->log_count++;
-	struct log_entry *e = &st->log[at];
+	struct log_entry *e = log_append(&m->st);
 	e->time_ns = t;
 	e->kind = EV_UNKNOWN;
 	text_copy(e->kind_name, sizeof e->kind_name, kind_name);
@@ -1124,12 +1124,7 @@ static bool rate_update(struct model *m, int64_t now_s)
 void model_notice(struct model *m, const char *text, bool warning)
 {
 	struct model_state *st = &m->st;
-	size_t at = (st->log_head + st->log_count) % LOG_MAX;
-	if (st->log_count == LOG_MAX)
-		st->log_head = (st->log_head + 1) % LOG_MAX;
-	else
-		st->log_count++;
-	struct log_entry *e = &st->log[at];
+	struct log_entry *e = log_append(st);
 	memset(e, 0, sizeof *e);
 	e->time_ns = wall_now_ns();
 	e->kind = EV_UNKNOWN;

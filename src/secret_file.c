@@ -51,23 +51,13 @@ bool secret_file_replace(const char *path, const char *text, size_t len, char *e
 		snprintf(err, errsize, "cannot write %s: %s", tmp, strerror(errno));
 		return false;
 	}
-	bool ok = fchmod(fd, 0600) == 0 && write_all(fd, text, len) && fsync(fd) == 0;
-	int saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
+	if (fchmod(fd, 0600) != 0) { /* an older file of that name may have had another mode */
+		snprintf(err, errsize, "cannot write %s: %s", path, strerror(errno));
+		close(fd);
 		unlink(tmp);
-		snprintf(err, errsize, "cannot write %s: %s", path, strerror(saved));
 		return false;
 	}
-	sync_parent_dir(path);
-	return true;
+	return replace_with_temp(fd, tmp, path, text, len, err, errsize);
 }
 
 bool secret_file_append(const char *path, const char *text, size_t len, char *err, size_t errsize)

@@ -40,6 +40,18 @@ static void busy_settings(struct settings *s)
 	s->expiry_s = 300; /* callers left behind expire: their queue falls quiet */
 }
 
+/* Two models on the same settings, one judging every queue each time; "now" follows the
+ * events. */
+static void pair_init(struct pair *p)
+{
+	struct settings s;
+	busy_settings(&s);
+	assert_true(model_init(&p->inc, &s));
+	assert_true(model_init(&p->full, &s));
+	p->full.alerts_full = true;
+	p->inc.st.clock.replay = p->full.st.clock.replay = true;
+}
+
 static void feed(struct pair *p, const char *body, int64_t at_s)
 {
 	struct ingest_result r;
@@ -90,12 +102,7 @@ static void test_incremental_equals_full(void **state)
 {
 	(void)state;
 	static struct pair p;
-	struct settings s;
-	busy_settings(&s);
-	assert_true(model_init(&p.inc, &s));
-	assert_true(model_init(&p.full, &s));
-	p.full.alerts_full = true;
-	p.inc.st.clock.replay = p.full.st.clock.replay = true;
+	pair_init(&p);
 	int64_t t = T0;
 	int joined[QUEUES][8] = {{0}}; /* 0: not in the queue; else the time it joined - T0 + 1 */
 	size_t raised = 0;
@@ -191,12 +198,7 @@ static void test_reset_forgets_a_quiet_queue(void **state)
 {
 	(void)state;
 	static struct pair p;
-	struct settings s;
-	busy_settings(&s);
-	assert_true(model_init(&p.inc, &s));
-	assert_true(model_init(&p.full, &s));
-	p.full.alerts_full = true;
-	p.inc.st.clock.replay = p.full.st.clock.replay = true;
+	pair_init(&p);
 	for (int i = 0; i < 4; i++) /* queue 1: all answered, then quiet */
 		one_caller(&p, 1, i, T0 + i * 100, true);
 	/* an hour later ("now" follows the events): queue 1 is quiet, judged no more */
