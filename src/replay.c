@@ -260,13 +260,13 @@ static void replay_paced(struct replay *r, double speed)
 	free(list.events);
 }
 
-/* As fast as possible, lines go by batches: one is parsed on a helper thread while this one
- * reads and parses the next; the two are then applied in their order (the parse needs no
- * model, the model sees the lines one by one as before). */
-#define BATCH_LINES 256
-/* This thread also reads and applies every line: it parses fewer, so that both threads take
- * about as long (parsing is about 5 times the rest of a line's work). */
-#define OWN_BATCH_LINES (BATCH_LINES * 3 / 4)
+/* As fast as possible, lines go by batches. While the helper thread parses a batch, this one
+ * applies the batch before it and reads the next, then joins the helper on what is left of the
+ * parse: the lines are claimed a chunk at a time, so the two threads share the work whatever
+ * its split (the parse needs no model; the model sees the lines one by one, in order). */
+#define BATCH_LINES  256
+#define CHUNK_LINES  8
+#define BATCH_CHUNKS (BATCH_LINES / CHUNK_LINES)
 
 struct batch_line {
 	enum line_kind kind;
@@ -274,7 +274,7 @@ struct batch_line {
 	off_t offset; /* the file's offset after the line, when the progress is told there */
 	int64_t received_ns;
 	size_t at, len;  /* its bytes in the batch's text */
-	size_t first, n; /* its events in the batch's list */
+	size_t first, n; /* its events in its chunk's list */
 	struct ingest_result ir;
 };
 
@@ -282,18 +282,20 @@ struct batch {
 	char *text;
 	size_t len, cap;
 	size_t nlines;
-	struct event_list events;
+	atomic_size_t next_chunk; /* the next chunk to parse, claimed by either thread */
+	struct event_list events[BATCH_CHUNKS]; /* the events of each chunk's lines */
 	struct batch_line lines[BATCH_LINES];
 };
 
-/* Read up to max (<= BATCH_LINES) lines into b; the number read (0 at the end). */
-static size_t read_batch(struct replay *r, struct batch *b, size_t max)
+/* Read up to BATCH_LINES lines into b; the number read (0 at the end). */
+static size_t read_batch(struct replay *r, struct batch *b)
 {
 	size_t len;
 	int64_t t;
 	b->len = 0;
 	b->nlines = 0;
-	while (b->nlines < max && next_line(r, &len, &t)) {
+	atomic_store_explicit(&b->next_chunk, 0, memory_order_relaxed);
+	while (b->nlines < BATCH_LINES && next_line(r, &len, &t)) {
 		if (t > 0)
 			r->last_event_ns = t;
 		if (b->cap - b->len < len) {
@@ -321,20 +323,30 @@ static size_t read_batch(struct replay *r, struct batch *b, size_t max)
 	return b->nlines;
 }
 
-/* Parse the lines of events of a batch (a job: on either thread). */
+/* Parse the lines of events of chunk c of a batch. */
+static void parse_chunk(struct batch *b, size_t c)
+{
+	struct event_list *events = &b->events[c];
+	size_t end = (c + 1) * CHUNK_LINES < b->nlines ? (c + 1) * CHUNK_LINES : b->nlines;
+	events->n = 0;
+	for (size_t i = c * CHUNK_LINES; i < end; i++) {
+		struct batch_line *l = &b->lines[i];
+		memset(&l->ir, 0, sizeof l->ir);
+		l->first = events->n;
+		if (l->kind == LINE_EVENTS)
+			ingest_parse_events(events, b->text + l->at, l->len, l->received_ns,
+			                    &l->ir);
+		l->n = events->n - l->first;
+	}
+}
+
+/* Parse the chunks of a batch nobody has claimed yet (a job: on either thread, or both). */
 static void parse_batch(void *job)
 {
 	struct batch *b = job;
-	b->events.n = 0;
-	for (size_t i = 0; i < b->nlines; i++) {
-		struct batch_line *l = &b->lines[i];
-		memset(&l->ir, 0, sizeof l->ir);
-		l->first = b->events.n;
-		if (l->kind == LINE_EVENTS)
-			ingest_parse_events(&b->events, b->text + l->at, l->len, l->received_ns,
-			                    &l->ir);
-		l->n = b->events.n - l->first;
-	}
+	size_t chunks = (b->nlines + CHUNK_LINES - 1) / CHUNK_LINES, c;
+	while ((c = atomic_fetch_add_explicit(&b->next_chunk, 1, memory_order_relaxed)) < chunks)
+		parse_chunk(b, c);
 }
 
 /* Apply a parsed batch in order; false when asked to stop. */
@@ -344,8 +356,9 @@ static bool apply_batch(struct replay *r, struct batch *b)
 		struct batch_line *l = &b->lines[i];
 		if (stopped(r))
 			return false;
-		/* a batch of lines that were not events has no array of events */
-		const struct event *evs = l->n ? b->events.events + l->first : NULL;
+		/* a line that was not events has no events */
+		const struct event *evs =
+		    l->n ? b->events[i / CHUNK_LINES].events + l->first : NULL;
 		apply_line(r, l->kind, evs, l->n, l->lineno, l->offset, &l->ir);
 	}
 	return true;
@@ -356,39 +369,46 @@ static void batch_free(struct batch *b)
 	if (!b)
 		return;
 	free(b->text);
-	free(b->events.events);
+	for (size_t c = 0; c < BATCH_CHUNKS; c++)
+		free(b->events[c].events);
 	free(b);
 }
 
 static void replay_batched(struct replay *r)
 {
-	struct batch *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+	struct batch *todo = calloc(1, sizeof *todo); /* read, to parse */
+	struct batch *spare = calloc(1, sizeof *spare);
+	struct batch *done = NULL; /* parsed, to apply */
 	struct helper *h = NULL;
-	if (!a || !b) {
+	if (!todo || !spare) {
 		r->oom = true;
 		goto out;
 	}
-	if (read_batch(r, a, BATCH_LINES) == 0)
+	if (read_batch(r, todo) == 0)
 		goto out;
 	if (!r->eof) /* more than a batch: worth a thread */
 		h = helper_start();
-	helper_give(h, parse_batch, a);
-	for (;;) { /* a is being parsed */
-		read_batch(r, b, OWN_BATCH_LINES);
-		parse_batch(b);
-		helper_wait(h);
-		if (!apply_batch(r, a))
+	for (;;) {
+		helper_give(h, parse_batch, todo);
+		bool go = !done || apply_batch(r, done);
+		if (done)
+			spare = done, done = NULL;
+		bool more = go && read_batch(r, spare) > 0;
+		parse_batch(todo);
+		helper_wait(h); /* the job's chunks are parsed, and seen by this thread */
+		if (!go)
 			break;
-		bool more = read_batch(r, a, BATCH_LINES) > 0;
-		if (more)
-			helper_give(h, parse_batch, a);
-		if (!apply_batch(r, b) || !more)
+		if (!more) {
+			apply_batch(r, todo);
 			break;
+		}
+		done = todo, todo = spare, spare = NULL;
 	}
 out:
 	helper_stop(h);
-	batch_free(a);
-	batch_free(b);
+	batch_free(todo);
+	batch_free(spare);
+	batch_free(done);
 }
 
 /* journal_replay() and journal_replay_from(): from byte offset, up to a last line not ended
