@@ -10,6 +10,7 @@
 #include "agent_status.h"
 #include "callbacks.h"
 #include "chart.h"
+#include "clock.h"
 #include "journal.h"
 #include "json_arena.h"
 #include "model.h"
@@ -109,6 +110,23 @@ static struct day_agent *agent_row(struct gather *g, const char *day, const char
 	return a;
 }
 
+/* Callers still waiting when the day (or the input) ended: each one's wait up to then counts
+ * in the longest wait of their interval, as the console's worst wait counts it. */
+static void add_still_waiting(struct day_series *ds, const struct queue *q,
+                              const struct model_state *st, int interval_min)
+{
+	int64_t end_s = st->clock.event_ns / NS_PER_S;
+	for (size_t i = 0; i < q->nmembers; i++) {
+		const struct member *mb = &q->members[i];
+		if (mb->state == MEMBER_WITH_AGENT || mb->joined_s <= 0 || mb->joined_s > end_s)
+			continue;
+		struct interval_counts *c =
+		    series_slot(ds, interval_min, st->day_start_s, mb->joined_s);
+		if (c && end_s - mb->joined_s > c->worst_wait_s)
+			c->worst_wait_s = end_s - mb->joined_s;
+	}
+}
+
 /* The model's day is over (or the input is): keep what the report needs of it. */
 static void take_day(void *ctx, const struct model_state *st)
 {
@@ -138,6 +156,7 @@ static void take_day(void *ctx, const struct model_state *st)
 				return;
 			}
 			g->nqueues++;
+			add_still_waiting(&d->series, q, st, g->rq->set.interval_min);
 			text_copy(d->day, sizeof d->day, day);
 			text_copy(d->number, sizeof d->number, q->number);
 			text_copy(d->name, sizeof d->name, q->description);
@@ -203,7 +222,7 @@ static void read_statuses(const char *path, struct statuses *st, FILE *err)
 		if (!agent_status_is_journal_line(line, (size_t)got))
 			continue;
 		if (!room((void **)&st->v, st->n, &st->cap, sizeof *st->v)) {
-			fputs("ctiboard: out of memory\n", err);
+			fputs("ctiboard report: out of memory\n", err);
 			break;
 		}
 		if (agent_status_parse(line, (size_t)got, &st->v[st->n])) {
@@ -663,7 +682,7 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 	set.journal = false;
 	struct model *m = model_new(&set);
 	if (!m) {
-		fputs("ctiboard: out of memory\n", err);
+		fputs("ctiboard report: out of memory\n", err);
 		return 1;
 	}
 	model_set_source(m, "report", true, 0);
@@ -675,7 +694,7 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 		struct replay_result res;
 		char msg[512];
 		if (!journal_replay(m, rq->files[i], 0, NULL, true, &res, msg, sizeof msg)) {
-			fprintf(err, "ctiboard: %s\n", msg);
+			fprintf(err, "ctiboard report: %s\n", msg);
 			continue;
 		}
 		read++;
@@ -718,10 +737,10 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 		}
 		model_unlock(m);
 		if (g.failed || t.failed) {
-			fputs("ctiboard: out of memory\n", err);
+			fputs("ctiboard report: out of memory\n", err);
 			status = 1;
 		} else if (!print_table(&t, rq, &g, out) || fflush(out) != 0) {
-			fputs("ctiboard: report: cannot write the output\n", err);
+			fputs("ctiboard report: cannot write the output\n", err);
 			status = 1;
 		}
 		table_free(&t);

@@ -173,7 +173,7 @@ int report_main(int argc, char **argv)
 	if (!config)
 		settings_default_path(path, sizeof path);
 	if (!settings_load(&rq.set, config ? config : path, config != NULL, err, sizeof err)) {
-		fprintf(stderr, "ctiboard: %s\n", err);
+		fprintf(stderr, "ctiboard report: %s\n", err);
 		return 1;
 	}
 

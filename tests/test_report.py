@@ -191,6 +191,20 @@ def test_multi_day_journal_gives_one_row_per_queue_per_day(tmp_path):
     assert [x["day"] for x in only] == ["2025-11-26", "2025-11-26"]
 
 
+def test_a_caller_still_waiting_at_the_end_counts_in_the_longest_wait(tmp_path):
+    at = lambda h, m, s=0: paris(2025, 11, 24, h, m, s)  # noqa: E731
+    j = Journal()
+    j.answered(SUPPORT, "a1", "0611000001", "", at(9, 0), at(9, 0, 10), at(9, 5), CAMILLE)
+    j.queue("member-queue-start", at(9, 20), SUPPORT, "w1", "0611000002", "Still Here")
+    j.outbound(MARIE, "o1", "0611000009", at(9, 40), answered=False)  # the input's last: 9:40:30
+    path = tmp_path / "2025-11-24.jsonl"
+    j.write(path)
+    day = csv_rows(path)[0]
+    assert (day["offered"], day["answered"], day["longest_wait_s"]) == ("2", "1", "1230")
+    slots = {(x["start"], x["longest_wait_s"]) for x in csv_rows("--by", "interval", path)}
+    assert ("09:15", "1230") in slots and ("09:00", "10") in slots
+
+
 def test_multi_day_callback_closed_after_midnight(tmp_path):
     d, day2 = multi_day_journal(tmp_path)
     day2.write(d / "2025-11-25.jsonl")
@@ -214,7 +228,8 @@ def test_bad_requests_are_named():
     r = report("--journal", "/nonexistent/j", "--from", "2025-11-26", ok=False)
     assert r.returncode == 1 and "no journal" in r.stderr
     r = report("/nonexistent/file.jsonl", ok=False)
-    assert r.returncode == 1 and "/nonexistent/file.jsonl" in r.stderr
+    assert r.returncode == 1
+    assert r.stderr.startswith("ctiboard report: cannot open /nonexistent/file.jsonl")
     assert "--by WHAT" in report("--help").stdout
 
 
