@@ -3,9 +3,11 @@
 #ifndef CTIBOARD_SIM_AGENTS_H
 #define CTIBOARD_SIM_AGENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct model;
+struct journal;
 
 struct sim_agent_info {
 	int64_t id;
@@ -21,5 +23,9 @@ struct sim_agent_info {
 
 /* Replace the model's agents by these n (takes the model's lock). */
 void sim_agents_publish(struct model *m, const struct sim_agent_info *a, int n);
+
+/* Journal agent a's status as the OVH API's changes are journalled (agent_status.h), received
+ * at now_ns, so that a report of the demo's journal has its breaks and logged-in time. */
+bool sim_agents_journal(struct journal *j, const struct sim_agent_info *a, int64_t now_ns);
 
 #endif

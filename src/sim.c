@@ -1003,14 +1003,14 @@ static const char *agent_status(const struct sim *s, int li)
 /* Give the agents' statuses to the model when one changed (the model's lock only then). */
 static void publish_agents(struct sim *s)
 {
-	bool changed = false;
+	bool changed = false, agent_changed[NLINES] = {false};
 	for (int li = 0; li < NLINES; li++) {
 		struct sim_agent *a = &s->agents[li];
 		const char *st = line_defs[li].queues ? agent_status(s, li) : "";
 		if (strcmp(a->status, st) != 0) {
 			snprintf(a->status, sizeof a->status, "%s", st);
 			a->since_s = s->emit_t / NS;
-			changed = true;
+			changed = agent_changed[li] = true;
 		}
 	}
 	if (!changed)
@@ -1042,6 +1042,8 @@ static void publish_agents(struct sim *s)
 		                                  g->since_s,
 		                                  g->taken,
 		                                  g->talk_s};
+		if (agent_changed[li] && s->j)
+			sim_agents_journal(s->j, &info[n], s->emit_t);
 		n++;
 	}
 	sim_agents_publish(s->m, info, n);

@@ -2,6 +2,8 @@
 another seed another one, every event has the protocol's shape and passes ingest, and a
 simulated day has the figures of a believable call centre (read from the snapshot)."""
 
+import csv
+import io
 import json
 import os
 import pathlib
@@ -60,11 +62,16 @@ def test_other_seed_other_journal(hour, tmp_path):
     assert other != hour[0]
 
 
+def event_lines(text):
+    """The journal's lines of events, without its own lines (the agents' statuses)."""
+    return [line for line in text.splitlines() if not line.startswith('{"ctiboard":')]
+
+
 def test_events_have_the_protocol_shapes(hour):
     kinds = set()
-    for n, line in enumerate(hour[0].splitlines(), 1):
+    for n, line in enumerate(event_lines(hour[0]), 1):
         ev = json.loads(line)
-        where = f"journal line {n}"
+        where = f"journal event {n}"
         kinds.add(ev["Event"])
         assert DEMO_TOKEN not in line, where  # redacted before it reached the disk
         # the simulator writes big integers; the journal may keep them as digit strings
@@ -106,7 +113,7 @@ def test_events_have_the_protocol_shapes(hour):
 
 def test_every_event_passes_ingest(hour):
     counters = hour[1]["counters"]
-    assert counters["events"] == len(hour[0].splitlines())
+    assert counters["events"] == len(event_lines(hour[0]))
     assert counters["malformed"] == 0
     assert counters["unknown"] == 0
     assert counters["duplicates"] == 0
@@ -137,3 +144,25 @@ def test_a_believable_day(tmp_path):
     counters = snap["counters"]
     assert counters["malformed"] == 0 and counters["unknown"] == 0
     assert counters["registered"] > 12 * 50
+
+
+def test_the_demo_journals_its_agents_statuses_for_the_report(tmp_path):
+    # 08:00 to 20:00: every agent's lunch (45 min) and the end of every shift are inside
+    text, _ = run_demo(tmp_path, 7, 12 * 3600, 1000000)
+    statuses = [json.loads(line) for line in text.splitlines()
+                if line.startswith('{"ctiboard":"agent_status"')]
+    assert {s["status"] for s in statuses} >= {"waiting", "onBreak", "loggedOut"}
+    assert all(s["reason"] == "Lunch" for s in statuses if s["status"] == "onBreak")
+    env = dict(os.environ, TZ="Europe/Paris", XDG_CONFIG_HOME="/nonexistent")
+    files = sorted((tmp_path / "seed7" / "journal").glob("*.jsonl"))
+    r = subprocess.run([BIN, "report", "--by", "agent", "--format", "csv", *map(str, files)],
+                       env=env, capture_output=True, text=True, check=True, timeout=60)
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(r.stdout, newline=""))}
+    # the demo's shifts (local time), cut at its start at 08:00
+    shifts = {"Camille Roux": (8, 17), "Léa Martin": (8.5, 19.5), "Hugo Bernard": (8, 18),
+              "Chloé Dubois": (8, 17), "Nathan Moreau": (8, 17.5), "Inès Laurent": (8.5, 19.5),
+              "Lucas Simon": (8, 18), "Manon Michel": (8, 17), "Louis Lefèvre": (9, 19.5)}
+    assert set(rows) == set(shifts)
+    for name, (start, end) in shifts.items():
+        assert abs(int(rows[name]["break_s"]) - 45 * 60) <= 60, name
+        assert abs(int(rows[name]["logged_in_s"]) - (end - start) * 3600) <= 60, name
