@@ -1051,7 +1051,7 @@ static const char *exit_words(const struct event *ev)
 	switch (callbacks_outcome(ev->cancel_reason, 0, 0)) {
 	case CB_TIMED_OUT: return "timed out";
 	case CB_LEFT_BY_KEY: return "left by key";
-	default: return ev->cause == CAUSE_CANCEL ? "left before an answer" : "left";
+	default: return ev->cause == CAUSE_CANCEL ? "abandoned" : "left";
 	}
 }
 

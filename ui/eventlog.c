@@ -58,6 +58,8 @@ void log_draw(struct console *c, int y, int h)
 	struct tbuf b = {0};
 	char when[16], party[TEXT_MAX], cell[TEXT_MAX], title[160], detail[2 * TEXT_MAX];
 	int hidden = 0;
+	/* narrower names below 100 columns: a caller's number and outcome fit in 80 */
+	int party_w = c->cols < 100 ? 16 : 24;
 
 	for (size_t i = 0; i < c->st.log_count; i++) {
 		const struct log_entry *e = log_newest(&c->st, i);
@@ -72,8 +74,8 @@ void log_draw(struct console *c, int y, int h)
 			continue;
 		fmt_clock(when, sizeof when, e->time_ns);
 		humanize(c, detail, sizeof detail, e->detail);
-		tb_add(&b, e->kind == EV_UNKNOWN ? ROLE_WARN : ROLE_DEFAULT, " %s  %-20s %s %s",
-		       when, log_kind(e), fmt_cols(cell, sizeof cell, party, 24), detail);
+		tb_add(&b, e->kind == EV_UNKNOWN ? ROLE_WARN : ROLE_DEFAULT, " %s  %-19s  %s %s",
+		       when, log_kind(e), fmt_cols(cell, sizeof cell, party, party_w), detail);
 	}
 	if (c->log_all)
 		snprintf(title, sizeof title,
