@@ -48,7 +48,7 @@ def make_fixtures(work):
     peak, at = 0, 0
     for n, line in enumerate(lines):
         ev = json.loads(line)
-        if ev["Event"] == "members-count" and int(ev["Data"]["Count"]) > peak:
+        if ev.get("Event") == "members-count" and int(ev["Data"]["Count"]) > peak:
             peak, at = int(ev["Data"]["Count"]), n
     assert peak >= 5, "the demo's wave should queue callers up"
     # fixed names: the header shows the replayed file's name, not the journal's date
