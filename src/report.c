@@ -15,6 +15,7 @@
 #include "json_arena.h"
 #include "model.h"
 #include "series.h"
+#include "settings.h"
 #include "stats.h"
 #include "table.h"
 #include "text.h"
@@ -364,9 +365,11 @@ static const struct column queue_cols[] = {
     {"longest_wait_s", "Longest", COL_SECONDS},
 };
 
-/* One row of queue figures from summed counts. */
+/* One row of queue figures from summed counts, with their service-level target (-1: the
+ * queues summed have different ones). */
 static void queue_row(struct table *t, const struct settings *s, const char *day,
-                      const char *number, const char *name, const struct interval_counts *c)
+                      const char *number, const char *name, const struct interval_counts *c,
+                      int target_s)
 {
 	struct cell *r = table_row(t);
 	if (!r)
@@ -384,7 +387,7 @@ static void queue_row(struct table *t, const struct settings *s, const char *day
 	cell_int(&r[8], c->left_by_key);
 	cell_int_or_null(&r[9], qs.abandon_rate_pm);
 	cell_int_or_null(&r[10], qs.service_level_pm);
-	cell_int(&r[11], s->sl_target_s);
+	cell_int_or_null(&r[11], target_s);
 	cell_int_or_null(&r[12], qs.avg_wait_s);
 	cell_int_or_null(&r[13], qs.avg_talk_s);
 	cell_int(&r[14], c->worst_wait_s);
@@ -406,20 +409,52 @@ static void add_counts(struct interval_counts *sum, const struct interval_counts
 		sum->worst_wait_s = c->worst_wait_s;
 }
 
+/* Counts summed over queues, and the service-level target they share (-1: not one). */
+struct total {
+	struct interval_counts c;
+	int target_s;
+	bool any;
+};
+
+static void total_add(struct total *t, const struct interval_counts *c, int target_s)
+{
+	add_counts(&t->c, c);
+	t->target_s = !t->any || t->target_s == target_s ? target_s : -1;
+	t->any = true;
+}
+
+static int queue_target(const struct settings *s, const char *number)
+{
+	struct queue_rules r;
+	settings_queue_rules(s, number, &r);
+	return r.sl_target_s;
+}
+
+/* Has a queue of the report a service-level target of its own? */
+static bool own_targets(const struct gather *g, const struct settings *s)
+{
+	for (size_t i = 0; i < g->nqueues; i++)
+		if (queue_target(s, g->queues[i].number) != s->sl_target_s)
+			return true;
+	return false;
+}
+
 /* Per queue per day, a total per day, and a total of the range when it spans days. */
 static void build_queues(struct table *t, const struct gather *g, const struct settings *s)
 {
-	struct interval_counts all = {0}, day_sum = {0};
+	struct total all = {0}, day_sum = {0};
 	size_t days = 0;
 	for (size_t i = 0; i < g->nqueues; i++) {
 		const struct day_queue *d = &g->queues[i];
 		struct interval_counts c;
+		int target_s = queue_target(s, d->number);
 		series_sum(&d->series, 0, d->series.nslots, &c);
-		queue_row(t, s, d->day, d->number, d->name, &c);
-		add_counts(&day_sum, &c);
-		add_counts(&all, &c);
+		queue_row(t, s, d->day, d->number, d->name, &c, target_s);
+		total_add(&day_sum, &c, target_s);
+		total_add(&all, &c, target_s);
 		if (i + 1 == g->nqueues || strcmp(g->queues[i + 1].day, d->day) != 0) {
-			queue_row(t, s, d->day, "total", "All queues", &day_sum);
+			queue_row(t, s, d->day, "total", "All queues", &day_sum.c,
+			          day_sum.target_s);
 			memset(&day_sum, 0, sizeof day_sum);
 			days++;
 		}
@@ -428,7 +463,7 @@ static void build_queues(struct table *t, const struct gather *g, const struct s
 		char range[32];
 		snprintf(range, sizeof range, "%s/%s", g->queues[0].day,
 		         g->queues[g->nqueues - 1].day);
-		queue_row(t, s, range, "total", "All queues", &all);
+		queue_row(t, s, range, "total", "All queues", &all.c, all.target_s);
 	}
 }
 
@@ -643,11 +678,20 @@ static bool print_table(const struct table *t, const struct report_request *rq,
 		return table_print_csv(t, out);
 	if (rq->format == FORMAT_TEXT) {
 		fprintf(out, "ctiboard report by %s, %s to %s", by_name(rq->by), from, to);
-		if (rq->by == BY_QUEUE || rq->by == BY_INTERVAL)
-			fprintf(out, "; service level: answered within %d s / %s",
-			        rq->set.sl_target_s,
+		if (rq->by == BY_QUEUE || rq->by == BY_INTERVAL) {
+			if (own_targets(g, &rq->set))
+				fprintf(
+				    out,
+				    "; service level: answered within each queue's target (%d s "
+				    "unless set)",
+				    rq->set.sl_target_s);
+			else
+				fprintf(out, "; service level: answered within %d s",
+				        rq->set.sl_target_s);
+			fprintf(out, " / %s",
 			        rq->set.sl_formula == SL_ANSWERED_ONLY ? "answered"
 			                                               : "(answered + abandoned)");
+		}
 		fputs("\n\n", out);
 		if (t->nrows == 0)
 			fputs("(nothing in this range)\n", out);

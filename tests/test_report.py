@@ -94,6 +94,12 @@ def test_what_if_recomputes_with_other_definitions():
     short = csv_rows("--set", "short_abandon_s=31", DAY)[0]
     assert (short["abandoned"], short["short_abandoned"], short["abandon_rate"]) == \
         ("0", "2", "0.000")
+    # one queue's own target: its row says which, the total mixes two and says none
+    own = csv_rows("--set", "queue.0033972200000.sl_target_s=45", DAY)
+    assert [(x["name"], x["service_level"], x["sl_target_s"]) for x in own] == \
+        [("Support", "0.667", "45"), ("Ventes", "0.500", "20"), ("All queues", "0.600", "")]
+    text = report("--set", "queue.0033972200000.sl_target_s=45", DAY).stdout
+    assert "answered within each queue's target (20 s unless set)" in text.splitlines()[0]
     bad = report("--set", "sl_target_s=zero", DAY, ok=False)
     assert bad.returncode == 2 and "sl_target_s" in bad.stderr
 
