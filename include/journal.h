@@ -70,6 +70,7 @@ struct replay_result {
 	uint64_t actions;        /* supervisors' actions (api_action.h): counted, not applied */
 	uint64_t agent_statuses; /* agents' statuses (agent_status.h): counted, not applied */
 	uint64_t end_offset;     /* where the lines read end in the file (bytes from its start) */
+	int64_t last_ns; /* the latest time a line told ("Received", else Timestamp), 0 none */
 	char first_error[256]; /* "FILE:LINE: reason" of the first bad line */
 };
 

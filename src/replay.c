@@ -169,6 +169,8 @@ static bool next_line(struct replay *r, size_t *len, int64_t *t)
 		r->res->lines++;
 		*len = n;
 		*t = line_time_ns(r->line, n);
+		if (*t > r->res->last_ns)
+			r->res->last_ns = *t;
 		return true;
 	}
 	r->eof = true;

@@ -204,14 +204,21 @@ static void take_day(void *ctx, const struct model_state *st)
 
 /* ---- the agents' statuses (OVH API, agent_status.h): time on break and logged in ---- */
 
-struct statuses {
-	struct agent_status_line *v;
-	size_t n, cap;
-	int64_t last_s; /* the latest time the input speaks of */
+/* A status line, with the end of what its file covers: the time of the file's last line. */
+struct status_entry {
+	struct agent_status_line a;
+	int64_t file_end_s;
+	size_t order; /* its place in the input */
 };
 
-/* Every agent_status line of the file (other lines are the replay's). */
-static void read_statuses(const char *path, struct statuses *st, FILE *err)
+struct statuses {
+	struct status_entry *v;
+	size_t n, cap;
+};
+
+/* Every agent_status line of the file (other lines are the replay's); file_end_s is the time
+ * of its last line. */
+static void read_statuses(const char *path, int64_t file_end_s, struct statuses *st, FILE *err)
 {
 	FILE *f = fopen(path, "re");
 	char *line = NULL;
@@ -226,11 +233,10 @@ static void read_statuses(const char *path, struct statuses *st, FILE *err)
 			fputs("ctiboard report: out of memory\n", err);
 			break;
 		}
-		if (agent_status_parse(line, (size_t)got, &st->v[st->n])) {
-			const struct agent_status_line *a = &st->v[st->n++];
-			int64_t t = a->seen_s > a->t_s ? a->seen_s : a->t_s;
-			if (t > st->last_s)
-				st->last_s = t;
+		struct status_entry *e = &st->v[st->n];
+		if (agent_status_parse(line, (size_t)got, &e->a)) {
+			e->file_end_s = file_end_s;
+			e->order = st->n++;
 		}
 	}
 	free(line);
@@ -240,13 +246,13 @@ static void read_statuses(const char *path, struct statuses *st, FILE *err)
 /* By agent, then by the time the status began, then in the input's order. */
 static int status_order(const void *pa, const void *pb)
 {
-	const struct agent_status_line *a = pa, *b = pb;
-	int d = strcmp(a->agent, b->agent);
+	const struct status_entry *a = pa, *b = pb;
+	int d = strcmp(a->a.agent, b->a.agent);
 	if (d)
 		return d;
-	if (a->t_s != b->t_s)
-		return a->t_s < b->t_s ? -1 : 1;
-	return a < b ? -1 : a > b;
+	if (a->a.t_s != b->a.t_s)
+		return a->a.t_s < b->a.t_s ? -1 : 1;
+	return (a->order > b->order) - (a->order < b->order);
 }
 
 /* The row of the agent on the day, made (with what the status line knows) if missing. */
@@ -304,9 +310,10 @@ static int agent_day_order(const void *pa, const void *pb)
 	return d ? d : (a->order > b->order) - (a->order < b->order);
 }
 
-/* Each status holds from its start until the agent's next one, the last until the end of the
- * input's last day (now, if that is today). The days counted begin with the day each agent's
- * first status line was journalled: before, the journal knows nothing of the agent. */
+/* Each status holds from its start until the agent's next one, and at most until the last
+ * line of the file it was read from: after that the journal knows nothing (the program was
+ * stopped, or that is now). The days counted begin with the day each agent's first status line
+ * was journalled: before, the journal knows nothing of the agent. */
 static void apply_statuses(struct gather *g, struct statuses *st)
 {
 	if (st->n == 0)
@@ -314,23 +321,25 @@ static void apply_statuses(struct gather *g, struct statuses *st)
 	qsort(st->v, st->n, sizeof *st->v, status_order);
 	int64_t now_s = wall_now_ns() / NS_PER_S;
 	int shift = g->rq->set.shift_start_min;
-	int64_t limit_s = day_start_for(day_start_for(st->last_s, shift) + 36 * 3600, shift);
-	if (limit_s > now_s)
-		limit_s = now_s;
 	size_t first = 0;
 	for (size_t i = 0; i < st->n; i++) {
-		const struct agent_status_line *a = &st->v[i];
-		if (i > 0 && strcmp(a->agent, st->v[i - 1].agent) != 0)
+		const struct agent_status_line *a = &st->v[i].a;
+		if (i > 0 && strcmp(a->agent, st->v[i - 1].a.agent) != 0)
 			first = i;
 		/* the agent's first day in the journal */
-		int64_t seen = st->v[first].seen_s ? st->v[first].seen_s : st->v[first].t_s;
-		for (size_t k = first; k < st->n && strcmp(st->v[k].agent, a->agent) == 0; k++)
-			if (st->v[k].seen_s && st->v[k].seen_s < seen)
-				seen = st->v[k].seen_s;
+		const struct agent_status_line *a0 = &st->v[first].a;
+		int64_t seen = a0->seen_s ? a0->seen_s : a0->t_s;
+		for (size_t k = first; k < st->n && strcmp(st->v[k].a.agent, a->agent) == 0; k++)
+			if (st->v[k].a.seen_s && st->v[k].a.seen_s < seen)
+				seen = st->v[k].a.seen_s;
 		int64_t start_s = day_start_for(seen, shift);
-		bool last = i + 1 == st->n || strcmp(st->v[i + 1].agent, a->agent) != 0;
+		bool last = i + 1 == st->n || strcmp(st->v[i + 1].a.agent, a->agent) != 0;
 		int64_t from_s = a->t_s > start_s ? a->t_s : start_s;
-		int64_t to_s = last ? limit_s : st->v[i + 1].t_s;
+		int64_t to_s = st->v[i].file_end_s;
+		if (!last && st->v[i + 1].a.t_s < to_s)
+			to_s = st->v[i + 1].a.t_s;
+		if (to_s > now_s)
+			to_s = now_s;
 		add_status_time(g, a, from_s, to_s);
 	}
 	qsort(g->agents, g->nagents, sizeof *g->agents, agent_day_order);
@@ -743,7 +752,7 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 		}
 		read++;
 		if (rq->by == BY_AGENT && res.agent_statuses > 0)
-			read_statuses(rq->files[i], &statuses, err);
+			read_statuses(rq->files[i], res.last_ns / NS_PER_S, &statuses, err);
 	}
 	int status = 0;
 	if (read == 0 && rq->nfiles > 0) {

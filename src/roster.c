@@ -70,6 +70,7 @@ struct roster {
 	bool have_roster;
 	struct journalled journalled[API_AGENTS_MAX];
 	size_t njournalled;
+	int journalled_day; /* the local day (yyyymmdd) of journalled[]: each day's file has all */
 	/* the live calls of the queue the console watches */
 	char live_service[NUM_MAX]; /* "" none */
 	int64_t next_live_ns;       /* monotonic: the next read */
@@ -466,6 +467,16 @@ static const char *break_reason_name(const struct roster *r, size_t service, int
 static void journal_status(struct roster *r, const struct api_agent *ag)
 {
 	struct journalled *j = NULL;
+	int64_t now = wall_now_ns();
+	/* a new day file begins with every agent's status: a report ends a status with its file */
+	time_t now_s = (time_t)(now / NS_PER_S);
+	struct tm tm;
+	if (localtime_r(&now_s, &tm)) {
+		int day = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+		if (day != r->journalled_day)
+			r->njournalled = 0;
+		r->journalled_day = day;
+	}
 	for (size_t i = 0; i < r->njournalled && !j; i++)
 		if (r->journalled[i].agent_id == ag->agent_id &&
 		    strcmp(r->journalled[i].service, ag->service) == 0)
@@ -483,7 +494,6 @@ static void journal_status(struct roster *r, const struct api_agent *ag)
 	}
 	if (!r->journal || !ag->status[0])
 		return;
-	int64_t now = wall_now_ns();
 	char *line = agent_status_journal_line(ag, now / NS_PER_S);
 	if (line)
 		journal_append(r->journal, line, strlen(line), now);

@@ -36,14 +36,15 @@ def api():
 class Screen:
     """ctiboard in a tmux session, 100x24."""
 
-    def __init__(self, tmp_path, server, api, args, width=100, term="screen-256color"):
+    def __init__(self, tmp_path, server, api, args, width=100, term="screen-256color",
+                 tz="UTC"):
         token = new_token()
         server.add_token(token)
         self.tmp = tmp_path
         self.journal = tmp_path / "journal"
         env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
                "XDG_STATE_HOME": str(tmp_path / "state"), "CTIBOARD_TOKEN": token,
-               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": term, "TZ": "UTC"}
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": term, "TZ": tz}
         env.update(api.environment())
         self.sock = "ctiboard-actions-%d" % os.getpid()
         argv = [binary(), "--url", server.url, "--journal", str(self.journal), "--set",
@@ -122,8 +123,8 @@ def screens():
         s.kill()
 
 
-def run(screens, tmp_path, server, api, *args, width=100, term="screen-256color"):
-    s = Screen(tmp_path, server, api, args, width, term)
+def run(screens, tmp_path, server, api, *args, width=100, term="screen-256color", tz="UTC"):
+    s = Screen(tmp_path, server, api, args, width, term, tz)
     screens.append(s)
     return s
 
@@ -462,3 +463,29 @@ def test_status_changes_are_journalled_and_reported_as_break_and_logged_in_time(
                              "--no-journal"], capture_output=True, text=True, timeout=30,
                             env=env)
         assert rr.returncode == 0 and not re.search(r":\d+: ", rr.stderr), rr.stderr
+
+
+def test_each_day_file_begins_with_every_agents_status(tmp_path, server, api, screens):
+    # a time zone whose midnight comes 12 s after the start: a report ends a status with the
+    # file it is in, so the new day's file gets every agent's status again, though none changed
+    utc_s = int(time.time()) % 86400
+    ahead = (86400 - 12 - utc_s) % 86400
+    tz = "CTB-%02d:%02d:%02d" % (ahead // 3600, ahead // 60 % 60, ahead % 60)
+    scr = run(screens, tmp_path, server, api, tz=tz)
+    scr.until(lambda s: "3 agents" in s, "the roster")
+    agents = {"0033972101011", "0033972101012", "0033972101013"}
+    deadline = time.monotonic() + 40
+    while True:
+        files = sorted(glob.glob(str(scr.journal / "*.jsonl")))
+        days = []
+        for path in files:
+            with open(path, encoding="utf-8") as fp:
+                lines = [json.loads(line) for line in fp if line.strip()]
+            days.append([l["agent"] for l in lines if l.get("ctiboard") == "agent_status"])
+        if len(days) == 2 and set(days[1]) == agents:
+            break
+        assert time.monotonic() < deadline, days
+        time.sleep(0.2)
+    assert sorted(days[0]) == sorted(agents)  # once each the first day: nothing changed
+    assert sorted(days[1]) == sorted(agents)
+    scr.quit()

@@ -327,10 +327,22 @@ def test_agent_report_adds_time_on_break_and_logged_in_from_the_api_statuses(tmp
     assert "statuses.jsonl:" not in r.stderr, r.stderr
 
 
-def test_a_status_still_on_at_the_end_of_the_input_lasts_to_the_end_of_its_day(tmp_path):
-    statuses = tmp_path / "statuses.jsonl"
-    statuses.write_text(status_line(paris(2025, 11, 26, 20, 0), "onBreak", "Late") + "\n",
-                        encoding="utf-8")
-    rows = csv_rows("--by", "agent", DAY, statuses)
-    zoe = [r for r in rows if r["agent"] == ZOE][0]
-    assert (zoe["break_s"], zoe["logged_in_s"]) == ("14400", "14400")  # 20:00 to midnight
+def test_a_status_lasts_no_longer_than_the_file_it_was_journalled_in(tmp_path):
+    # the 26th's file ends at 21:30:05 (Max's line): Zoé's break, still on, ends there; the
+    # journal says nothing of the night, and the 27th's file begins with her status again
+    MAX = "0033972101098"
+    first, second = tmp_path / "2025-11-26.jsonl", tmp_path / "2025-11-27.jsonl"
+    first.write_text("\n".join([
+        status_line(paris(2025, 11, 26, 20, 0), "onBreak", "Late"),
+        status_line(paris(2025, 11, 26, 21, 30), "waiting", agent=MAX, name="Max"),
+    ]) + "\n", encoding="utf-8")
+    second.write_text("\n".join([
+        status_line(paris(2025, 11, 27, 8, 0), "waiting"),
+        status_line(paris(2025, 11, 27, 9, 0), "loggedOut", agent=MAX, name="Max"),
+    ]) + "\n", encoding="utf-8")
+    rows = csv_rows("--by", "agent", first, second)
+    zoe = {r["day"]: (r["break_s"], r["logged_in_s"]) for r in rows if r["agent"] == ZOE}
+    assert zoe == {"2025-11-26": ("5405", "5405"), "2025-11-27": ("0", "3605")}
+    # the same figures whenever the report runs, and with the first file alone
+    alone = [r for r in csv_rows("--by", "agent", first) if r["agent"] == ZOE]
+    assert [(r["break_s"], r["logged_in_s"]) for r in alone] == [("5405", "5405")]
