@@ -49,7 +49,7 @@ static void status_text(const struct console *c, const struct callback *e, char 
 	char who[TEXT_MAX], at[16];
 	if (e->status == CB_OPEN) {
 		if (e->attempts)
-			snprintf(dst, size, "open, %u call%s back unanswered", e->attempts,
+			snprintf(dst, size, "open, %u attempt%s", e->attempts,
 			         e->attempts > 1 ? "s" : "");
 		else
 			snprintf(dst, size, "open");
@@ -87,7 +87,9 @@ static size_t shown_entries(const struct console *c, size_t *order)
 	return kept;
 }
 
-enum { CB_COLS = 8, NAME_MAX_COLS = 22, QUEUE_MIN = 6, STATUS_MIN = 12 };
+/* STATUS_MIN: room for "09:50 called in, an…": whether a caller was called back or called in
+ * shows at 80 columns, where the time they left (their age says it too) is dropped for it */
+enum { CB_COLS = 8, NAME_MAX_COLS = 22, QUEUE_MIN = 6, STATUS_MIN = 20 };
 enum cb_col {
 	COL_AGE,
 	COL_CALLER,
