@@ -366,6 +366,7 @@ static const struct column queue_cols[] = {
     {"short_abandoned", "Short", COL_COUNT},
     {"timed_out", "Timed out", COL_COUNT},
     {"left_by_key", "By key", COL_COUNT},
+    {"other", "Other", COL_COUNT},
     {"abandon_rate", "Aband.", COL_RATE},
     {"service_level", "SL", COL_RATE},
     {"sl_target_s", "SL target", COL_SECONDS},
@@ -385,6 +386,9 @@ static void queue_row(struct table *t, const struct settings *s, const char *day
 		return;
 	struct queue_stats qs;
 	series_stats(c, s, &qs);
+	/* the rest of those offered: still waiting when the input ended, or expired */
+	uint64_t outcomes = (uint64_t)c->answered + c->abandoned + c->short_abandoned +
+	                    c->timed_out + c->left_by_key;
 	cell_text(&r[0], day);
 	cell_text(&r[1], number);
 	cell_text(&r[2], name);
@@ -394,12 +398,13 @@ static void queue_row(struct table *t, const struct settings *s, const char *day
 	cell_int(&r[6], c->short_abandoned);
 	cell_int(&r[7], c->timed_out);
 	cell_int(&r[8], c->left_by_key);
-	cell_int_or_null(&r[9], qs.abandon_rate_pm);
-	cell_int_or_null(&r[10], qs.service_level_pm);
-	cell_int_or_null(&r[11], target_s);
-	cell_int_or_null(&r[12], qs.avg_wait_s);
-	cell_int_or_null(&r[13], qs.avg_talk_s);
-	cell_int(&r[14], c->worst_wait_s);
+	cell_int(&r[9], c->offered > outcomes ? (int64_t)(c->offered - outcomes) : 0);
+	cell_int_or_null(&r[10], qs.abandon_rate_pm);
+	cell_int_or_null(&r[11], qs.service_level_pm);
+	cell_int_or_null(&r[12], target_s);
+	cell_int_or_null(&r[13], qs.avg_wait_s);
+	cell_int_or_null(&r[14], qs.avg_talk_s);
+	cell_int(&r[15], c->worst_wait_s);
 }
 
 static void add_counts(struct interval_counts *sum, const struct interval_counts *c)

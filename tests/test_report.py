@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 BIN = os.environ.get("CTIBOARD_BIN", str(HERE.parent / "ctiboard"))
 DAY = HERE / "data" / "day.jsonl"
 QUEUE_KEYS = ["day", "queue", "name", "offered", "answered", "abandoned", "short_abandoned",
-              "timed_out", "left_by_key", "abandon_rate", "service_level", "sl_target_s",
+              "timed_out", "left_by_key", "other", "abandon_rate", "service_level", "sl_target_s",
               "avg_wait_s", "avg_talk_s", "longest_wait_s"]
 
 
@@ -44,6 +44,7 @@ def test_sample_day_by_queue_in_csv_matches_the_figures_computed_by_hand():
     assert support == {"day": "2025-11-26", "queue": "0033972200000", "name": "Support",
                        "offered": "6", "answered": "2", "abandoned": "1",
                        "short_abandoned": "1", "timed_out": "1", "left_by_key": "0",
+                       "other": "1",  # the caller still waiting at 11:00
                        "abandon_rate": "0.333", "service_level": "0.333", "sl_target_s": "20",
                        "avg_wait_s": "25", "avg_talk_s": "210", "longest_wait_s": "300"}
     assert (ventes["offered"], ventes["answered"], ventes["abandoned"]) == ("2", "1", "1")
@@ -53,6 +54,8 @@ def test_sample_day_by_queue_in_csv_matches_the_figures_computed_by_hand():
         ("total", "8", "3", "2")
     assert (total["abandon_rate"], total["avg_talk_s"], total["longest_wait_s"]) == \
         ("0.400", "260", "300")
+    outcomes = ("answered", "abandoned", "short_abandoned", "timed_out", "left_by_key", "other")
+    assert all(int(r["offered"]) == sum(int(r[k]) for k in outcomes) for r in rows)
 
 
 def test_sample_day_in_text_and_json_say_the_same():
@@ -61,9 +64,9 @@ def test_sample_day_in_text_and_json_say_the_same():
     header = text[2].split()
     assert header[:5] == ["Day", "Queue", "Name", "Offered", "Answered"]
     support = text[3].split()
-    assert support[:9] == ["2025-11-26", "0033972200000", "Support", "6", "2", "1", "1", "1",
-                           "0"]
-    assert support[9:] == ["33.3%", "33.3%", "0:20", "0:25", "3:30", "5:00"]
+    assert support[:10] == ["2025-11-26", "0033972200000", "Support", "6", "2", "1", "1", "1",
+                            "0", "1"]
+    assert support[10:] == ["33.3%", "33.3%", "0:20", "0:25", "3:30", "5:00"]
     doc = json.loads(report("--format", "json", DAY).stdout)
     assert (doc["report"], doc["from"], doc["to"], doc["sl_target_s"]) == \
         ("queue", "2025-11-26", "2025-11-26", 20)
@@ -273,6 +276,26 @@ def test_the_readme_chart_example_is_what_its_command_prints_in_any_time_zone():
     out = r.stdout.splitlines()
     start = out.index(shown[0])
     assert out[start:start + len(shown)] == shown
+
+
+def test_the_readme_report_examples_are_what_their_commands_print():
+    readme = (HERE.parent / "README.md").read_text().splitlines()
+    starts = [i for i, l in enumerate(readme)
+              if l.startswith("    $ ctiboard report") and "tests/data/day.jsonl" in l
+              and "--by interval" not in l]
+    assert len(starts) == 2
+    for at in starts:
+        command = readme[at][len("    $ "):]
+        shown = []
+        for line in readme[at + 1:]:
+            if (line and not line.startswith("    ")) or line.startswith("    $ "):
+                break
+            shown.append(line[4:])
+        while shown and not shown[-1]:
+            shown.pop()
+        words, head = command.split(" | ")[0].split()[1:], "| head -2" in command
+        out = report(*words).stdout.replace("\r\n", "\n").splitlines()
+        assert (out[:2] if head else out) == shown, command
 
 
 ZOE = "0033972101099"
