@@ -747,6 +747,7 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 	model_set_report_mode(m);
 	model_set_day_end(m, take_day, &g);
 	size_t read = 0;
+	uint64_t bad_lines = 0;
 	struct statuses statuses = {0};
 	for (size_t i = 0; i < rq->nfiles; i++) {
 		struct replay_result res;
@@ -756,9 +757,15 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 			continue;
 		}
 		read++;
+		bad_lines += res.malformed_lines;
 		if (rq->by == BY_AGENT && res.agent_statuses > 0)
 			read_statuses(rq->files[i], res.last_ns / NS_PER_S, &statuses, err);
 	}
+	if (bad_lines > 0)
+		fprintf(err,
+		        "ctiboard report: %llu bad line%s skipped (named above); the rest is "
+		        "reported\n",
+		        (unsigned long long)bad_lines, bad_lines > 1 ? "s" : "");
 	int status = 0;
 	if (read == 0 && rq->nfiles > 0) {
 		status = 1;

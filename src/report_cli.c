@@ -1,6 +1,7 @@
 /* report_cli.c: the command line of `ctiboard report`: days, journal files, what-if settings. */
 #include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,15 +19,17 @@ static const char report_usage[] =
     "The day's figures from the journal (or from journal and replay FILEs), through the same\n"
     "model as the live program.\n"
     "\n"
-    "  --from DAY         first day, YYYY-MM-DD, today or yesterday (default today)\n"
-    "  --to DAY           last day (default: --from, or today)\n"
+    "  --from DAY         first day, YYYY-MM-DD, today or yesterday (default: --to's day\n"
+    "                     when only --to is given, else today)\n"
+    "  --to DAY           last day (default today)\n"
     "  --journal DIR      journal directory (default $XDG_STATE_HOME/ctiboard)\n"
     "  --by WHAT          queue (default), agent, line, interval or callback\n"
     "  --interval MIN     interval length for --by interval and its chart (default 15)\n"
     "  --format FORMAT    text (default), csv (RFC 4180) or json\n"
     "  --set KEY=VALUE    what-if: recompute with another setting (sl_target_s=30, ...)\n"
     "  --config FILE      configuration file (default $XDG_CONFIG_HOME/ctiboard/config)\n"
-    "  --ascii            draw the chart of --by interval with ASCII characters\n"
+    "  --ascii            draw the chart of --by interval with ASCII characters (also in a\n"
+    "                     locale that is not UTF-8)\n"
     "  --help\n"
     "\n"
     "With FILEs, every day in them is reported, unless --from or --to narrows it.\n";
@@ -44,8 +47,9 @@ static int report_usage_error(const char *fmt, ...)
 	return 2;
 }
 
-/* A day as YYYY-MM-DD into dst; "today" and "yesterday" too. False if it is not a date. */
-static bool parse_day(const char *s, char dst[11])
+/* A day as YYYY-MM-DD into dst; "today" and "yesterday" too. NULL when it is one, else what is
+ * wrong with it. */
+static const char *parse_day(const char *s, char dst[11])
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -58,20 +62,20 @@ static bool parse_day(const char *s, char dst[11])
 			time_t t = mktime(&tm);
 			localtime_r(&t, &tm);
 		}
-		return strftime(dst, 11, "%Y-%m-%d", &tm) == 10;
+		return strftime(dst, 11, "%Y-%m-%d", &tm) == 10 ? NULL : "cannot tell the date";
 	}
 	memset(&tm, 0, sizeof tm);
 	const char *end = strptime(s, "%Y-%m-%d", &tm);
 	if (strlen(s) != 10 || !end || *end)
-		return false;
+		return "expected YYYY-MM-DD, today or yesterday";
 	int y = tm.tm_year, mo = tm.tm_mon, d = tm.tm_mday;
 	tm.tm_hour = 12;
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
 	if (t == (time_t)-1 || tm.tm_year != y || tm.tm_mon != mo || tm.tm_mday != d)
-		return false; /* 2025-02-30 */
+		return "no such date"; /* 2025-02-30 */
 	text_copy(dst, 11, s);
-	return true;
+	return NULL;
 }
 
 /* Noon of a YYYY-MM-DD day, local time. */
@@ -85,8 +89,10 @@ static int64_t noon_of(const char *day)
 	return (int64_t)mktime(&tm);
 }
 
+#define MISSING_NAMED 3 /* days without a journal named one by one; the rest are counted */
+
 /* The journal's day files of the range, with the day before and after when a shift start
- * makes days spill over midnight. Missing days are named on stderr. */
+ * makes days spill over midnight. Missing days are named on stderr (the first few). */
 static size_t journal_files(const char *dir, const char *from, const char *to, bool spill,
                             char ***out)
 {
@@ -94,14 +100,18 @@ static size_t journal_files(const char *dir, const char *from, const char *to, b
 	char **files = NULL;
 	int64_t first = noon_of(from) - (spill ? 86400 : 0),
 	        last = noon_of(to) + (spill ? 86400 : 0);
+	char last_missing[SETTINGS_PATH_MAX + 32];
+	size_t missing = 0;
 	for (int64_t t = first; t <= last; t += 86400) {
 		char path[SETTINGS_PATH_MAX + 32];
 		journal_path_for(path, sizeof path, dir, t);
 		bool edge = t < noon_of(from) || t > noon_of(to);
 		if (access(path, R_OK) != 0) {
-			if (!edge)
+			if (!edge && ++missing <= MISSING_NAMED)
 				fprintf(stderr, "ctiboard report: no journal for that day: %s\n",
 				        path);
+			if (!edge)
+				text_copy(last_missing, sizeof last_missing, path);
 			continue;
 		}
 		if (n == cap) {
@@ -115,6 +125,11 @@ static size_t journal_files(const char *dir, const char *from, const char *to, b
 			break;
 		n++;
 	}
+	if (missing > MISSING_NAMED)
+		fprintf(stderr,
+		        "ctiboard report: and no journal for %zu more days of the range "
+		        "(the last: %s)\n",
+		        missing - MISSING_NAMED, last_missing);
 	*out = files;
 	return n;
 }
@@ -162,6 +177,7 @@ int report_main(int argc, char **argv)
 	char err[SETTINGS_PATH_MAX + 256], path[SETTINGS_PATH_MAX] = "";
 	const char *config = NULL, *dir = NULL;
 	bool from_given = false, to_given = false;
+	const char *bad;
 	memset(&rq, 0, sizeof rq);
 	settings_defaults(&rq.set);
 
@@ -184,18 +200,13 @@ int report_main(int argc, char **argv)
 		const char *v = optarg ? optarg : "";
 		switch (c) {
 		case R_FROM:
-			if (!parse_day(v, rq.from))
-				return report_usage_error("--from: expected YYYY-MM-DD, today or "
-				                          "yesterday, not '%s'",
-				                          v);
+			if ((bad = parse_day(v, rq.from)))
+				return report_usage_error("--from: '%s': %s", v, bad);
 			from_given = true;
 			break;
 		case R_TO:
-			if (!parse_day(v, rq.to))
-				return report_usage_error(
-				    "--to: expected YYYY-MM-DD, today or yesterday, "
-				    "not '%s'",
-				    v);
+			if ((bad = parse_day(v, rq.to)))
+				return report_usage_error("--to: '%s': %s", v, bad);
 			to_given = true;
 			break;
 		case R_JOURNAL: dir = v; break;
@@ -238,7 +249,9 @@ int report_main(int argc, char **argv)
 		default: return report_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (rq.set.ascii)
+	const char *codeset = nl_langinfo(CODESET);
+	if (rq.set.ascii || !codeset ||
+	    (strcmp(codeset, "UTF-8") != 0 && strcmp(codeset, "utf8") != 0))
 		rq.ascii = true;
 	if (from_given && !to_given)
 		parse_day("today", rq.to);
@@ -250,6 +263,10 @@ int report_main(int argc, char **argv)
 	char **found = NULL;
 	size_t nfound = 0;
 	if (optind < argc) {
+		if (dir)
+			return report_usage_error("%s",
+			                          "--journal reads the journal's days, FILEs "
+			                          "are read as they are: give one or the other");
 		rq.files = (const char *const *)(argv + optind);
 		rq.nfiles = (size_t)(argc - optind);
 	} else {

@@ -19,9 +19,10 @@ QUEUE_KEYS = ["day", "queue", "name", "offered", "answered", "abandoned", "short
               "avg_wait_s", "avg_talk_s", "longest_wait_s"]
 
 
-def report(*args, ok=True):
+def report(*args, ok=True, **env_extra):
     env = dict(os.environ, TZ="Europe/Paris", XDG_CONFIG_HOME="/nonexistent",
-               XDG_STATE_HOME="/nonexistent")
+               XDG_STATE_HOME="/nonexistent", LC_ALL="C.UTF-8")
+    env.update(env_extra)
     r = subprocess.run([BIN, "report", *map(str, args)], env=env, capture_output=True,
                        timeout=60)
     # decoded by hand: text mode would turn CSV's CRLF into LF
@@ -239,6 +240,32 @@ def test_bad_requests_are_named():
     r = report("/nonexistent/file.jsonl", ok=False)
     assert r.returncode == 1
     assert r.stderr.startswith("ctiboard report: cannot open /nonexistent/file.jsonl")
+    r = report("--from", "2025-11-31", ok=False)
+    assert r.returncode == 2 and "'2025-11-31': no such date" in r.stderr
+    r = report("--from", "2025-1-31", ok=False)
+    assert r.returncode == 2 and "expected YYYY-MM-DD" in r.stderr
+    r = report("--journal", "/nonexistent/j", DAY, ok=False)
+    assert r.returncode == 2 and "give one or the other" in r.stderr
+
+
+def test_a_long_range_names_a_few_missing_days_and_counts_the_rest(tmp_path):
+    (tmp_path / "2025-11-26.jsonl").write_text(DAY.read_text())
+    r = report("--journal", tmp_path, "--from", "2025-11-01", "--to", "2025-11-30",
+               "--format", "csv")
+    named = [l for l in r.stderr.splitlines() if "no journal for that day" in l]
+    assert [l.rsplit("/", 1)[1] for l in named] == \
+        ["2025-11-01.jsonl", "2025-11-02.jsonl", "2025-11-03.jsonl"]
+    assert "and no journal for 26 more days of the range (the last: %s)" % (
+        tmp_path / "2025-11-30.jsonl") in r.stderr
+    assert len(r.stderr.splitlines()) == 4
+    assert csv_rows(DAY) == list(csv.DictReader(io.StringIO(r.stdout, newline="")))
+
+
+def test_the_chart_is_ascii_in_a_locale_that_is_not_utf8():
+    utf8 = report("--by", "interval", DAY).stdout
+    plain = report("--by", "interval", DAY, LC_ALL="C").stdout
+    assert "\u2588" in utf8 and "\u2588" not in plain
+    assert plain.isascii() and "# answered  x unanswered  . other  * service level" in plain
     assert "--by WHAT" in report("--help").stdout
 
 
@@ -248,6 +275,7 @@ def test_a_bad_line_is_named_and_the_rest_reported(tmp_path):
     path.write_text("".join(lines[:5]) + "{not json\n" + "".join(lines[5:]))
     r = report("--format", "csv", path)
     assert "j.jsonl:6" in r.stderr
+    assert "ctiboard report: 1 bad line skipped (named above)" in r.stderr
     assert list(csv.DictReader(io.StringIO(r.stdout, newline="")))[0]["offered"] == "6"
 
 
@@ -259,7 +287,7 @@ def test_the_readme_chart_example_is_what_its_command_prints_in_any_time_zone():
           and l.startswith("    $ ")][0]
     words = readme[at][len("    $ "):].split()
     env = dict(os.environ, TZ="America/New_York", XDG_CONFIG_HOME="/nonexistent",
-               XDG_STATE_HOME="/nonexistent")
+               XDG_STATE_HOME="/nonexistent", LC_ALL="C.UTF-8")
     while "=" in words[0]:
         key, value = words.pop(0).split("=", 1)
         env[key] = value
