@@ -601,11 +601,12 @@ static void build_agents(struct table *t, const struct gather *g)
 }
 
 static const struct column callback_cols[] = {
-    {"caller", "Caller", COL_TEXT},    {"display", "Name", COL_TEXT},
-    {"queue", "Queue", COL_TEXT},      {"left_at", "Left at", COL_TEXT},
-    {"wait_s", "Waited", COL_SECONDS}, {"outcome", "Outcome", COL_TEXT},
-    {"tries", "Tries", COL_COUNT},     {"attempts", "Attempts", COL_COUNT},
-    {"status", "Status", COL_TEXT},    {"closed_by", "By", COL_TEXT},
+    {"caller", "Caller", COL_TEXT},      {"display", "Name", COL_TEXT},
+    {"queue", "Queue", COL_TEXT},        {"queue_name", "Queue name", COL_TEXT},
+    {"left_at", "Left at", COL_TEXT},    {"wait_s", "Waited", COL_SECONDS},
+    {"outcome", "Outcome", COL_TEXT},    {"tries", "Tries", COL_COUNT},
+    {"attempts", "Attempts", COL_COUNT}, {"status", "Status", COL_TEXT},
+    {"closed_by", "By", COL_TEXT},       {"closed_by_name", "By name", COL_TEXT},
     {"closed_at", "At", COL_TEXT},
 };
 
@@ -619,8 +620,9 @@ static void local_time(char dst[24], int64_t t_s)
 }
 
 static void build_callbacks(struct table *t, const struct report_request *rq,
-                            const struct callback_list *cb)
+                            const struct model_state *st)
 {
+	const struct callback_list *cb = &st->callbacks;
 	size_t *order = cb->n ? malloc(cb->n * sizeof *order) : NULL;
 	size_t n = order ? callbacks_order(cb, true, order) : 0;
 	if (cb->n && !order)
@@ -640,17 +642,21 @@ static void build_callbacks(struct table *t, const struct report_request *rq,
 		else
 			cell_text(&r[1], phone_display(when, sizeof when, e->caller));
 		cell_text(&r[2], e->queue);
+		const struct queue *q = state_find_queue(st, e->queue);
+		cell_text(&r[3], q ? q->description : "");
 		local_time(when, e->left_at_s);
-		cell_text(&r[3], when);
-		cell_int(&r[4], e->wait_s);
-		cell_text(&r[5], cb_outcome_name(e->outcome));
-		cell_int(&r[6], e->tries);
-		cell_int(&r[7], e->attempts);
-		cell_text(&r[8], cb_status_name(e->status));
+		cell_text(&r[4], when);
+		cell_int(&r[5], e->wait_s);
+		cell_text(&r[6], cb_outcome_name(e->outcome));
+		cell_int(&r[7], e->tries);
+		cell_int(&r[8], e->attempts);
+		cell_text(&r[9], cb_status_name(e->status));
 		if (e->status != CB_OPEN) {
-			cell_text(&r[9], e->closed_by);
+			cell_text(&r[10], e->closed_by);
+			const struct line *l = state_find_line(st, e->closed_by);
+			cell_text(&r[11], l ? l->description : "");
 			local_time(when, e->closed_at_s);
-			cell_text(&r[10], when);
+			cell_text(&r[12], when);
 		}
 	}
 	free(order);
@@ -797,7 +803,7 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 		default:
 			table_init(&t, callback_cols,
 			           sizeof callback_cols / sizeof callback_cols[0]);
-			build_callbacks(&t, rq, &st->callbacks);
+			build_callbacks(&t, rq, st);
 			break;
 		}
 		model_unlock(m);

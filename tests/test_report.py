@@ -143,16 +143,19 @@ def test_by_callback_lists_the_callers_with_their_status(tmp_path):
     path = tmp_path / "cb.jsonl"
     callbacks_day().write(path)
     rows = csv_rows("--by", "callback", path)
-    assert list(rows[0]) == ["caller", "display", "queue", "left_at", "wait_s", "outcome",
-                             "tries", "attempts", "status", "closed_by", "closed_at"]
+    assert list(rows[0]) == ["caller", "display", "queue", "queue_name", "left_at", "wait_s",
+                             "outcome", "tries", "attempts", "status", "closed_by",
+                             "closed_by_name", "closed_at"]
     by = {r["caller"]: r for r in rows}
     assert by["0033612345678"] == {
         "caller": "0033612345678", "display": "Jean Petit", "queue": SUPPORT,
-        "left_at": "2025-11-26 09:03:10", "wait_s": "70", "outcome": "abandoned",
-        "tries": "1", "attempts": "0", "status": "called_back", "closed_by": CAMILLE,
+        "queue_name": "Support", "left_at": "2025-11-26 09:03:10", "wait_s": "70",
+        "outcome": "abandoned", "tries": "1", "attempts": "0", "status": "called_back",
+        "closed_by": CAMILLE, "closed_by_name": "Camille Roux",
         "closed_at": "2025-11-26 09:10:08"}
     sophie = by["0033698765432"]
-    assert (sophie["status"], sophie["attempts"], sophie["closed_by"]) == ("open", "1", "")
+    assert (sophie["status"], sophie["attempts"], sophie["closed_by"],
+            sophie["closed_by_name"]) == ("open", "1", "", "")
     assert by["0033655500011"]["tries"] == "2"
     assert [r["status"] for r in rows][:4] == ["open"] * 4
 
