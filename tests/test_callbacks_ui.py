@@ -111,6 +111,11 @@ def test_filter_works_in_the_callbacks_view(tmux, day):
     scr = tmux.wait(s, lambda x: "Jean Petit" in x and "Sophie" not in x, "a number's entry")
     tmux.keys(s, "Escape")
     tmux.wait(s, lambda x: "Sophie Noir" in x and "Jean Petit" in x, "the whole list")
+    tmux.keys(s, "/")
+    tmux.type(s, "timed")  # the outcome's words: Sophie's caller timed out
+    scr = tmux.wait(s, lambda x: "Sophie Noir" in x and "Jean Petit" not in x, "by outcome")
+    assert "Anne Vert" not in scr
+    tmux.keys(s, "Escape")
 
 
 def test_help_and_footer_name_the_key(tmux, day):
@@ -236,7 +241,8 @@ def test_queue_detail_wraps_its_definitions_at_80_columns(tmux, day):
     at = next(i for i, ln in enumerate(rows) if ln.startswith("  Offered"))
     # the definition goes on, under itself, on the next row: nothing is cut
     offered = rows[at].rstrip() + " " + rows[at + 1].strip()
-    assert "+ 1 timed out + 0 left by key + waiting" in offered, rows[at:at + 2]
+    assert "+ 1 timed out + 0 left by key + 0 other (waiting, or expired)" in offered, \
+        rows[at:at + 2]
     assert rows[at + 1].startswith(" " * 27) and rows[at + 1][27] != " ", rows[at + 1]
     at = next(i for i, ln in enumerate(rows) if ln.startswith("  Service level"))
     assert (rows[at].rstrip() + " " + rows[at + 1].strip()).endswith("+ 3 abandoned)")

@@ -64,7 +64,7 @@ static void status_text(const struct console *c, const struct callback *e, char 
 		snprintf(dst, size, "%s called in, answered by %s", at, who);
 }
 
-/* Does the filter keep this entry? Caller name or number, queue, status words. */
+/* Does the filter keep this entry? Caller name or number, queue, status or outcome words. */
 static bool entry_matches(const struct console *c, const struct callback *e)
 {
 	char name[TEXT_MAX], queue[TEXT_MAX], status[2 * TEXT_MAX];
@@ -74,7 +74,8 @@ static bool entry_matches(const struct console *c, const struct callback *e)
 	party_display(c, e->queue, queue, sizeof queue);
 	status_text(c, e, status, sizeof status);
 	return filter_match(c->filter, name, e->caller) || filter_match(c->filter, queue, NULL) ||
-	       filter_match(c->filter, status, NULL);
+	       filter_match(c->filter, status, NULL) ||
+	       filter_match(c->filter, cb_outcome_label(e->outcome), NULL);
 }
 
 /* The entries shown, in order: positions into st.callbacks.entries. */
@@ -249,9 +250,11 @@ static void draw_history(struct console *c, int y, int h, const struct callback 
 	char caller[TEXT_MAX], num[48], at[32], who[TEXT_MAX], d[24], line[3 * TEXT_MAX];
 	caller_text(c, e, caller, sizeof caller);
 	phone_display(num, sizeof num, e->caller);
-	snprintf(line, sizeof line, " Callback history: %s%s%s  (%s)  Esc: back to the list",
-	         caller, strcmp(caller, num) ? "  " : "", strcmp(caller, num) ? num : "",
-	         e->status == CB_OPEN ? "open" : cb_status_name(e->status));
+	snprintf(line, sizeof line, " Callback history: %s%s%s  (%s)  Esc: back", caller,
+	         strcmp(caller, num) ? "  " : "", strcmp(caller, num) ? num : "",
+	         e->status == CB_OPEN          ? "open"
+	         : e->status == CB_CALLED_BACK ? "called back"
+	                                       : "called in");
 	draw_text(y, 0, c->cols, line, ROLE_PANEL_TITLE_FOCUS, ALIGN_LEFT);
 	int row = y + 2, last = y + h;
 	if (e->steps_dropped && row < last) {

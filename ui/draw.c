@@ -11,11 +11,13 @@
 
 static bool utf8_text = true;
 static const char *vglyph = "|";
+static const char *cut_mark = "\u2026"; /* the end of a text cut short */
 
 void draw_setup(bool utf8, bool ascii)
 {
 	utf8_text = utf8;
 	vglyph = (utf8 && !ascii) ? "\u2502" : "|";
+	cut_mark = (utf8 && !ascii) ? "\u2026" : "~";
 }
 
 bool locale_is_utf8(void)
@@ -180,7 +182,7 @@ char *fmt_cols(char *dst, size_t dstsize, const char *s, int cols)
 
 char *fmt_cut(char *dst, size_t dstsize, const char *s, int cols)
 {
-	const char *mark = utf8_text ? "\u2026" : "~";
+	const char *mark = cut_mark;
 
 	if (cols <= 0) {
 		if (dstsize)

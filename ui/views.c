@@ -610,10 +610,13 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	figure_row(c, b, ROLE_DEFAULT, "Longest wait", d1, "%s",
 	           "(now - joined time of the oldest caller)");
 	snprintf(v, sizeof v, "%u", qs.offered);
+	uint64_t outcomes = (uint64_t)qs.answered + qs.abandoned + qs.short_abandoned +
+	                    qs.timed_out + qs.left_by_key;
 	figure_row(c, b, ROLE_DEFAULT, "Offered", v,
 	           "= %u answered + %u abandoned + %u short + %u timed out + %u left by key + "
-	           "waiting",
-	           qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out, qs.left_by_key);
+	           "%llu other (waiting, or expired)",
+	           qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out, qs.left_by_key,
+	           (unsigned long long)(qs.offered > outcomes ? qs.offered - outcomes : 0));
 	snprintf(v, sizeof v, "%u", qs.answered);
 	figure_row(c, b, ROLE_DEFAULT, "Answered", v, "(%u within %d s)", q->today.answered_in_sl,
 	           r.sl_target_s);
@@ -672,7 +675,8 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 			party_display(c, mb->agent, agent, sizeof agent);
 		tb_add(b, mb->state == MEMBER_WAITING ? ROLE_DEFAULT : ROLE_IN_CALL,
 		       "  %s waited %7s  %-10s %s", fmt_cols(cell, sizeof cell, party, 28), d1,
-		       member_state_name(mb->state), agent);
+		       mb->state == MEMBER_WITH_AGENT ? "with agent" : member_state_name(mb->state),
+		       agent);
 	}
 	if (q->nmembers == 0)
 		tb_add(b, ROLE_DIM, "  none");
