@@ -46,7 +46,6 @@ struct day_agent {
 	char queues[CELL_TEXT_MAX]; /* the queue numbers, space-separated */
 	bool have_status;           /* the OVH API's statuses cover some of this day */
 	int64_t break_s, logged_in_s;
-	size_t order; /* its place before the rows of statuses were added */
 };
 
 struct gather {
@@ -105,7 +104,7 @@ static struct day_agent *agent_row(struct gather *g, const char *day, const char
 		return NULL;
 	struct day_agent *a = &g->agents[g->nagents];
 	memset(a, 0, sizeof *a);
-	a->order = g->nagents++;
+	g->nagents++;
 	text_copy(a->day, sizeof a->day, day);
 	text_copy(a->number, sizeof a->number, number);
 	return a;
@@ -267,7 +266,7 @@ static struct day_agent *status_row(struct gather *g, const char *day,
 		return NULL;
 	struct day_agent *r = &g->agents[g->nagents];
 	memset(r, 0, sizeof *r);
-	r->order = g->nagents++;
+	g->nagents++;
 	text_copy(r->day, sizeof r->day, day);
 	text_copy(r->number, sizeof r->number, a->agent);
 	text_copy(r->queues, sizeof r->queues, a->queue);
@@ -303,11 +302,40 @@ static void add_status_time(struct gather *g, const struct agent_status_line *a,
 	}
 }
 
-static int agent_day_order(const void *pa, const void *pb)
+/* Rows by day, then name, then number: the same order whatever the range read. */
+static int row_order(const char *day_a, const char *name_a, const char *number_a, const char *day_b,
+                     const char *name_b, const char *number_b)
+{
+	int d = strcmp(day_a, day_b);
+	if (!d)
+		d = strcmp(name_a, name_b);
+	return d ? d : strcmp(number_a, number_b);
+}
+
+static int queue_row_order(const void *pa, const void *pb)
+{
+	const struct day_queue *a = pa, *b = pb;
+	return row_order(a->day, a->name, a->number, b->day, b->name, b->number);
+}
+
+static int line_row_order(const void *pa, const void *pb)
+{
+	const struct day_line *a = pa, *b = pb;
+	return row_order(a->day, a->name, a->number, b->day, b->name, b->number);
+}
+
+static int agent_row_order(const void *pa, const void *pb)
 {
 	const struct day_agent *a = pa, *b = pb;
-	int d = strcmp(a->day, b->day);
-	return d ? d : (a->order > b->order) - (a->order < b->order);
+	return row_order(a->day, a->name, a->number, b->day, b->name, b->number);
+}
+
+/* Each kind of row in its order, once everything is gathered. */
+static void sort_rows(struct gather *g)
+{
+	qsort(g->queues, g->nqueues, sizeof *g->queues, queue_row_order);
+	qsort(g->lines, g->nlines, sizeof *g->lines, line_row_order);
+	qsort(g->agents, g->nagents, sizeof *g->agents, agent_row_order);
 }
 
 /* Each status holds from its start until the agent's next one, and at most until the last
@@ -342,7 +370,6 @@ static void apply_statuses(struct gather *g, struct statuses *st)
 			to_s = now_s;
 		add_status_time(g, a, from_s, to_s);
 	}
-	qsort(g->agents, g->nagents, sizeof *g->agents, agent_day_order);
 }
 
 static void gather_free(struct gather *g)
@@ -525,6 +552,8 @@ static void build_intervals(struct table *t, const struct gather *g, const struc
 			char from[8], to[8];
 			hhmm(from, d->day_s + (int64_t)k * ds->interval_s);
 			hhmm(to, d->day_s + (int64_t)(k + 1) * ds->interval_s);
+			if (strcmp(to, "00:00") == 0) /* the day's end, not its start */
+				text_copy(to, sizeof to, "24:00");
 			cell_text(&r[0], d->day);
 			cell_text(&r[1], d->number);
 			cell_text(&r[2], d->name);
@@ -779,6 +808,9 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 		model_lock(m);
 		const struct model_state *st = model_state_held(m);
 		take_day(&g, st); /* the last day ends with the input */
+		if (rq->by == BY_AGENT)
+			apply_statuses(&g, &statuses);
+		sort_rows(&g);
 		struct table t;
 		switch (rq->by) {
 		case BY_QUEUE:
@@ -796,7 +828,6 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 			break;
 		case BY_AGENT:
 			table_init(&t, agent_cols, sizeof agent_cols / sizeof agent_cols[0]);
-			apply_statuses(&g, &statuses);
 			build_agents(&t, &g);
 			break;
 		case BY_CALLBACK:

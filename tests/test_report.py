@@ -218,6 +218,20 @@ def test_a_caller_still_waiting_at_the_end_counts_in_the_longest_wait(tmp_path):
     assert ("09:15", "1230") in slots and ("09:00", "10") in slots
 
 
+def test_rows_are_in_name_order_whatever_came_first(tmp_path):
+    at = lambda h, m, s=0: paris(2025, 11, 24, h, m, s)  # noqa: E731
+    j = Journal()  # Ventes and Marie's line are seen first
+    j.answered(VENTES, "v1", "0611000001", "", at(9, 0), at(9, 0, 10), at(9, 5), MARIE)
+    j.answered(SUPPORT, "s1", "0611000002", "", at(9, 10), at(9, 10, 10), at(9, 15), CAMILLE)
+    path = tmp_path / "2025-11-24.jsonl"
+    j.write(path)
+    assert [r["name"] for r in csv_rows(path)] == ["Support", "Ventes", "All queues"]
+    # agents the queue events alone know have no name: by number then
+    assert [r["agent"] for r in csv_rows("--by", "agent", path)] == [CAMILLE, MARIE]
+    day = csv_rows("--by", "interval", "--interval", "1440", path)
+    assert [(r["start"], r["end"]) for r in day] == [("00:00", "24:00")] * 2
+
+
 def test_multi_day_callback_closed_after_midnight(tmp_path):
     d, day2 = multi_day_journal(tmp_path)
     day2.write(d / "2025-11-25.jsonl")
