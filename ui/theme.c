@@ -18,10 +18,10 @@ static const struct scheme_entry scheme[ROLE_COUNT] = {
     [ROLE_HEADER] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
     [ROLE_FOOTER] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
     [ROLE_FOOTER_KEY] = {COLOR_WHITE, COLOR_BLACK, A_BOLD, A_BOLD},
-    [ROLE_PANEL_TITLE] = {COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_UNDERLINE},
-    /* not the selection's colours: a focused title must not look like a selected row */
-    [ROLE_PANEL_TITLE_FOCUS] = {COLOR_BLACK, COLOR_GREEN, A_BOLD | A_UNDERLINE,
-                                A_BOLD | A_UNDERLINE},
+    [ROLE_PANEL_TITLE] = {COLOR_GREEN, -1, A_BOLD | A_UNDERLINE, A_UNDERLINE},
+    /* not the selection's colours: a focused title must not look like a selected row; never
+     * bold black, which many terminals show as dark grey */
+    [ROLE_PANEL_TITLE_FOCUS] = {COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_BOLD | A_UNDERLINE},
     [ROLE_COLUMN_HEAD] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
     [ROLE_SELECTED] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
     [ROLE_DIM] = {COLOR_BLUE, -1, A_BOLD, A_DIM},
@@ -35,7 +35,7 @@ static const struct scheme_entry scheme[ROLE_COUNT] = {
     [ROLE_TILE_WARN] = {COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_BOLD},
     [ROLE_TILE_CRIT] = {COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD},
     [ROLE_BIG_DIGIT] = {COLOR_WHITE, COLOR_BLUE, A_BOLD, A_BOLD},
-    [ROLE_BANNER] = {COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD},
+    [ROLE_BANNER] = {COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE | A_BOLD},
 };
 
 static bool use_color;
