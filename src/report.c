@@ -602,9 +602,34 @@ static const struct column agent_cols[] = {
     {"avg_talk_s", "Avg talk", COL_SECONDS},
     {"offers_not_taken", "Not taken", COL_COUNT},
     {"queues", "Queues", COL_TEXT},
+    {"queue_names", "Queue names", COL_TEXT},
     {"break_s", "Break", COL_SECONDS},
     {"logged_in_s", "Logged in", COL_SECONDS},
 };
+
+/* The names of the space-separated queue numbers of an agent's day, comma-separated (a queue
+ * without a name by its number). */
+static void queue_names(const struct gather *g, const char *day, const char *numbers, char *dst,
+                        size_t size)
+{
+	size_t n = 0;
+	dst[0] = '\0';
+	while (*numbers && n + 1 < size) {
+		size_t len = strcspn(numbers, " ");
+		const char *name = NULL;
+		for (size_t i = 0; i < g->nqueues && !name; i++)
+			if (strcmp(g->queues[i].day, day) == 0 &&
+			    strncmp(g->queues[i].number, numbers, len) == 0 &&
+			    g->queues[i].number[len] == '\0' && g->queues[i].name[0])
+				name = g->queues[i].name;
+		int w =
+		    name ? snprintf(dst + n, size - n, "%s%s", n ? ", " : "", name)
+		         : snprintf(dst + n, size - n, "%s%.*s", n ? ", " : "", (int)len, numbers);
+		n = w > 0 && (size_t)w < size - n ? n + (size_t)w : size - 1;
+		numbers += len;
+		numbers += strspn(numbers, " ");
+	}
+}
 
 static void build_agents(struct table *t, const struct gather *g)
 {
@@ -622,9 +647,12 @@ static void build_agents(struct table *t, const struct gather *g)
 			cell_int(&r[5], (a->talk_s + a->taken / 2) / a->taken);
 		cell_int(&r[6], a->offers_not_taken);
 		cell_text(&r[7], a->queues);
+		char names[CELL_TEXT_MAX];
+		queue_names(g, a->day, a->queues, names, sizeof names);
+		cell_text(&r[8], names);
 		if (a->have_status) { /* else empty: the OVH API's statuses say nothing of it */
-			cell_int(&r[8], a->break_s);
-			cell_int(&r[9], a->logged_in_s);
+			cell_int(&r[9], a->break_s);
+			cell_int(&r[10], a->logged_in_s);
 		}
 	}
 }

@@ -115,7 +115,11 @@ def test_sample_day_by_line_and_agent():
                                 "answered": "1", "missed": "1", "talk_s": "480"}
     agents = csv_rows("--by", "agent", DAY)
     assert list(agents[0]) == ["day", "agent", "name", "calls_taken", "talk_s", "avg_talk_s",
-                               "offers_not_taken", "queues", "break_s", "logged_in_s"]
+                               "offers_not_taken", "queues", "queue_names", "break_s",
+                               "logged_in_s"]
+    paul = [a for a in agents if a["name"] == "Paul Martin"][0]
+    assert (paul["queues"], paul["queue_names"]) == ("0033972200000 0033972200001",
+                                                     "Support, Ventes")
     # no OVH API status in the journal: the two columns are there, empty
     assert all(a["break_s"] == "" and a["logged_in_s"] == "" for a in agents)
     assert sum(int(a["calls_taken"]) for a in agents) == 3
