@@ -588,6 +588,20 @@ static struct roster *start_roster(struct model *m, struct journal *j, const str
 	return r;
 }
 
+/* The demo's day opens at 08:00 whatever is in today's journal file: say so when it is not
+ * empty, for its lines then go on after an earlier run's. */
+static void warn_demo_day_taken(const char *dir)
+{
+	char path[SETTINGS_PATH_MAX + 32];
+	struct stat sb;
+	journal_path_for(path, sizeof path, dir, wall_now_ns() / NS_PER_S);
+	if (stat(path, &sb) == 0 && sb.st_size > 0)
+		notice_warn(
+		    "demo: %s already holds a day; this demo's morning goes on after it (an "
+		    "empty --journal DIR keeps the demo's day apart)",
+		    path);
+}
+
 int main(int argc, char **argv)
 {
 	struct settings set;
@@ -688,6 +702,8 @@ int main(int argc, char **argv)
 		model_set_measure_latency(model, live);
 	}
 	if ((live && set.journal) || (opt.demo && opt.journal_given)) {
+		if (opt.demo)
+			warn_demo_day_taken(dir);
 		if (!(journal = journal_open(dir, err, sizeof err)))
 			fatal(err);
 		journal_set_keep_days(journal, set.journal_keep_days);

@@ -166,3 +166,18 @@ def test_the_demo_journals_its_agents_statuses_for_the_report(tmp_path):
     for name, (start, end) in shifts.items():
         assert abs(int(rows[name]["break_s"]) - 45 * 60) <= 60, name
         assert abs(int(rows[name]["logged_in_s"]) - (end - start) * 3600) <= 60, name
+
+
+def test_a_demo_into_a_journal_that_holds_today_says_so(tmp_path):
+    env = dict(os.environ, TZ="Europe/Paris", HOME=str(tmp_path),
+               XDG_STATE_HOME=str(tmp_path / "state"), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    env.pop("CTIBOARD_TOKEN", None)
+    args = [BIN, "--demo", "--headless", "--demo-duration", "60", "--journal",
+            str(tmp_path / "journal")]
+    said = []
+    for _ in range(2):
+        r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+        assert r.returncode == 0, r.stderr
+        said.append("already holds a day" in r.stderr)
+    assert said == [False, True]
