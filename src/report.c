@@ -333,9 +333,12 @@ static int agent_row_order(const void *pa, const void *pb)
 /* Each kind of row in its order, once everything is gathered. */
 static void sort_rows(struct gather *g)
 {
-	qsort(g->queues, g->nqueues, sizeof *g->queues, queue_row_order);
-	qsort(g->lines, g->nlines, sizeof *g->lines, line_row_order);
-	qsort(g->agents, g->nagents, sizeof *g->agents, agent_row_order);
+	if (g->nqueues) /* qsort's array may not be NULL, even empty */
+		qsort(g->queues, g->nqueues, sizeof *g->queues, queue_row_order);
+	if (g->nlines)
+		qsort(g->lines, g->nlines, sizeof *g->lines, line_row_order);
+	if (g->nagents)
+		qsort(g->agents, g->nagents, sizeof *g->agents, agent_row_order);
 }
 
 /* Each status holds from its start until the agent's next one, and at most until the last

@@ -11,6 +11,7 @@ import re
 import shlex
 import subprocess
 import time
+import uuid
 
 import pytest
 
@@ -46,7 +47,8 @@ class Screen:
                "XDG_STATE_HOME": str(tmp_path / "state"), "CTIBOARD_TOKEN": token,
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": term, "TZ": tz}
         env.update(api.environment())
-        self.sock = "ctiboard-actions-%d" % os.getpid()
+        # a socket of its own: the last test's server may still be on its way out
+        self.sock = "ctiboard-actions-" + uuid.uuid4().hex[:12]
         argv = [binary(), "--url", server.url, "--journal", str(self.journal), "--set",
                 "api_max_per_min=600", "--set", "api_status_s=1", *args]
         # the secrets go through the environment of tmux's command, never its argv
