@@ -65,13 +65,17 @@ void journal_sync(struct journal *j, bool force);
 uint64_t journal_lost(struct journal *j);
 
 /* How a replay went. */
+/* A report names on stderr this many bad lines of each file at most (the rest are counted). */
+#define REPLAY_BAD_LINES_TOLD 10
+
 struct replay_result {
 	uint64_t lines, events, malformed_lines;
 	uint64_t actions;        /* supervisors' actions (api_action.h): counted, not applied */
 	uint64_t agent_statuses; /* agents' statuses (agent_status.h): counted, not applied */
 	uint64_t end_offset;     /* where the lines read end in the file (bytes from its start) */
-	int64_t last_ns; /* the latest time a line told ("Received", else Timestamp), 0 none */
-	char first_error[256]; /* "FILE:LINE: reason" of the first bad line */
+	int64_t first_ns;        /* the earliest time a line told ("Received", else Timestamp) */
+	int64_t last_ns;         /* the latest; each 0 when no line told one */
+	char first_error[256];   /* "FILE:LINE: reason" of the first bad line */
 };
 
 /* Feed a journal (or a file of V1 envelopes, one per line) through ingest_body(); a reset line

@@ -171,6 +171,8 @@ static bool next_line(struct replay *r, size_t *len, int64_t *t)
 		*t = line_time_ns(r->line, n);
 		if (*t > r->res->last_ns)
 			r->res->last_ns = *t;
+		if (*t > 0 && (!r->res->first_ns || *t < r->res->first_ns))
+			r->res->first_ns = *t;
 		return true;
 	}
 	r->eof = true;
@@ -201,7 +203,7 @@ static void count_line(struct replay *r, unsigned long lineno, const struct inge
 	if (!res->first_error[0])
 		snprintf(res->first_error, sizeof(res->first_error), "%s:%lu: %s", r->path, lineno,
 		         why);
-	if (r->report)
+	if (r->report && res->malformed_lines <= REPLAY_BAD_LINES_TOLD)
 		fprintf(stderr, "%s:%lu: %s\n", r->path, lineno, why);
 }
 

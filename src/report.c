@@ -203,9 +203,12 @@ static void take_day(void *ctx, const struct model_state *st)
 
 /* ---- the agents' statuses (OVH API, agent_status.h): time on break and logged in ---- */
 
-/* A status line, with the end of what its file covers: the time of the file's last line. */
+/* A status line, with what its file covers: its day, up to its last line. A status holds from
+ * when it began or its file's day began, whichever is later: a new day's file journals every
+ * agent's status again, begun the day before, and that day is its own file's to count. */
 struct status_entry {
 	struct agent_status_line a;
+	int64_t start_s; /* max(its t, the start of its file's day) */
 	int64_t file_end_s;
 	size_t order; /* its place in the input */
 };
@@ -215,9 +218,10 @@ struct statuses {
 	size_t n, cap;
 };
 
-/* Every agent_status line of the file (other lines are the replay's); file_end_s is the time
- * of its last line. */
-static void read_statuses(const char *path, int64_t file_end_s, struct statuses *st, FILE *err)
+/* Every agent_status line of the file (other lines are the replay's); the file covers the
+ * times from file_start_s (its day's start) to file_end_s (its last line). */
+static void read_statuses(const char *path, int64_t file_start_s, int64_t file_end_s,
+                          struct statuses *st, FILE *err)
 {
 	FILE *f = fopen(path, "re");
 	char *line = NULL;
@@ -234,6 +238,7 @@ static void read_statuses(const char *path, int64_t file_end_s, struct statuses 
 		}
 		struct status_entry *e = &st->v[st->n];
 		if (agent_status_parse(line, (size_t)got, &e->a)) {
+			e->start_s = e->a.t_s > file_start_s ? e->a.t_s : file_start_s;
 			e->file_end_s = file_end_s;
 			e->order = st->n++;
 		}
@@ -242,15 +247,15 @@ static void read_statuses(const char *path, int64_t file_end_s, struct statuses 
 	fclose(f);
 }
 
-/* By agent, then by the time the status began, then in the input's order. */
+/* By agent, then by the time the status holds from, then in the input's order. */
 static int status_order(const void *pa, const void *pb)
 {
 	const struct status_entry *a = pa, *b = pb;
 	int d = strcmp(a->a.agent, b->a.agent);
 	if (d)
 		return d;
-	if (a->a.t_s != b->a.t_s)
-		return a->a.t_s < b->a.t_s ? -1 : 1;
+	if (a->start_s != b->start_s)
+		return a->start_s < b->start_s ? -1 : 1;
 	return (a->order > b->order) - (a->order < b->order);
 }
 
@@ -341,10 +346,10 @@ static void sort_rows(struct gather *g)
 		qsort(g->agents, g->nagents, sizeof *g->agents, agent_row_order);
 }
 
-/* Each status holds from its start until the agent's next one, and at most until the last
- * line of the file it was read from: after that the journal knows nothing (the program was
- * stopped, or that is now). The days counted begin with the day each agent's first status line
- * was journalled: before, the journal knows nothing of the agent. */
+/* Each status holds from its start (or its file's) until the agent's next one, and at most
+ * until the last line of the file it was read from: after that the journal knows nothing (the
+ * program was stopped, or that is now). The days counted begin with the day each agent's first
+ * status line was journalled: before, the journal knows nothing of the agent. */
 static void apply_statuses(struct gather *g, struct statuses *st)
 {
 	if (st->n == 0)
@@ -365,10 +370,10 @@ static void apply_statuses(struct gather *g, struct statuses *st)
 				seen = st->v[k].a.seen_s;
 		int64_t start_s = day_start_for(seen, shift);
 		bool last = i + 1 == st->n || strcmp(st->v[i + 1].a.agent, a->agent) != 0;
-		int64_t from_s = a->t_s > start_s ? a->t_s : start_s;
+		int64_t from_s = st->v[i].start_s > start_s ? st->v[i].start_s : start_s;
 		int64_t to_s = st->v[i].file_end_s;
-		if (!last && st->v[i + 1].a.t_s < to_s)
-			to_s = st->v[i + 1].a.t_s;
+		if (!last && st->v[i + 1].start_s < to_s)
+			to_s = st->v[i + 1].start_s;
 		if (to_s > now_s)
 			to_s = now_s;
 		add_status_time(g, a, from_s, to_s);
@@ -814,6 +819,7 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 	model_set_day_end(m, take_day, &g);
 	size_t read = 0;
 	uint64_t bad_lines = 0;
+	bool untold = false; /* bad lines past those named of a file */
 	struct statuses statuses = {0};
 	for (size_t i = 0; i < rq->nfiles; i++) {
 		struct replay_result res;
@@ -824,14 +830,16 @@ int report_run(const struct report_request *rq, FILE *out, FILE *err)
 		}
 		read++;
 		bad_lines += res.malformed_lines;
+		untold |= res.malformed_lines > REPLAY_BAD_LINES_TOLD;
 		if (rq->by == BY_AGENT && res.agent_statuses > 0)
-			read_statuses(rq->files[i], res.last_ns / NS_PER_S, &statuses, err);
+			read_statuses(rq->files[i], day_start_for(res.first_ns / NS_PER_S, 0),
+			              res.last_ns / NS_PER_S, &statuses, err);
 	}
 	if (bad_lines > 0)
 		fprintf(err,
-		        "ctiboard report: %llu bad line%s skipped (named above); the rest is "
-		        "reported\n",
-		        (unsigned long long)bad_lines, bad_lines > 1 ? "s" : "");
+		        "ctiboard report: %llu bad line%s skipped (%s); the rest is reported\n",
+		        (unsigned long long)bad_lines, bad_lines > 1 ? "s" : "",
+		        untold ? "the first of each file named above" : "named above");
 	int status = 0;
 	if (read == 0 && rq->nfiles > 0) {
 		status = 1;

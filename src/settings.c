@@ -395,6 +395,13 @@ static bool queue_setting_set(struct settings *s, const char *name, const char *
 		         name, dot + 1);
 		return false;
 	}
+	if (strspn(raw, "0123456789+ -()") != strlen(raw) || !strpbrk(raw, "0123456789")) {
+		snprintf(err, errsize,
+		         "%.80s: '%.40s' is not a queue's number (as 0033972200000 or +33 9 72 20 "
+		         "00 00, the number the queue's detail shows)",
+		         name, raw);
+		return false;
+	}
 	phone_normalize(canonical, sizeof canonical, raw);
 	if (!canonical[0]) {
 		snprintf(err, errsize, "%.80s: no queue number", name);

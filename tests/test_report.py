@@ -297,6 +297,11 @@ def test_a_bad_line_is_named_and_the_rest_reported(tmp_path):
     r = report("--format", "csv", path)
     assert "j.jsonl:6" in r.stderr
     assert "ctiboard report: 1 bad line skipped (named above)" in r.stderr
+    # many bad lines: the first ten named, all counted
+    path.write_text("".join(lines[:5]) + "{not json\n" * 15 + "".join(lines[5:]))
+    r = report("--format", "csv", path)
+    assert len([l for l in r.stderr.splitlines() if "j.jsonl:" in l]) == 10
+    assert "15 bad lines skipped (the first of each file named above)" in r.stderr
     assert list(csv.DictReader(io.StringIO(r.stdout, newline="")))[0]["offered"] == "6"
 
 
@@ -418,3 +423,30 @@ def test_a_status_lasts_no_longer_than_the_file_it_was_journalled_in(tmp_path):
     # the same figures whenever the report runs, and with the first file alone
     alone = [r for r in csv_rows("--by", "agent", first) if r["agent"] == ZOE]
     assert [(r["break_s"], r["logged_in_s"]) for r in alone] == [("5405", "5405")]
+
+
+def test_a_day_has_the_same_agent_times_whatever_the_range(tmp_path):
+    # the 30th's file begins with each agent's status again, begun on the 29th: that counts
+    # from the 30th's start, not again on the 29th
+    MAX = "0033972101098"
+    day29, day30 = tmp_path / "2025-11-29.jsonl", tmp_path / "2025-11-30.jsonl"
+    on29 = lambda h, m, s=0: paris(2025, 11, 29, h, m, s)  # noqa: E731
+    on30 = lambda h, m, s=0: paris(2025, 11, 30, h, m, s)  # noqa: E731
+    day29.write_text("\n".join([
+        status_line(on29(23, 0), "onBreak", "Late"),
+        status_line(on29(23, 30), "waiting", agent=MAX, name="Max"),
+    ]) + "\n", encoding="utf-8")
+    day30.write_text("\n".join([
+        status_line(on29(23, 0), "onBreak", "Late", seen=on30(8, 0)),
+        status_line(on29(23, 30), "waiting", agent=MAX, name="Max", seen=on30(8, 0)),
+        status_line(on30(9, 0), "waiting"),
+        status_line(on30(10, 0), "loggedOut", agent=MAX, name="Max"),
+    ]) + "\n", encoding="utf-8")
+
+    def zoe(*files):
+        return {r["day"]: (r["break_s"], r["logged_in_s"])
+                for r in csv_rows("--by", "agent", *files) if r["agent"] == ZOE}
+    alone, both = zoe(day29), zoe(day29, day30)
+    assert alone == {"2025-11-29": ("1805", "1805")}
+    assert both == {"2025-11-29": ("1805", "1805"), "2025-11-30": ("32400", "36005")}
+

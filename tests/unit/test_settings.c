@@ -184,6 +184,10 @@ static void test_per_queue_values(void **state)
 	assert_non_null(strstr(err, "'url' cannot be set for one queue"));
 	assert_false(settings_set(&s, "queue.sl_target_s", "30", err, sizeof err));
 	assert_non_null(strstr(err, "expected queue.<number>.<key>"));
+	/* a queue's name is not its number: it would match no queue, silently */
+	assert_false(settings_set(&s, "queue.Support.sl_target_s", "30", err, sizeof err));
+	assert_non_null(strstr(err, "'Support' is not a queue's number"));
+	assert_true(settings_set(&s, "queue.+33 9 72 20 00 00.sl_target_s", "30", err, sizeof err));
 }
 
 /* A warning worse than its critical level is refused, in general and for one queue. */
