@@ -64,10 +64,15 @@ static const char *parse_day(const char *s, char dst[11])
 		}
 		return strftime(dst, 11, "%Y-%m-%d", &tm) == 10 ? NULL : "cannot tell the date";
 	}
+	bool shaped = strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+	              strspn(s, "0123456789") == 4 && strspn(s + 5, "0123456789") == 2 &&
+	              strspn(s + 8, "0123456789") == 2;
+	if (!shaped)
+		return "expected YYYY-MM-DD, today or yesterday";
 	memset(&tm, 0, sizeof tm);
 	const char *end = strptime(s, "%Y-%m-%d", &tm);
-	if (strlen(s) != 10 || !end || *end)
-		return "expected YYYY-MM-DD, today or yesterday";
+	if (!end || *end)
+		return "no such date"; /* 2025-13-01 */
 	int y = tm.tm_year, mo = tm.tm_mon, d = tm.tm_mday;
 	tm.tm_hour = 12;
 	tm.tm_isdst = -1;

@@ -261,8 +261,9 @@ def test_bad_requests_are_named():
     r = report("/nonexistent/file.jsonl", ok=False)
     assert r.returncode == 1
     assert r.stderr.startswith("ctiboard report: cannot open /nonexistent/file.jsonl")
-    r = report("--from", "2025-11-31", ok=False)
-    assert r.returncode == 2 and "'2025-11-31': no such date" in r.stderr
+    for day in ("2025-11-31", "2025-13-01"):
+        r = report("--from", day, ok=False)
+        assert r.returncode == 2 and "'%s': no such date" % day in r.stderr
     r = report("--from", "2025-1-31", ok=False)
     assert r.returncode == 2 and "expected YYYY-MM-DD" in r.stderr
     r = report("--journal", "/nonexistent/j", DAY, ok=False)
