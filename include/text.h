@@ -23,6 +23,10 @@ int text_width(const char *s);
  * Returns the columns used. */
 int text_fit(char *dst, size_t dstsize, const char *s, int maxcols);
 
+/* ASCII form of a sanitised UTF-8 string, for a terminal that is not UTF-8: Latin-1 letters
+ * lose their accent, anything else outside ASCII becomes '?'. */
+void ascii_fold(char *dst, size_t dstsize, const char *s);
+
 /* Bounded copy that always terminates dst; returns true when src fitted whole. */
 bool text_copy(char *dst, size_t dstsize, const char *src);
 

@@ -11,6 +11,7 @@
 #include "callbacks.h"
 #include "chart.h"
 #include "clock.h"
+#include "collate.h"
 #include "journal.h"
 #include "json_arena.h"
 #include "model.h"
@@ -313,7 +314,7 @@ static int row_order(const char *day_a, const char *name_a, const char *number_a
 {
 	int d = strcmp(day_a, day_b);
 	if (!d)
-		d = strcmp(name_a, name_b);
+		d = name_collate(name_a, name_b);
 	return d ? d : strcmp(number_a, number_b);
 }
 

@@ -279,3 +279,29 @@ bool parse_seconds_ns(const char *s, int64_t *out_ns)
 	*out_ns = sec * 1000000000 + frac;
 	return true;
 }
+
+void ascii_fold(char *dst, size_t size, const char *s)
+{
+	static const char latin1[] =
+	    "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+	size_t n = 0;
+	if (size == 0)
+		return;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p && n + 1 < size) {
+		if (*p < 0x80) {
+			dst[n++] = (char)*p++;
+			continue;
+		}
+		if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
+			dst[n++] = latin1[p[1] - 0x80];
+			p += 2;
+			continue;
+		}
+		dst[n++] = '?';
+		p++;
+		while ((*p & 0xC0) == 0x80)
+			p++;
+	}
+	dst[n] = '\0';
+}

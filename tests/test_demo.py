@@ -157,7 +157,12 @@ def test_the_demo_journals_its_agents_statuses_for_the_report(tmp_path):
     files = sorted((tmp_path / "seed7" / "journal").glob("*.jsonl"))
     r = subprocess.run([BIN, "report", "--by", "agent", "--format", "csv", *map(str, files)],
                        env=env, capture_output=True, text=True, check=True, timeout=60)
-    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(r.stdout, newline=""))}
+    listed = list(csv.DictReader(io.StringIO(r.stdout, newline="")))
+    rows = {row["name"]: row for row in listed}
+    # in the console's order: accents folded, Léa before Louis and Lucas
+    assert [row["name"] for row in listed] == [
+        "Camille Roux", "Chloé Dubois", "Hugo Bernard", "Inès Laurent", "Léa Martin",
+        "Louis Lefèvre", "Lucas Simon", "Manon Michel", "Nathan Moreau"]
     # the demo's shifts (local time), cut at its start at 08:00
     shifts = {"Camille Roux": (8, 17), "Léa Martin": (8.5, 19.5), "Hugo Bernard": (8, 18),
               "Chloé Dubois": (8, 17), "Nathan Moreau": (8, 17.5), "Inès Laurent": (8.5, 19.5),

@@ -27,32 +27,6 @@ bool locale_is_utf8(void)
 	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
-void ascii_fold(char *dst, size_t size, const char *s)
-{
-	static const char latin1[] =
-	    "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
-	size_t n = 0;
-	if (size == 0)
-		return;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p && n + 1 < size) {
-		if (*p < 0x80) {
-			dst[n++] = (char)*p++;
-			continue;
-		}
-		if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
-			dst[n++] = latin1[p[1] - 0x80];
-			p += 2;
-			continue;
-		}
-		dst[n++] = '?';
-		p++;
-		while ((*p & 0xC0) == 0x80)
-			p++;
-	}
-	dst[n] = '\0';
-}
-
 /* Fit s into w columns of fitted (folded to ASCII first when the locale is not UTF-8), and set
  * the role's attributes; returns the columns used. */
 static int fit_for_screen(char *fitted, size_t size, const char *s, int w, enum role r)

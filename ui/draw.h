@@ -51,8 +51,4 @@ char *fmt_cut(char *dst, size_t dstsize, const char *s, int cols);
 /* Does the locale's character set say UTF-8? The console and the wallboard ask this alone. */
 bool locale_is_utf8(void);
 
-/* ASCII form of a sanitised UTF-8 string, for a terminal that is not UTF-8: Latin-1 letters
- * lose their accent, anything else outside ASCII becomes '?'. */
-void ascii_fold(char *dst, size_t dstsize, const char *s);
-
 #endif

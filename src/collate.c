@@ -4,7 +4,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "draw.h"
+#include "text.h"
 
 /* The next character of *s as a sort key, moving *s past it: ASCII and Latin-1 letters folded
  * to lower-case ASCII (ascii_fold's table), any other character after every letter, in code
