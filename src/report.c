@@ -572,7 +572,8 @@ static void build_intervals(struct table *t, const struct gather *g, const struc
 			cell_int(&r[6], c->answered);
 			cell_int(&r[7], c->abandoned);
 			cell_int_or_null(&r[8], qs.service_level_pm);
-			cell_int(&r[9], c->worst_wait_s);
+			if (c->offered) /* else empty: nobody waited */
+				cell_int(&r[9], c->worst_wait_s);
 		}
 	}
 }
@@ -760,10 +761,14 @@ static bool print_table(const struct table *t, const struct report_request *rq,
 	/* the range asked for, else the days found in the files */
 	const char *from = rq->from[0] ? rq->from : g->first_day;
 	const char *to = rq->to[0] ? rq->to : g->last_day;
+
 	if (rq->format == FORMAT_CSV)
 		return table_print_csv(t, out);
 	if (rq->format == FORMAT_TEXT) {
-		fprintf(out, "ctiboard report by %s, %s to %s", by_name(rq->by), from, to);
+		if (from[0] && to[0])
+			fprintf(out, "ctiboard report by %s, %s to %s", by_name(rq->by), from, to);
+		else /* files with no day in them */
+			fprintf(out, "ctiboard report by %s, no day", by_name(rq->by));
 		if (rq->by == BY_QUEUE || rq->by == BY_INTERVAL) {
 			if (own_targets(g, &rq->set))
 				fprintf(
@@ -788,12 +793,14 @@ static bool print_table(const struct table *t, const struct report_request *rq,
 		return !ferror(out);
 	}
 	cJSON *doc = cJSON_CreateObject();
-	bool ok = doc && cJSON_AddStringToObject(doc, "report", by_name(rq->by)) &&
-	          cJSON_AddStringToObject(doc, "from", from) &&
-	          cJSON_AddStringToObject(doc, "to", to) &&
-	          cJSON_AddNumberToObject(doc, "sl_target_s", rq->set.sl_target_s) &&
-	          cJSON_AddNumberToObject(doc, "interval_min", rq->set.interval_min) &&
-	          table_add_json(t, doc, "rows");
+	bool ok =
+	    doc && cJSON_AddStringToObject(doc, "report", by_name(rq->by)) &&
+	    (from[0] ? cJSON_AddStringToObject(doc, "from", from)
+	             : cJSON_AddNullToObject(doc, "from")) &&
+	    (to[0] ? cJSON_AddStringToObject(doc, "to", to) : cJSON_AddNullToObject(doc, "to")) &&
+	    cJSON_AddNumberToObject(doc, "sl_target_s", rq->set.sl_target_s) &&
+	    cJSON_AddNumberToObject(doc, "interval_min", rq->set.interval_min) &&
+	    table_add_json(t, doc, "rows");
 	char *text = ok ? cJSON_PrintUnformatted(doc) : NULL;
 	if (text) {
 		fputs(text, out);

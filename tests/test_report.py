@@ -134,6 +134,9 @@ def test_by_interval_lists_each_interval_and_ends_with_the_chart():
     assert sum(int(r["offered"]) for r in support) == 6
     assert sum(int(r["answered"]) for r in support) == 2
     assert all(r["end"] > r["start"] for r in rows)
+    # an interval nobody joined has no longest wait: empty, not 0
+    assert all((r["longest_wait_s"] == "") == (r["offered"] == "0") for r in rows)
+    assert any(r["offered"] == "0" for r in rows)
     hourly = csv_rows("--by", "interval", "--interval", "60", DAY)
     assert [(r["start"], r["end"]) for r in hourly if r["name"] == "Support"][0][1][-2:] == "00"
     text = report("--by", "interval", DAY).stdout
@@ -268,6 +271,14 @@ def test_bad_requests_are_named():
     assert r.returncode == 2 and "expected YYYY-MM-DD" in r.stderr
     r = report("--journal", "/nonexistent/j", DAY, ok=False)
     assert r.returncode == 2 and "give one or the other" in r.stderr
+
+
+def test_an_input_with_no_day_says_so(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert report(empty).stdout.startswith("ctiboard report by queue, no day;")
+    doc = json.loads(report("--format", "json", empty).stdout)
+    assert (doc["from"], doc["to"], doc["rows"]) == (None, None, [])
 
 
 def test_a_long_range_names_a_few_missing_days_and_counts_the_rest(tmp_path):

@@ -650,14 +650,16 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	fmt_duration(d1, sizeof d1, qs.avg_talk_s);
 	fmt_duration(d2, sizeof d2, q->today.talk_total_s);
 	figure_row(c, b, ROLE_DEFAULT, "Average talk", d1,
-	           "= %s total talk / %u finished agent calls", d2, q->today.talks);
+	           "= %s total talk / %u finished agent call%s", d2, q->today.talks,
+	           q->today.talks == 1 ? "" : "s");
 	fmt_duration(d3, sizeof d3, qs.worst_wait_s);
 	figure_row(c, b, ROLE_DEFAULT, "Worst wait", d3, "%s",
 	           "(longest wait today, answered or not)");
 	snprintf(v, sizeof v, "%d", qs.agents_on_call);
 	figure_row(c, b, ROLE_DEFAULT, "Agents on call", v,
-	           "of %d agents seen; %u offer%s not taken", qs.agents_known,
-	           q->today.agent_failures, q->today.agent_failures == 1 ? "" : "s");
+	           "of %d agent%s seen; %u offer%s not taken", qs.agents_known,
+	           qs.agents_known == 1 ? "" : "s", q->today.agent_failures,
+	           q->today.agent_failures == 1 ? "" : "s");
 	detail_queue_api(c, q, &qs, b);
 	tb_blank(b);
 	detail_chart(c, q, b);
