@@ -40,11 +40,15 @@ void sync_parent_dir(const char *path)
 	}
 }
 
-bool replace_with_temp(int fd, const char *tmp, const char *path, const char *data, size_t len,
-                       char *err, size_t errsize)
+bool commit_temp(int fd, const char *tmp, const char *path, bool written, int error, char *err,
+                 size_t errsize)
 {
-	bool ok = write_all(fd, data, len) && fsync(fd) == 0;
-	int saved = errno;
+	bool ok = written;
+	int saved = error;
+	if (ok && fsync(fd) != 0) {
+		ok = false;
+		saved = errno;
+	}
 	if (close(fd) != 0 && ok) {
 		ok = false;
 		saved = errno;
@@ -55,9 +59,17 @@ bool replace_with_temp(int fd, const char *tmp, const char *path, const char *da
 	}
 	if (!ok) {
 		unlink(tmp);
-		snprintf(err, errsize, "cannot write %s: %s", path, strerror(saved));
+		snprintf(err, errsize, "cannot write %s: %s", path,
+		         saved ? strerror(saved) : "out of memory");
 		return false;
 	}
 	sync_parent_dir(path);
 	return true;
+}
+
+bool replace_with_temp(int fd, const char *tmp, const char *path, const char *data, size_t len,
+                       char *err, size_t errsize)
+{
+	bool written = write_all(fd, data, len);
+	return commit_temp(fd, tmp, path, written, written ? 0 : errno, err, errsize);
 }

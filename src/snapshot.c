@@ -736,27 +736,11 @@ static bool write_state(struct doc *d, const struct model_state *st, const struc
 		unlink(tmp);
 		return true;
 	}
-	if (ok && fsync(fd) != 0) {
-		ok = false;
-		saved = errno;
-	}
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		unlink(tmp);
-		if (saved)
-			snprintf(err, errsize, "cannot write %s: %s", path, strerror(saved));
-		else
+	if (!commit_temp(fd, tmp, path, ok, saved, err, errsize)) {
+		if (!ok && !saved)
 			snprintf(err, errsize, "snapshot: out of memory");
 		return false;
 	}
-	sync_parent_dir(path);
 	if (same)
 		*same = d->hash;
 	if (replaced)
