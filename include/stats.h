@@ -12,6 +12,7 @@ struct queue_stats {
 	int waiting; /* Count of the last count event, else callers waiting in the model */
 	int64_t longest_wait_s; /* now - joined of the oldest caller not yet with an agent */
 	uint32_t offered, answered, abandoned, short_abandoned, timed_out, left_by_key;
+	uint32_t other;       /* offered with no outcome: still waiting, or expired */
 	int abandon_rate_pm;  /* abandoned / (answered + abandoned) */
 	int service_level_pm; /* see enum sl_formula */
 	int64_t avg_wait_s;   /* wait_total / answered; -1 none */

@@ -422,9 +422,6 @@ static void queue_row(struct table *t, const struct settings *s, const char *day
 		return;
 	struct queue_stats qs;
 	series_stats(c, s, &qs);
-	/* the rest of those offered: still waiting when the input ended, or expired */
-	uint64_t outcomes = (uint64_t)c->answered + c->abandoned + c->short_abandoned +
-	                    c->timed_out + c->left_by_key;
 	cell_text(&r[0], day);
 	cell_text(&r[1], number);
 	cell_text(&r[2], name);
@@ -434,7 +431,7 @@ static void queue_row(struct table *t, const struct settings *s, const char *day
 	cell_int(&r[6], c->short_abandoned);
 	cell_int(&r[7], c->timed_out);
 	cell_int(&r[8], c->left_by_key);
-	cell_int(&r[9], c->offered > outcomes ? (int64_t)(c->offered - outcomes) : 0);
+	cell_int(&r[9], qs.other);
 	cell_int_or_null(&r[10], qs.abandon_rate_pm);
 	cell_int_or_null(&r[11], qs.service_level_pm);
 	cell_int_or_null(&r[12], target_s);

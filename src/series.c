@@ -118,6 +118,7 @@ void series_stats(const struct interval_counts *c, const struct settings *s,
 	q.today.abandoned = c->abandoned;
 	q.today.short_abandoned = c->short_abandoned;
 	q.today.timed_out = c->timed_out;
+	q.today.left_by_key = c->left_by_key;
 	q.today.talks = c->talks;
 	q.today.wait_total_s = c->wait_total_s;
 	q.today.talk_total_s = c->talk_total_s;

@@ -18,6 +18,9 @@ void queue_stats_derive(struct queue_stats *out, const struct queue_today *t,
 	out->short_abandoned = t->short_abandoned;
 	out->timed_out = t->timed_out;
 	out->left_by_key = t->left_by_key;
+	uint64_t outcomes = (uint64_t)t->answered + t->abandoned + t->short_abandoned +
+	                    t->timed_out + t->left_by_key;
+	out->other = t->offered > outcomes ? (uint32_t)(t->offered - outcomes) : 0;
 	out->abandon_rate_pm = per_mille(t->abandoned, (uint64_t)t->answered + t->abandoned);
 	out->service_level_pm =
 	    s->sl_formula == SL_ANSWERED_ONLY

@@ -610,13 +610,11 @@ static void detail_queue(struct console *c, const struct queue *q, struct tbuf *
 	figure_row(c, b, ROLE_DEFAULT, "Longest wait", d1, "%s",
 	           "(now - joined time of the oldest caller)");
 	snprintf(v, sizeof v, "%u", qs.offered);
-	uint64_t outcomes = (uint64_t)qs.answered + qs.abandoned + qs.short_abandoned +
-	                    qs.timed_out + qs.left_by_key;
 	figure_row(c, b, ROLE_DEFAULT, "Offered", v,
 	           "= %u answered + %u abandoned + %u short + %u timed out + %u left by key + "
-	           "%llu other (waiting, or expired)",
+	           "%u other (waiting, or expired)",
 	           qs.answered, qs.abandoned, qs.short_abandoned, qs.timed_out, qs.left_by_key,
-	           (unsigned long long)(qs.offered > outcomes ? qs.offered - outcomes : 0));
+	           qs.other);
 	snprintf(v, sizeof v, "%u", qs.answered);
 	figure_row(c, b, ROLE_DEFAULT, "Answered", v, "(%u within %d s)", q->today.answered_in_sl,
 	           r.sl_target_s);
