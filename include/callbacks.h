@@ -113,5 +113,6 @@ size_t callbacks_to_call(const struct callback_list *l);
 const char *cb_outcome_name(enum cb_outcome o);  /* "abandoned", "short_abandoned", ... */
 const char *cb_status_name(enum cb_status s);    /* "open", "called_back", "called_in" */
 const char *cb_outcome_label(enum cb_outcome o); /* "abandoned", "short abandon", ... */
+const char *cb_status_label(enum cb_status s);   /* "open", "called back", "called in" */
 
 #endif

@@ -289,6 +289,12 @@ const char *cb_status_name(enum cb_status s)
 	return names[s];
 }
 
+const char *cb_status_label(enum cb_status s)
+{
+	static const char *const names[] = {"open", "called back", "called in"};
+	return names[s];
+}
+
 size_t callbacks_to_call(const struct callback_list *l)
 {
 	return l->nopen - l->nopen_short;

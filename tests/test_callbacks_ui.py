@@ -89,9 +89,13 @@ def test_history_lists_each_try_and_call_back(tmux, day):
     scr = tmux.wait(s, lambda x: "Callback history: Sophie Noir" in x, "her history")
     assert "09:10:00  left Support after waiting 5:00: timed out" in scr
     assert "09:20:30  called back from Marie Dupont: no answer" in scr
+    assert "Sophie Noir  +33 6 98 76 54 32  (open)" in scr
     tmux.keys(s, "Escape")
     tmux.wait(s, lambda x: "Callbacks: 3 to call back" in x, "the list again")
-    tmux.keys(s, "Escape")
+    tmux.keys(s, *["Down"] * 5, "Enter")  # Jean Petit, the last: called back
+    scr = tmux.wait(s, lambda x: "Callback history: Jean Petit" in x, "his history")
+    assert "(called back)  Esc: back" in scr, scr
+    tmux.keys(s, "Escape", "Escape")
     tmux.wait(s, lambda x: "Lines (" in x, "the panels again")
 
 

@@ -252,9 +252,7 @@ static void draw_history(struct console *c, int y, int h, const struct callback 
 	phone_display(num, sizeof num, e->caller);
 	snprintf(line, sizeof line, " Callback history: %s%s%s  (%s)  Esc: back", caller,
 	         strcmp(caller, num) ? "  " : "", strcmp(caller, num) ? num : "",
-	         e->status == CB_OPEN          ? "open"
-	         : e->status == CB_CALLED_BACK ? "called back"
-	                                       : "called in");
+	         cb_status_label(e->status));
 	draw_text(y, 0, c->cols, line, ROLE_PANEL_TITLE_FOCUS, ALIGN_LEFT);
 	int row = y + 2, last = y + h;
 	if (e->steps_dropped && row < last) {
