@@ -349,14 +349,14 @@ static void sort_rows(struct gather *g)
 
 /* Each status holds from its start (or its file's) until the agent's next one, and at most
  * until the last line of the file it was read from: after that the journal knows nothing (the
- * program was stopped, or that is now). The days counted begin with the day each agent's first
- * status line was journalled: before, the journal knows nothing of the agent. */
+ * program was stopped, or that is now). The journal's own times rule, not this clock's: a demo
+ * journal of a day still to come counts as well. The days counted begin with the day each agent's
+ * first status line was journalled: before, the journal knows nothing of the agent. */
 static void apply_statuses(struct gather *g, struct statuses *st)
 {
 	if (st->n == 0)
 		return;
 	qsort(st->v, st->n, sizeof *st->v, status_order);
-	int64_t now_s = wall_now_ns() / NS_PER_S;
 	int shift = g->rq->set.shift_start_min;
 	size_t first = 0;
 	for (size_t i = 0; i < st->n; i++) {
@@ -375,8 +375,6 @@ static void apply_statuses(struct gather *g, struct statuses *st)
 		int64_t to_s = st->v[i].file_end_s;
 		if (!last && st->v[i + 1].start_s < to_s)
 			to_s = st->v[i + 1].start_s;
-		if (to_s > now_s)
-			to_s = now_s;
 		add_status_time(g, a, from_s, to_s);
 	}
 }
